@@ -1,0 +1,1 @@
+"""Administration: accounts and roles, and the audit log."""

@@ -1,0 +1,1 @@
+"""Accounts: residents and staff, their roles, registration with CURP, log in and out."""

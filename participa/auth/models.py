@@ -1,0 +1,60 @@
+"""User accounts and roles."""
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.timeutil import utcnow
+from participa.extensions import db
+from participa.territory.models import Colonia
+
+
+class Role(enum.StrEnum):
+    CITIZEN = "citizen"
+    STAFF = "staff"
+    COUNCIL = "council"
+    ADMIN = "admin"
+
+
+class Sex(enum.StrEnum):
+    """The CURP's sex marker: H (hombre), M (mujer), X (no binario)."""
+
+    H = "H"
+    M = "M"
+    X = "X"
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.CITIZEN)
+    curp: Mapped[str | None] = mapped_column(String(18), unique=True)
+    birth_date: Mapped[date | None]
+    sex: Mapped[Sex | None] = mapped_column(enum_type(Sex))
+    colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    colonia: Mapped[Colonia | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses blocked accounts
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+    @property
+    def can_read_results(self) -> bool:
+        return self.role in (Role.STAFF, Role.COUNCIL, Role.ADMIN)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

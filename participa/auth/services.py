@@ -1,0 +1,98 @@
+"""Account rules: registration with CURP, authentication, roles."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from participa.auth.curp import InvalidCurp, parse_curp
+from participa.auth.models import Role, User
+from participa.core.errors import DomainError
+from participa.extensions import db
+from participa.territory.models import Colonia
+
+CURP_MESSAGES = {
+    "length": _l("A CURP has exactly 18 characters."),
+    "format": _l("That is not the shape of a CURP: 4 letters, 6 digits, 6 letters, 2 characters."),
+    "date": _l("The birth date or state inside this CURP is not valid."),
+    "checksum": _l("The last digit of this CURP does not match: please check it."),
+}
+
+# Verifying against a real hash when the e-mail is unknown keeps response times equal.
+_DUMMY_HASH = generate_password_hash("participa-dummy", method="pbkdf2:sha256:1000")
+
+
+class InvalidCredentials(DomainError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def register_resident(
+    *, name: str, email: str, password: str, curp: str, colonia_id: int, hash_method: str
+) -> User:
+    """Create a citizen account; a CURP and an e-mail can own only one account."""
+    try:
+        info = parse_curp(curp)
+    except InvalidCurp as error:
+        raise DomainError(CURP_MESSAGES[error.reason], field="curp") from error
+    if db.session.get(Colonia, colonia_id) is None:
+        raise DomainError(_l("Choose your colonia from the list."), field="colonia_id")
+    user = User(
+        name=name.strip(),
+        email=normalise_email(email),
+        password_hash=generate_password_hash(password, method=hash_method),
+        role=Role.CITIZEN,
+        curp=info.curp,
+        birth_date=info.birth_date,
+        sex=info.sex,
+        colonia_id=colonia_id,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise _duplicate_error(info.curp, user.email) from error
+    return user
+
+
+def _duplicate_error(curp: str, email: str) -> DomainError:
+    taken = db.session.execute(db.select(User.id).where(User.curp == curp)).first()
+    if taken:
+        return DomainError(
+            _l("This CURP already has an account. Log in, or ask the office for help."),
+            field="curp",
+        )
+    return DomainError(_l("This e-mail already has an account. Log in instead."), field="email")
+
+
+def authenticate(email: str, password: str, now: datetime) -> User:
+    """Return the account for these credentials, or raise one message for every failure."""
+    user = db.session.execute(
+        db.select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        raise InvalidCredentials(_l("Wrong e-mail or password, or the account is blocked."))
+    user.last_login_at = now
+    db.session.commit()
+    return user
+
+
+def create_account(
+    *, name: str, email: str, password: str, role: Role, hash_method: str, **fields
+) -> User:
+    """Create an account of any role (admin tools, demo data); the caller commits."""
+    user = User(
+        name=name,
+        email=normalise_email(email),
+        password_hash=generate_password_hash(password, method=hash_method),
+        role=role,
+        **fields,
+    )
+    db.session.add(user)
+    return user

@@ -1,0 +1,67 @@
+"""Register, log in, log out."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from participa.auth import services
+from participa.auth.forms import LoginForm, RegisterForm
+from participa.core.access import next_param, safe_next
+from participa.core.errors import DomainError
+from participa.core.forms import EmptyForm
+from participa.core.timeutil import utcnow
+from participa.territory.services import colonia_choices
+
+bp = Blueprint("auth", __name__, url_prefix="/cuenta")
+
+
+@bp.route("/registro", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    form.colonia_id.choices = colonia_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.register_resident(
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                curp=form.curp.data,
+                colonia_id=form.colonia_id.data,
+                hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+            return redirect(safe_next(next_param(), url_for("processes.index")))
+    return render_template("auth/register.html", form=form, next=next_param())
+
+
+@bp.route("/entrar", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, utcnow())
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(next_param(), url_for("site.home")))
+    return render_template("auth/login.html", form=form, next=next_param())
+
+
+@bp.route("/salir", methods=["POST"])
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("site.home"))
+
+
+@bp.route("/")
+@login_required
+def account():
+    return render_template("auth/account.html", user=current_user)

@@ -1,0 +1,66 @@
+"""Command-line tools: `flask seed-demo`, `flask audit-verify`, `flask create-admin`."""
+
+import click
+from flask import Flask, current_app
+from flask_babel import get_timezone
+
+from participa.audit.services import verify_chain
+from participa.auth.models import Role, User
+from participa.auth.services import create_account
+from participa.core.timeutil import local_today
+from participa.demo.seed import seed
+from participa.extensions import db
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+@click.option("--responses", default=3000, show_default=True, help="Synthetic answers to load.")
+def seed_demo(if_empty: bool, responses: int) -> None:
+    """Load the demo municipality, accounts and consultations."""
+    if db.session.execute(db.select(User.id).limit(1)).first():
+        if if_empty:
+            click.echo("The database already has data; the demo was not loaded.")
+            return
+        raise click.ClickException("The database is not empty; the demo needs an empty one.")
+    with current_app.test_request_context():
+        today = local_today(get_timezone())
+    accounts = seed(today, responses, current_app.config["PASSWORD_HASH_METHOD"])
+    lines = [f"  {a.role.value:<8} {a.email:<28} {a.password}" for a in accounts]
+    path = f"{current_app.instance_path}/demo-accounts.txt"
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines) + "\n")
+    click.echo("Demo loaded. Accounts (role, e-mail, password), also in " + path + ":")
+    click.echo("\n".join(lines))
+
+
+@click.command("audit-verify")
+def audit_verify() -> None:
+    """Check the audit log's hash chain and report the first broken link."""
+    report = verify_chain()
+    if report.first_broken_id is not None:
+        raise click.ClickException(
+            f"Broken chain at event {report.first_broken_id} after {report.checked} good events."
+        )
+    click.echo(f"Audit log intact: {report.checked} events.")
+
+
+@click.command("create-admin")
+@click.option("--name", prompt=True)
+@click.option("--email", prompt=True)
+@click.password_option()
+def create_admin(name: str, email: str, password: str) -> None:
+    """Create an administrator account (for a real installation, instead of the demo)."""
+    create_account(
+        name=name,
+        email=email,
+        password=password,
+        role=Role.ADMIN,
+        hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+    )
+    db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (seed_demo, audit_verify, create_admin):
+        app.cli.add_command(command)

@@ -1,0 +1,1 @@
+"""Consultations: questionnaires, eligibility, secret responses with receipts."""

@@ -1,0 +1,184 @@
+"""Answering a consultation: eligibility, validation, one secret response per person."""
+
+import hashlib
+import secrets
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from participa.consultations.models import (
+    SCALE_HIGH,
+    SCALE_LOW,
+    Answer,
+    Channel,
+    Participation,
+    Question,
+    QuestionKind,
+    Response,
+)
+from participa.consultations.questionnaire import questions
+from participa.core.errors import DomainError
+from participa.extensions import db
+from participa.processes.models import Process
+from participa.processes.types import ProcessStatus, ScopeKind
+from participa.tally import age_band, age_on
+
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud without doubt
+
+
+class AlreadyTookPart(DomainError):
+    pass
+
+
+class AnswerErrors(DomainError):
+    """Some answers break the questionnaire's rules; `errors` maps question id to message."""
+
+    def __init__(self, errors: dict[int, object]):
+        super().__init__(_l("Some answers need your attention."))
+        self.errors = errors
+
+
+def voter_key(user) -> str:
+    return f"curp:{user.curp}"
+
+
+def in_scope(process, colonia) -> bool:
+    if process.scope is ScopeKind.MUNICIPALITY:
+        return True
+    if process.scope is ScopeKind.DELEGACIONES:
+        return colonia.delegacion_id in {d.id for d in process.delegaciones}
+    return colonia.id in {c.id for c in process.colonias}
+
+
+def has_taken_part(process, user) -> bool:
+    query = db.select(Participation.id).where(
+        Participation.process_id == process.id, Participation.voter_key == voter_key(user)
+    )
+    return db.session.execute(query).first() is not None
+
+
+def eligibility_problem(process, user, today: date):
+    """Why `user` cannot answer `process` now, or None if they can."""
+    if process.status is not ProcessStatus.OPEN:
+        return _l("This consultation is not open for answers.")
+    if not user.curp or user.colonia is None:
+        return _l("Only residents registered with their CURP and colonia can take part.")
+    if not in_scope(process, user.colonia):
+        return _l("This consultation is for residents of other zones of the municipality.")
+    if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
+        return _l("This consultation is for people aged %(age)s or more.", age=process.min_age)
+    if has_taken_part(process, user):
+        return _l("You have already answered this consultation. Thank you for taking part.")
+    return None
+
+
+def _check(question: Question, value, max_text: int):
+    """Return the problem with one answer, or None."""
+    empty = value is None or value == "" or value == []
+    if empty:
+        return _l("This question needs an answer.") if question.required else None
+    option_ids = {o.id for o in question.options}
+    kind = question.kind
+    if kind is QuestionKind.SINGLE and value not in option_ids:
+        return _l("Choose one of the options.")
+    if kind in (QuestionKind.MULTIPLE, QuestionKind.RANKING):
+        if len(set(value)) != len(value) or not set(value) <= option_ids:
+            return _l("Choose among the options, each one once.")
+        if question.max_choices and len(value) > question.max_choices:
+            return _l("Choose at most %(n)s options.", n=question.max_choices)
+    if kind is QuestionKind.SCALE and value not in range(SCALE_LOW, SCALE_HIGH + 1):
+        return _l("Choose a value from 1 to 5.")
+    if kind is QuestionKind.YES_NO and value not in (0, 1):
+        return _l("Answer yes or no.")
+    if kind is QuestionKind.TEXT and len(value) > min(question.max_length, max_text):
+        return _l("The text is too long: at most %(n)s characters.", n=question.max_length)
+    return None
+
+
+def validate_answers(process, answers: dict[int, object], max_text: int) -> list[Question]:
+    """Check every answer against its question; raise AnswerErrors listing each problem."""
+    found = questions(process)
+    unknown = set(answers) - {q.id for q in found}
+    errors = {q.id: msg for q in found if (msg := _check(q, answers.get(q.id), max_text))}
+    if unknown:
+        raise DomainError(_l("The answers do not match this questionnaire; reload the page."))
+    if errors:
+        raise AnswerErrors(errors)
+    return found
+
+
+def _answer_rows(question: Question, value) -> list[Answer]:
+    if value is None or value == "" or value == []:
+        return []
+    kind, qid = question.kind, question.id
+    if kind is QuestionKind.SINGLE:
+        return [Answer(question_id=qid, seq=0, option_id=value)]
+    if kind is QuestionKind.MULTIPLE:
+        return [Answer(question_id=qid, seq=i, option_id=o) for i, o in enumerate(sorted(value))]
+    if kind is QuestionKind.RANKING:
+        return [
+            Answer(question_id=qid, seq=i, option_id=o, value=i + 1) for i, o in enumerate(value)
+        ]
+    if kind is QuestionKind.TEXT:
+        return [Answer(question_id=qid, seq=0, text=value)]
+    return [Answer(question_id=qid, seq=0, value=value)]
+
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def receipt_hash(code: str) -> str:
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def submit_response(
+    process,
+    user,
+    answers: dict[int, object],
+    *,
+    now: datetime,
+    today: date,
+    max_text: int,
+    channel: Channel = Channel.WEB,
+) -> str:
+    """Store who took part and, apart, what they answered; return the receipt code."""
+    if problem := eligibility_problem(process, user, today):
+        raise AlreadyTookPart(problem) if has_taken_part(process, user) else DomainError(problem)
+    found = validate_answers(process, answers, max_text)
+    code = new_receipt_code()
+    db.session.add(
+        Participation(
+            process_id=process.id,
+            voter_key=voter_key(user),
+            user_id=user.id,
+            channel=channel,
+            created_at=now,
+            colonia_id=user.colonia_id,
+            sex=user.sex.value if user.sex else None,
+            age_band=age_band(user.birth_date, today),
+        )
+    )
+    response = Response(
+        id=secrets.token_hex(16), process_id=process.id, receipt_hash=receipt_hash(code)
+    )
+    response.answers = [row for q in found for row in _answer_rows(q, answers.get(q.id))]
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a concurrent attempt of the same person won the race
+        db.session.rollback()
+        raise AlreadyTookPart(
+            _l("You have already answered this consultation. Thank you for taking part.")
+        ) from error
+    return code
+
+
+def find_receipt(code: str):
+    """The process whose responses include the receipt `code`, or None."""
+    query = db.select(Process).join(Response, Response.process_id == Process.id)
+    query = query.where(Response.receipt_hash == receipt_hash(code))
+    return db.session.execute(query).scalar_one_or_none()

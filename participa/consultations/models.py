@@ -1,0 +1,116 @@
+"""Questionnaires and responses.
+
+Ballot secrecy (DESIGN.md): `Participation` says who took part; `Response` and `Answer` say
+what was answered. They are written in the same transaction and share no key, timestamp or
+order: responses have random ids and no timestamp, and on SQLite they live in WITHOUT ROWID
+tables so their physical order is the random id's order, not insertion order.
+"""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.timeutil import utcnow
+from participa.extensions import db
+
+
+class QuestionKind(enum.StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    RANKING = "ranking"
+    SCALE = "scale"
+    YES_NO = "yes_no"
+    TEXT = "text"
+
+
+CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING})
+SCALE_LOW, SCALE_HIGH = 1, 5
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    DESK = "desk"
+    PAPER = "paper"
+
+
+class Question(db.Model):
+    __table_args__ = (
+        CheckConstraint("max_choices IS NULL OR max_choices >= 1", name="max_choices_positive"),
+        CheckConstraint("max_length >= 1", name="max_length_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(enum_type(QuestionKind))
+    text: Mapped[str] = mapped_column(String(500))
+    help_text: Mapped[str] = mapped_column(Text, default="")
+    required: Mapped[bool] = mapped_column(default=True)
+    max_choices: Mapped[int | None]
+    max_length: Mapped[int] = mapped_column(default=1000)
+
+    options: Mapped[list["Option"]] = relationship(
+        back_populates="question", order_by="Option.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+
+class Option(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("question.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(300))
+
+    question: Mapped[Question] = relationship(back_populates="options")
+
+
+class Participation(db.Model):
+    """Who took part: one row per eligibility key and process, enforced by the database."""
+
+    __table_args__ = (UniqueConstraint("process_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
+    voter_key: Mapped[str] = mapped_column(String(80))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel), default=Channel.WEB)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Snapshots for statistics, so a later move or birthday does not rewrite history.
+    colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"), index=True)
+    age_band: Mapped[str | None] = mapped_column(String(10))
+    sex: Mapped[str | None] = mapped_column(String(1))
+
+
+class Response(db.Model):
+    """What was answered, with no link to who answered."""
+
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
+    receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan")
+
+
+class Answer(db.Model):
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    option_id: Mapped[int | None] = mapped_column(ForeignKey("option.id"))
+    value: Mapped[int | None]  # scale value, or the rank (1 = first) of a ranked option
+    text: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,1 @@
+"""Small pieces every domain shares: errors, time, access control, i18n."""

@@ -1,0 +1,1 @@
+"""Demo data: a small municipality, one account per role and two consultations."""

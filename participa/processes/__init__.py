@@ -1,0 +1,1 @@
+"""Participation processes: one use of one mechanism, with scope, phases and a lifecycle."""

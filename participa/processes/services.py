@@ -1,0 +1,144 @@
+"""Process rules: creation, editing, phases and the status lifecycle."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from participa.audit.services import record
+from participa.consultations import questionnaire
+from participa.core.errors import DomainError
+from participa.extensions import db
+from participa.processes.models import Phase, Process
+from participa.processes.types import (
+    PUBLIC_STATUSES,
+    TRANSITIONS,
+    ProcessStatus,
+    ProcessType,
+    ScopeKind,
+)
+from participa.territory.models import Colonia, Delegacion
+
+EDITABLE_STATUSES = frozenset({ProcessStatus.DRAFT, ProcessStatus.PUBLISHED})
+
+
+@dataclass(frozen=True)
+class ProcessData:
+    type: ProcessType
+    title: str
+    description: str = ""
+    scope: ScopeKind = ScopeKind.MUNICIPALITY
+    delegacion_ids: tuple[int, ...] = field(default=())
+    colonia_ids: tuple[int, ...] = field(default=())
+    min_age: int | None = None
+
+
+def _apply(process: Process, data: ProcessData) -> None:
+    if data.scope is ScopeKind.DELEGACIONES and not data.delegacion_ids:
+        raise DomainError(_l("Choose at least one delegación."), field="delegacion_ids")
+    if data.scope is ScopeKind.COLONIAS and not data.colonia_ids:
+        raise DomainError(_l("Choose at least one colonia."), field="colonia_ids")
+    process.type, process.title = data.type, data.title.strip()
+    process.description, process.scope, process.min_age = data.description, data.scope, data.min_age
+    process.delegaciones = _by_ids(
+        Delegacion, data.delegacion_ids, data.scope, ScopeKind.DELEGACIONES
+    )
+    process.colonias = _by_ids(Colonia, data.colonia_ids, data.scope, ScopeKind.COLONIAS)
+
+
+def _by_ids(model, ids, scope: ScopeKind, wanted: ScopeKind) -> list:
+    if scope is not wanted:
+        return []
+    found = list(db.session.execute(db.select(model).where(model.id.in_(ids))).scalars())
+    if len(found) != len(set(ids)):
+        raise DomainError(_l("One of the chosen zones no longer exists."))
+    return found
+
+
+def create_process(actor, data: ProcessData) -> Process:
+    """Create a process in draft."""
+    process = Process(created_by_id=actor.id)
+    _apply(process, data)
+    db.session.add(process)
+    db.session.flush()
+    record(actor, "process.create", process, type=data.type, title=process.title)
+    db.session.commit()
+    return process
+
+
+def update_process(actor, process: Process, data: ProcessData) -> None:
+    """Change a process's settings; only before participation opens."""
+    if process.status not in EDITABLE_STATUSES:
+        raise DomainError(_l("A process can only be edited before participation opens."))
+    _apply(process, data)
+    record(actor, "process.update", process, title=process.title, scope=data.scope)
+    db.session.commit()
+
+
+def add_phase(actor, process: Process, name: str, starts_on: date, ends_on: date, description=""):
+    """Add a phase; phases can be adjusted until the process is archived (deadlines move)."""
+    if process.status is ProcessStatus.ARCHIVED:
+        raise DomainError(_l("An archived process cannot change."))
+    if ends_on < starts_on:
+        raise DomainError(_l("A phase cannot end before it starts."), field="ends_on")
+    phase = Phase(name=name.strip(), starts_on=starts_on, ends_on=ends_on, description=description)
+    process.phases.append(phase)
+    db.session.flush()
+    record(actor, "phase.add", process, phase=phase.name, starts=starts_on, ends=ends_on)
+    db.session.commit()
+    return phase
+
+
+def delete_phase(actor, phase: Phase) -> None:
+    if phase.process.status is ProcessStatus.ARCHIVED:
+        raise DomainError(_l("An archived process cannot change."))
+    record(actor, "phase.delete", phase.process, phase=phase.name)
+    db.session.delete(phase)
+    db.session.commit()
+
+
+def readiness_problems(process: Process) -> list:
+    """What must be fixed before residents can see and answer the process."""
+    if process.has_questionnaire:
+        return questionnaire.problems(process)
+    return []
+
+
+def change_status(actor, process: Process, target: ProcessStatus) -> None:
+    """Move the process along its lifecycle, refusing skipped or backward steps."""
+    if target not in TRANSITIONS[process.status]:
+        raise DomainError(_l("That change of status is not possible now."))
+    if target is ProcessStatus.PUBLISHED and (problems := readiness_problems(process)):
+        raise DomainError(problems[0])
+    if target is ProcessStatus.DRAFT and questionnaire.response_count(process):
+        raise DomainError(_l("People have already taken part; the process cannot go back."))
+    before = process.status
+    process.status = target
+    record(actor, "process.status", process, before=before, after=target)
+    db.session.commit()
+
+
+def public_processes(statuses=PUBLIC_STATUSES) -> list[Process]:
+    """Processes residents can see, the most recent first."""
+    query = (
+        db.select(Process)
+        .where(Process.status.in_(statuses))
+        .options(selectinload(Process.phases))
+        .order_by(Process.created_at.desc())
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def all_processes() -> list[Process]:
+    query = db.select(Process).order_by(Process.created_at.desc())
+    return list(db.session.execute(query).scalars())
+
+
+def get_process(process_id: int, *, public: bool = False) -> Process:
+    """Load a process or 404; `public` hides drafts from people who are not staff."""
+    process = db.session.get(Process, process_id)
+    if process is None or (public and process.status not in PUBLIC_STATUSES):
+        abort(404)
+    return process

@@ -1,0 +1,117 @@
+"""The eleven mechanisms of the office's plan, their statuses and their components."""
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class ProcessType(enum.StrEnum):
+    CONSULTA = "consulta_ciudadana"
+    PRESUPUESTO = "presupuesto_participativo"
+    INICIATIVA = "iniciativa_ciudadana"
+    PROYECTOS_SOCIALES = "proyectos_sociales"
+    AYUNTAMIENTO_ABIERTO = "ayuntamiento_abierto"
+    COMPARECENCIA = "comparecencia_publica"
+    AUDIENCIA = "audiencia_publica"
+    DEBATE = "debate_publico"
+    ASAMBLEA = "asamblea_ciudadana"
+    AUDITORIA = "auditoria_ciudadana"
+    COLABORACION = "colaboracion_popular"
+
+
+TYPE_LABELS = {
+    ProcessType.CONSULTA: _l("Citizen consultation"),
+    ProcessType.PRESUPUESTO: _l("Participatory budgeting"),
+    ProcessType.INICIATIVA: _l("Citizen initiative"),
+    ProcessType.PROYECTOS_SOCIALES: _l("Social projects"),
+    ProcessType.AYUNTAMIENTO_ABIERTO: _l("Open town hall"),
+    ProcessType.COMPARECENCIA: _l("Public appearance of officials"),
+    ProcessType.AUDIENCIA: _l("Public hearing"),
+    ProcessType.DEBATE: _l("Public debate and opinion forums"),
+    ProcessType.ASAMBLEA: _l("Citizen assembly"),
+    ProcessType.AUDITORIA: _l("Citizen audit"),
+    ProcessType.COLABORACION: _l("Popular collaboration"),
+}
+
+
+class Component(enum.StrEnum):
+    QUESTIONNAIRE = "questionnaire"
+    PROJECTS = "projects"
+    PB_BALLOT = "pb_ballot"
+    PROPOSALS = "proposals"
+    SUPPORTS = "supports"
+    EVENT = "event"
+    FINDINGS = "findings"
+    PLEDGES = "pledges"
+
+
+# Each type switches on its default components (DESIGN.md). Only the questionnaire has an
+# interface so far; the others arrive with the budgeting, proposals and events work.
+COMPONENTS: dict[ProcessType, tuple[Component, ...]] = {
+    ProcessType.CONSULTA: (Component.QUESTIONNAIRE,),
+    ProcessType.PRESUPUESTO: (Component.PROJECTS, Component.PB_BALLOT),
+    ProcessType.INICIATIVA: (Component.PROPOSALS, Component.SUPPORTS),
+    ProcessType.PROYECTOS_SOCIALES: (Component.PROPOSALS,),
+    ProcessType.AYUNTAMIENTO_ABIERTO: (Component.EVENT,),
+    ProcessType.COMPARECENCIA: (Component.EVENT,),
+    ProcessType.AUDIENCIA: (Component.EVENT,),
+    ProcessType.DEBATE: (Component.EVENT, Component.QUESTIONNAIRE),
+    ProcessType.ASAMBLEA: (Component.EVENT,),
+    ProcessType.AUDITORIA: (Component.FINDINGS,),
+    ProcessType.COLABORACION: (Component.PLEDGES,),
+}
+
+
+class ProcessStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    OPEN = "open"
+    CLOSED = "closed"
+    RESULTS_PUBLISHED = "results_published"
+    ARCHIVED = "archived"
+
+
+STATUS_LABELS = {
+    ProcessStatus.DRAFT: _l("Draft"),
+    ProcessStatus.PUBLISHED: _l("Announced"),
+    ProcessStatus.OPEN: _l("Open"),
+    ProcessStatus.CLOSED: _l("Closed"),
+    ProcessStatus.RESULTS_PUBLISHED: _l("Results published"),
+    ProcessStatus.ARCHIVED: _l("Archived"),
+}
+
+# The lifecycle: which status may follow which. "published" may go back to draft while
+# nobody has taken part yet, to fix a mistake before opening.
+TRANSITIONS: dict[ProcessStatus, tuple[ProcessStatus, ...]] = {
+    ProcessStatus.DRAFT: (ProcessStatus.PUBLISHED,),
+    ProcessStatus.PUBLISHED: (ProcessStatus.OPEN, ProcessStatus.DRAFT),
+    ProcessStatus.OPEN: (ProcessStatus.CLOSED,),
+    ProcessStatus.CLOSED: (ProcessStatus.RESULTS_PUBLISHED,),
+    ProcessStatus.RESULTS_PUBLISHED: (ProcessStatus.ARCHIVED,),
+    ProcessStatus.ARCHIVED: (),
+}
+
+TRANSITION_LABELS = {
+    (ProcessStatus.DRAFT, ProcessStatus.PUBLISHED): _l("Publish announcement"),
+    (ProcessStatus.PUBLISHED, ProcessStatus.OPEN): _l("Open participation"),
+    (ProcessStatus.PUBLISHED, ProcessStatus.DRAFT): _l("Back to draft"),
+    (ProcessStatus.OPEN, ProcessStatus.CLOSED): _l("Close participation"),
+    (ProcessStatus.CLOSED, ProcessStatus.RESULTS_PUBLISHED): _l("Publish results"),
+    (ProcessStatus.RESULTS_PUBLISHED, ProcessStatus.ARCHIVED): _l("Archive"),
+}
+
+PUBLIC_STATUSES = frozenset(ProcessStatus) - {ProcessStatus.DRAFT}
+RESULTS_PUBLIC_STATUSES = frozenset({ProcessStatus.RESULTS_PUBLISHED, ProcessStatus.ARCHIVED})
+
+
+class ScopeKind(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    DELEGACIONES = "delegaciones"
+    COLONIAS = "colonias"
+
+
+SCOPE_LABELS = {
+    ScopeKind.MUNICIPALITY: _l("Whole municipality"),
+    ScopeKind.DELEGACIONES: _l("Some delegaciones"),
+    ScopeKind.COLONIAS: _l("Some colonias"),
+}

@@ -1,0 +1,173 @@
+"""Process pages: the public list and page, and staff management."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participa.consultations import answering, questionnaire
+from participa.core.access import guard_blueprint
+from participa.core.errors import DomainError
+from participa.core.forms import EmptyForm
+from participa.core.timeutil import local_today
+from participa.extensions import db
+from participa.processes import services
+from participa.processes.forms import PhaseForm, ProcessForm, TransitionForm
+from participa.processes.models import Phase
+from participa.processes.types import (
+    RESULTS_PUBLIC_STATUSES,
+    TRANSITION_LABELS,
+    TRANSITIONS,
+    ProcessStatus,
+    ScopeKind,
+)
+from participa.territory.services import colonia_choices, delegaciones
+
+public_bp = Blueprint("processes", __name__, url_prefix="/procesos")
+manage_bp = Blueprint("manage", __name__, url_prefix="/gestion/procesos")
+guard_blueprint(manage_bp, "staff", "admin")
+
+
+@public_bp.route("/")
+def index():
+    chosen = request.args.get("estado", "")
+    statuses = {
+        "abiertos": {ProcessStatus.OPEN, ProcessStatus.PUBLISHED},
+        "concluidos": {ProcessStatus.CLOSED} | RESULTS_PUBLIC_STATUSES,
+    }.get(chosen)
+    processes = services.public_processes(statuses) if statuses else services.public_processes()
+    return render_template("processes/index.html", processes=processes, chosen=chosen)
+
+
+@public_bp.route("/<int:process_id>")
+def detail(process_id: int):
+    process = services.get_process(process_id, public=True)
+    today = local_today(get_timezone())
+    problem = taken = None
+    if current_user.is_authenticated and process.has_questionnaire:
+        problem = answering.eligibility_problem(process, current_user, today)
+        taken = answering.has_taken_part(process, current_user)
+    return render_template(
+        "processes/detail.html",
+        process=process,
+        today=today,
+        problem=problem,
+        taken=taken,
+        results_public=process.status in RESULTS_PUBLIC_STATUSES,
+        question_count=len(questionnaire.questions(process)),
+    )
+
+
+def _process_form(process=None) -> ProcessForm:
+    form = ProcessForm(obj=process)
+    if process is not None and request.method == "GET":
+        form.type.data, form.scope.data = process.type.value, process.scope.value
+        form.delegacion_ids.data = [d.id for d in process.delegaciones]
+        form.colonia_ids.data = [c.id for c in process.colonias]
+    form.delegacion_ids.choices = [(d.id, d.name) for d in delegaciones()]
+    form.colonia_ids.choices = colonia_choices()
+    return form
+
+
+def _process_data(form: ProcessForm) -> services.ProcessData:
+    return services.ProcessData(
+        type=form.process_type(),
+        title=form.title.data,
+        description=form.description.data or "",
+        scope=ScopeKind(form.scope.data),
+        delegacion_ids=tuple(form.delegacion_ids.data or ()),
+        colonia_ids=tuple(form.colonia_ids.data or ()),
+        min_age=form.min_age.data,
+    )
+
+
+@manage_bp.route("/")
+def manage_index():
+    return render_template("processes/manage_index.html", processes=services.all_processes())
+
+
+@manage_bp.route("/nuevo", methods=["GET", "POST"])
+@manage_bp.route("/<int:process_id>/editar", methods=["GET", "POST"])
+def edit(process_id: int | None = None):
+    process = services.get_process(process_id) if process_id else None
+    form = _process_form(process)
+    if form.validate_on_submit():
+        try:
+            if process is None:
+                process = services.create_process(current_user, _process_data(form))
+            else:
+                services.update_process(current_user, process, _process_data(form))
+        except DomainError as error:
+            (form[error.field].errors if error.field else form.form_errors).append(error.message)
+        else:
+            flash(_("Process saved."), "success")
+            return redirect(url_for(".manage", process_id=process.id))
+    return render_template("processes/edit.html", form=form, process=process), (
+        400 if form.errors else 200
+    )
+
+
+def _render_manage(process, phase_form, status=200):
+    transitions = [(t, TRANSITION_LABELS[(process.status, t)]) for t in TRANSITIONS[process.status]]
+    return render_template(
+        "processes/manage.html",
+        process=process,
+        transitions=transitions,
+        problems=services.readiness_problems(process),
+        phase_form=phase_form,
+        responses=questionnaire.response_count(process) if process.has_questionnaire else None,
+    ), status
+
+
+@manage_bp.route("/<int:process_id>")
+def manage(process_id: int):
+    return _render_manage(services.get_process(process_id), PhaseForm(formdata=None))
+
+
+@manage_bp.route("/<int:process_id>/estado", methods=["POST"])
+def change_status(process_id: int):
+    process = services.get_process(process_id)
+    form = TransitionForm()
+    if not form.validate_on_submit() or form.target.data not in set(ProcessStatus):
+        abort(400)
+    try:
+        services.change_status(current_user, process, ProcessStatus(form.target.data))
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Status changed."), "success")
+    return redirect(url_for(".manage", process_id=process.id))
+
+
+@manage_bp.route("/<int:process_id>/fases", methods=["POST"])
+def add_phase(process_id: int):
+    process = services.get_process(process_id)
+    form = PhaseForm()
+    if form.validate_on_submit():
+        try:
+            services.add_phase(
+                current_user,
+                process,
+                form.name.data,
+                form.starts_on.data,
+                form.ends_on.data,
+                form.description.data or "",
+            )
+        except DomainError as error:
+            (form[error.field].errors if error.field else form.form_errors).append(error.message)
+        else:
+            flash(_("Phase added."), "success")
+            return redirect(url_for(".manage", process_id=process.id))
+    return _render_manage(process, form, 400)
+
+
+@manage_bp.route("/<int:process_id>/fases/<int:phase_id>/borrar", methods=["POST"])
+def delete_phase(process_id: int, phase_id: int):
+    phase = db.session.get(Phase, phase_id)
+    if phase is None or phase.process_id != process_id or not EmptyForm().validate_on_submit():
+        abort(404)
+    try:
+        services.delete_phase(current_user, phase)
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for(".manage", process_id=process_id))

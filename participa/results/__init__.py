@@ -1,0 +1,1 @@
+"""Results: aggregates from the tally core, Plotly charts, the council dashboard, CSV exports."""

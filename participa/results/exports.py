@@ -1,0 +1,87 @@
+"""CSV exports, written row by row so large processes stream in constant memory."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from itertools import groupby
+
+from participa.consultations.models import Answer, QuestionKind, Response
+from participa.consultations.questionnaire import questions
+from participa.extensions import db
+from participa.results.services import question_results
+from participa.tally import ChoiceTally, RankingTally, ScaleTally
+
+YES_NO_TEXT = {1: "sí", 0: "no"}
+
+
+def _csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"  # a BOM so spreadsheet programs read the accents right
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def aggregate_rows(process) -> Iterator[tuple]:
+    yield ("question_id", "question", "kind", "option", "count", "share", "respondents")
+    for result in question_results(process):
+        q, tally = result.question, result.tally
+        labels = {o.id: o.label for o in q.options} | ({1: "sí", 0: "no"} if not q.options else {})
+        if isinstance(tally, ChoiceTally | RankingTally):
+            for o in tally.options:
+                share = f"{float(o.share):.6f}"
+                yield (
+                    q.id,
+                    q.text,
+                    q.kind.value,
+                    labels[o.option_id],
+                    o.count,
+                    share,
+                    tally.respondents,
+                )
+        elif isinstance(tally, ScaleTally):
+            for value, count in enumerate(tally.counts, start=tally.low):
+                share = f"{count / tally.respondents:.6f}" if tally.respondents else "0"
+                yield (q.id, q.text, q.kind.value, value, count, share, tally.respondents)
+        else:
+            yield (q.id, q.text, q.kind.value, "", len(tally.answers), "", tally.respondents)
+
+
+def _cell(question, group: list) -> str:
+    labels = {o.id: o.label for o in question.options}
+    if question.kind is QuestionKind.TEXT:
+        return group[0].text or ""
+    if question.kind is QuestionKind.RANKING:
+        return " > ".join(labels[row.option_id] for row in group)
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        return " | ".join(labels[row.option_id] for row in group)
+    if question.kind is QuestionKind.YES_NO:
+        return YES_NO_TEXT[group[0].value]
+    return str(group[0].value)
+
+
+def response_rows(process, batch: int = 2000) -> Iterator[tuple]:
+    """One row per response, ordered by its random id: no trace of who or when."""
+    found = questions(process)
+    by_id = {q.id: q for q in found}
+    yield ("response", *(f"q{q.id}: {q.text}" for q in found))
+    query = (
+        db.select(Answer)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.process_id == process.id)
+        .order_by(Answer.response_id, Answer.question_id, Answer.seq)
+        .execution_options(yield_per=batch)
+    )
+    answers = db.session.execute(query).scalars()
+    for number, (_rid, rows) in enumerate(groupby(answers, key=lambda a: a.response_id), 1):
+        cells = {
+            qid: _cell(by_id[qid], list(g)) for qid, g in groupby(rows, lambda a: a.question_id)
+        }
+        yield (number, *(cells.get(q.id, "") for q in found))
+
+
+def csv_stream(rows: Iterable[Iterable]) -> Iterator[str]:
+    return _csv_lines(rows)

@@ -1,0 +1,65 @@
+"""Results pages: public once published, the council dashboard before; CSV downloads."""
+
+from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask_babel import get_timezone
+
+from participa.core.access import has_role, require_roles
+from participa.processes.services import get_process, public_processes
+from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
+from participa.results import exports
+from participa.results.report import build_report
+
+bp = Blueprint("results", __name__)
+
+READERS = ("council", "staff", "admin")
+# The council follows turnout from the day participation opens.
+DASHBOARD_STATUSES = frozenset({ProcessStatus.OPEN, ProcessStatus.CLOSED}) | RESULTS_PUBLIC_STATUSES
+
+
+def _readable(process_id: int):
+    """The process if the current person may read its results now, else 404."""
+    process = get_process(process_id, public=True)
+    if not process.has_questionnaire:
+        abort(404)
+    if process.status in RESULTS_PUBLIC_STATUSES:
+        return process
+    if process.status in DASHBOARD_STATUSES and has_role(*READERS):
+        return process
+    abort(404)
+
+
+@bp.route("/procesos/<int:process_id>/resultados")
+def public(process_id: int):
+    process = _readable(process_id)
+    return render_template(
+        "results/process.html",
+        process=process,
+        report=build_report(process, get_timezone()),
+        preliminary=process.status not in RESULTS_PUBLIC_STATUSES,
+    )
+
+
+@bp.route("/consejo/")
+def dashboard():
+    require_roles(*READERS)
+    return render_template("results/dashboard.html", processes=public_processes(DASHBOARD_STATUSES))
+
+
+def _csv(rows, filename: str) -> Response:
+    return Response(
+        stream_with_context(exports.csv_stream(rows)),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/procesos/<int:process_id>/resultados.csv")
+def aggregate_csv(process_id: int):
+    process = _readable(process_id)
+    return _csv(exports.aggregate_rows(process), f"resultados-proceso-{process.id}.csv")
+
+
+@bp.route("/procesos/<int:process_id>/respuestas.csv")
+def responses_csv(process_id: int):
+    process = _readable(process_id)
+    return _csv(exports.response_rows(process), f"respuestas-anonimas-proceso-{process.id}.csv")

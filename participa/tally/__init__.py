@@ -1,0 +1,51 @@
+"""Pure counting core of Participa.
+
+Everything here turns plain values (ids, dates, counts, strings) into frozen
+dataclasses: consultation results (choices, Borda rankings, scales, texts)
+and participation statistics (age bands, zone shares, daily counts). It uses
+the standard library only - no Flask, no database, no other project module -
+so results are deterministic, exact (``fractions.Fraction``) and testable
+in isolation. Web and persistence layers load the data and call in here.
+"""
+
+from participa.tally.consultation import (
+    ChoiceTally,
+    OptionCount,
+    RankingTally,
+    ScaleTally,
+    TextAnswers,
+    borda,
+    collect_texts,
+    count_choices,
+    scale_distribution,
+)
+from participa.tally.participation import (
+    AGE_BANDS,
+    DailyCount,
+    ZoneShare,
+    age_band,
+    age_on,
+    count_by,
+    per_day,
+    shares_of_population,
+)
+
+__all__ = [
+    "AGE_BANDS",
+    "ChoiceTally",
+    "DailyCount",
+    "OptionCount",
+    "RankingTally",
+    "ScaleTally",
+    "TextAnswers",
+    "ZoneShare",
+    "age_band",
+    "age_on",
+    "borda",
+    "collect_texts",
+    "count_by",
+    "count_choices",
+    "per_day",
+    "scale_distribution",
+    "shares_of_population",
+]

@@ -1,0 +1,1 @@
+"""Territory: delegaciones and their colonias, with population."""

@@ -1,0 +1,30 @@
+"""Territory forms for administrators."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+
+class DelegacionForm(FlaskForm):
+    name = StringField(_l("Name of the delegación"), validators=[DataRequired(), Length(max=120)])
+
+
+class ColoniaForm(FlaskForm):
+    name = StringField(_l("Name of the colonia"), validators=[DataRequired(), Length(max=120)])
+    delegacion_id = SelectField(_l("Delegación"), coerce=int, choices=[])
+    population = IntegerField(
+        _l("Population"), validators=[DataRequired(), NumberRange(min=0, max=50_000_000)]
+    )
+
+
+class TerritoryImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+        description=_l(
+            "Columns delegacion, colonia, poblacion; comma or semicolon separated. "
+            "Existing colonias get their population updated."
+        ),
+    )

@@ -1,0 +1,94 @@
+"""Territory administration: list, add, edit and import from CSV."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from participa.core.access import guard_blueprint
+from participa.core.errors import DomainError
+from participa.extensions import db
+from participa.territory import services
+from participa.territory.forms import ColoniaForm, DelegacionForm, TerritoryImportForm
+from participa.territory.models import Colonia
+
+bp = Blueprint("territory", __name__, url_prefix="/admin/territorio")
+guard_blueprint(bp, "admin")
+
+
+def _colonia_form(obj=None) -> ColoniaForm:
+    form = ColoniaForm(obj=obj)
+    form.delegacion_id.choices = [(d.id, d.name) for d in services.delegaciones()]
+    return form
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    form = DelegacionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_delegacion(current_user, form.name.data)
+        except DomainError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Delegación added."), "success")
+            return redirect(url_for(".index"))
+    return render_template(
+        "territory/index.html",
+        delegaciones=services.delegaciones(),
+        form=form,
+        colonia_form=_colonia_form(),
+        import_form=TerritoryImportForm(),
+    )
+
+
+@bp.route("/colonias/nueva", methods=["POST"])
+@bp.route("/colonias/<int:colonia_id>", methods=["GET", "POST"])
+def colonia(colonia_id: int | None = None):
+    existing = db.session.get(Colonia, colonia_id) if colonia_id else None
+    if colonia_id and existing is None:
+        abort(404)
+    form = _colonia_form(existing)
+    if form.validate_on_submit():
+        try:
+            services.save_colonia(
+                current_user,
+                existing,
+                name=form.name.data,
+                delegacion_id=form.delegacion_id.data,
+                population=form.population.data,
+            )
+        except DomainError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            flash(_("Colonia saved."), "success")
+            return redirect(url_for(".index"))
+    return render_template("territory/colonia.html", form=form, colonia=existing)
+
+
+@bp.route("/importar", methods=["POST"])
+def import_csv():
+    form = TerritoryImportForm()
+    if form.validate_on_submit():
+        try:
+            rows = services.parse_territory_csv(form.file.data.read())
+            summary = services.import_territory(current_user, rows)
+        except DomainError as error:
+            form.file.errors.append(error.message)
+        else:
+            flash(
+                _(
+                    "Imported: %(d)s new delegaciones, %(c)s new colonias, %(u)s updated.",
+                    d=summary.delegaciones_created,
+                    c=summary.colonias_created,
+                    u=summary.colonias_updated,
+                ),
+                "success",
+            )
+            return redirect(url_for(".index"))
+    return render_template(
+        "territory/index.html",
+        delegaciones=services.delegaciones(),
+        form=DelegacionForm(formdata=None),
+        colonia_form=_colonia_form(),
+        import_form=form,
+    ), 400

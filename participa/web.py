@@ -1,0 +1,130 @@
+"""Web wiring: blueprints, locale, template helpers, security headers and error pages."""
+
+import hashlib
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from participa.admin.views import bp as admin_bp
+from participa.auth.models import User
+from participa.auth.views import bp as auth_bp
+from participa.consultations.builder_views import bp as builder_bp
+from participa.consultations.views import bp as consultations_bp
+from participa.core.access import has_role
+from participa.extensions import db, login_manager
+from participa.processes import types
+from participa.processes.views import manage_bp as processes_manage_bp
+from participa.processes.views import public_bp as processes_bp
+from participa.results.views import bp as results_bp
+from participa.site.views import bp as site_bp
+from participa.territory.views import bp as territory_bp
+
+BLUEPRINTS = (
+    site_bp,
+    auth_bp,
+    processes_bp,
+    processes_manage_bp,
+    consultations_bp,
+    builder_bp,
+    results_bp,
+    territory_bp,
+    admin_bp,
+)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register blueprints, hooks, template globals and error handlers."""
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+    app.after_request(_security_headers)
+    app.jinja_env.globals.update(
+        has_role=has_role,
+        static_url=static_url,
+        type_labels=types.TYPE_LABELS,
+        status_labels=types.STATUS_LABELS,
+        scope_labels=types.SCOPE_LABELS,
+    )
+    app.context_processor(lambda: {"current_lang": select_locale()})
+    for code in (400, 401, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _error_page)
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def select_locale() -> str:
+    """Use the language the person chose in the footer; Spanish (Mexico) otherwise."""
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else "es_MX"
+
+
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
+
+@cache
+def _file_version(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def static_url(filename: str) -> str:
+    """URL of a static file with a content version, so browsers may cache it for long."""
+    version = _file_version(str(Path(current_app.static_folder) / filename))
+    return url_for("static", filename=filename, v=version)
+
+
+ERROR_TITLES = {
+    400: _l("The request could not be understood"),
+    401: _l("Please log in to continue"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    413: _l("The file is too large"),
+    500: _l("Something went wrong on our side"),
+}
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    if code == 401 and request.method == "GET":
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return render_template("errors/error.html", code=code, title=ERROR_TITLES[code]), code
+
+
+def _csrf_error(error):
+    message = _l("The form expired or was sent from another page. Please try again.")
+    return render_template("errors/error.html", code=400, title=message), 400
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
