@@ -1,0 +1,11 @@
+"""The app starts and its main public pages answer."""
+
+from participa.processes.types import ProcessStatus
+
+
+def test_home_lists_open_processes(client, make):
+    make.consultation(title="Consulta abierta de prueba")
+    make.process(ProcessStatus.DRAFT, title="Borrador oculto")
+    page = client.get("/").get_data(as_text=True)
+    assert "Consulta abierta de prueba" in page
+    assert "Borrador oculto" not in page
