@@ -5,7 +5,16 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -68,7 +77,8 @@ def init_app(app: Flask) -> None:
 
 def select_locale() -> str:
     """Use the language the person chose in the footer; Spanish (Mexico) otherwise."""
-    chosen = session.get("lang")
+    # Outside a request (CLI, services raising errors in scripts) there is no session.
+    chosen = session.get("lang") if has_request_context() else None
     return chosen if chosen in current_app.config["LANGUAGES"] else "es_MX"
 
 

@@ -33,7 +33,8 @@ def search_users(text: str = "", page: int = 1) -> tuple[list[User], int]:
 
 def _last_admin(user: User) -> bool:
     admins = db.select(func.count()).where(User.role == Role.ADMIN, User.active.is_(True))
-    return user.role is Role.ADMIN and db.session.execute(admins).scalar_one() <= 1
+    # A blocked admin is not among the active ones, so changing it cannot leave none.
+    return user.role is Role.ADMIN and user.active and db.session.execute(admins).scalar_one() <= 1
 
 
 def set_role(actor: User, user: User, role: Role) -> None:

@@ -46,7 +46,9 @@ def _component_warnings(number: str) -> tuple[str, ...]:
     warnings = []
     if number[10] == "X":
         warnings.append("sex_x")
-    if not stdnum_curp.is_valid(number[:10] + _probe(number)[10] + number[11:]):
+    # The check digit was already verified on the real number; the H twin's would differ.
+    twin = number[:10] + _probe(number)[10] + number[11:]
+    if not stdnum_curp.is_valid(twin, validate_check_digits=False):
         warnings.append("blacklisted_word")
     return tuple(warnings)
 

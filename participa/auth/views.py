@@ -35,7 +35,8 @@ def register():
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(safe_next(next_param(), url_for("processes.index")))
-    return render_template("auth/register.html", form=form, next=next_param())
+    page = render_template("auth/register.html", form=form, next=next_param())
+    return page, (400 if form.errors else 200)
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
@@ -49,7 +50,8 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(next_param(), url_for("site.home")))
-    return render_template("auth/login.html", form=form, next=next_param())
+    page = render_template("auth/login.html", form=form, next=next_param())
+    return page, (400 if form.errors else 200)
 
 
 @bp.route("/salir", methods=["POST"])

@@ -5,16 +5,16 @@ import io
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 
-from participa.consultations.models import Answer, QuestionKind, Response
+from participa.consultations.models import QuestionKind
 from participa.consultations.questionnaire import questions
-from participa.extensions import db
-from participa.results.services import question_results
+from participa.results.services import answer_rows, question_results
 from participa.tally import ChoiceTally, RankingTally, ScaleTally
 
 YES_NO_TEXT = {1: "sí", 0: "no"}
 
 
-def _csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+def csv_stream(rows: Iterable[Iterable]) -> Iterator[str]:
+    """Encode rows as CSV lines one at a time, for a streamed response."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"  # a BOM so spreadsheet programs read the accents right
@@ -50,8 +50,7 @@ def aggregate_rows(process) -> Iterator[tuple]:
             yield (q.id, q.text, q.kind.value, "", len(tally.answers), "", tally.respondents)
 
 
-def _cell(question, group: list) -> str:
-    labels = {o.id: o.label for o in question.options}
+def _cell(question, labels: dict, group: list) -> str:
     if question.kind is QuestionKind.TEXT:
         return group[0].text or ""
     if question.kind is QuestionKind.RANKING:
@@ -67,21 +66,12 @@ def response_rows(process, batch: int = 2000) -> Iterator[tuple]:
     """One row per response, ordered by its random id: no trace of who or when."""
     found = questions(process)
     by_id = {q.id: q for q in found}
+    labels = {q.id: {o.id: o.label for o in q.options} for q in found}
     yield ("response", *(f"q{q.id}: {q.text}" for q in found))
-    query = (
-        db.select(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.process_id == process.id)
-        .order_by(Answer.response_id, Answer.question_id, Answer.seq)
-        .execution_options(yield_per=batch)
-    )
-    answers = db.session.execute(query).scalars()
+    answers = answer_rows(process, batch)
     for number, (_rid, rows) in enumerate(groupby(answers, key=lambda a: a.response_id), 1):
         cells = {
-            qid: _cell(by_id[qid], list(g)) for qid, g in groupby(rows, lambda a: a.question_id)
+            qid: _cell(by_id[qid], labels[qid], list(g))
+            for qid, g in groupby(rows, lambda a: a.question_id)
         }
         yield (number, *(cells.get(q.id, "") for q in found))
-
-
-def csv_stream(rows: Iterable[Iterable]) -> Iterator[str]:
-    return _csv_lines(rows)

@@ -42,8 +42,8 @@ class ParticipationStats:
     by_sex: dict
 
 
-def _answers_by_question(process) -> dict[int, list]:
-    """Each question's answers, one entry per response that answered it."""
+def answer_rows(process, batch: int = 5000):
+    """Every answer row of `process` as plain tuples, grouped by response then question."""
     query = (
         db.select(
             Answer.response_id, Answer.question_id, Answer.option_id, Answer.value, Answer.text
@@ -51,11 +51,16 @@ def _answers_by_question(process) -> dict[int, list]:
         .join(Response, Response.id == Answer.response_id)
         .where(Response.process_id == process.id)
         .order_by(Answer.response_id, Answer.question_id, Answer.seq)
+        .execution_options(yield_per=batch)
     )
+    return db.session.execute(query)
+
+
+def _answers_by_question(process) -> dict[int, list]:
+    """Each question's answers, one entry per response that answered it."""
     kinds = {q.id: q.kind for q in questions(process)}
     per_question: dict[int, list] = defaultdict(list)
-    rows = db.session.execute(query)
-    for (_response, question_id), group in groupby(rows, key=lambda r: (r[0], r[1])):
+    for (_response, question_id), group in groupby(answer_rows(process), key=lambda r: r[:2]):
         group = list(group)
         kind = kinds[question_id]
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING):
@@ -130,3 +135,14 @@ def participation_stats(process, tz) -> ParticipationStats:
         by_age_band=count_by((r.age_band for r in rows), [band[0] for band in AGE_BANDS]),
         by_sex=count_by((r.sex for r in rows), SEXES),
     )
+
+
+def participation_counts(processes) -> dict[int, int]:
+    """How many took part in each of `processes`, in one query."""
+    ids = [p.id for p in processes]
+    query = (
+        db.select(Participation.process_id, db.func.count())
+        .where(Participation.process_id.in_(ids))
+        .group_by(Participation.process_id)
+    )
+    return dict(db.session.execute(query).all())

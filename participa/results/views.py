@@ -8,6 +8,7 @@ from participa.processes.services import get_process, public_processes
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
 from participa.results import exports
 from participa.results.report import build_report
+from participa.results.services import participation_counts
 
 bp = Blueprint("results", __name__)
 
@@ -42,7 +43,10 @@ def public(process_id: int):
 @bp.route("/consejo/")
 def dashboard():
     require_roles(*READERS)
-    return render_template("results/dashboard.html", processes=public_processes(DASHBOARD_STATUSES))
+    processes = [p for p in public_processes(DASHBOARD_STATUSES) if p.has_questionnaire]
+    return render_template(
+        "results/dashboard.html", processes=processes, counts=participation_counts(processes)
+    )
 
 
 def _csv(rows, filename: str) -> Response:

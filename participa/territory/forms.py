@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 
 class DelegacionForm(FlaskForm):
@@ -15,7 +15,7 @@ class ColoniaForm(FlaskForm):
     name = StringField(_l("Name of the colonia"), validators=[DataRequired(), Length(max=120)])
     delegacion_id = SelectField(_l("Delegación"), coerce=int, choices=[])
     population = IntegerField(
-        _l("Population"), validators=[DataRequired(), NumberRange(min=0, max=50_000_000)]
+        _l("Population"), validators=[InputRequired(), NumberRange(min=0, max=50_000_000)]
     )
 
 

@@ -94,8 +94,9 @@ def _decode(data: bytes) -> str:
 
 
 def _dialect(text: str):
+    # Sniff the header only: one short or bad data line must not hide the delimiter.
     try:
-        return csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+        return csv.Sniffer().sniff(text.lstrip().split("\n", 1)[0], delimiters=",;\t")
     except csv.Error:
         return csv.excel
 
