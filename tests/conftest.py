@@ -11,6 +11,8 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
 from participa import create_app
 from participa.extensions import db
@@ -28,8 +30,23 @@ TEST_CONFIG = {
 }
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`.
+
+    The fixtures keep an app context pushed so tests can use `db.session`; Flask reuses it for
+    the client's requests, and with it `g`, where Flask-Login caches the user and Flask-Babel
+    the language. In production each request has its own; clearing `g` gives the same.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 def _make_app(database_url: str, **overrides):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         db.create_all()
     return app
