@@ -12,7 +12,13 @@ class DelegacionForm(FlaskForm):
 
 
 class ColoniaForm(FlaskForm):
-    name = StringField(_l("Name of the colonia"), validators=[DataRequired(), Length(max=120)])
+    # Its own id: the territory page shows this form beside DelegacionForm, whose field is
+    # also called "name"; two elements with one id leave the second without its label.
+    name = StringField(
+        _l("Name of the colonia"),
+        id="colonia_name",
+        validators=[DataRequired(), Length(max=120)],
+    )
     delegacion_id = SelectField(_l("Delegación"), coerce=int, choices=[])
     population = IntegerField(
         _l("Population"), validators=[InputRequired(), NumberRange(min=0, max=50_000_000)]
