@@ -91,8 +91,9 @@ def _check(question: Question, value, max_text: int):
         return _l("Choose a value from 1 to 5.")
     if kind is QuestionKind.YES_NO and value not in (0, 1):
         return _l("Answer yes or no.")
-    if kind is QuestionKind.TEXT and len(value) > min(question.max_length, max_text):
-        return _l("The text is too long: at most %(n)s characters.", n=question.max_length)
+    limit = min(question.max_length, max_text)
+    if kind is QuestionKind.TEXT and len(value) > limit:
+        return _l("The text is too long: at most %(n)s characters.", n=limit)
     return None
 
 

@@ -67,8 +67,9 @@ class _RankingForm(Form):
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        ranks = sorted(int(field.data) for field in self if field.data)
-        if ranks != list(range(1, len(ranks) + 1)):
+        # A tampered value (not one of the choices) must get the message, not crash int().
+        ranks = sorted(int(field.data) for field in self if field.data and field.data.isdecimal())
+        if not valid or ranks != list(range(1, len(ranks) + 1)):
             self.form_errors.append(_l("Use each position once, starting at 1, without gaps."))
             return False
         return valid
@@ -97,7 +98,13 @@ def _field(question):
         )
     if kind is QuestionKind.MULTIPLE:
         choices = [(o.id, o.label) for o in question.options]
-        return MultiCheckboxField(label, choices=choices, coerce=int, description=description)
+        return MultiCheckboxField(
+            label,
+            choices=choices,
+            coerce=int,
+            validators=_required(question),
+            description=description,
+        )
     if kind is QuestionKind.RANKING:
         return FormField(_ranking_form(question), label=label, description=description)
     if kind is QuestionKind.SCALE:

@@ -42,14 +42,28 @@ def answer(process_id: int):
     form = answer_form(found)
     step = request.form.get("step")
     if not form.validate_on_submit() or step == "edit":
-        return _render_form(process, form, status=200 if request.method == "GET" else 400)
+        return _render_form(process, form, status=400 if form.errors else 200)
     answers = answers_from(form, found)
     if step != "confirm":
+        if not _valid(process, form, found, answers):
+            return _render_form(process, form, status=400)
         summary = answer_summary(found, answers)
         return render_template(
             "consultations/review.html", process=process, form=form, summary=summary
         )
     return _submit(process, form, found, answers)
+
+
+def _valid(process, form, found, answers) -> bool:
+    """Check the service's rules before the review, so it never shows answers it will refuse."""
+    try:
+        answering.validate_answers(process, answers, current_app.config["MAX_TEXT_ANSWER_LENGTH"])
+    except answering.AnswerErrors as error:
+        for question in found:
+            if question.id in error.errors:
+                add_error(form, question, error.errors[question.id])
+        return False
+    return True
 
 
 def _submit(process, form, found, answers):

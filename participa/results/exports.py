@@ -73,5 +73,6 @@ def response_rows(process, batch: int = 2000) -> Iterator[tuple]:
         cells = {
             qid: _cell(by_id[qid], labels[qid], list(g))
             for qid, g in groupby(rows, lambda a: a.question_id)
+            if qid is not None
         }
         yield (number, *(cells.get(q.id, "") for q in found))

@@ -43,14 +43,22 @@ class ParticipationStats:
 
 
 def answer_rows(process, batch: int = 5000):
-    """Every answer row of `process` as plain tuples, grouped by response then question."""
+    """Every answer of `process` as plain tuples, grouped by response then question.
+
+    A response whose every question was skipped still gives one row, with question_id None,
+    so exports count it.
+    """
     query = (
         db.select(
-            Answer.response_id, Answer.question_id, Answer.option_id, Answer.value, Answer.text
+            Response.id.label("response_id"),
+            Answer.question_id,
+            Answer.option_id,
+            Answer.value,
+            Answer.text,
         )
-        .join(Response, Response.id == Answer.response_id)
+        .outerjoin(Answer, Answer.response_id == Response.id)
         .where(Response.process_id == process.id)
-        .order_by(Answer.response_id, Answer.question_id, Answer.seq)
+        .order_by(Response.id, Answer.question_id, Answer.seq)
         .execution_options(yield_per=batch)
     )
     return db.session.execute(query)
@@ -61,6 +69,8 @@ def _answers_by_question(process) -> dict[int, list]:
     kinds = {q.id: q.kind for q in questions(process)}
     per_question: dict[int, list] = defaultdict(list)
     for (_response, question_id), group in groupby(answer_rows(process), key=lambda r: r[:2]):
+        if question_id is None:
+            continue
         group = list(group)
         kind = kinds[question_id]
         if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING):
