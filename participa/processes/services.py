@@ -137,7 +137,7 @@ def all_processes() -> list[Process]:
 
 
 def get_process(process_id: int, *, public: bool = False) -> Process:
-    """Load a process or 404; `public` hides drafts from people who are not staff."""
+    """Load a process or 404; `public` pages treat drafts as missing (staff use /gestion)."""
     process = db.session.get(Process, process_id)
     if process is None or (public and process.status not in PUBLIC_STATUSES):
         abort(404)

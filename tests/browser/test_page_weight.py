@@ -1,0 +1,104 @@
+"""Page weight for residents on cheap phones and slow data, measured in Chromium.
+
+Sizes are the uncompressed bytes of HTML, CSS and JavaScript (Resource Timing's
+decodedBodySize): the test server does not gzip, and a production proxy that does only makes
+pages lighter, so the budget holds there too.
+"""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser.conftest import wait_for_charts
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips these tests (or fails them on CI) and says why
+    expect = None
+
+BUDGET = 150 * 1024  # bytes of HTML + CSS + JS for a page without charts
+PLOTLY_PATH = "/static/vendor/plotly/plotly-basic.min.js"
+ONE_DAY = 24 * 60 * 60
+
+# (name, role or None for anonymous, path); {open} is the open consultation's id.
+PAGES = [
+    ("home", None, "/"),
+    ("processes", None, "/procesos/"),
+    ("process", None, "/procesos/{open}"),
+    ("login", None, "/cuenta/entrar"),
+    ("register", None, "/cuenta/registro"),
+    ("answer-form", "citizen", "/procesos/{open}/responder"),
+]
+
+WEIGHT = """() => {
+  const parts = {html: performance.getEntriesByType('navigation')[0].decodedBodySize,
+                 css: 0, js: 0, other: 0, files: []};
+  for (const entry of performance.getEntriesByType('resource')) {
+    const path = new URL(entry.name).pathname;
+    const kind = path.endsWith('.css') ? 'css' : path.endsWith('.js') ? 'js' : 'other';
+    parts[kind] += entry.decodedBodySize;
+    parts.files.push(path);
+  }
+  return parts;
+}"""
+
+
+@pytest.mark.parametrize(("name", "role", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_without_charts_is_light(page, logged_in, process_ids, viewport, name, role, path):
+    if role:
+        logged_in(role)
+    response = page.goto(path.format(**process_ids))
+    assert response.status == 200
+    weight = page.evaluate(WEIGHT)
+    total = weight["html"] + weight["css"] + weight["js"]
+    print(
+        f"{name}[{viewport}]: {total:,} bytes (html {weight['html']:,}, css {weight['css']:,}, "
+        f"js {weight['js']:,})"
+    )
+    assert weight["html"] > 0
+    assert not any("plotly" in file for file in weight["files"]), weight["files"]
+    assert total < BUDGET, f"{name} weighs {total:,} bytes of HTML+CSS+JS (budget {BUDGET:,})"
+
+
+def plotly_hits(live_server) -> int:
+    return sum(1 for _method, path in live_server.hits if path.startswith(PLOTLY_PATH))
+
+
+def test_chart_page_loads_local_plotly_once_and_then_from_cache(
+    page, live_server, process_ids, watch
+):
+    host = urlsplit(live_server.base_url).netloc
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    before = plotly_hits(live_server)
+
+    page.goto(f"/procesos/{process_ids['finished']}/resultados")
+    wait_for_charts(page)
+
+    plotly = [r for r in responses if "plotly" in r.url]
+    assert len(plotly) == 1, [r.url for r in plotly]
+    parts = urlsplit(plotly[0].url)
+    assert (parts.netloc, parts.path) == (host, PLOTLY_PATH)
+    assert parse_qs(parts.query).get("v"), "static_url adds a content version to the URL"
+    cache_control = plotly[0].header_value("cache-control") or ""
+    max_age = re.search(r"max-age=(\d+)", cache_control)
+    assert max_age and int(max_age.group(1)) >= ONE_DAY, cache_control
+    assert plotly_hits(live_server) == before + 1
+    assert all(urlsplit(r.url).netloc == host for r in responses)
+    assert watch.foreign == []
+    weight = page.evaluate(WEIGHT)
+    print(f"results page: html {weight['html']:,}, css {weight['css']:,}, js {weight['js']:,}")
+
+    # A second visit, by following a link as people do: Plotly comes from the browser cache.
+    responses.clear()
+    page.goto(f"/procesos/{process_ids['finished']}")
+    page.locator(f"main a[href$='/procesos/{process_ids['finished']}/resultados']").click()
+    wait_for_charts(page)
+    assert plotly_hits(live_server) == before + 1, "Plotly was fetched from the server again"
+    timing = page.evaluate(
+        "p => performance.getEntriesByType('resource').find(e => e.name.includes(p))",
+        PLOTLY_PATH,
+    )
+    assert timing["transferSize"] == 0 and timing["decodedBodySize"] > 100_000, timing
+    assert watch.foreign == []
