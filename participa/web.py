@@ -15,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -26,6 +27,7 @@ from participa.auth.views import bp as auth_bp
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
 from participa.core.access import has_role
+from participa.core.timeutil import local_today
 from participa.extensions import db, login_manager
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
@@ -68,6 +70,7 @@ def init_app(app: Flask) -> None:
         type_labels=types.TYPE_LABELS,
         status_labels=types.STATUS_LABELS,
         scope_labels=types.SCOPE_LABELS,
+        today=lambda: local_today(get_timezone()),
     )
     app.context_processor(lambda: {"current_lang": select_locale()})
     for code in (400, 401, 403, 404, 405, 413, 500):

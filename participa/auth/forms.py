@@ -29,8 +29,13 @@ class RegisterForm(FlaskForm):
         description=_l("18 characters, as on your ID or birth certificate."),
         render_kw={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"},
     )
+    # Starts on a blank "choose" entry: a preselected colonia would register people in the
+    # wrong zone without their noticing, and the colonia decides what they may answer.
     colonia_id = SelectField(
-        _l("Colonia where you live"), coerce=int, validators=[DataRequired()], choices=[]
+        _l("Colonia where you live"),
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        validators=[DataRequired(_l("Choose your colonia from the list."))],
+        choices=[],
     )
     password = PasswordField(
         _l("Password"),

@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__, url_prefix="/cuenta")
 @bp.route("/registro", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
-    form.colonia_id.choices = colonia_choices()
+    form.colonia_id.choices = {"": [("", _("Choose your colonia"))], **colonia_choices()}
     if form.validate_on_submit():
         try:
             user = services.register_resident(

@@ -66,6 +66,12 @@ class Process(db.Model):
     def has_questionnaire(self) -> bool:
         return Component.QUESTIONNAIRE in self.components
 
+    def phase_to_show(self, today: date) -> "Phase | None":
+        """The current phase, else the next one, else the last one."""
+        current = [p for p in self.phases if p.is_current(today)]
+        upcoming = [p for p in self.phases if p.starts_on > today]
+        return (current or upcoming or self.phases[-1:] or [None])[0]
+
     def __repr__(self) -> str:
         return f"<Process {self.id} {self.type} {self.status}>"
 

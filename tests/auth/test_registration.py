@@ -177,3 +177,19 @@ def test_registration_page_is_spanish_by_default_and_lists_colonias(client, colo
     assert 'name="curp"' in page and 'name="accept_privacy"' in page
     for colonia in colonias.values():
         assert f'value="{colonia.id}"' in page and colonia.name in page
+
+
+def test_colonia_starts_unchosen_and_must_be_chosen(client, register):
+    page = client.get("/cuenta/registro").get_data(as_text=True)
+    select = re.search(r'<select[^>]*id="colonia_id".*?</select>', page, re.S).group(0)
+    options = re.findall(r"<option[^>]*>", select)
+    assert 'value=""' in options[0]
+    assert not any("selected" in option for option in options[1:])
+
+    response = register(colonia_id="")
+    assert response.status_code == 400
+    assert (
+        field_error(response.get_data(as_text=True), "colonia_id")
+        == "Elige tu colonia de la lista."
+    )
+    assert count_users() == 0

@@ -416,3 +416,18 @@ def test_admin_can_manage(client, make):
     login(client, admin.email)
     assert new_process(client).status_code == 302
     assert count(Process) == 1
+
+
+def test_process_card_shows_the_current_phase_then_the_next_then_the_last(make):
+    process = make.process(ProcessStatus.OPEN)
+    process.phases = [
+        Phase(name="Difusión", starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 31)),
+        Phase(name="Consulta", starts_on=date(2026, 2, 1), ends_on=date(2026, 2, 28)),
+        Phase(name="Resultados", starts_on=date(2026, 3, 10), ends_on=date(2026, 3, 20)),
+    ]
+    assert process.phase_to_show(date(2026, 2, 10)).name == "Consulta"
+    assert process.phase_to_show(date(2026, 3, 5)).name == "Resultados"
+    assert process.phase_to_show(date(2025, 12, 1)).name == "Difusión"
+    assert process.phase_to_show(date(2026, 6, 1)).name == "Resultados"
+    process.phases = []
+    assert process.phase_to_show(date(2026, 6, 1)) is None
