@@ -9,3 +9,10 @@ def test_home_lists_open_processes(client, make):
     page = client.get("/").get_data(as_text=True)
     assert "Consulta abierta de prueba" in page
     assert "Borrador oculto" not in page
+
+
+def test_home_lists_open_processes_before_announced_ones(client, make):
+    make.consultation(title="Abierta primero")
+    make.process(ProcessStatus.PUBLISHED, title="Anunciada después")
+    page = client.get("/").get_data(as_text=True)
+    assert page.index("Abierta primero") < page.index("Anunciada después")

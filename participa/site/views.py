@@ -21,7 +21,11 @@ bp = Blueprint("site", __name__)
 
 @bp.route("/")
 def home():
-    current = public_processes({ProcessStatus.OPEN, ProcessStatus.PUBLISHED})
+    # Open processes first: they are what a resident can do today.
+    current = sorted(
+        public_processes({ProcessStatus.OPEN, ProcessStatus.PUBLISHED}),
+        key=lambda process: process.status is not ProcessStatus.OPEN,
+    )
     finished = public_processes({ProcessStatus.RESULTS_PUBLISHED})[:3]
     return render_template("site/home.html", current=current, finished=finished)
 
