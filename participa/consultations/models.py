@@ -9,7 +9,7 @@ tables so their physical order is the random id's order, not insertion order.
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UtcDateTime, enum_type
@@ -104,7 +104,11 @@ class Response(db.Model):
 
 
 class Answer(db.Model):
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        # Results group answers by question and option: this index covers those counts.
+        Index("ix_answer_question_option_value", "question_id", "option_id", "value"),
+        {"sqlite_with_rowid": False},
+    )
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True

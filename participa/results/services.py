@@ -2,7 +2,9 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import chain, repeat
+
+from sqlalchemy import func
 
 from participa.consultations.models import Answer, Participation, Question, QuestionKind, Response
 from participa.consultations.questionnaire import questions
@@ -10,12 +12,12 @@ from participa.extensions import db
 from participa.processes.types import ProcessStatus, ScopeKind
 from participa.tally import (
     AGE_BANDS,
-    borda,
+    borda_from_positions,
+    choices_from_counts,
     collect_texts,
     count_by,
-    count_choices,
     per_day,
-    scale_distribution,
+    scale_from_counts,
     shares_of_population,
 )
 from participa.territory.models import Colonia
@@ -64,42 +66,62 @@ def answer_rows(process, batch: int = 5000):
     return db.session.execute(query)
 
 
-def _answers_by_question(process) -> dict[int, list]:
-    """Each question's answers, one entry per response that answered it."""
-    kinds = {q.id: q.kind for q in questions(process)}
-    per_question: dict[int, list] = defaultdict(list)
-    for (_response, question_id), group in groupby(answer_rows(process), key=lambda r: r[:2]):
-        if question_id is None:
-            continue
-        group = list(group)
-        kind = kinds[question_id]
-        if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING):
-            per_question[question_id].append([row.option_id for row in group])
-        elif kind is QuestionKind.TEXT:
-            per_question[question_id].append(group[0].text)
-        else:
-            per_question[question_id].append(group[0].value)
-    return per_question
+@dataclass(frozen=True)
+class _Counted:
+    """What the database counted for every question of a process."""
+
+    respondents: dict[int, int]
+    counts: dict[int, dict[tuple, int]]  # question -> (option_id, value) -> answers
+    texts: dict[int, list[str]]
 
 
-def _tally(question: Question, answers: list):
+def _count_answers(process) -> _Counted:
+    """Let the database count the answers: a few rows per option come back, not per ballot.
+
+    Every query is answered from the (question, option, value) index alone: a response's
+    answer to a question has exactly one row with seq 0, and text answers are read only for
+    text questions.
+    """
+    found = questions(process)
+    text_ids = [q.id for q in found if q.kind is QuestionKind.TEXT]
+    other_ids = [q.id for q in found if q.kind is not QuestionKind.TEXT]
+    counted = _Counted({}, defaultdict(dict), defaultdict(list))
+    respondents = (
+        db.select(Answer.question_id, func.count())
+        .where(Answer.question_id.in_(text_ids + other_ids), Answer.seq == 0)
+        .group_by(Answer.question_id)
+    )
+    counted.respondents.update(db.session.execute(respondents).all())
+    keys = (Answer.question_id, Answer.option_id, Answer.value)
+    grouped = db.select(*keys, func.count()).where(Answer.question_id.in_(other_ids))
+    for qid, option_id, value, n in db.session.execute(grouped.group_by(*keys)):
+        counted.counts[qid][(option_id, value)] = n
+    texts = db.select(Answer.question_id, Answer.text).where(Answer.question_id.in_(text_ids))
+    for qid, text in db.session.execute(texts):
+        counted.texts[qid].append(text)
+    return counted
+
+
+def _tally(question: Question, counted: _Counted):
     option_ids = [o.id for o in question.options]
+    counts = counted.counts.get(question.id, {})
+    respondents = counted.respondents.get(question.id, 0)
     kind = question.kind
     if kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
-        return count_choices(option_ids, answers)
+        return choices_from_counts(option_ids, {o: n for (o, _v), n in counts.items()}, respondents)
     if kind is QuestionKind.RANKING:
-        return borda(option_ids, answers)
+        return borda_from_positions(option_ids, counts, respondents)
     if kind is QuestionKind.YES_NO:
-        return count_choices(YES_NO_IDS, [[value] for value in answers])
+        return choices_from_counts(YES_NO_IDS, {v: n for (_o, v), n in counts.items()}, respondents)
     if kind is QuestionKind.SCALE:
-        return scale_distribution(answers)
-    return collect_texts(answers)
+        return scale_from_counts({v: n for (_o, v), n in counts.items()})
+    return collect_texts(counted.texts.get(question.id, []))
 
 
 def question_results(process) -> list[QuestionResult]:
     """Every question of the process with its aggregate."""
-    answers = _answers_by_question(process)
-    return [QuestionResult(q, _tally(q, answers.get(q.id, []))) for q in questions(process)]
+    counted = _count_answers(process)
+    return [QuestionResult(q, _tally(q, counted)) for q in questions(process)]
 
 
 def response_total(process) -> int:
@@ -123,27 +145,35 @@ def colonias_in_scope(process) -> list[Colonia]:
 
 def participation_stats(process, tz) -> ParticipationStats:
     """Turnout over time and by delegación, colonia, age band and sex."""
-    query = (
-        db.select(Participation.created_at, Participation.age_band, Participation.sex, Colonia)
-        .outerjoin(Colonia, Colonia.id == Participation.colonia_id)
-        .where(Participation.process_id == process.id)
-    )
-    rows = db.session.execute(query).all()
-    colonias = colonias_in_scope(process)
-    col_population = {c.label: c.population for c in colonias}
+    of_process = Participation.process_id == process.id
+    keys = (Participation.colonia_id, Participation.age_band, Participation.sex)
+    groups = db.session.execute(
+        db.select(*keys, func.count().label("n")).where(of_process).group_by(*keys)
+    ).all()
+    moments = db.session.execute(db.select(Participation.created_at).where(of_process)).scalars()
+    in_scope = colonias_in_scope(process)
+    colonias = {c.id: c for d in delegaciones() for c in d.colonias}
     del_population: dict[str, int] = defaultdict(int)
-    for colonia in colonias:
+    for colonia in in_scope:
         del_population[colonia.delegacion.name] += colonia.population
-    located = [r.Colonia for r in rows if r.Colonia is not None]
+
+    def each(key_of, rows=groups):
+        """Every participant's key, expanded from the grouped counts."""
+        return chain.from_iterable(repeat(key_of(row), row.n) for row in rows)
+
+    located = [row for row in groups if row.colonia_id in colonias]
+    by_colonia = list(each(lambda row: colonias[row.colonia_id], located))
     return ParticipationStats(
-        total=len(rows),
-        per_day=per_day(row.created_at.astimezone(tz) for row in rows),
+        total=sum(row.n for row in groups),
+        per_day=per_day(moment.astimezone(tz) for moment in moments),
         by_delegacion=shares_of_population(
-            count_by(c.delegacion.name for c in located), del_population
+            count_by(c.delegacion.name for c in by_colonia), del_population
         ),
-        by_colonia=shares_of_population(count_by(c.label for c in located), col_population),
-        by_age_band=count_by((r.age_band for r in rows), [band[0] for band in AGE_BANDS]),
-        by_sex=count_by((r.sex for r in rows), SEXES),
+        by_colonia=shares_of_population(
+            count_by(c.label for c in by_colonia), {c.label: c.population for c in in_scope}
+        ),
+        by_age_band=count_by(each(lambda r: r.age_band), [band[0] for band in AGE_BANDS]),
+        by_sex=count_by(each(lambda r: r.sex), SEXES),
     )
 
 

@@ -15,10 +15,14 @@ from participa.tally.consultation import (
     ScaleTally,
     TextAnswers,
     borda,
+    borda_from_positions,
+    choices_from_counts,
     collect_texts,
     count_choices,
     scale_distribution,
+    scale_from_counts,
 )
+from participa.tally.pabulib import PabulibError, parse_pabulib, read_pabulib, write_pabulib
 from participa.tally.participation import (
     AGE_BANDS,
     DailyCount,
@@ -28,6 +32,20 @@ from participa.tally.participation import (
     count_by,
     per_day,
     shares_of_population,
+)
+from participa.tally.pb import (
+    Ballot,
+    BallotKind,
+    Completion,
+    Election,
+    GreedyOutcome,
+    GreedyVariant,
+    MesOutcome,
+    MesSettings,
+    Project,
+    equal_shares,
+    greedy,
+    greedy_for_meta,
 )
 
 __all__ = [
@@ -42,10 +60,30 @@ __all__ = [
     "age_band",
     "age_on",
     "borda",
+    "borda_from_positions",
+    "choices_from_counts",
     "collect_texts",
     "count_by",
     "count_choices",
     "per_day",
     "scale_distribution",
+    "scale_from_counts",
     "shares_of_population",
+    # participatory budgeting
+    "Ballot",
+    "BallotKind",
+    "Completion",
+    "Election",
+    "GreedyOutcome",
+    "GreedyVariant",
+    "MesOutcome",
+    "MesSettings",
+    "PabulibError",
+    "Project",
+    "equal_shares",
+    "greedy",
+    "greedy_for_meta",
+    "parse_pabulib",
+    "read_pabulib",
+    "write_pabulib",
 ]

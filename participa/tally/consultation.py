@@ -5,7 +5,8 @@ frozen dataclasses. Shares and means are exact ``Fraction`` values so the
 numbers shown to citizens never depend on float rounding.
 """
 
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -16,9 +17,12 @@ __all__ = [
     "ScaleTally",
     "TextAnswers",
     "borda",
+    "borda_from_positions",
+    "choices_from_counts",
     "collect_texts",
     "count_choices",
     "scale_distribution",
+    "scale_from_counts",
 ]
 
 
@@ -104,17 +108,27 @@ def count_choices(option_ids: Sequence[int], answers: Iterable[Collection[int]])
     ``option_ids`` repeats an id.
     """
     ids = _checked_ids(option_ids)
-    counts = dict.fromkeys(ids, 0)
+    counts: Counter[int] = Counter()
     respondents = 0
     for answer in answers:
         chosen = set(answer)
         if not chosen:
             continue
-        _reject_unknown(sorted(chosen), counts)
+        _reject_unknown(sorted(chosen), ids)
         respondents += 1
-        for oid in chosen:
-            counts[oid] += 1
-    options = tuple(OptionCount(oid, counts[oid], _share(counts[oid], respondents)) for oid in ids)
+        counts.update(chosen)
+    return choices_from_counts(ids, counts, respondents)
+
+
+def choices_from_counts(
+    option_ids: Sequence[int], counts: Mapping[int, int], respondents: int
+) -> ChoiceTally:
+    """Build a choice tally from per-option counts already made (e.g. by a database)."""
+    ids = _checked_ids(option_ids)
+    _reject_unknown(sorted(oid for oid, count in counts.items() if count), ids)
+    options = tuple(
+        OptionCount(oid, counts.get(oid, 0), _share(counts.get(oid, 0), respondents)) for oid in ids
+    )
     return ChoiceTally(respondents=respondents, options=options)
 
 
@@ -129,9 +143,7 @@ def borda(option_ids: Sequence[int], rankings: Iterable[Sequence[int]]) -> Ranki
     has every option id, in the order of ``option_ids``.
     """
     ids = _checked_ids(option_ids)
-    n = len(ids)
-    points = dict.fromkeys(ids, 0)
-    first_places = dict.fromkeys(ids, 0)
+    positions: Counter[tuple[int, int]] = Counter()
     respondents = 0
     for ranking in rankings:
         ballot = tuple(ranking)
@@ -139,11 +151,30 @@ def borda(option_ids: Sequence[int], rankings: Iterable[Sequence[int]]) -> Ranki
             continue
         if len(set(ballot)) != len(ballot):
             raise ValueError(f"ballot repeats an option: {ballot!r}")
-        _reject_unknown(ballot, points)
+        _reject_unknown(ballot, ids)
         respondents += 1
-        first_places[ballot[0]] += 1
-        for position, oid in enumerate(ballot):
-            points[oid] += n - position
+        positions.update((oid, rank) for rank, oid in enumerate(ballot, start=1))
+    return borda_from_positions(ids, positions, respondents)
+
+
+def borda_from_positions(
+    option_ids: Sequence[int], positions: Mapping[tuple[int, int], int], respondents: int
+) -> RankingTally:
+    """Score a ranking from how many ballots put each option at each 1-based rank.
+
+    The same Borda convention as `borda`: rank r of n options is worth n - r + 1 points.
+    """
+    ids = _checked_ids(option_ids)
+    n = len(ids)
+    _reject_unknown(sorted({oid for oid, _rank in positions}), ids)
+    if any(not 1 <= rank <= n for _oid, rank in positions):
+        raise ValueError(f"rank outside 1..{n}")
+    points = dict.fromkeys(ids, 0)
+    first_places = dict.fromkeys(ids, 0)
+    for (oid, rank), ballots in positions.items():
+        points[oid] += (n - rank + 1) * ballots
+        if rank == 1:
+            first_places[oid] += ballots
     total = sum(points.values())
     # sorted() is stable, so equal points keep the option_ids order.
     ranked = sorted(ids, key=lambda oid: -points[oid])
@@ -178,24 +209,27 @@ def scale_distribution(values: Iterable[int | None], low: int = 1, high: int = 5
     None is a skip. A value outside [low, high], or low > high, raises
     ValueError.
     """
+    counts: Counter[int] = Counter(value for value in values if value is not None)
+    return scale_from_counts(counts, low, high)
+
+
+def scale_from_counts(counts: Mapping[int, int], low: int = 1, high: int = 5) -> ScaleTally:
+    """Build a scale tally from how many answered each value."""
     if low > high:
         raise ValueError(f"empty scale: low {low} > high {high}")
-    counts = [0] * (high - low + 1)
-    for value in values:
-        if value is None:
-            continue
-        if not low <= value <= high:
-            raise ValueError(f"value {value!r} outside [{low}, {high}]")
-        counts[value - low] += 1
-    respondents = sum(counts)
-    weighted = sum((low + i) * count for i, count in enumerate(counts))
+    outside = sorted(value for value, count in counts.items() if count and not low <= value <= high)
+    if outside:
+        raise ValueError(f"value {outside[0]!r} outside [{low}, {high}]")
+    histogram = [counts.get(value, 0) for value in range(low, high + 1)]
+    respondents = sum(histogram)
+    weighted = sum((low + i) * count for i, count in enumerate(histogram))
     return ScaleTally(
         respondents=respondents,
         low=low,
         high=high,
-        counts=tuple(counts),
+        counts=tuple(histogram),
         mean=Fraction(weighted, respondents) if respondents else None,
-        median=_median(counts, low),
+        median=_median(histogram, low),
     )
 
 
