@@ -17,8 +17,12 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus
 
-CONFIG = {"TESTING": True, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False,
-          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}
+CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "bench",
+    "SESSION_COOKIE_SECURE": False,
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+}
 
 
 def timed(client, url: str, runs: int) -> tuple[float, float, int]:
@@ -47,9 +51,11 @@ def run(responses: int) -> None:
         client = app.test_client()
         print(f"\n{responses:,} responses (seeded in {seeded:.1f} s)")
         print(f"  {'page':<34} {'median ms':>10} {'max ms':>9} {'bytes':>10}")
-        for path, runs in ((f"/procesos/{process_id}/resultados", 5),
-                           (f"/procesos/{process_id}/resultados.csv", 3),
-                           (f"/procesos/{process_id}/respuestas.csv", 3)):
+        for path, runs in (
+            (f"/procesos/{process_id}/resultados", 5),
+            (f"/procesos/{process_id}/resultados.csv", 3),
+            (f"/procesos/{process_id}/respuestas.csv", 3),
+        ):
             median, worst, size = timed(client, path, runs)
             print(f"  {path:<34} {median:>10.1f} {worst:>9.1f} {size:>10,}")
 

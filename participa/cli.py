@@ -7,6 +7,7 @@ from flask_babel import get_timezone
 from participa.audit.services import verify_chain
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
+from participa.budgets.cli import pb_results
 from participa.core.timeutil import local_today
 from participa.demo.seed import seed
 from participa.extensions import db
@@ -62,5 +63,5 @@ def create_admin(name: str, email: str, password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, audit_verify, create_admin):
+    for command in (seed_demo, audit_verify, create_admin, pb_results):
         app.cli.add_command(command)

@@ -1,11 +1,13 @@
 """Pure counting core of Participa.
 
 Everything here turns plain values (ids, dates, counts, strings) into frozen
-dataclasses: consultation results (choices, Borda rankings, scales, texts)
-and participation statistics (age bands, zone shares, daily counts). It uses
-the standard library only - no Flask, no database, no other project module -
-so results are deterministic, exact (``fractions.Fraction``) and testable
-in isolation. Web and persistence layers load the data and call in here.
+dataclasses: consultation results (choices, Borda rankings, scales, texts),
+participation statistics (age bands, zone shares, daily counts), and
+participatory-budgeting rules (greedy, Method of Equal Shares) with the Pabulib
+format. It uses the standard library and numpy only - no Flask, no database, no
+other project module - so results are deterministic, exact (integers and
+``fractions.Fraction``) and testable in isolation. Web and persistence layers
+load the data and call in here.
 """
 
 from participa.tally.consultation import (

@@ -1,0 +1,172 @@
+"""Time Participa's PB counting (greedy, Equal Shares Add1) against pabutools.
+
+Run: .venv/bin/python bench/pb_counting.py [--with-slow] [--data DIR] [--skip-pabutools]
+Prints figures; asserts nothing. The public files are read from ../shared/data/pabulib
+(next to the repository) unless --data says otherwise; pabutools' Equal Shares on
+Mokotow (about ten minutes) runs only with --with-slow.
+"""
+
+import argparse
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from participa.tally.pabulib import read_pabulib
+from participa.tally.pb import (
+    Ballot,
+    BallotKind,
+    Completion,
+    Election,
+    MesSettings,
+    Project,
+    equal_shares,
+    greedy,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "pabulib"
+SLOW_FOR_PABUTOOLS = {"Poland_Warszawa_2023_Mokotow"}  # pabutools Add1: about ten minutes
+
+
+def timed(action: Callable) -> tuple[float, object]:
+    """Return the seconds action took and its result."""
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def synthetic(voters: int, projects: int, seed: int = 7) -> Election:
+    """Return an approval election with popular and unpopular projects, 1-8 per ballot."""
+    rng = np.random.default_rng(seed)
+    popularity = np.log(rng.pareto(1.5, projects) + 0.2)
+    costs = rng.integers(20, 600, projects) * 10_000
+    ids = [str(i + 1) for i in range(projects)]
+    ballots = []
+    for start in range(0, voters, 100_000):
+        size = min(100_000, voters - start)
+        # Gumbel top-k: each row's first k columns are a popularity-weighted sample.
+        keys = popularity + rng.gumbel(size=(size, projects))
+        order = np.argsort(-keys, axis=1)
+        for row, k in zip(order.tolist(), rng.integers(1, 9, size).tolist(), strict=True):
+            ballots.append(Ballot(tuple(ids[i] for i in sorted(row[:k]))))
+    return Election(
+        budget=int(costs.sum()) * 2 // 5,
+        kind=BallotKind.APPROVAL,
+        projects=tuple(Project(i, int(c)) for i, c in zip(ids, costs, strict=True)),
+        ballots=tuple(ballots),
+    )
+
+
+def best_of(runs: int, action: Callable) -> float:
+    """Return the shortest of several timings, the least disturbed by other processes."""
+    return min(timed(action)[0] for _ in range(runs))
+
+
+def ours(path: Path) -> dict[str, float]:
+    """Time our parser, greedy and both Add1 variants on one file."""
+    parse, election = timed(lambda: read_pabulib(path))
+    stop = MesSettings(Completion.ADD1, exhaustive_stop=True)
+    return {
+        "parse": parse,
+        "greedy": best_of(3, lambda: greedy(election)),
+        "add1": timed(lambda: equal_shares(election, MesSettings(Completion.ADD1)))[0],
+        "add1-stop": timed(lambda: equal_shares(election, stop))[0],
+    }
+
+
+def theirs(path: Path, approval: bool, with_add1: bool) -> dict[str, float]:
+    """Time pabutools' parser, greedy (approval only) and Add1 with exhaustive stop."""
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+    parse, (instance, profile) = timed(lambda: parse_pabulib(str(path)))
+    found = {"parse": parse}
+    if approval:
+        # Cost satisfaction per unit of cost is the number of approvals: the standard method.
+        found["greedy"] = timed(
+            lambda: greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+        )[0]
+    if with_add1:
+        found["add1-stop"] = timed(
+            lambda: method_of_equal_shares(
+                instance, profile, sat_class=Cost_Sat, voter_budget_increment=1
+            )
+        )[0]
+    return found
+
+
+def bench_files(data: Path, with_slow: bool, skip_pabutools: bool) -> None:
+    """Print timings on every public file, ours and pabutools', with the speed-ups."""
+    print("seconds; add1 = Add1 without exhaustive stop (official), add1-stop = with it")
+    print(
+        f"{'file':34} {'voters':>6} | {'parse':>6} {'greedy':>7} {'add1':>7} {'add1-stop':>9} "
+        f"| pabutools {'parse':>6} {'greedy':>7} {'add1-stop':>9} | {'greedy':>7} {'add1':>7}"
+    )
+    for path in sorted(data.glob("*.pb")):
+        election = read_pabulib(path)
+        approval = election.kind is BallotKind.APPROVAL
+        mine = ours(path)
+        slow = path.stem in SLOW_FOR_PABUTOOLS and not with_slow
+        other = {} if skip_pabutools else theirs(path, approval, with_add1=not slow)
+        cells = [cell(other.get(k)) for k in ("parse", "greedy", "add1-stop")]
+        if slow and not skip_pabutools:
+            cells[2] = f"{'--with-slow':>9}"
+        print(
+            f"{path.stem[:34]:34} {len(election.ballots):6} | {mine['parse']:6.3f} "
+            f"{mine['greedy']:7.4f} {mine['add1']:7.2f} {mine['add1-stop']:9.2f} "
+            f"| {'':9} {cells[0]:>6} {cells[1]:>7} {cells[2]:>9} "
+            f"| {ratio(other.get('greedy'), mine['greedy']):>7} "
+            f"{ratio(other.get('add1-stop'), mine['add1-stop']):>7}"
+        )
+
+
+def cell(seconds: float | None) -> str:
+    """Format a timing, or '-' when there is none."""
+    return "-" if seconds is None else f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def ratio(theirs_: float | None, ours_: float) -> str:
+    """Format how many times faster we are."""
+    return "-" if theirs_ is None else f"{theirs_ / ours_:.0f}x"
+
+
+def bench_synthetic() -> None:
+    """Print the timings on large synthetic approval elections."""
+    build, big = timed(lambda: synthetic(1_000_000, 50))
+    seconds, outcome = timed(lambda: greedy(big))
+    print(
+        f"greedy, 1,000,000 ballots x 50 projects: {seconds:.2f} s "
+        f"({len(outcome.winners)} winners; building the ballots took {build:.1f} s)"
+    )
+    medium = synthetic(60_000, 50, seed=11)
+    for exhaustive in (False, True):
+        settings = MesSettings(Completion.ADD1, exhaustive_stop=exhaustive)
+        seconds, outcome = timed(lambda s=settings: equal_shares(medium, s))
+        print(
+            f"Equal Shares Add1{' (exhaustive stop)' if exhaustive else ''}, 60,000 voters x 50"
+            f" projects: {seconds:.2f} s ({outcome.add1_steps} steps, per-voter budget"
+            f" {outcome.per_voter_budget}, {len(outcome.winners)} winners)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--with-slow", action="store_true", help="pabutools MES on Mokotow too")
+    parser.add_argument("--skip-pabutools", action="store_true")
+    parser.add_argument("--data", type=Path, default=DATA)
+    args = parser.parse_args()
+    machine = platform.processor() or platform.machine()
+    print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, {machine}")
+    if args.data.is_dir():
+        bench_files(args.data, args.with_slow, args.skip_pabutools)
+    else:
+        print(f"no Pabulib files at {args.data}; public-file timings skipped")
+    bench_synthetic()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Participatory budgets: counting projects and ballots with the rules in participa.tally.pb."""

@@ -1,0 +1,229 @@
+"""Read and write participatory-budgeting elections in the Pabulib (.pb) format.
+
+A .pb file has three ';'-separated sections - META (key;value), PROJECTS and VOTES -
+each opened by its name on a line of its own and followed by a header row. Reading
+tolerates a byte-order mark, CRLF line ends, quoted fields holding ';', "None" for a
+missing value, decimal amounts ("1200.0") and empty ballots. Amounts become exact
+ints or Fractions. See https://pabulib.org/format.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+from participa.tally.pb.model import Amount, Ballot, BallotKind, Election, Project, exact
+
+__all__ = ["PabulibError", "format_amount", "parse_pabulib", "read_pabulib", "write_pabulib"]
+
+SECTIONS = ("META", "PROJECTS", "VOTES")
+KINDS = {
+    "approval": BallotKind.APPROVAL,
+    "knapsack": BallotKind.APPROVAL,  # a knapsack ballot is counted as an approval ballot
+    "cumulative": BallotKind.CUMULATIVE,
+    "scoring": BallotKind.CUMULATIVE,  # points per project, counted like cumulative
+    "ordinal": BallotKind.ORDINAL,
+}
+PROJECT_COLUMNS = ("project_id", "cost", "name")
+VOTE_COLUMNS = ("voter_id", "vote", "points")
+COUNTS = ("num_projects", "num_votes")
+
+
+class PabulibError(ValueError):
+    """Report a .pb text that cannot be read, with the line where it went wrong."""
+
+
+def read_pabulib(path: str | Path) -> Election:
+    """Parse the .pb file at path."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PabulibError(f"{path}: not UTF-8 text ({error})") from None
+    return parse_pabulib(text)
+
+
+def parse_pabulib(text: str) -> Election:
+    """Parse the text of a .pb file into an Election."""
+    sections = _split_sections(text.removeprefix("\ufeff"))
+    for name in SECTIONS:
+        if name not in sections:
+            raise PabulibError(f"missing {name} section")
+    meta = {row["key"]: row["value"] or "" for _, row in sections["META"] if row.get("key")}
+    for derived in COUNTS:  # recomputed from the sections on writing
+        meta.pop(derived, None)
+    kind = _kind(meta)
+    projects = tuple(_project(line, row) for line, row in sections["PROJECTS"])
+    known = {project.id for project in projects}
+    if len(known) != len(projects):
+        raise PabulibError("repeated project_id in PROJECTS")
+    ballots = tuple(_ballot(line, row, kind, known) for line, row in sections["VOTES"])
+    if "budget" not in meta:
+        raise PabulibError("META has no budget")
+    budget = _amount(meta["budget"], "budget", 0)
+    if budget < 0:
+        raise PabulibError("META budget is negative")
+    return Election(
+        budget=budget,
+        kind=kind,
+        projects=projects,
+        ballots=ballots,
+        meta=meta,
+    )
+
+
+Row = dict[str, str | None]
+
+
+def _split_sections(text: str) -> dict[str, list[tuple[int, Row]]]:
+    """Return each section's rows as (line number, {column: value}) pairs."""
+    sections: dict[str, list[tuple[int, Row]]] = {}
+    current: list[tuple[int, Row]] | None = None
+    header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    for fields in reader:
+        if not any(field.strip() for field in fields):
+            continue
+        name = fields[0].strip().upper()
+        if len(fields) == 1 and name in SECTIONS:
+            current, header = sections.setdefault(name, []), None
+        elif current is None:
+            raise PabulibError(f"line {reader.line_num}: data before the META section")
+        elif header is None:
+            header = [field.strip() for field in fields]
+        else:
+            current.append((reader.line_num, _row(reader.line_num, header, fields)))
+    return sections
+
+
+def _row(line: int, header: list[str], fields: list[str]) -> Row:
+    """Map a data row onto its header; missing trailing fields and "None" become None."""
+    if len(fields) > len(header):
+        raise PabulibError(f"line {line}: {len(fields)} fields for {len(header)} columns")
+    values = [field.strip() for field in fields] + [None] * (len(header) - len(fields))
+    return {
+        key: None if value == "None" else value for key, value in zip(header, values, strict=True)
+    }
+
+
+def _kind(meta: dict[str, str]) -> BallotKind:
+    """Return the ballot kind named by META vote_type."""
+    vote_type = meta.get("vote_type", "").strip().lower()
+    if vote_type not in KINDS:
+        raise PabulibError(f"unknown vote_type {vote_type!r} in META")
+    return KINDS[vote_type]
+
+
+def _amount(value: str | None, what: str, line: int) -> Amount:
+    """Return an exact amount, or raise PabulibError naming what and where."""
+    try:
+        return exact(value or "")
+    except (ValueError, ZeroDivisionError):
+        where = f"line {line}: " if line else ""
+        raise PabulibError(f"{where}{what} is not a number: {value!r}") from None
+
+
+def _project(line: int, row: Row) -> Project:
+    """Build a Project from a PROJECTS row."""
+    project_id = row.get("project_id")
+    if not project_id:
+        raise PabulibError(f"line {line}: project without project_id")
+    cost = _amount(row.get("cost"), f"cost of project {project_id}", line)
+    if cost < 0:
+        raise PabulibError(f"line {line}: project {project_id} has a negative cost")
+    extra = {key: value for key, value in row.items() if key not in PROJECT_COLUMNS}
+    return Project(id=project_id, cost=cost, name=row.get("name") or "", extra=extra)
+
+
+def _ballot(line: int, row: Row, kind: BallotKind, known: set[str]) -> Ballot:
+    """Build a Ballot from a VOTES row, checking the ids and the points."""
+    projects = tuple(_split(row.get("vote")))
+    unknown = [pid for pid in projects if pid not in known]
+    if unknown:
+        raise PabulibError(f"line {line}: vote names unknown projects {unknown}")
+    if len(set(projects)) != len(projects):
+        raise PabulibError(f"line {line}: vote repeats a project")
+    points = None
+    if kind is BallotKind.CUMULATIVE:
+        points = tuple(_amount(value, "points", line) for value in _split(row.get("points")))
+        if len(points) != len(projects):
+            raise PabulibError(f"line {line}: {len(points)} points for {len(projects)} projects")
+    extra = {key: value for key, value in row.items() if key not in VOTE_COLUMNS}
+    return Ballot(projects=projects, points=points, voter_id=row.get("voter_id") or "", extra=extra)
+
+
+def _split(value: str | None) -> Iterator[str]:
+    """Yield the comma-separated items of a field; None, "" and blank items yield nothing."""
+    if value:
+        yield from (item.strip() for item in value.split(",") if item.strip())
+
+
+def format_amount(value: Amount) -> str:
+    """Write an exact amount as a decimal number, or raise ValueError if it has none."""
+    number = Fraction(value)
+    if number.denominator == 1:
+        return str(number.numerator)
+    places, scale = 0, 1
+    while (number * scale).denominator != 1:
+        places, scale = places + 1, scale * 10
+        if places > 30:  # the denominator has a factor other than 2 and 5
+            raise ValueError(f"{value} has no finite decimal form")
+    digits = str(abs((number * scale).numerator)).rjust(places + 1, "0")
+    sign = "-" if number < 0 else ""
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def write_pabulib(election: Election) -> str:
+    """Return the .pb text of an election; parsing it gives the election back."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["META"])
+    writer.writerow(["key", "value"])
+    writer.writerows(_meta_rows(election))
+    writer.writerow(["PROJECTS"])
+    extras = _extra_columns(project.extra for project in election.projects)
+    writer.writerow([*PROJECT_COLUMNS, *extras])
+    for project in election.projects:
+        cells = [project.id, format_amount(project.cost), project.name]
+        writer.writerow(cells + [_cell(project.extra.get(key)) for key in extras])
+    writer.writerow(["VOTES"])
+    writer.writerows(_vote_rows(election))
+    return buffer.getvalue()
+
+
+def _meta_rows(election: Election) -> list[list[str]]:
+    """Return META rows: the stored entries, with budget, kind and counts made current."""
+    meta = dict(election.meta)
+    stated = meta.get("budget")
+    if stated is None or _amount(stated, "budget", 0) != election.budget:
+        meta["budget"] = format_amount(election.budget)
+    if KINDS.get(meta.get("vote_type", "").strip().lower()) is not election.kind:
+        meta["vote_type"] = election.kind.value
+    meta["num_projects"] = str(len(election.projects))
+    meta["num_votes"] = str(len(election.ballots))
+    return [[key, value] for key, value in meta.items()]
+
+
+def _vote_rows(election: Election) -> list[list[str]]:
+    """Return the VOTES header and one row per ballot."""
+    extras = _extra_columns(ballot.extra for ballot in election.ballots)
+    with_points = election.kind is BallotKind.CUMULATIVE
+    header = ["voter_id", "vote", *(["points"] if with_points else []), *extras]
+    rows = [header]
+    for number, ballot in enumerate(election.ballots, start=1):
+        row = [ballot.voter_id or str(number), ",".join(ballot.projects)]
+        if with_points:
+            row.append(",".join(format_amount(p) for p in ballot.points or ()))
+        rows.append(row + [_cell(ballot.extra.get(key)) for key in extras])
+    return rows
+
+
+def _extra_columns(extras: Iterator) -> list[str]:
+    """Return the extra column names, in order of first appearance."""
+    return list(dict.fromkeys(key for extra in extras for key in extra))
+
+
+def _cell(value: str | None) -> str:
+    """Write None as Pabulib's "None"."""
+    return "None" if value is None else value
