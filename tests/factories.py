@@ -32,38 +32,69 @@ class Factories:
     def territory(self) -> dict[str, Colonia]:
         """Two delegaciones: Norte (Centro 1000, Lomas 500) and Sur (Sauces 2000)."""
         norte = Delegacion(name="Norte")
-        norte.colonias = [Colonia(name="Centro", population=1000),
-                          Colonia(name="Lomas", population=500)]
+        norte.colonias = [
+            Colonia(name="Centro", population=1000),
+            Colonia(name="Lomas", population=500),
+        ]
         sur = Delegacion(name="Sur", colonias=[Colonia(name="Sauces", population=2000)])
         db.session.add_all([norte, sur])
         db.session.commit()
         return {c.name: c for c in norte.colonias + sur.colonias}
 
-    def user(self, role: Role = Role.CITIZEN, colonia: Colonia | None = None,
-             birth: date = date(1990, 5, 17), sex: str = "M", email: str | None = None) -> User:
+    def user(
+        self,
+        role: Role = Role.CITIZEN,
+        colonia: Colonia | None = None,
+        birth: date = date(1990, 5, 17),
+        sex: str = "M",
+        email: str | None = None,
+    ) -> User:
         n = self._next()
         fields = {}
         if role is Role.CITIZEN:
-            fields = {"curp": curp_for(birth, sex), "birth_date": birth, "sex": sex,
-                      "colonia_id": colonia.id if colonia else None}
-        user = create_account(name=f"Persona {n}", email=email or f"persona{n}@example.mx",
-                              password=PASSWORD, role=role, hash_method="pbkdf2:sha256:1000",
-                              **fields)
+            fields = {
+                "curp": curp_for(birth, sex),
+                "birth_date": birth,
+                "sex": sex,
+                "colonia_id": colonia.id if colonia else None,
+            }
+        user = create_account(
+            name=f"Persona {n}",
+            email=email or f"persona{n}@example.mx",
+            password=PASSWORD,
+            role=role,
+            hash_method="pbkdf2:sha256:1000",
+            **fields,
+        )
         db.session.commit()
         return user
 
-    def process(self, status: ProcessStatus = ProcessStatus.DRAFT,
-                type: ProcessType = ProcessType.CONSULTA, **fields) -> Process:
-        process = Process(type=type, status=status, title=fields.pop("title", "Consulta de prueba"),
-                          scope=fields.pop("scope", ScopeKind.MUNICIPALITY), **fields)
+    def process(
+        self,
+        status: ProcessStatus = ProcessStatus.DRAFT,
+        type: ProcessType = ProcessType.CONSULTA,
+        **fields,
+    ) -> Process:
+        process = Process(
+            type=type,
+            status=status,
+            title=fields.pop("title", "Consulta de prueba"),
+            scope=fields.pop("scope", ScopeKind.MUNICIPALITY),
+            **fields,
+        )
         db.session.add(process)
         db.session.commit()
         return process
 
     def question(self, process: Process, kind: QuestionKind, options=(), **fields) -> Question:
         position = len(process_questions(process)) + 1
-        question = Question(process_id=process.id, kind=kind, position=position,
-                            text=fields.pop("text", f"Pregunta {position}"), **fields)
+        question = Question(
+            process_id=process.id,
+            kind=kind,
+            position=position,
+            text=fields.pop("text", f"Pregunta {position}"),
+            **fields,
+        )
         question.options = [Option(label=label, position=i) for i, label in enumerate(options)]
         db.session.add(question)
         db.session.commit()
@@ -73,8 +104,9 @@ class Factories:
         """An open consultation with one question of every kind (see `kinds`)."""
         process = self.process(status, **fields)
         self.question(process, QuestionKind.SINGLE, ["Agua", "Luz", "Calles"])
-        self.question(process, QuestionKind.MULTIPLE, ["Parques", "Basura", "Camiones"],
-                      max_choices=2)
+        self.question(
+            process, QuestionKind.MULTIPLE, ["Parques", "Basura", "Camiones"], max_choices=2
+        )
         self.question(process, QuestionKind.RANKING, ["A", "B", "C"], required=False)
         self.question(process, QuestionKind.SCALE)
         self.question(process, QuestionKind.YES_NO)
