@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from participa.admin.views import bp as admin_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
+from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
 from participa.core.access import has_role
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     results_bp,
     territory_bp,
     admin_bp,
+    pb_ballots_bp,
 )
 
 CSP = (

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
+from participa.budgets import ballots as pb_ballots
 from participa.consultations import questionnaire
 from participa.core.errors import DomainError
 from participa.extensions import db
@@ -22,6 +23,7 @@ from participa.processes.types import (
 from participa.territory.models import Colonia, Delegacion
 
 EDITABLE_STATUSES = frozenset({ProcessStatus.DRAFT, ProcessStatus.PUBLISHED})
+PB_CHECKED = frozenset({ProcessStatus.PUBLISHED, ProcessStatus.OPEN})
 
 
 @dataclass(frozen=True)
@@ -99,18 +101,24 @@ def delete_phase(actor, phase: Phase) -> None:
     db.session.commit()
 
 
-def readiness_problems(process: Process) -> list:
-    """What must be fixed before residents can see and answer the process."""
-    if process.has_questionnaire:
-        return questionnaire.problems(process)
-    return []
+def readiness_problems(process: Process, target: ProcessStatus | None = None) -> list:
+    """What must be fixed before the process may move to `target` (default: the next step)."""
+    target = target or next(iter(TRANSITIONS[process.status]), process.status)
+    problems = []
+    if process.has_questionnaire and target is ProcessStatus.PUBLISHED:
+        problems += questionnaire.problems(process)
+    if process.type is ProcessType.PRESUPUESTO and target in PB_CHECKED:
+        problems += pb_ballots.readiness_problems(process, opening=target is ProcessStatus.OPEN)
+    return problems
 
 
 def change_status(actor, process: Process, target: ProcessStatus) -> None:
     """Move the process along its lifecycle, refusing skipped or backward steps."""
     if target not in TRANSITIONS[process.status]:
         raise DomainError(_l("That change of status is not possible now."))
-    if target is ProcessStatus.PUBLISHED and (problems := readiness_problems(process)):
+    if target in (ProcessStatus.PUBLISHED, ProcessStatus.OPEN) and (
+        problems := readiness_problems(process, target)
+    ):
         raise DomainError(problems[0])
     if target is ProcessStatus.DRAFT and questionnaire.response_count(process):
         raise DomainError(_l("People have already taken part; the process cannot go back."))

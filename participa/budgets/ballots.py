@@ -1,0 +1,160 @@
+"""Ballot rules of a PB process: configuration by staff, and who may vote in which ballot."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from participa.audit.services import record
+from participa.budgets.models import (
+    BallotRule,
+    CountingRule,
+    GreedyVariant,
+    MesCompletion,
+    PbBallot,
+    PbParticipation,
+)
+from participa.consultations.answering import in_scope, voter_key
+from participa.core.errors import DomainError
+from participa.extensions import db
+from participa.processes.types import ProcessStatus, ProcessType
+from participa.tally import age_on
+from participa.territory.models import Colonia
+
+
+@dataclass(frozen=True)
+class BallotData:
+    name: str
+    amount: int
+    rule: BallotRule = BallotRule.APPROVAL
+    min_choices: int = 1
+    max_choices: int | None = None
+    min_share_percent: int = 0
+    points: int | None = None
+    proposals_open: bool = False
+    colonia_ids: tuple[int, ...] = field(default=())
+    counting_rule: CountingRule = CountingRule.GREEDY
+    greedy_variant: GreedyVariant = GreedyVariant.PLAIN
+    greedy_threshold: int = 0
+    mes_completion: MesCompletion = MesCompletion.ADD1
+    mes_exhaustive_stop: bool = False
+    mes_comparison: bool = False
+
+
+# What can change once voting has opened: only how the result is counted.
+COUNTING_FIELDS = (
+    "counting_rule",
+    "greedy_variant",
+    "greedy_threshold",
+    "mes_completion",
+    "mes_exhaustive_stop",
+    "mes_comparison",
+)
+
+
+def ballots(process) -> list[PbBallot]:
+    query = (
+        db.select(PbBallot)
+        .where(PbBallot.process_id == process.id)
+        .options(selectinload(PbBallot.colonias), selectinload(PbBallot.projects))
+        .order_by(PbBallot.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def _check(data: BallotData) -> None:
+    if data.amount <= 0:
+        raise DomainError(_l("The amount must be more than zero pesos."), field="amount")
+    if data.rule is BallotRule.APPROVAL and data.max_choices is None:
+        raise DomainError(_l("Say how many projects a person may choose."), field="max_choices")
+    if data.max_choices is not None and data.min_choices > data.max_choices:
+        raise DomainError(_l("The minimum cannot be more than the maximum."), field="min_choices")
+    if data.rule is BallotRule.CUMULATIVE and not data.points:
+        raise DomainError(_l("Say how many points each person distributes."), field="points")
+    if data.rule is BallotRule.RANKING and not data.max_choices:
+        raise DomainError(_l("Say how many projects a person ranks."), field="max_choices")
+    if not 0 <= data.min_share_percent <= 100:
+        raise DomainError(_l("The share must be between 0 and 100 %."), field="min_share_percent")
+
+
+def _apply(ballot: PbBallot, data: BallotData, *, voting_started: bool) -> None:
+    names = COUNTING_FIELDS if voting_started else tuple(BallotData.__dataclass_fields__)
+    for name in names:
+        if name != "colonia_ids":
+            setattr(ballot, name, getattr(data, name))
+    if not voting_started:
+        query = db.select(Colonia).where(Colonia.id.in_(data.colonia_ids))
+        ballot.colonias = list(db.session.execute(query).scalars())
+
+
+def save_ballot(actor, process, ballot: PbBallot | None, data: BallotData) -> PbBallot:
+    """Create or change a ballot; once voting opens only the counting settings may change."""
+    if process.type is not ProcessType.PRESUPUESTO:
+        raise DomainError(_l("Only participatory-budgeting processes have ballots."))
+    if process.status is ProcessStatus.ARCHIVED:
+        raise DomainError(_l("An archived process cannot change."))
+    _check(data)
+    voting_started = process.status not in (ProcessStatus.DRAFT, ProcessStatus.PUBLISHED)
+    if ballot is None and voting_started:
+        raise DomainError(_l("Ballots cannot be added once voting has opened."))
+    ballot = ballot or PbBallot(process_id=process.id)
+    _apply(ballot, data, voting_started=voting_started)
+    db.session.add(ballot)
+    db.session.flush()
+    record(
+        actor,
+        "pb.ballot.save",
+        process,
+        ballot=ballot.id,
+        name=ballot.name,
+        amount=ballot.amount,
+        rule=ballot.rule,
+        counting=ballot.counting_rule,
+    )
+    db.session.commit()
+    return ballot
+
+
+def readiness_problems(process, opening: bool) -> list:
+    """What keeps a PB process from being announced (a ballot) or opening its vote (projects)."""
+    found = ballots(process)
+    if not found:
+        return [_l("Add at least one ballot with its amount.")]
+    if not opening:
+        return []
+    return [
+        _l("The ballot “%(name)s” has no feasible project yet.", name=b.name)
+        for b in found
+        if not any(p.status.value == "feasible" for p in b.projects)
+    ]
+
+
+def has_voted(ballot: PbBallot, user) -> bool:
+    query = db.select(PbParticipation.id).where(
+        PbParticipation.ballot_id == ballot.id, PbParticipation.voter_key == voter_key(user)
+    )
+    return db.session.execute(query).first() is not None
+
+
+def voting_problem(ballot: PbBallot, user, today: date):
+    """Why `user` cannot vote in `ballot` now, or None if they can."""
+    process = ballot.process
+    if process.status is not ProcessStatus.OPEN:
+        return _l("Voting is not open.")
+    if not user.curp or user.colonia is None:
+        return _l("Only residents registered with their CURP and colonia can vote.")
+    if not in_scope(process, user.colonia):
+        return _l("This vote is for residents of other zones of the municipality.")
+    if ballot.is_zone and user.colonia_id not in {c.id for c in ballot.colonias}:
+        return _l("This ballot is for residents of another zone.")
+    if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
+        return _l("This vote is for people aged %(age)s or more.", age=process.min_age)
+    if has_voted(ballot, user):
+        return _l("You have already voted in this ballot. Thank you for taking part.")
+    return None
+
+
+def ballots_for(process, user, today: date) -> list[tuple[PbBallot, object]]:
+    """Each ballot of the process with why `user` cannot vote in it (None when they can)."""
+    return [(b, voting_problem(b, user, today)) for b in ballots(process)]
