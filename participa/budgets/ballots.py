@@ -156,5 +156,7 @@ def voting_problem(ballot: PbBallot, user, today: date):
 
 
 def ballots_for(process, user, today: date) -> list[tuple[PbBallot, object]]:
-    """Each ballot of the process with why `user` cannot vote in it (None when they can)."""
+    """Each ballot with why `user` (None: anonymous) cannot vote in it, None when they can."""
+    if user is None:
+        return [(b, _l("Log in to vote.")) for b in ballots(process)]
     return [(b, voting_problem(b, user, today)) for b in ballots(process)]

@@ -120,6 +120,10 @@ class PbBallot(db.Model):
         back_populates="ballot", order_by="PbProject.id", cascade="all, delete-orphan"
     )
 
+    outcome: Mapped["PbOutcome | None"] = relationship(
+        back_populates="ballot", uselist=False, cascade="all, delete-orphan"
+    )
+
     @property
     def is_zone(self) -> bool:
         return bool(self.colonias)
@@ -180,6 +184,8 @@ class PbOutcome(db.Model):
     justification: Mapped[str] = mapped_column(Text, default="")  # required for manual
     counted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     published: Mapped[bool] = mapped_column(default=False)
+
+    ballot: Mapped[PbBallot] = relationship(back_populates="outcome")
 
 
 class PbParticipation(db.Model):

@@ -5,6 +5,7 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participa.budgets import ballots
 from participa.consultations import answering, questionnaire
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
@@ -19,6 +20,7 @@ from participa.processes.types import (
     TRANSITION_LABELS,
     TRANSITIONS,
     ProcessStatus,
+    ProcessType,
     ScopeKind,
 )
 from participa.territory.services import colonia_choices, delegaciones
@@ -47,6 +49,10 @@ def detail(process_id: int):
     if current_user.is_authenticated and process.has_questionnaire:
         problem = answering.eligibility_problem(process, current_user, today)
         taken = answering.has_taken_part(process, current_user)
+    pb_ballots = None
+    if process.type is ProcessType.PRESUPUESTO:
+        user = current_user if current_user.is_authenticated else None
+        pb_ballots = ballots.ballots_for(process, user, today)
     return render_template(
         "processes/detail.html",
         process=process,
@@ -55,6 +61,7 @@ def detail(process_id: int):
         taken=taken,
         results_public=process.status in RESULTS_PUBLIC_STATUSES,
         question_count=len(questionnaire.questions(process)),
+        pb_ballots=pb_ballots,
     )
 
 
