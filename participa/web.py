@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from participa.admin.views import bp as admin_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
+from participa.budgets import project_views, results_views, voting_views
 from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
@@ -48,6 +49,11 @@ BLUEPRINTS = (
     territory_bp,
     admin_bp,
     pb_ballots_bp,
+    project_views.public_bp,
+    project_views.manage_bp,
+    voting_views.bp,
+    results_views.public_bp,
+    results_views.manage_bp,
 )
 
 CSP = (
