@@ -44,14 +44,14 @@ LAYOUT = {
 }
 
 
-def _figure(traces: list[dict], height: int, **layout) -> dict:
+def base_figure(traces: list[dict], height: int, **layout) -> dict:
     merged = {**LAYOUT, "height": height, **layout}
     for axis in ("xaxis", "yaxis"):
         merged[axis] = {**LAYOUT[axis], **layout.get(axis, {})}
     return {"data": traces, "layout": merged}
 
 
-def _hbar(labels, values, text, height=None) -> dict:
+def hbar(labels, values, text, height=None) -> dict:
     """Horizontal bars, first item on top, labels wrapped for phones."""
     wrapped = [_wrap(str(label)) for label in labels]
     bar = {
@@ -65,7 +65,7 @@ def _hbar(labels, values, text, height=None) -> dict:
         "hoverinfo": "x+y",
         "cliponaxis": False,
     }
-    return _figure(
+    return base_figure(
         [bar], height or max(160, 44 * len(wrapped) + 60), yaxis={"autorange": "reversed"}
     )
 
@@ -82,19 +82,19 @@ def _wrap(label: str, width: int = 28) -> str:
     return "<br>".join(lines[:4])
 
 
-def _pct(share: Fraction | None) -> str:
+def pct(share: Fraction | None) -> str:
     return format_percent(float(share), "#,##0.0%") if share is not None else "—"
 
 
 def choice_chart(key: str, title: str, tally: ChoiceTally, labels: dict) -> Chart:
     names = [labels[o.option_id] for o in tally.options]
     counts = [o.count for o in tally.options]
-    shares = [_pct(o.share) for o in tally.options]
+    shares = [pct(o.share) for o in tally.options]
     rows = tuple(zip(names, counts, shares, strict=True))
     return Chart(
         key,
         title,
-        _hbar(names, counts, [f"{c} ({s})" for c, s in zip(counts, shares, strict=True)]),
+        hbar(names, counts, [f"{c} ({s})" for c, s in zip(counts, shares, strict=True)]),
         (_l("Option"), _l("Answers"), _l("Share of respondents")),
         rows,
         _l("%(n)s people answered.", n=tally.respondents),
@@ -109,7 +109,7 @@ def ranking_chart(key: str, title: str, tally: RankingTally, labels: dict) -> Ch
     return Chart(
         key,
         title,
-        _hbar(names, points, [format_decimal(p) for p in points]),
+        hbar(names, points, [format_decimal(p) for p in points]),
         (_l("Option"), _l("Borda points"), _l("Ranked first")),
         rows,
         _l(
@@ -135,7 +135,7 @@ def scale_chart(key: str, title: str, tally: ScaleTally) -> Chart:
     return Chart(
         key,
         title,
-        _figure([bar], 260),
+        base_figure([bar], 260),
         (_l("Value"), _l("Answers")),
         rows,
         _l("%(n)s people answered; average %(mean)s.", n=tally.respondents, mean=mean),
@@ -153,7 +153,7 @@ def per_day_chart(days) -> Chart:
         "line": {"color": PRIMARY, "width": 3},
         "yaxis": "y2",
     }
-    figure = _figure(
+    figure = base_figure(
         [daily, total], 280, yaxis2={"overlaying": "y", "side": "right", "showgrid": False}
     )
     rows = tuple((d.day.isoformat(), d.count, d.cumulative) for d in days)
@@ -171,11 +171,11 @@ def counts_chart(key: str, title, counts: dict, labels: dict | None = None) -> C
     names = [str(labels.get(k, k if k is not None else _l("Unknown"))) for k in counts]
     values = list(counts.values())
     total = sum(values) or 1
-    rows = tuple((n, v, _pct(Fraction(v, total))) for n, v in zip(names, values, strict=True))
+    rows = tuple((n, v, pct(Fraction(v, total))) for n, v in zip(names, values, strict=True))
     return Chart(
         key,
         title,
-        _hbar(names, values, [str(v) for v in values]),
+        hbar(names, values, [str(v) for v in values]),
         (_l("Group"), _l("Participants"), _l("Share")),
         rows,
     )
@@ -185,9 +185,9 @@ def shares_chart(key: str, title, zones) -> Chart:
     names = [z.zone for z in zones]
     percents = [float(z.share) * 100 if z.share is not None else 0 for z in zones]
     rows = tuple(
-        (z.zone, z.participants, format_decimal(z.population), _pct(z.share)) for z in zones
+        (z.zone, z.participants, format_decimal(z.population), pct(z.share)) for z in zones
     )
-    figure = _hbar(names, percents, [_pct(z.share) for z in zones])
+    figure = hbar(names, percents, [pct(z.share) for z in zones])
     return Chart(
         key,
         title,

@@ -25,6 +25,7 @@ class Report:
     stats: ParticipationStats
     questions: list[QuestionBlock]
     turnout: list[charts.Chart]
+    answers_shown: bool
 
 
 def _block(result) -> QuestionBlock:
@@ -42,8 +43,8 @@ def _block(result) -> QuestionBlock:
     return QuestionBlock(question, charts.choice_chart(key, title, tally, labels), None)
 
 
-def build_report(process, tz) -> Report:
-    """Everything the results pages show for `process`."""
+def build_report(process, tz, answers: bool = True) -> Report:
+    """Everything the results pages show for `process`; turnout only unless `answers`."""
     stats = participation_stats(process, tz)
     turnout = [
         charts.per_day_chart(stats.per_day),
@@ -60,4 +61,5 @@ def build_report(process, tz) -> Report:
             stats.by_colonia,
         ),
     ]
-    return Report(stats, [_block(r) for r in question_results(process)], turnout)
+    blocks = [_block(r) for r in question_results(process)] if answers else []
+    return Report(stats, blocks, turnout, answers)

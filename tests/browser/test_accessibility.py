@@ -157,8 +157,8 @@ def test_registration_errors_are_announced_next_to_each_field(page, watch, axe_r
 
     expect(page.locator(".error-summary[role=alert]")).to_be_visible()
     invalid = page.locator("main form [aria-invalid='true']")
-    # The colonia select always has a value (its first option), so it cannot be invalid here.
-    expected = ["name", "email", "curp", "password", "confirm", "accept_privacy"]
+    # The colonia select starts on its blank "choose" entry, so it is invalid too.
+    expected = ["name", "email", "curp", "colonia_id", "password", "confirm", "accept_privacy"]
     assert sorted(invalid.evaluate_all("els => els.map(el => el.id)")) == sorted(expected)
     assert page.locator("main form").evaluate(ERRORS_NEXT_TO_FIELDS) == []
     check_axe(page, f"register-errors[{viewport}]", axe_report)

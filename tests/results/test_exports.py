@@ -49,6 +49,10 @@ def test_same_access_rules_as_the_results_page(client, make, survey, name):
 
     council = make.user(Role.COUNCIL)
     login(client, council.email)
+    # While open, answers stay hidden even from the council: two downloads a moment apart
+    # would show what one known person answered.
+    assert client.get(path).status_code == 404
+    set_status(survey.process, S.CLOSED)
     response = client.get(path)
     assert response.status_code == 200
     assert len(read_csv(response)) > 1  # read to the end: a streamed body left open leaks

@@ -325,6 +325,8 @@ def test_empty_results_page_renders(client, make):
 
 def test_page_has_a_chart_and_a_table_for_each_figure(app, client, make, survey):
     login_as(client, make, Role.COUNCIL)
+    survey.process.status = S.CLOSED
+    db.session.commit()
     page = client.get(f"/procesos/{survey.process.id}/resultados").get_data(as_text=True)
 
     keys = re.findall(r'data-figure="figure-([\w-]+)"', page)
@@ -363,3 +365,12 @@ def test_bar_charts_carry_the_counts(client, make, survey):
     bars = json.loads(script)["data"][0]
     assert bars["x"] == [3, 1, 0]
     assert bars["y"] == ["Agua", "Luz", "Calles"]
+
+
+def test_while_open_the_council_sees_turnout_but_no_answers(client, make, survey):
+    login_as(client, make, Role.COUNCIL)
+    page = client.get(f"/procesos/{survey.process.id}/resultados").get_data(as_text=True)
+    keys = re.findall(r'data-figure="figure-([\w-]+)"', page)
+    assert keys == ["per-day", "by-delegacion", "by-age", "by-sex", "by-colonia"]
+    assert "resultados.csv" not in page and "respuestas.csv" not in page
+    assert "Agua" not in page
