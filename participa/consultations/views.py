@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
+from participa.budgets.voting import find_vote_receipt
 from participa.consultations import answering
 from participa.consultations.forms import add_error, answer_form, answer_summary, answers_from
 from participa.consultations.questionnaire import questions
@@ -96,8 +97,10 @@ def receipt(process_id: int):
     return render_template("consultations/receipt.html", process=process, code=code)
 
 
-@bp.route("/recibos")
+@bp.route("/recibos", methods=["GET", "POST"])
 def check_receipt():
-    code = request.args.get("codigo", "").strip()[:40]
-    process = answering.find_receipt(code) if code else None
+    # POST, not a query string: a code in a URL would sit in access logs beside the IP.
+    code = request.form.get("codigo", "").strip()[:40] if request.method == "POST" else ""
+    # A receipt is a consultation response's or, failing that, a PB vote's.
+    process = (answering.find_receipt(code) or find_vote_receipt(code)) if code else None
     return render_template("consultations/check_receipt.html", code=code, process=process)

@@ -53,7 +53,7 @@ def base_figure(traces: list[dict], height: int, **layout) -> dict:
 
 def hbar(labels, values, text, height=None) -> dict:
     """Horizontal bars, first item on top, labels wrapped for phones."""
-    wrapped = [_wrap(str(label)) for label in labels]
+    wrapped = [wrap(str(label)) for label in labels]
     bar = {
         "type": "bar",
         "orientation": "h",
@@ -70,7 +70,7 @@ def hbar(labels, values, text, height=None) -> dict:
     )
 
 
-def _wrap(label: str, width: int = 28) -> str:
+def wrap(label: str, width: int = 28) -> str:
     words, lines, line = label.split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:

@@ -13,13 +13,23 @@ from participa.tally import ChoiceTally, RankingTally, ScaleTally
 YES_NO_TEXT = {1: "sí", 0: "no"}
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_stream(rows: Iterable[Iterable]) -> Iterator[str]:
     """Encode rows as CSV lines one at a time, for a streamed response."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"  # a BOM so spreadsheet programs read the accents right
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([safe_cell(value) for value in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -96,7 +96,12 @@ def _count_answers(process) -> _Counted:
     grouped = db.select(*keys, func.count()).where(Answer.question_id.in_(other_ids))
     for qid, option_id, value, n in db.session.execute(grouped.group_by(*keys)):
         counted.counts[qid][(option_id, value)] = n
-    texts = db.select(Answer.question_id, Answer.text).where(Answer.question_id.in_(text_ids))
+    # In random-id order: the order they were written in would follow participation times.
+    texts = (
+        db.select(Answer.question_id, Answer.text)
+        .where(Answer.question_id.in_(text_ids))
+        .order_by(Answer.response_id)
+    )
     for qid, text in db.session.execute(texts):
         counted.texts[qid].append(text)
     return counted
