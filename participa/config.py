@@ -21,6 +21,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = True
 REMEMBER_COOKIE_HTTPONLY = True
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+REMEMBER_COOKIE_DURATION = timedelta(days=14)
 
 WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; long forms must not expire
 

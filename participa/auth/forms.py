@@ -25,7 +25,8 @@ class RegisterForm(FlaskForm):
     )
     curp = StringField(
         _l("CURP"),
-        validators=[DataRequired(), Length(min=18, max=20)],
+        # Spaces and dashes typed between the parts are removed when it is read.
+        validators=[DataRequired(), Length(min=18, max=30)],
         description=_l("18 characters, as on your ID or birth certificate."),
         render_kw={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"},
     )

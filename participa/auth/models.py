@@ -48,13 +48,5 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses blocked accounts
         return self.active
 
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.STAFF, Role.ADMIN)
-
-    @property
-    def can_read_results(self) -> bool:
-        return self.role in (Role.STAFF, Role.COUNCIL, Role.ADMIN)
-
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

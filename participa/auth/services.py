@@ -1,6 +1,7 @@
 """Account rules: registration with CURP, authentication, roles."""
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +20,11 @@ CURP_MESSAGES = {
     "checksum": _l("The last digit of this CURP does not match: please check it."),
 }
 
-# Verifying against a real hash when the e-mail is unknown keeps response times equal.
-_DUMMY_HASH = generate_password_hash("participa-dummy", method="pbkdf2:sha256:1000")
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """A hash made like real ones, checked when the e-mail is unknown: equal response times."""
+    return generate_password_hash("participa-dummy", method=method)
 
 
 class InvalidCredentials(DomainError):
@@ -32,13 +36,22 @@ def normalise_email(email: str) -> str:
 
 
 def register_resident(
-    *, name: str, email: str, password: str, curp: str, colonia_id: int, hash_method: str
+    *,
+    name: str,
+    email: str,
+    password: str,
+    curp: str,
+    colonia_id: int,
+    hash_method: str,
+    today: date,
 ) -> User:
     """Create a citizen account; a CURP and an e-mail can own only one account."""
     try:
         info = parse_curp(curp)
     except InvalidCurp as error:
         raise DomainError(CURP_MESSAGES[error.reason], field="curp") from error
+    if info.birth_date > today:
+        raise DomainError(CURP_MESSAGES["date"], field="curp")
     if db.session.get(Colonia, colonia_id) is None:
         raise DomainError(_l("Choose your colonia from the list."), field="colonia_id")
     user = User(
@@ -70,12 +83,13 @@ def _duplicate_error(curp: str, email: str) -> DomainError:
     return DomainError(_l("This e-mail already has an account. Log in instead."), field="email")
 
 
-def authenticate(email: str, password: str, now: datetime) -> User:
+def authenticate(email: str, password: str, now: datetime, hash_method: str) -> User:
     """Return the account for these credentials, or raise one message for every failure."""
     user = db.session.execute(
         db.select(User).where(User.email == normalise_email(email))
     ).scalar_one_or_none()
-    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    stored = user.password_hash if user else _dummy_hash(hash_method)
+    valid = check_password_hash(stored, password)
     if user is None or not valid or not user.active:
         raise InvalidCredentials(_l("Wrong e-mail or password, or the account is blocked."))
     user.last_login_at = now

@@ -1,6 +1,7 @@
 """Register, log in, log out."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -8,8 +9,8 @@ from participa.auth import services
 from participa.auth.forms import LoginForm, RegisterForm
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
-from participa.core.forms import EmptyForm
-from participa.core.timeutil import utcnow
+from participa.core.forms import EmptyForm, show_error
+from participa.core.timeutil import local_today, utcnow
 from participa.territory.services import colonia_choices
 
 bp = Blueprint("auth", __name__, url_prefix="/cuenta")
@@ -28,10 +29,12 @@ def register():
                 curp=form.curp.data,
                 colonia_id=form.colonia_id.data,
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],
+                today=local_today(get_timezone()),
             )
         except DomainError as error:
-            getattr(form, error.field).errors.append(error.message)
+            show_error(form, error)
         else:
+            session.permanent = True
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(safe_next(next_param(), url_for("processes.index")))
@@ -44,10 +47,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, utcnow())
+            user = services.authenticate(
+                form.email.data,
+                form.password.data,
+                utcnow(),
+                current_app.config["PASSWORD_HASH_METHOD"],
+            )
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(next_param(), url_for("site.home")))
     page = render_template("auth/login.html", form=form, next=next_param())

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.consultations.models import CHOICE_KINDS, Option, Question, QuestionKind, Response
@@ -27,7 +28,12 @@ class QuestionData:
 
 
 def questions(process) -> list[Question]:
-    query = db.select(Question).where(Question.process_id == process.id)
+    """The process's questions in order, with their options loaded in the same round trip."""
+    query = (
+        db.select(Question)
+        .where(Question.process_id == process.id)
+        .options(selectinload(Question.options))
+    )
     return list(db.session.execute(query.order_by(Question.position, Question.id)).scalars())
 
 

@@ -1,6 +1,5 @@
 """Access control: role guards for blueprints and views, and a safe `next` redirect."""
 
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, request
@@ -18,20 +17,6 @@ def require_roles(*roles: str) -> None:
         abort(401)
     if current_user.role.value not in roles:
         abort(403)
-
-
-def roles_required(*roles: str):
-    """Decorate a view so only `roles` reach it."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            require_roles(*roles)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def guard_blueprint(blueprint, *roles: str) -> None:

@@ -37,17 +37,38 @@ class ProcessData:
     min_age: int | None = None
 
 
-def _apply(process: Process, data: ProcessData) -> None:
+def _snapshot(process: Process) -> dict:
+    return {
+        "type": process.type,
+        "title": process.title,
+        "description": process.description,
+        "scope": process.scope,
+        "min_age": process.min_age,
+        "delegaciones": sorted(d.id for d in process.delegaciones),
+        "colonias": sorted(c.id for c in process.colonias),
+    }
+
+
+def _apply(process: Process, data: ProcessData) -> dict:
+    """Check `data`, then change `process`; return what changed as {field: [before, after]}."""
     if data.scope is ScopeKind.DELEGACIONES and not data.delegacion_ids:
         raise DomainError(_l("Choose at least one delegación."), field="delegacion_ids")
     if data.scope is ScopeKind.COLONIAS and not data.colonia_ids:
         raise DomainError(_l("Choose at least one colonia."), field="colonia_ids")
+    type_frozen = process.id is not None and process.status is not ProcessStatus.DRAFT
+    if type_frozen and data.type is not process.type:
+        raise DomainError(
+            _l("The mechanism can only change while the process is a draft."), field="type"
+        )
+    delegaciones = _by_ids(Delegacion, data.delegacion_ids, data.scope, ScopeKind.DELEGACIONES)
+    colonias = _by_ids(Colonia, data.colonia_ids, data.scope, ScopeKind.COLONIAS)
+    before = _snapshot(process) if process.id is not None else {}
     process.type, process.title = data.type, data.title.strip()
-    process.description, process.scope, process.min_age = data.description, data.scope, data.min_age
-    process.delegaciones = _by_ids(
-        Delegacion, data.delegacion_ids, data.scope, ScopeKind.DELEGACIONES
-    )
-    process.colonias = _by_ids(Colonia, data.colonia_ids, data.scope, ScopeKind.COLONIAS)
+    process.description = data.description.replace("\r\n", "\n").strip()
+    process.scope, process.min_age = data.scope, data.min_age
+    process.delegaciones, process.colonias = delegaciones, colonias
+    after = _snapshot(process)
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
 def _by_ids(model, ids, scope: ScopeKind, wanted: ScopeKind) -> list:
@@ -62,10 +83,10 @@ def _by_ids(model, ids, scope: ScopeKind, wanted: ScopeKind) -> list:
 def create_process(actor, data: ProcessData) -> Process:
     """Create a process in draft."""
     process = Process(created_by_id=actor.id)
-    _apply(process, data)
+    changes = _apply(process, data)
     db.session.add(process)
     db.session.flush()
-    record(actor, "process.create", process, type=data.type, title=process.title)
+    record(actor, "process.create", process, **changes)
     db.session.commit()
     return process
 
@@ -74,8 +95,8 @@ def update_process(actor, process: Process, data: ProcessData) -> None:
     """Change a process's settings; only before participation opens."""
     if process.status not in EDITABLE_STATUSES:
         raise DomainError(_l("A process can only be edited before participation opens."))
-    _apply(process, data)
-    record(actor, "process.update", process, title=process.title, scope=data.scope)
+    changes = _apply(process, data)
+    record(actor, "process.update", process, changes=changes)
     db.session.commit()
 
 
@@ -105,7 +126,7 @@ def readiness_problems(process: Process, target: ProcessStatus | None = None) ->
     """What must be fixed before the process may move to `target` (default: the next step)."""
     target = target or next(iter(TRANSITIONS[process.status]), process.status)
     problems = []
-    if process.has_questionnaire and target is ProcessStatus.PUBLISHED:
+    if process.has_questionnaire and target in (ProcessStatus.PUBLISHED, ProcessStatus.OPEN):
         problems += questionnaire.problems(process)
     if process.type is ProcessType.PRESUPUESTO and target in PB_CHECKED:
         problems += pb_ballots.readiness_problems(process, opening=target is ProcessStatus.OPEN)
@@ -116,9 +137,7 @@ def change_status(actor, process: Process, target: ProcessStatus) -> None:
     """Move the process along its lifecycle, refusing skipped or backward steps."""
     if target not in TRANSITIONS[process.status]:
         raise DomainError(_l("That change of status is not possible now."))
-    if target in (ProcessStatus.PUBLISHED, ProcessStatus.OPEN) and (
-        problems := readiness_problems(process, target)
-    ):
+    if problems := readiness_problems(process, target):
         raise DomainError(problems[0])
     if target is ProcessStatus.DRAFT and questionnaire.response_count(process):
         raise DomainError(_l("People have already taken part; the process cannot go back."))

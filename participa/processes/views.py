@@ -171,8 +171,10 @@ def add_phase(process_id: int):
 @manage_bp.route("/<int:process_id>/fases/<int:phase_id>/borrar", methods=["POST"])
 def delete_phase(process_id: int, phase_id: int):
     phase = db.session.get(Phase, phase_id)
-    if phase is None or phase.process_id != process_id or not EmptyForm().validate_on_submit():
+    if phase is None or phase.process_id != process_id:
         abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
     try:
         services.delete_phase(current_user, phase)
     except DomainError as error:

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from participa.consultations.models import Answer, Participation, Question, QuestionKind, Response
 from participa.consultations.questionnaire import questions
 from participa.extensions import db
-from participa.processes.types import ProcessStatus, ScopeKind
+from participa.processes.types import ScopeKind
 from participa.tally import (
     AGE_BANDS,
     borda_from_positions,
@@ -25,7 +25,6 @@ from participa.territory.services import delegaciones
 
 YES_NO_IDS = (1, 0)
 SEXES = ("M", "H", "X")
-LIVE_STATUSES = frozenset({ProcessStatus.OPEN})
 
 
 @dataclass(frozen=True)
@@ -127,13 +126,6 @@ def question_results(process) -> list[QuestionResult]:
     """Every question of the process with its aggregate."""
     counted = _count_answers(process)
     return [QuestionResult(q, _tally(q, counted)) for q in questions(process)]
-
-
-def response_total(process) -> int:
-    query = (
-        db.select(db.func.count()).select_from(Response).where(Response.process_id == process.id)
-    )
-    return db.session.execute(query).scalar_one()
 
 
 def colonias_in_scope(process) -> list[Colonia]:

@@ -147,3 +147,10 @@ def test_protected_page_sends_anonymous_to_login_with_next(client):
 )
 def test_safe_next(target, expected):
     assert safe_next(target, "/home") == expected
+
+
+def test_login_session_expires_after_the_configured_lifetime(client, make):
+    user = make.user(Role.STAFF)
+    response = login(client, user.email)
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and "session=" in v)
+    assert "Expires=" in cookie  # a permanent session, bounded by PERMANENT_SESSION_LIFETIME

@@ -193,3 +193,17 @@ def test_colonia_starts_unchosen_and_must_be_chosen(client, register):
         == "Elige tu colonia de la lista."
     )
     assert count_users() == 0
+
+
+def test_a_curp_born_in_the_future_is_refused(register):
+    response = register(curp=curp_for(date(2099, 1, 1), "M"))
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "curp")
+    assert count_users() == 0
+
+
+def test_a_curp_typed_with_spaces_is_accepted(register):
+    curp = curp_for(date(1985, 6, 30), "H")
+    spaced = f"{curp[:4]} {curp[4:10]} {curp[10:16]} {curp[16:]}"
+    assert register(curp=spaced).status_code == 302
+    assert user_by_email("rosa@example.mx").curp == curp

@@ -1,5 +1,6 @@
 """Processes: staff create, edit, phase and move them through their lifecycle; the public reads."""
 
+import json
 from datetime import date
 
 import pytest
@@ -162,6 +163,45 @@ def test_edit_refused_once_open(app, client, staff, make, status):
     assert msg(app, "A process can only be edited before participation opens.") in page
     assert reload(process.id).title == "Título original"
     assert count(AuditEvent) == 0
+
+
+def test_edit_records_what_changed_before_and_after(client, staff, make):
+    process = make.process(S.DRAFT, type=ProcessType.DEBATE, title="Título original")
+    client.post(
+        f"/gestion/procesos/{process.id}/editar",
+        data={
+            "type": ProcessType.DEBATE.value,
+            "title": "Título corregido",
+            "description": "Uno\r\n\r\nDos",
+            "scope": "municipality",
+            "min_age": "16",
+        },
+    )
+    event = db.session.execute(db.select(AuditEvent)).scalars().one()
+    changes = json.loads(event.details)["changes"]
+    assert changes["title"] == ["Título original", "Título corregido"]
+    assert changes["min_age"] == [None, 16]
+    assert "scope" not in changes  # unchanged fields are not listed
+    assert reload(process.id).description == "Uno\n\nDos"  # browsers send CRLF
+
+
+def test_mechanism_cannot_change_once_announced(app, client, staff, make):
+    process = make.process(S.PUBLISHED, type=ProcessType.ASAMBLEA, title="Asamblea")
+    response = client.post(
+        f"/gestion/procesos/{process.id}/editar",
+        data={"type": ProcessType.CONSULTA.value, "title": "Asamblea", "scope": "municipality"},
+    )
+    assert response.status_code == 400
+    assert msg(app, "The mechanism can only change while the process is a draft.") in (
+        response.get_data(as_text=True)
+    )
+    assert reload(process.id).type is ProcessType.ASAMBLEA
+
+
+def test_a_consultation_without_questions_cannot_open(client, staff, make):
+    process = make.process(S.PUBLISHED)  # e.g. announced before its questions were removed
+    client.post(f"/gestion/procesos/{process.id}/estado", data={"target": "open"})
+    assert reload(process.id).status is S.PUBLISHED
 
 
 def test_edit_form_shows_current_values(client, staff, make):
