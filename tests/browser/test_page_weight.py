@@ -76,7 +76,7 @@ def test_chart_page_loads_local_plotly_once_and_then_from_cache(
     page.goto(f"/procesos/{process_ids['finished']}/resultados")
     wait_for_charts(page)
 
-    plotly = [r for r in responses if "plotly" in r.url]
+    plotly = [r for r in responses if PLOTLY_PATH in r.url]
     assert len(plotly) == 1, [r.url for r in plotly]
     parts = urlsplit(plotly[0].url)
     assert (parts.netloc, parts.path) == (host, PLOTLY_PATH)
