@@ -9,7 +9,7 @@ from participa.consultations.forms import KIND_LABELS, QuestionForm, answer_form
 from participa.consultations.models import Question, QuestionKind
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
-from participa.core.forms import EmptyForm
+from participa.core.forms import EmptyForm, show_error
 from participa.extensions import db
 from participa.processes.services import get_process
 
@@ -48,7 +48,7 @@ def _save(form, action) -> bool:
     try:
         action(_data(form))
     except DomainError as error:
-        (form[error.field].errors if error.field else form.form_errors).append(error.message)
+        show_error(form, error)
         return False
     return True
 

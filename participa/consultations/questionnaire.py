@@ -87,6 +87,18 @@ def _fill(question: Question, data: QuestionData) -> None:
         question.options = [Option(label=label, position=i) for i, label in enumerate(data.options)]
 
 
+def _describe(question: Question) -> dict:
+    """The question as the audit log keeps it."""
+    return {
+        "kind": question.kind,
+        "text": question.text,
+        "required": question.required,
+        "max_choices": question.max_choices,
+        "max_length": question.max_length,
+        "options": [o.label for o in question.options],
+    }
+
+
 def add_question(actor, process, data: QuestionData) -> Question:
     """Append a question at the end of the questionnaire."""
     _ensure_draft(process)
@@ -105,8 +117,17 @@ def add_question(actor, process, data: QuestionData) -> Question:
 
 def update_question(actor, process, question: Question, data: QuestionData) -> None:
     _ensure_draft(process)
-    _fill(question, _clean(data))
-    record(actor, "question.update", process, question=question.id)
+    data = _clean(data)
+    before = _describe(question)
+    _fill(question, data)
+    record(
+        actor,
+        "question.update",
+        process,
+        question=question.id,
+        before=before,
+        after=_describe(question),
+    )
     db.session.commit()
 
 

@@ -9,7 +9,7 @@ from participa.budgets import ballots
 from participa.consultations import answering, questionnaire
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
-from participa.core.forms import EmptyForm
+from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import local_today
 from participa.extensions import db
 from participa.processes import services
@@ -105,7 +105,7 @@ def edit(process_id: int | None = None):
             else:
                 services.update_process(current_user, process, _process_data(form))
         except DomainError as error:
-            (form[error.field].errors if error.field else form.form_errors).append(error.message)
+            show_error(form, error)
         else:
             flash(_("Process saved."), "success")
             return redirect(url_for(".manage", process_id=process.id))
@@ -161,7 +161,7 @@ def add_phase(process_id: int):
                 form.description.data or "",
             )
         except DomainError as error:
-            (form[error.field].errors if error.field else form.form_errors).append(error.message)
+            show_error(form, error)
         else:
             flash(_("Phase added."), "success")
             return redirect(url_for(".manage", process_id=process.id))
