@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -124,7 +125,8 @@ def readiness_problems(process, opening: bool) -> list:
     if not opening:
         return []
     return [
-        _l("The ballot “%(name)s” has no feasible project yet.", name=b.name)
+        # gettext, not lazy: a lazy string renders as safe HTML, and the name is staff input.
+        gettext("The ballot “%(name)s” has no feasible project yet.", name=b.name)
         for b in found
         if not any(p.status.value == "feasible" for p in b.projects)
     ]

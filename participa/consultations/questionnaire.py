@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -159,7 +160,8 @@ def problems(process) -> list:
     if not found:
         return [_l("Add at least one question before publishing.")]
     return [
-        _l("The question “%(text)s” needs at least two options.", text=q.text)
+        # gettext, not lazy: a lazy string renders as safe HTML, and the text is staff input.
+        gettext("The question “%(text)s” needs at least two options.", text=q.text)
         for q in found
         if q.kind in CHOICE_KINDS and len(q.options) < 2
     ]

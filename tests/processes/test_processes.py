@@ -471,3 +471,11 @@ def test_process_card_shows_the_current_phase_then_the_next_then_the_last(make):
     assert process.phase_to_show(date(2026, 6, 1)).name == "Resultados"
     process.phases = []
     assert process.phase_to_show(date(2026, 6, 1)) is None
+
+
+def test_staff_text_in_readiness_messages_is_escaped(client, staff, make):
+    process = make.process(S.DRAFT)
+    make.question(process, QuestionKind.SINGLE, ["solo una"], text="<script>alert(1)</script>")
+    page = client.get(f"/gestion/procesos/{process.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
