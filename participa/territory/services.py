@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
+from participa.core.csvfile import decode as _decode
+from participa.core.csvfile import dialect as _dialect
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.territory.models import Colonia, Delegacion
@@ -81,24 +83,6 @@ class ImportSummary:
     delegaciones_created: int
     colonias_created: int
     colonias_updated: int
-
-
-def _decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or, as Excel in Mexico often saves, Windows-1252."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(_l("The file is not a text CSV file (UTF-8 or Windows-1252)."))
-
-
-def _dialect(text: str):
-    # Sniff the header only: one short or bad data line must not hide the delimiter.
-    try:
-        return csv.Sniffer().sniff(text.lstrip().split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
 
 
 def parse_territory_csv(data: bytes) -> list[TerritoryRow]:

@@ -1,0 +1,199 @@
+"""Forms for PB projects: proposing, filtering, reviewing, editing, importing, execution."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    FloatField,
+    Form,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
+
+from participa.budgets.models import ExecutionStatus, ProjectStatus
+from participa.budgets.projects import (
+    MAX_CATEGORY,
+    MAX_DESCRIPTION,
+    MAX_LOCATION,
+    MAX_NOTE,
+    MAX_REASON,
+    MAX_TITLE,
+    parse_pesos,
+)
+
+PROJECT_STATUS_LABELS = {
+    ProjectStatus.PROPOSED: _l("Waiting for review"),
+    ProjectStatus.FEASIBLE: _l("Feasible: on the ballot"),
+    ProjectStatus.UNFEASIBLE: _l("Not feasible"),
+}
+EXECUTION_LABELS = {
+    ExecutionStatus.NOT_STARTED: _l("Not started"),
+    ExecutionStatus.IN_PROGRESS: _l("In progress"),
+    ExecutionStatus.DONE: _l("Done"),
+    ExecutionStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class PesosField(IntegerField):
+    """Whole pesos, accepting "$150,000" or "150 000" as people write them."""
+
+    widget = TextInput()  # a number input would refuse "$150,000" before we can help
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        self.data = parse_pesos(valuelist[0])
+        if self.data is None:
+            raise ValueError(_l("Write whole pesos in figures, such as 150000."))
+
+
+class CoordinateField(FloatField):
+    """A decimal degree, with a point or a comma as decimal mark."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = float(valuelist[0].strip().replace(",", "."))
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Write a number in decimal degrees, such as 20.6597.")) from None
+
+
+def _text(label, limit, description=None, required=True, area=False, **render_kw):
+    validators = [DataRequired() if required else Optional(), Length(max=limit)]
+    kind = TextAreaField if area else StringField
+    return kind(label, validators=validators, description=description, render_kw=render_kw)
+
+
+class ProposalForm(FlaskForm):
+    ballot_id = SelectField(_l("Ballot"), coerce=int, choices=[], validate_choice=False)
+    title = _text(
+        _l("Title"), MAX_TITLE, _l("A short name, for example “Lights for the Lomas park”.")
+    )
+    description = _text(
+        _l("Description"),
+        MAX_DESCRIPTION,
+        _l("What should be done, where, and who would benefit."),
+        area=True,
+    )
+    category = _text(
+        _l("Category"),
+        MAX_CATEGORY,
+        _l("Choose one from the list or write your own, for example Parks or Lighting."),
+        list="pb-categories",
+        autocomplete="off",
+    )
+    estimated_cost = PesosField(
+        _l("Estimated cost (pesos)"),
+        validators=[InputRequired(_l("Write the estimated cost.")), NumberRange(min=1)],
+        description=_l("Your best estimate in whole pesos; the office will review it."),
+        render_kw={"inputmode": "numeric"},
+    )
+    colonia_id = SelectField(_l("Colonia (optional)"), choices=[])
+    location = _text(
+        _l("Place (optional)"),
+        MAX_LOCATION,
+        _l("An address or a reference, for example “Corner of Hidalgo and Juárez”."),
+        required=False,
+    )
+    latitude = CoordinateField(
+        _l("Latitude (optional)"),
+        validators=[Optional()],
+        description=_l("From a map app, for example 20.6597."),
+        render_kw={"inputmode": "decimal"},
+    )
+    longitude = CoordinateField(
+        _l("Longitude (optional)"),
+        validators=[Optional()],
+        description=_l("For example -103.3496."),
+        render_kw={"inputmode": "decimal"},
+    )
+    photo = FileField(
+        _l("Photo (optional)"),
+        description=_l(
+            "JPEG, PNG or WebP, up to 5 MB. We remove the location and other data stored in it."
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+
+
+def _choices(labels: dict) -> list:
+    return [(key.value, label) for key, label in labels.items()]
+
+
+class FilterForm(Form):
+    """The public list's filters, read from the query string."""
+
+    boleta = SelectField(_l("Ballot"), choices=[], validate_choice=False)
+    categoria = SelectField(_l("Category"), choices=[], validate_choice=False)
+    estado = SelectField(
+        _l("Status"),
+        choices=[("", _l("Any"))] + _choices(PROJECT_STATUS_LABELS),
+        validate_choice=False,
+    )
+    q = SearchField(_l("Search in the title"), validators=[Optional(), Length(max=100)])
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            ("feasible", _l("Feasible: it goes on the ballot")),
+            ("unfeasible", _l("Not feasible")),
+        ],
+        validators=[InputRequired(_l("Choose a decision."))],
+    )
+    cost = PesosField(
+        _l("Cost according to the review (pesos)"),
+        validators=[Optional()],
+        description=_l("Required when the project is feasible: it is the cost on the ballot."),
+        render_kw={"inputmode": "numeric"},
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=MAX_REASON)],
+        description=_l("The author and the public read it."),
+    )
+
+
+class ProjectEditForm(FlaskForm):
+    title = _text(_l("Title"), MAX_TITLE)
+    description = _text(_l("Description"), MAX_DESCRIPTION, area=True)
+    category = _text(_l("Category"), MAX_CATEGORY)
+
+
+class ExecutionForm(FlaskForm):
+    execution_status = SelectField(_l("Status of the work"), choices=_choices(EXECUTION_LABELS))
+    progress = IntegerField(
+        _l("Physical progress (%)"),
+        validators=[InputRequired(), NumberRange(min=0, max=100)],
+    )
+    execution_note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[Optional(), Length(max=MAX_NOTE)],
+        description=_l("Short and public, for example “Lamps installed; wiring pending”."),
+    )
+
+
+class ProjectImportForm(FlaskForm):
+    ballot_id = SelectField(_l("Ballot"), coerce=int, choices=[])
+    file = FileField(
+        _l("CSV file"),
+        validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
+        description=_l(
+            "Columns title, description, category, estimated_cost; optional cost, colonia, "
+            "location, feasible (sí/no). Comma or semicolon separated. Projects with a cost "
+            "and feasible = sí go straight onto the ballot."
+        ),
+    )

@@ -1,0 +1,87 @@
+"""Project photos: check that an upload is a real image and store a clean JPEG copy.
+
+The copy is re-encoded from the pixels, so no EXIF (GPS position, phone model, date) or other
+metadata of the original survives; it is at most 1600 px on its long side, which keeps
+pages light on slow data. Files get random names and are served only by that pattern.
+"""
+
+import io
+import re
+import secrets
+import warnings
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from participa.core.errors import DomainError
+
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 1600
+MAX_PIXELS = 50_000_000  # a 5 MB file that unpacks to more is a decompression bomb
+ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})  # MPO: JPEG of some phones
+NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.jpg$")
+
+
+def photo_folder(instance_path: str) -> Path:
+    return Path(instance_path) / "uploads" / "pb"
+
+
+def _open(data: bytes) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            image.verify()  # checks the file's structure; the image must be opened again
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                return image
+            if image.width * image.height > MAX_PIXELS:
+                raise DomainError(_l("The photo is too large."), field="photo")
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DomainError(
+            _l("The file is not a photo we can read. Upload a JPEG, PNG or WebP image."),
+            field="photo",
+        ) from None
+    except Image.DecompressionBombWarning:
+        raise DomainError(_l("The photo is too large."), field="photo") from None
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB pixels upright, with transparency painted white."""
+    image = ImageOps.exif_transpose(image)  # phones store rotation as EXIF, which we drop
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def clean_photo(data: bytes) -> bytes:
+    """A JPEG copy of the uploaded photo without metadata; DomainError if it is not one."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise DomainError(_l("The photo is too large: at most 5 MB."), field="photo")
+    image = _open(data)
+    if image.format not in ACCEPTED_FORMATS:
+        raise DomainError(_l("Upload the photo as JPEG, PNG or WebP."), field="photo")
+    image = _flatten(image)
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=82, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def save_photo(folder: Path, jpeg: bytes) -> str:
+    """Write a cleaned photo under a random name and return the name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.jpg"
+    (folder / name).write_bytes(jpeg)
+    return name
+
+
+def delete_photo(folder: Path, name: str | None) -> None:
+    if name and NAME_PATTERN.match(name):
+        (folder / name).unlink(missing_ok=True)
