@@ -4,10 +4,10 @@ import click
 from flask import Flask, current_app
 from flask_babel import get_timezone
 
-from participa.audit.services import verify_chain
+from participa.audit.services import record, verify_chain
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
-from participa.budgets.cli import pb_results
+from participa.budgets.cli import pb_import, pb_results
 from participa.core.timeutil import local_today
 from participa.demo.seed import seed
 from participa.extensions import db
@@ -51,17 +51,19 @@ def audit_verify() -> None:
 @click.password_option()
 def create_admin(name: str, email: str, password: str) -> None:
     """Create an administrator account (for a real installation, instead of the demo)."""
-    create_account(
+    user = create_account(
         name=name,
         email=email,
         password=password,
         role=Role.ADMIN,
         hash_method=current_app.config["PASSWORD_HASH_METHOD"],
     )
+    db.session.flush()
+    record(None, "user.create", user, role=Role.ADMIN, via="cli")
     db.session.commit()
     click.echo(f"Administrator {email} created.")
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, audit_verify, create_admin, pb_results):
+    for command in (seed_demo, audit_verify, create_admin, pb_results, pb_import):
         app.cli.add_command(command)

@@ -1,4 +1,5 @@
-"""Command-line tool `flask pb-results`: count a Pabulib file without touching the database."""
+"""Command-line tools: `flask pb-results` counts a Pabulib file without touching the database;
+`flask pb-import` stores one as a closed PB process."""
 
 import json
 from fractions import Fraction
@@ -7,6 +8,9 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from participa.budgets.pb_io import import_election
+from participa.core.errors import DomainError
+from participa.core.timeutil import utcnow
 from participa.tally.pabulib import PabulibError, read_pabulib
 from participa.tally.pb import (
     Amount,
@@ -115,3 +119,22 @@ def pb_results(ctx: click.Context, path: Path, rule: str, **options) -> None:
         settings = MesSettings(**{**options, "completion": Completion(options["completion"])})
         outcome = equal_shares(election, settings)
     click.echo(json.dumps(report(path, election, outcome), indent=1, ensure_ascii=False))
+
+
+@click.command("pb-import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--title", help="Title of the new process (default: the file's description).")
+def pb_import(path: Path, title: str | None) -> None:
+    """Import a Pabulib (.pb) file as a closed participatory-budgeting process."""
+    try:
+        election = read_pabulib(path)
+    except (PabulibError, OSError) as error:
+        raise click.ClickException(f"cannot read {path}: {error}") from None
+    try:
+        done = import_election(None, election, stem=path.stem, now=utcnow(), title=title)
+    except DomainError as error:
+        raise click.ClickException(f"{path}: {error.message}") from None
+    click.echo(
+        f"Process {done.process.id} created: ballot {done.ballot.id}, "
+        f"{len(done.project_ids)} projects, {done.voters} voters."
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.budgets import ballots as pb_ballots
+from participa.budgets import counting as pb_counting
 from participa.consultations import questionnaire
 from participa.core.errors import DomainError
 from participa.extensions import db
@@ -130,6 +131,8 @@ def readiness_problems(process: Process, target: ProcessStatus | None = None) ->
         problems += questionnaire.problems(process)
     if process.type is ProcessType.PRESUPUESTO and target in PB_CHECKED:
         problems += pb_ballots.readiness_problems(process, opening=target is ProcessStatus.OPEN)
+    if process.type is ProcessType.PRESUPUESTO and target is ProcessStatus.RESULTS_PUBLISHED:
+        problems += pb_counting.publication_problems(process)
     return problems
 
 
@@ -143,6 +146,8 @@ def change_status(actor, process: Process, target: ProcessStatus) -> None:
         raise DomainError(_l("People have already taken part; the process cannot go back."))
     before = process.status
     process.status = target
+    if target is ProcessStatus.RESULTS_PUBLISHED:
+        pb_counting.mark_published(process)
     record(actor, "process.status", process, before=before, after=target)
     db.session.commit()
 
