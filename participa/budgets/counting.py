@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from flask import current_app
-from flask_babel import format_decimal
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
@@ -437,7 +437,8 @@ def save_outcome(
 def publication_problems(process) -> list:
     """Why the PB results of `process` cannot be published yet."""
     return [
-        _l("The ballot “%(name)s” has no saved result yet.", name=b.name)
+        # gettext, not lazy: a lazy string renders as safe HTML, and the name is staff input.
+        gettext("The ballot “%(name)s” has no saved result yet.", name=b.name)
         for b in ballots(process)
         if b.outcome is None
     ]

@@ -166,7 +166,10 @@ def public(process_id: int):
 @public_bp.route("/boletas/<int:ballot_id>.pb")
 def download(process_id: int, ballot_id: int):
     process, ballot = load(process_id, ballot_id)
-    if process.status not in RESULTS_PUBLIC_STATUSES and not has_role("staff", "admin"):
+    public = process.status in RESULTS_PUBLIC_STATUSES
+    # Staff get it once voting closes: two downloads during the vote, a moment apart, would
+    # show what one known person voted.
+    if not public and not (process.status is ProcessStatus.CLOSED and has_role("staff", "admin")):
         abort(404)
     name = f"presupuesto-{process.id}-boleta-{ballot.id}.pb"
     return Response(

@@ -172,6 +172,11 @@ def test_pb_download_is_for_staff_until_published(web, make, ballot):
     url = f"/procesos/{ballot.process_id}/presupuesto/boletas/{ballot.id}.pb"
     assert web.get(url).status_code == 404
     as_role(web, make, Role.STAFF)
+    ballot.process.status = ProcessStatus.OPEN
+    db.session.commit()
+    assert web.get(url).status_code == 404  # not while voting: downloads would reveal votes
+    ballot.process.status = ProcessStatus.CLOSED
+    db.session.commit()
     response = web.get(url)
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment;")
