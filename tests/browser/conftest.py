@@ -25,6 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from participa import create_app
 from participa.auth.models import Role
 from participa.auth.services import create_account
+from participa.budgets.models import BallotRule, PbBallot, PbProject, ProjectStatus
 from participa.consultations.models import Option, Question, QuestionKind
 from participa.core.timeutil import local_today
 from participa.demo.people import make_curp
@@ -203,6 +204,52 @@ def live_server(tmp_path_factory):
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+PB_TITLE = "Presupuesto participativo de prueba"
+PB_PROJECTS = [  # (title, cost): the first three together go over the $1,000,000 amount
+    ("Parque lineal del arroyo", 400_000),
+    ("Banquetas en la calle Hidalgo", 350_000),
+    ("Luminarias en la unidad deportiva", 300_000),
+    ("Rampas en el centro de salud", 200_000),
+    ("Huerto comunitario", 150_000),
+]
+
+
+@pytest.fixture(scope="session")
+def pb_knapsack(live_server) -> dict[str, int]:
+    """An open PB process with a $1,000,000 knapsack ballot of PB_PROJECTS; its ids."""
+    with live_server.app.app_context():
+        process = Process(
+            type=ProcessType.PRESUPUESTO,
+            status=ProcessStatus.OPEN,
+            title=PB_TITLE,
+            description="Elige las obras de tu municipio.",
+        )
+        db.session.add(process)
+        db.session.flush()
+        ballot = PbBallot(
+            process_id=process.id,
+            name="Todo el municipio",
+            amount=1_000_000,
+            rule=BallotRule.KNAPSACK,
+            min_choices=1,
+            min_share_percent=0,
+        )
+        ballot.projects = [
+            PbProject(
+                title=title,
+                description="Obra propuesta por vecinas y vecinos.",
+                category="Espacio público",
+                estimated_cost=cost,
+                cost=cost,
+                status=ProjectStatus.FEASIBLE,
+            )
+            for title, cost in PB_PROJECTS
+        ]
+        db.session.add(ballot)
+        db.session.commit()
+        return {"process": process.id, "ballot": ballot.id}
 
 
 @dataclass(frozen=True)

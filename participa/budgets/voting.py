@@ -1,0 +1,100 @@
+"""Voting in a PB ballot: eligibility, the ballot rule, one secret vote per eligibility key."""
+
+import secrets
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from participa.budgets.ballot_rules import Selection, Totals, rule_for
+from participa.budgets.ballots import has_voted, voting_problem
+from participa.budgets.models import (
+    PbBallot,
+    PbParticipation,
+    PbProject,
+    PbVote,
+    PbVoteItem,
+    ProjectStatus,
+)
+from participa.consultations.answering import new_receipt_code, receipt_hash, voter_key
+from participa.consultations.models import Channel
+from participa.core.errors import DomainError
+from participa.extensions import db
+from participa.processes.models import Process
+from participa.tally import age_band
+
+ALREADY_VOTED = _l("You have already voted in this ballot. Thank you for taking part.")
+
+
+class AlreadyVoted(DomainError):
+    pass
+
+
+def feasible_projects(ballot: PbBallot) -> list[PbProject]:
+    """The projects on the ballot, in a stable order (by id)."""
+    query = (
+        db.select(PbProject)
+        .where(PbProject.ballot_id == ballot.id, PbProject.status == ProjectStatus.FEASIBLE)
+        .order_by(PbProject.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def check_selection(ballot: PbBallot, projects: list[PbProject], selection: Selection) -> Totals:
+    """Check `selection` against the ballot's rule; return its totals for the review step."""
+    rule = rule_for(ballot)
+    rule.validate(ballot, projects, selection)
+    return rule.totals(ballot, projects, selection)
+
+
+def cast_vote(
+    ballot: PbBallot,
+    user,
+    selection: Selection,
+    *,
+    now: datetime,
+    today: date,
+    channel: Channel = Channel.WEB,
+) -> str:
+    """Store who voted and, apart, what they chose; return the receipt code.
+
+    Nothing is written unless the person may vote and the selection keeps every rule of the
+    ballot. The unique (ballot, voter key) constraint decides between concurrent attempts.
+    """
+    if problem := voting_problem(ballot, user, today):
+        raise AlreadyVoted(problem) if has_voted(ballot, user) else DomainError(problem)
+    rule = rule_for(ballot)
+    rule.validate(ballot, feasible_projects(ballot), selection)
+    code = new_receipt_code()
+    db.session.add(
+        PbParticipation(
+            ballot_id=ballot.id,
+            voter_key=voter_key(user),
+            user_id=user.id,
+            channel=channel,
+            created_at=now,
+            colonia_id=user.colonia_id,
+            age_band=age_band(user.birth_date, today),
+            sex=user.sex.value if user.sex else None,
+        )
+    )
+    vote = PbVote(id=secrets.token_hex(16), ballot_id=ballot.id, receipt_hash=receipt_hash(code))
+    vote.items = [PbVoteItem(project_id=pid, weight=w) for pid, w in rule.items(selection)]
+    db.session.add(vote)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a concurrent attempt of the same person won the race
+        db.session.rollback()
+        raise AlreadyVoted(ALREADY_VOTED) from error
+    return code
+
+
+def find_vote_receipt(code: str) -> Process | None:
+    """The process whose PB votes include the receipt `code`, or None."""
+    query = (
+        db.select(Process)
+        .join(PbBallot, PbBallot.process_id == Process.id)
+        .join(PbVote, PbVote.ballot_id == PbBallot.id)
+        .where(PbVote.receipt_hash == receipt_hash(code))
+    )
+    return db.session.execute(query).scalar_one_or_none()
