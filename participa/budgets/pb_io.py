@@ -16,7 +16,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
-from participa.budgets.counting import election_for, winners_of
+from participa.budgets.counting import election_for
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -29,6 +29,7 @@ from participa.budgets.models import (
     PbVoteItem,
     ProjectStatus,
 )
+from participa.budgets.outcomes import winners_of
 from participa.consultations.models import Channel
 from participa.core.errors import DomainError
 from participa.extensions import db

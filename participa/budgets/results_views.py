@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
-from participa.budgets import charts, counting
+from participa.budgets import charts, outcomes
 from participa.budgets.ballot_views import load
 from participa.budgets.ballots import ballots
 from participa.budgets.forms import COUNTING_LABELS
@@ -56,7 +56,7 @@ def _manual_form(ballot, submitted: bool = False) -> ManualForm:
         (p.id, p.title) for p in ballot.projects if p.status is ProjectStatus.FEASIBLE and p.cost
     ]
     if not submitted and ballot.outcome is not None and ballot.outcome.rule == "manual":
-        form.project_ids.data = list(counting.winners_of(ballot.outcome))
+        form.project_ids.data = list(outcomes.winners_of(ballot.outcome))
         form.justification.data = ballot.outcome.justification
     return form
 
@@ -66,7 +66,7 @@ def _render_staff(process, failed: tuple | None = None, status: int = 200):
     counted = process.status in COUNTED_STATUSES
     sections = []
     for ballot in ballots(process) if counted else []:
-        result = counting.ballot_result(ballot)
+        result = outcomes.ballot_result(ballot)
         form = failed[1] if failed and failed[0] == ballot.id else _manual_form(ballot)
         sections.append((result, charts.comparison_chart(ballot, result.comparison), form))
     return render_template(
@@ -75,7 +75,7 @@ def _render_staff(process, failed: tuple | None = None, status: int = 200):
         sections=sections,
         rule_labels=RULE_LABELS,
         counting_labels=COUNTING_LABELS,
-        problems=counting.publication_problems(process) if counted else [],
+        problems=outcomes.publication_problems(process) if counted else [],
     ), status
 
 
@@ -92,7 +92,7 @@ def save_counted(process_id: int, ballot_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        counting.save_outcome(current_user, ballot, form.rule.data)
+        outcomes.save_outcome(current_user, ballot, form.rule.data)
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -106,7 +106,7 @@ def save_manual(process_id: int, ballot_id: int):
     form = _manual_form(ballot, submitted=True)
     if form.validate_on_submit():
         try:
-            counting.save_outcome(
+            outcomes.save_outcome(
                 current_user, ballot, "manual", form.project_ids.data, form.justification.data
             )
         except DomainError as error:
@@ -146,8 +146,8 @@ def _readable(process_id: int):
 @public_bp.route("/resultados")
 def public(process_id: int):
     process, preliminary = _readable(process_id)
-    results = [counting.ballot_result(b) for b in ballots(process)]
-    turnout = counting.turnout(process)
+    results = [outcomes.ballot_result(b) for b in ballots(process)]
+    turnout = outcomes.turnout(process)
     sections = [
         (r, charts.votes_chart(r), charts.comparison_chart(r.ballot, r.comparison)) for r in results
     ]

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.budgets import ballots as pb_ballots
-from participa.budgets import counting as pb_counting
+from participa.budgets import outcomes as pb_outcomes
 from participa.consultations import questionnaire
 from participa.core.errors import DomainError
 from participa.extensions import db
@@ -132,7 +132,7 @@ def readiness_problems(process: Process, target: ProcessStatus | None = None) ->
     if process.type is ProcessType.PRESUPUESTO and target in PB_CHECKED:
         problems += pb_ballots.readiness_problems(process, opening=target is ProcessStatus.OPEN)
     if process.type is ProcessType.PRESUPUESTO and target is ProcessStatus.RESULTS_PUBLISHED:
-        problems += pb_counting.publication_problems(process)
+        problems += pb_outcomes.publication_problems(process)
     return problems
 
 
@@ -147,7 +147,7 @@ def change_status(actor, process: Process, target: ProcessStatus) -> None:
     before = process.status
     process.status = target
     if target is ProcessStatus.RESULTS_PUBLISHED:
-        pb_counting.mark_published(process)
+        pb_outcomes.mark_published(process)
     record(actor, "process.status", process, before=before, after=target)
     db.session.commit()
 

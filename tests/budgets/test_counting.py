@@ -7,7 +7,7 @@ import pytest
 
 from participa.audit.models import AuditEvent
 from participa.auth.models import Role
-from participa.budgets import counting
+from participa.budgets import counting, outcomes
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -242,15 +242,15 @@ def test_save_a_counted_result_is_audited(make):
     staff = make.user(Role.STAFF)
     ballot = seed_ballot(make, counting_rule=CountingRule.MES)
     add_votes(ballot, APPROVAL_VOTES)
-    outcome = counting.save_outcome(staff, ballot, "mes")
+    outcome = outcomes.save_outcome(staff, ballot, "mes")
     assert (outcome.rule, outcome.published) == ("mes", False)
     assert titles(ballot, json.loads(outcome.winners)) == ["A", "C"]
     details = json.loads(last_event("pb.outcome.save").details)
     assert details["rule"] == "mes" and details["cost"] == 30
     assert titles(ballot, details["winners"]) == ["A", "C"]
 
-    counting.save_outcome(staff, ballot, "greedy")  # saving again replaces it
-    assert titles(ballot, counting.winners_of(ballot.outcome)) == ["A", "B"]
+    outcomes.save_outcome(staff, ballot, "greedy")  # saving again replaces it
+    assert titles(ballot, outcomes.winners_of(ballot.outcome)) == ["A", "B"]
 
 
 @pytest.mark.parametrize(
@@ -269,7 +269,7 @@ def test_manual_override_needs_justification_and_fits_the_amount(
     ballot = seed_ballot(make, costs={"A": 20, "B": 20, "C": 10, "E": 0})
     add_votes(ballot, APPROVAL_VOTES)
     with pytest.raises(DomainError) as error:
-        counting.save_outcome(
+        outcomes.save_outcome(
             staff, ballot, "manual", [ids(ballot)[t] for t in chosen], justification
         )
     assert error.value.field == field
@@ -281,13 +281,13 @@ def test_manual_override_is_saved_in_vote_order_and_audited(make):
     ballot = seed_ballot(make)
     add_votes(ballot, APPROVAL_VOTES)
     why = "  The council prefers the bench: it serves the school entrance.  "
-    counting.save_outcome(staff, ballot, "manual", [ids(ballot)["C"], ids(ballot)["A"]], why)
-    assert titles(ballot, counting.winners_of(ballot.outcome)) == ["A", "C"]
+    outcomes.save_outcome(staff, ballot, "manual", [ids(ballot)["C"], ids(ballot)["A"]], why)
+    assert titles(ballot, outcomes.winners_of(ballot.outcome)) == ["A", "C"]
     assert ballot.outcome.justification == why.strip()
     details = json.loads(last_event("pb.outcome.save").details)
     assert details["rule"] == "manual" and details["justification"] == why.strip()
     assert titles(ballot, details["winners"]) == ["A", "C"]
-    result = counting.ballot_result(ballot)
+    result = outcomes.ballot_result(ballot)
     assert [(r.line.title, r.funded, r.reason.code) for r in result.lines] == [
         ("A", True, "manual_funded"),
         ("B", False, "manual_not"),
@@ -300,7 +300,7 @@ def test_results_are_saved_only_while_closed(make):
     staff = make.user(Role.STAFF)
     ballot = seed_ballot(make, status=ProcessStatus.OPEN)
     with pytest.raises(DomainError):
-        counting.save_outcome(staff, ballot, "greedy")
+        outcomes.save_outcome(staff, ballot, "greedy")
 
 
 def test_publishing_needs_every_ballot_counted_and_marks_outcomes_published(make):
@@ -311,12 +311,12 @@ def test_publishing_needs_every_ballot_counted_and_marks_outcomes_published(make
     with pytest.raises(DomainError, match="no saved result"):
         change_status(staff, process, ProcessStatus.RESULTS_PUBLISHED)
     assert process.status is ProcessStatus.CLOSED
-    counting.save_outcome(staff, ballot, "greedy")
+    outcomes.save_outcome(staff, ballot, "greedy")
     change_status(staff, process, ProcessStatus.RESULTS_PUBLISHED)
     assert process.status is ProcessStatus.RESULTS_PUBLISHED
     assert ballot.outcome.published is True
     with pytest.raises(DomainError):
-        counting.save_outcome(staff, ballot, "mes")
+        outcomes.save_outcome(staff, ballot, "mes")
 
 
 def test_turnout_counts_people_once_across_ballots(make):
@@ -324,7 +324,7 @@ def test_turnout_counts_people_once_across_ballots(make):
     ballot = seed_ballot(make)
     add_votes(ballot, APPROVAL_VOTES[:2], colonia=colonias["Centro"])
     add_votes(ballot, APPROVAL_VOTES[2:])
-    turnout = counting.turnout(ballot.process)
+    turnout = outcomes.turnout(ballot.process)
     assert (turnout.total, turnout.located) == (4, 2)
     centro = next(z for z in turnout.by_colonia if z.zone.startswith("Centro"))
     assert (centro.participants, centro.population) == (2, 1000)

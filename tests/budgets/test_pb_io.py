@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from participa.audit.models import AuditEvent
-from participa.budgets import counting
+from participa.budgets import counting, outcomes
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -200,7 +200,7 @@ def test_export_reparses_to_the_same_winners(make, rule, votes):
 def test_export_marks_the_saved_winners(make):
     ballot = seed_ballot(make)
     add_votes(ballot, APPROVAL_VOTES)
-    counting.save_outcome(make.user(), ballot, "mes")
+    outcomes.save_outcome(make.user(), ballot, "mes")
     election = parse_pabulib(export_pb(ballot))
     assert {p.name: p.extra["selected"] for p in election.projects} == {
         "A": "1",

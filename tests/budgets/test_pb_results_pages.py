@@ -6,8 +6,8 @@ import re
 import pytest
 
 from participa.auth.models import Role
-from participa.budgets.counting import save_outcome
 from participa.budgets.models import CountingRule, MesCompletion
+from participa.budgets.outcomes import save_outcome
 from participa.extensions import db
 from participa.processes.services import change_status
 from participa.processes.types import ProcessStatus
