@@ -14,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participa.budgets import projects
+from participa.budgets import project_import, projects
 from participa.budgets.ballot_views import load
 from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbProject, ProjectStatus
@@ -238,8 +238,8 @@ def import_csv(process_id: int):
     if form.validate_on_submit():
         _process, ballot = load(process_id, form.ballot_id.data)
         try:
-            rows = projects.parse_projects_csv(ballot, form.file.data.read())
-            count = projects.import_projects(current_user, ballot, rows, utcnow())
+            rows = project_import.parse_projects_csv(ballot, form.file.data.read())
+            count = project_import.import_projects(current_user, ballot, rows, utcnow())
         except DomainError as error:
             show_error(form, error)
         else:

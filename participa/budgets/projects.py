@@ -1,4 +1,4 @@
-"""PB projects: residents' proposals, the technical review, CSV import and execution follow-up."""
+"""PB projects: residents' proposals, the technical review and execution follow-up."""
 
 import json
 from dataclasses import dataclass
@@ -13,7 +13,6 @@ from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, ProjectStatus
 from participa.budgets.uploads import clean_photo, delete_photo, save_photo
 from participa.consultations.answering import in_scope
-from participa.core.csvfile import read_records
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
@@ -98,7 +97,7 @@ def _check_text(title: str, description: str, category: str) -> None:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_CATEGORY), field="category")
 
 
-def _check_cost(ballot: PbBallot, cost: int | None, field: str) -> None:
+def check_cost(ballot: PbBallot, cost: int | None, field: str) -> None:
     if cost is None or cost <= 0:
         raise DomainError(_l("Write the cost in whole pesos, more than zero."), field=field)
     if cost > ballot.amount:
@@ -127,11 +126,11 @@ def _check_place(ballot: PbBallot, data: ProjectData) -> None:
 def check_project(ballot: PbBallot, data: ProjectData) -> None:
     """Raise a DomainError on the first field of `data` that breaks the rules."""
     _check_text(data.title, data.description, data.category)
-    _check_cost(ballot, data.estimated_cost, "estimated_cost")
+    check_cost(ballot, data.estimated_cost, "estimated_cost")
     _check_place(ballot, data)
 
 
-def _new_project(ballot: PbBallot, data: ProjectData, **fields) -> PbProject:
+def new_project(ballot: PbBallot, data: ProjectData, **fields) -> PbProject:
     values = {k: v.strip() if isinstance(v, str) else v for k, v in data.__dict__.items()}
     return PbProject(ballot_id=ballot.id, **values, **fields)
 
@@ -144,7 +143,7 @@ def propose_project(
         raise DomainError(problem, field="ballot_id")
     check_project(ballot, data)
     jpeg = clean_photo(photo) if photo else None
-    project = _new_project(ballot, data, author_id=author.id, created_at=now)
+    project = new_project(ballot, data, author_id=author.id, created_at=now)
     project.status = ProjectStatus.PROPOSED
     project.photo = save_photo(folder, jpeg) if jpeg else None
     db.session.add(project)
@@ -200,7 +199,7 @@ def funding(project: PbProject) -> bool | None:
     return project.id in json.loads(outcome.winners)
 
 
-def _before_voting(project: PbProject) -> None:
+def ensure_before_voting(project: PbProject) -> None:
     if project.ballot.process.status not in BEFORE_VOTING:
         raise DomainError(_l("Projects cannot change once voting has opened."))
 
@@ -214,7 +213,7 @@ class Review:
 
 def review_project(actor, project: PbProject, review: Review, now: datetime) -> None:
     """Record the technical review: feasible projects go on the ballot at the reviewed cost."""
-    _before_voting(project)
+    ensure_before_voting(project)
     reason = review.reason.strip()
     if not reason:
         raise DomainError(
@@ -223,7 +222,7 @@ def review_project(actor, project: PbProject, review: Review, now: datetime) -> 
     if len(reason) > MAX_REASON:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_REASON), field="reason")
     if review.feasible:
-        _check_cost(project.ballot, review.cost, "cost")
+        check_cost(project.ballot, review.cost, "cost")
     elif review.cost is not None and review.cost <= 0:
         raise DomainError(_l("Write the cost in whole pesos, more than zero."), field="cost")
     project.status = ProjectStatus.FEASIBLE if review.feasible else ProjectStatus.UNFEASIBLE
@@ -236,7 +235,7 @@ def review_project(actor, project: PbProject, review: Review, now: datetime) -> 
 
 def edit_project(actor, project: PbProject, title: str, description: str, category: str):
     """Let staff fix a project's wording before voting opens."""
-    _before_voting(project)
+    ensure_before_voting(project)
     _check_text(title, description, category)
     before = {"title": project.title, "category": project.category}
     project.title, project.description = title.strip(), description.strip()
@@ -280,116 +279,3 @@ def update_execution(actor, project: PbProject, execution: Execution) -> None:
         note=project.execution_note,
     )
     db.session.commit()
-
-
-IMPORT_ALIASES = {
-    "titulo": "title",
-    "título": "title",
-    "descripcion": "description",
-    "descripción": "description",
-    "categoria": "category",
-    "categoría": "category",
-    "costo_estimado": "estimated_cost",
-    "costo": "cost",
-    "ubicacion": "location",
-    "ubicación": "location",
-    "factible": "feasible",
-    "motivo": "reason",
-}
-IMPORT_REQUIRED = ("title", "description", "category", "estimated_cost")
-YES, NO = {"si", "sí", "yes", "1", "true", "x"}, {"", "no", "0", "false"}
-COLUMN_OF_FIELD = {"colonia_id": "colonia"}
-
-
-class _BadCell(Exception):
-    """A cell of an imported line that breaks the rules; `column` names it."""
-
-    def __init__(self, column: str):
-        super().__init__(column)
-        self.column = column
-
-
-@dataclass(frozen=True)
-class ImportRow:
-    line: int
-    data: ProjectData
-    cost: int | None
-    feasible: bool
-    reason: str
-
-
-def _import_row(ballot, line: int, cells: dict, colonias: dict) -> ImportRow:
-    colonia = cells.get("colonia", "")
-    if colonia and len(colonias.get(colonia.casefold(), ())) != 1:
-        raise _BadCell("colonia")
-    data = ProjectData(
-        title=cells["title"],
-        description=cells["description"],
-        category=cells["category"],
-        estimated_cost=parse_pesos(cells["estimated_cost"]),
-        colonia_id=colonias[colonia.casefold()][0] if colonia else None,
-        location=cells.get("location", ""),
-    )
-    cost = parse_pesos(cells.get("cost", "")) if cells.get("cost") else None
-    try:
-        check_project(ballot, data)
-        if cells.get("cost"):
-            _check_cost(ballot, cost, "cost")
-    except DomainError as error:
-        raise _BadCell(COLUMN_OF_FIELD.get(error.field, error.field)) from None
-    feasible = cells.get("feasible", "").casefold()
-    if feasible not in YES | NO or (feasible in YES and cost is None):
-        raise _BadCell("feasible")  # a review done offline must say its cost
-    return ImportRow(line, data, cost, feasible in YES, cells.get("reason", ""))
-
-
-def parse_projects_csv(ballot: PbBallot, data: bytes) -> list[ImportRow]:
-    """Read one project per line; raise one error naming every bad line and its column."""
-    try:
-        header, records = read_records(data, IMPORT_ALIASES)
-    except DomainError as error:
-        raise DomainError(error.message, field="file") from None
-    if not set(IMPORT_REQUIRED) <= set(header):
-        raise DomainError(
-            _l(
-                "The first line must name the columns: title, description, category, "
-                "estimated_cost (and, if you wish, cost, colonia, location, feasible)."
-            ),
-            field="file",
-        )
-    colonias: dict[str, list[int]] = {}
-    for colonia in zone_colonias(ballot.process, ballot):
-        colonias.setdefault(colonia.name.casefold(), []).append(colonia.id)
-    rows, problems = [], []
-    for line, cells in records:
-        try:
-            rows.append(_import_row(ballot, line, cells, colonias))
-        except _BadCell as error:
-            problems.append(f"{line} ({error.column})")
-    if problems:
-        raise DomainError(
-            _l(
-                "Nothing was imported. Check these lines (and the column in brackets): %(lines)s",
-                lines=", ".join(problems[:30]),
-            ),
-            field="file",
-        )
-    if not rows:
-        raise DomainError(_l("The file has no projects to import."), field="file")
-    return rows
-
-
-def import_projects(actor, ballot: PbBallot, rows: list[ImportRow], now: datetime) -> int:
-    """Add the rows to `ballot`, all or nothing; reviewed rows go straight onto the ballot."""
-    if ballot.process.status not in BEFORE_VOTING:
-        raise DomainError(_l("Projects cannot change once voting has opened."))
-    for row in rows:
-        project = _new_project(ballot, row.data, created_at=now, cost=row.cost)
-        if row.feasible:
-            project.status, project.reviewed_at = ProjectStatus.FEASIBLE, now
-            project.review_reason = row.reason
-        db.session.add(project)
-    feasible = sum(row.feasible for row in rows)
-    record(actor, "pb.project.import", ballot, rows=len(rows), feasible=feasible)
-    db.session.commit()
-    return len(rows)
