@@ -47,7 +47,7 @@ lint: install-test
 
 # Refresh the message catalogs after changing interface text.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o messages.pot .
 	$(BIN)/pybabel update -i messages.pot -d participa/translations --no-fuzzy-matching
 	rm messages.pot
 

@@ -87,10 +87,14 @@ def init_app(app: Flask) -> None:
 
 
 def select_locale() -> str:
-    """Use the language the person chose in the footer; Spanish (Mexico) otherwise."""
+    """Use the language the person chose in the footer; the default (es_MX) otherwise."""
     # Outside a request (CLI, services raising errors in scripts) there is no session.
     chosen = session.get("lang") if has_request_context() else None
-    return chosen if chosen in current_app.config["LANGUAGES"] else "es_MX"
+    return (
+        chosen
+        if chosen in current_app.config["LANGUAGES"]
+        else current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def _load_user(user_id: str) -> User | None:
