@@ -16,8 +16,9 @@ from participa.budgets.models import (
     PbBallot,
     PbParticipation,
 )
-from participa.consultations.answering import in_scope, voter_key
+from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
+from participa.core.participants import voter_key
 from participa.extensions import db
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.tally import age_on

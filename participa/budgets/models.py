@@ -23,8 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participa.consultations.models import Channel
 from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.participants import ParticipantColumns
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.models import Process
@@ -188,21 +188,13 @@ class PbOutcome(db.Model):
     ballot: Mapped[PbBallot] = relationship(back_populates="outcome")
 
 
-class PbParticipation(db.Model):
+class PbParticipation(ParticipantColumns, db.Model):
     """Who voted in a ballot: one row per eligibility key, enforced by the database."""
 
     __tablename__ = "pb_participation"
     __table_args__ = (UniqueConstraint("ballot_id", "voter_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("pb_ballot.id"), index=True)
-    voter_key: Mapped[str] = mapped_column(String(80))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(enum_type(Channel), default=Channel.WEB)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"), index=True)
-    age_band: Mapped[str | None] = mapped_column(String(10))
-    sex: Mapped[str | None] = mapped_column(String(1))
 
 
 class PbVote(db.Model):

@@ -30,8 +30,8 @@ from participa.budgets.models import (
     ProjectStatus,
 )
 from participa.budgets.outcomes import winners_of
-from participa.consultations.models import Channel
 from participa.core.errors import DomainError
+from participa.core.participants import Channel
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType

@@ -16,12 +16,11 @@ from participa.budgets.models import (
     PbVoteItem,
     ProjectStatus,
 )
-from participa.consultations.answering import new_receipt_code, receipt_hash, voter_key
-from participa.consultations.models import Channel
+from participa.consultations.answering import new_receipt_code, receipt_hash
 from participa.core.errors import DomainError
+from participa.core.participants import Channel, participant
 from participa.extensions import db
 from participa.processes.models import Process
-from participa.tally import age_band
 
 ALREADY_VOTED = _l("You have already voted in this ballot. Thank you for taking part.")
 
@@ -68,14 +67,7 @@ def cast_vote(
     code = new_receipt_code()
     db.session.add(
         PbParticipation(
-            ballot_id=ballot.id,
-            voter_key=voter_key(user),
-            user_id=user.id,
-            channel=channel,
-            created_at=now,
-            colonia_id=user.colonia_id,
-            age_band=age_band(user.birth_date, today),
-            sex=user.sex.value if user.sex else None,
+            ballot_id=ballot.id, **participant(user, now=now, today=today, channel=channel)
         )
     )
     vote = PbVote(id=secrets.token_hex(16), ballot_id=ballot.id, receipt_hash=receipt_hash(code))

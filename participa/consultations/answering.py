@@ -11,7 +11,6 @@ from participa.consultations.models import (
     SCALE_HIGH,
     SCALE_LOW,
     Answer,
-    Channel,
     Participation,
     Question,
     QuestionKind,
@@ -19,10 +18,11 @@ from participa.consultations.models import (
 )
 from participa.consultations.questionnaire import questions
 from participa.core.errors import DomainError
+from participa.core.participants import Channel, participant, voter_key
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ScopeKind
-from participa.tally import age_band, age_on
+from participa.tally import age_on
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud without doubt
 
@@ -37,10 +37,6 @@ class AnswerErrors(DomainError):
     def __init__(self, errors: dict[int, object]):
         super().__init__(_l("Some answers need your attention."))
         self.errors = errors
-
-
-def voter_key(user) -> str:
-    return f"curp:{user.curp}"
 
 
 def in_scope(process, colonia) -> bool:
@@ -153,14 +149,7 @@ def submit_response(
     code = new_receipt_code()
     db.session.add(
         Participation(
-            process_id=process.id,
-            voter_key=voter_key(user),
-            user_id=user.id,
-            channel=channel,
-            created_at=now,
-            colonia_id=user.colonia_id,
-            sex=user.sex.value if user.sex else None,
-            age_band=age_band(user.birth_date, today),
+            process_id=process.id, **participant(user, now=now, today=today, channel=channel)
         )
     )
     response = Response(

@@ -7,13 +7,12 @@ tables so their physical order is the random id's order, not insertion order.
 """
 
 import enum
-from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participa.core.dbtypes import UtcDateTime, enum_type
-from participa.core.timeutil import utcnow
+from participa.core.dbtypes import enum_type
+from participa.core.participants import ParticipantColumns
 from participa.extensions import db
 
 
@@ -28,12 +27,6 @@ class QuestionKind(enum.StrEnum):
 
 CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING})
 SCALE_LOW, SCALE_HIGH = 1, 5
-
-
-class Channel(enum.StrEnum):
-    WEB = "web"
-    DESK = "desk"
-    PAPER = "paper"
 
 
 class Question(db.Model):
@@ -74,21 +67,12 @@ class Option(db.Model):
     question: Mapped[Question] = relationship(back_populates="options")
 
 
-class Participation(db.Model):
+class Participation(ParticipantColumns, db.Model):
     """Who took part: one row per eligibility key and process, enforced by the database."""
 
     __table_args__ = (UniqueConstraint("process_id", "voter_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
-    voter_key: Mapped[str] = mapped_column(String(80))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(enum_type(Channel), default=Channel.WEB)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    # Snapshots for statistics, so a later move or birthday does not rewrite history.
-    colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"), index=True)
-    age_band: Mapped[str | None] = mapped_column(String(10))
-    sex: Mapped[str | None] = mapped_column(String(1))
 
 
 class Response(db.Model):
