@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -85,6 +86,16 @@ class ImportSummary:
     colonias_updated: int
 
 
+MAX_NAME, MAX_POPULATION = 120, 50_000_000
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # str.isdigit() also accepts "²", which int() refuses
+
+
+def _valid_row(delegacion: str, colonia: str, population: str) -> bool:
+    names_ok = all(0 < len(name) <= MAX_NAME for name in (delegacion, colonia))
+    number_ok = WHOLE_NUMBER.fullmatch(population) is not None
+    return names_ok and number_ok and int(population) <= MAX_POPULATION
+
+
 def parse_territory_csv(data: bytes) -> list[TerritoryRow]:
     """Read `delegacion,colonia,poblacion` rows; raise one error listing every bad line."""
     text = _decode(data)
@@ -101,7 +112,7 @@ def parse_territory_csv(data: bytes) -> list[TerritoryRow]:
             continue
         cells = {k: (record_[i].strip() if i < len(record_) else "") for k, i in index.items()}
         population = cells["poblacion"].replace(",", "").replace(" ", "")
-        if not cells["delegacion"] or not cells["colonia"] or not population.isdigit():
+        if not _valid_row(cells["delegacion"], cells["colonia"], population):
             problems.append(str(line))
         else:
             rows.append(TerritoryRow(line, cells["delegacion"], cells["colonia"], int(population)))

@@ -188,6 +188,10 @@ def test_csv_import_reads_what_spreadsheets_save(admin, data):
         (b"delegacion;colonia;poblacion\nNorte;Centro;1200\nNorte;20\n", "3"),
         (b"delegacion,colonia,poblacion\nNorte,Centro,-4\nSur,Nueva,10\n", "2"),
         (b"delegacion,colonia,poblacion\n,Centro,12\n", "2"),
+        # isdigit() accepts a superscript two, which int() refuses: it must be a bad line.
+        ("delegacion,colonia,poblacion\nNorte,Centro,1²\n".encode(), "2"),
+        (b"delegacion,colonia,poblacion\nNorte,Centro,99999999999\n", "2"),
+        (b"delegacion,colonia,poblacion\nNorte," + b"x" * 121 + b",5\n", "2"),
     ],
 )
 def test_csv_with_bad_lines_imports_nothing(admin, make, data, lines):
