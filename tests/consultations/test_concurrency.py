@@ -1,6 +1,5 @@
 """One person, fifty simultaneous confirmations: exactly one response is stored."""
 
-import threading
 from collections import Counter
 
 import pytest
@@ -11,6 +10,7 @@ from participa.consultations.questionnaire import questions
 from participa.extensions import db
 from tests import factories
 from tests.factories import login
+from tests.race import simultaneous_posts
 
 ATTEMPTS = 50
 
@@ -37,34 +37,8 @@ def race(app) -> tuple[Counter, list[str], int]:
     process_id = process.id
     path, data = f"/procesos/{process_id}/responder", confirm_data(process)
 
-    first = app.test_client()
-    assert login(first, user.email).status_code == 302
-    cookie = first.get_cookie("session")
-    clients = [first]
-    for _ in range(ATTEMPTS - 1):
-        other = app.test_client()
-        other.set_cookie(cookie.key, cookie.value, domain=cookie.domain or "localhost")
-        clients.append(other)
-    db.session.remove()  # the main thread holds no connection or transaction during the race
-
-    barrier = threading.Barrier(ATTEMPTS)
-    results: list = [None] * ATTEMPTS
-
-    def attempt(index: int):
-        barrier.wait(timeout=10)
-        try:
-            response = clients[index].post(path, data=data)
-            results[index] = (response.status_code, response.get_data(as_text=True))
-        except Exception as error:  # noqa: BLE001 - a crash is a result to report
-            results[index] = (f"crash: {error!r}", "")
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(ATTEMPTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return Counter(status for status, _page in results), [page for _s, page in results], process_id
+    statuses, pages = simultaneous_posts(app, user.email, path, data, ATTEMPTS)
+    return statuses, pages, process_id
 
 
 def check_one_ballot(app):

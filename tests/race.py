@@ -1,0 +1,39 @@
+"""Many simultaneous POSTs by one logged-in person, for the one-vote-per-person tests."""
+
+import threading
+from collections import Counter
+
+from participa.extensions import db
+from tests.factories import login
+
+
+def simultaneous_posts(app, email: str, path: str, data: dict, attempts: int):
+    """POST `data` to `path` `attempts` times at once as `email`; return statuses and pages."""
+    first = app.test_client()
+    assert login(first, email).status_code == 302
+    cookie = first.get_cookie("session")
+    clients = [first]
+    for _ in range(attempts - 1):
+        other = app.test_client()
+        other.set_cookie(cookie.key, cookie.value, domain=cookie.domain or "localhost")
+        clients.append(other)
+    db.session.remove()  # the main thread holds no connection or transaction during the race
+
+    barrier = threading.Barrier(attempts)
+    results: list = [None] * attempts
+
+    def attempt(index: int):
+        barrier.wait(timeout=10)
+        try:
+            response = clients[index].post(path, data=data)
+            results[index] = (response.status_code, response.get_data(as_text=True))
+        except Exception as error:  # noqa: BLE001 - a crash is a result to report
+            results[index] = (f"crash: {error!r}", "")
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    return Counter(status for status, _page in results), [page for _status, page in results]
