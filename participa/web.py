@@ -28,6 +28,7 @@ from participa.budgets import project_views, results_views, voting_views
 from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
+from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
 from participa.extensions import db, login_manager
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
         scope_labels=types.SCOPE_LABELS,
         today=lambda: local_today(get_timezone()),
     )
+    app.jinja_env.filters.update(richtext=richtext.render, plaintext=richtext.plain)
     app.context_processor(lambda: {"current_lang": select_locale()})
     for code in (400, 401, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page)

@@ -13,6 +13,7 @@ from participa.budgets import outcomes as pb_outcomes
 from participa.consultations import questionnaire
 from participa.core.errors import DomainError
 from participa.extensions import db
+from participa.processes import components
 from participa.processes.models import Phase, Process
 from participa.processes.types import (
     PUBLIC_STATUSES,
@@ -133,6 +134,7 @@ def readiness_problems(process: Process, target: ProcessStatus | None = None) ->
         problems += pb_ballots.readiness_problems(process, opening=target is ProcessStatus.OPEN)
     if process.type is ProcessType.PRESUPUESTO and target is ProcessStatus.RESULTS_PUBLISHED:
         problems += pb_outcomes.publication_problems(process)
+    problems += components.readiness_problems(process, target)
     return problems
 
 
@@ -148,6 +150,7 @@ def change_status(actor, process: Process, target: ProcessStatus) -> None:
     process.status = target
     if target is ProcessStatus.RESULTS_PUBLISHED:
         pb_outcomes.mark_published(process)
+    components.status_changed(actor, process, before)
     record(actor, "process.status", process, before=before, after=target)
     db.session.commit()
 

@@ -12,7 +12,7 @@ from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import local_today
 from participa.extensions import db
-from participa.processes import services
+from participa.processes import components, services
 from participa.processes.forms import PhaseForm, ProcessForm, TransitionForm
 from participa.processes.models import Phase
 from participa.processes.types import (
@@ -51,8 +51,7 @@ def detail(process_id: int):
         taken = answering.has_taken_part(process, current_user)
     pb_ballots = None
     if process.type is ProcessType.PRESUPUESTO:
-        user = current_user if current_user.is_authenticated else None
-        pb_ballots = ballots.ballots_for(process, user, today)
+        pb_ballots = ballots.ballots_for(process, user_or_none(), today)
     return render_template(
         "processes/detail.html",
         process=process,
@@ -62,7 +61,12 @@ def detail(process_id: int):
         results_public=process.status in RESULTS_PUBLIC_STATUSES,
         question_count=len(questionnaire.questions(process)),
         pb_ballots=pb_ballots,
+        panels=components.detail_panels(process, user_or_none(), today),
     )
+
+
+def user_or_none():
+    return current_user if current_user.is_authenticated else None
 
 
 def _process_form(process=None) -> ProcessForm:
@@ -123,6 +127,7 @@ def _render_manage(process, phase_form, status=200):
         problems=services.readiness_problems(process),
         phase_form=phase_form,
         responses=questionnaire.response_count(process) if process.has_questionnaire else None,
+        panels=components.manage_panels(process),
     ), status
 
 
