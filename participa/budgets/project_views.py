@@ -28,11 +28,11 @@ from participa.budgets.project_forms import (
     ProposalForm,
     ReviewForm,
 )
-from participa.budgets.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
 from participa.core.timeutil import utcnow
+from participa.core.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 from participa.audit.services import record
 from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, ProjectStatus
-from participa.budgets.uploads import clean_photo, delete_photo, save_photo
 from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
+from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 from participa.territory.models import Colonia

@@ -1,4 +1,4 @@
-"""Project photos: check that an upload is a real image and store a clean JPEG copy.
+"""Photos from residents and staff: check that an upload is a real image, keep a clean JPEG.
 
 The copy is re-encoded from the pixels, so no EXIF (GPS position, phone model, date) or other
 metadata of the original survives; it is at most 1600 px on its long side, which keeps
@@ -23,8 +23,9 @@ ACCEPTED_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})  # MPO: JPEG of som
 NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.jpg$")
 
 
-def photo_folder(instance_path: str) -> Path:
-    return Path(instance_path) / "uploads" / "pb"
+def photo_folder(instance_path: str, area: str = "pb") -> Path:
+    """Where one domain's photos live under instance/uploads/ (pb, proposals, findings …)."""
+    return Path(instance_path) / "uploads" / area
 
 
 def _open(data: bytes) -> Image.Image:
