@@ -37,3 +37,7 @@ SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=1)
 
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
+
+# Where a proposal's latitude and longitude may fall: the municipality and its surroundings
+# (this default covers the Guadalajara metropolitan area; set the real box per municipality).
+MUNICIPALITY_BOUNDS = {"lat": (20.3, 21.1), "lon": (-103.8, -102.9)}

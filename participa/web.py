@@ -32,9 +32,13 @@ from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
 from participa.extensions import db, login_manager
+from participa.moderation.views import bp as moderation_bp
+from participa.notifications.views import bp as notifications_bp
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
+from participa.proposals import manage_views as proposals_manage_views
+from participa.proposals import views as proposals_views
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.territory.views import bp as territory_bp
@@ -55,6 +59,10 @@ BLUEPRINTS = (
     voting_views.bp,
     results_views.public_bp,
     results_views.manage_bp,
+    proposals_views.bp,
+    proposals_manage_views.bp,
+    moderation_bp,
+    notifications_bp,
 )
 
 CSP = (

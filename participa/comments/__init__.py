@@ -1,0 +1,1 @@
+"""Comment threads with one level of replies, owned by proposals (and later events)."""

@@ -1,0 +1,67 @@
+"""Writing comments and replies (one level deep) and reading a thread."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from participa.comments.models import Comment, CommentThread
+from participa.core.errors import DomainError
+from participa.extensions import db
+
+MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A top-level comment and its replies, oldest first."""
+
+    comment: Comment
+    replies: list[Comment]
+
+
+def new_thread() -> CommentThread:
+    thread = CommentThread()
+    db.session.add(thread)
+    return thread
+
+
+def entries(thread: CommentThread) -> list[Entry]:
+    comments = list(thread.comments)
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id is not None:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    return [Entry(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
+
+
+def comment_count(thread: CommentThread) -> int:
+    return len(thread.comments)
+
+
+def add_comment(
+    thread: CommentThread, author, body: str, now: datetime, parent_id: int | None = None
+) -> Comment:
+    """Store a comment, or a reply to a comment of the same thread (a reply's reply joins it)."""
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_l("Write your comment."), field="body")
+    if len(body) > MAX_COMMENT:
+        raise DomainError(_l("At most %(n)s characters.", n=MAX_COMMENT), field="body")
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.thread_id != thread.id:
+            raise DomainError(_l("The comment you reply to is not in this conversation."))
+        if parent.parent_id is not None:
+            parent = parent.parent  # replies stay one level deep
+    comment = Comment(
+        thread_id=thread.id,
+        parent_id=parent.id if parent else None,
+        author_id=author.id,
+        body=body,
+        created_at=now,
+    )
+    db.session.add(comment)
+    db.session.commit()
+    return comment

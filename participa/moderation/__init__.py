@@ -1,0 +1,1 @@
+"""Reports by residents, hiding reported content, the staff review queue, blocked accounts."""

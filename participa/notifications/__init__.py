@@ -1,0 +1,1 @@
+"""In-app notices for staff: what needs their attention (thresholds, moderation)."""

@@ -1,0 +1,55 @@
+"""Create staff notices and read the inbox."""
+
+from datetime import datetime
+
+from sqlalchemy import func, or_
+
+from participa.extensions import db
+from participa.notifications.models import NoticeKind, Notification
+
+STAFF_ROLES = frozenset({"staff", "admin"})
+INBOX_SIZE = 100
+
+
+def notify_staff(kind: NoticeKind, subject: str, link: str, now: datetime) -> Notification:
+    """Add a notice for every staff account; the caller's transaction commits it."""
+    notice = Notification(
+        audience="staff", kind=kind, subject=subject[:200], link=link, created_at=now
+    )
+    db.session.add(notice)
+    return notice
+
+
+def _for(user):
+    if user.role.value in STAFF_ROLES:
+        return or_(Notification.audience == "staff", Notification.user_id == user.id)
+    return Notification.user_id == user.id
+
+
+def inbox(user) -> list[Notification]:
+    query = db.select(Notification).where(_for(user))
+    query = query.order_by(Notification.read_at.is_not(None), Notification.id.desc())
+    return list(db.session.execute(query.limit(INBOX_SIZE)).scalars())
+
+
+def unread_count(user) -> int:
+    query = db.select(func.count(Notification.id)).where(_for(user), Notification.read_at.is_(None))
+    return db.session.execute(query).scalar_one()
+
+
+def mark_read(user, notice: Notification, now: datetime) -> None:
+    """Mark a notice handled: a staff notice is shared, so it is read for the whole team."""
+    if notice.user_id not in (None, user.id):
+        return
+    if notice.read_at is None:
+        notice.read_at = now
+        db.session.commit()
+
+
+def get_for(user, notice_id: int) -> Notification | None:
+    notice = db.session.get(Notification, notice_id)
+    if notice is None:
+        return None
+    if notice.user_id == user.id or (notice.audience and user.role.value in STAFF_ROLES):
+        return notice
+    return None

@@ -1,0 +1,1 @@
+"""Residents' proposals: supports (firmas), official answers and conversion into PB projects."""
