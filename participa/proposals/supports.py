@@ -100,12 +100,15 @@ def support(proposal: Proposal, user, *, now: datetime, today: date) -> bool:
     try:
         db.session.add(Support(proposal_id=proposal_id, user_id=user.id, created_at=now))
         db.session.flush()
-        db.session.execute(
+        counted = db.session.execute(
             update(Proposal)
-            .where(Proposal.id == proposal_id)
+            .where(Proposal.id == proposal_id, Proposal.status == ProposalStatus.PUBLISHED)
             .values(support_count=Proposal.support_count + 1)
             .execution_options(synchronize_session=False)
         )
+        if counted.rowcount != 1:  # it reached its threshold or was answered meanwhile
+            db.session.rollback()
+            raise DomainError(_l("This proposal is not collecting supports."))
         count = db.session.execute(
             db.select(Proposal.support_count).where(Proposal.id == proposal_id)
         ).scalar_one()
