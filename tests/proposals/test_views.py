@@ -217,6 +217,8 @@ def test_staff_answer_settings_and_panels(kit, client):
     manage = client.get(f"/gestion/procesos/{process.id}").get_data(as_text=True)
     assert "Proposal settings" in manage
     root = f"/gestion/procesos/{process.id}/propuestas"
+    for path in ("/", "/ajustes", f"/{proposal.id}"):
+        assert client.get(f"{root}{path}").status_code == 200, path
     bad = client.post(f"{root}/{proposal.id}/responder", data={"status": "accepted", "text": ""})
     assert bad.status_code == 400
     ok = client.post(f"{root}/{proposal.id}/responder", data={"status": "accepted", "text": "Va."})
