@@ -59,7 +59,7 @@ def has_supported(proposal: Proposal, user) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def _proposal_problem(proposal: Proposal, today: date):
+def collecting_problem(proposal: Proposal, today: date):
     process = proposal.process
     if not collects_supports(process):
         return _l("This process does not collect supports.")
@@ -75,7 +75,7 @@ def _proposal_problem(proposal: Proposal, today: date):
 
 def support_problem(proposal: Proposal, user, today: date):
     """Why `user` cannot support `proposal` now, or None if they can."""
-    if problem := _proposal_problem(proposal, today):
+    if problem := collecting_problem(proposal, today):
         return problem
     process = proposal.process
     if user.role.value != "citizen":

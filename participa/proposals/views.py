@@ -229,7 +229,7 @@ def _page(process, proposal, status=200, problem=None, comment_form=None, report
         labels=status_labels(process),
         collects=collects,
         needed=supports.threshold(process) if collects else None,
-        open_for_support=collects and supports._proposal_problem(proposal, _today()) is None,
+        open_for_support=collects and supports.collecting_problem(proposal, _today()) is None,
         support_problem=support_problem,
         supported=bool(user) and supports.has_supported(proposal, user),
         entries=comments.entries(proposal.thread),

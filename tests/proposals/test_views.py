@@ -264,3 +264,14 @@ def test_conversion_through_the_staff_page_links_both_ways(kit, client):
     assert "This project came from the proposal" in page and proposal.title in page
     public = client.get(f"{base(process)}/{proposal.id}").get_data(as_text=True)
     assert f"/procesos/{pb.id}/proyectos/{project.id}" in public
+
+
+def test_a_request_over_the_size_limit_gets_the_413_page_and_stores_nothing(kit, client, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    process = kit.initiative()
+    login(client, kit.resident().email)
+    big = (io.BytesIO(b"%PDF-" + b"0" * (2 * 1024 * 1024)), "big.pdf")
+    response = client.post(f"{base(process)}/nueva", data={**form(kit), "attachments": [big]})
+    assert response.status_code == 413
+    assert "The file is too large" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Proposal)).first() is None
