@@ -244,3 +244,12 @@ def test_settings_are_validated_and_audited(kit):
     with pytest.raises(DomainError) as error:
         services.save_settings(staff, process, bad)
     assert error.value.field == "threshold_number"
+
+
+def test_a_process_never_configured_uses_the_defaults(kit):
+    process = kit.make.process(ProcessStatus.OPEN, type=ProcessType.PROYECTOS_SOCIALES)
+    assert supports.threshold(process) == 100
+    assert "Medio ambiente" in services.settings_for(process).category_list
+    proposal = kit.proposal(process, category="Medio ambiente")
+    assert proposal.status is ProposalStatus.PUBLISHED
+    assert supports.support_problem(proposal, kit.resident(), TODAY) is not None  # no supports
