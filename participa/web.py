@@ -26,12 +26,14 @@ from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.budgets import project_views, results_views, voting_views
 from participa.budgets.ballot_views import bp as pb_ballots_bp
+from participa.collaboration import views as collaboration_views
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
 from participa.extensions import db, login_manager
+from participa.oversight import views as oversight_views
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
@@ -55,6 +57,10 @@ BLUEPRINTS = (
     voting_views.bp,
     results_views.public_bp,
     results_views.manage_bp,
+    oversight_views.public_bp,
+    oversight_views.manage_bp,
+    collaboration_views.public_bp,
+    collaboration_views.manage_bp,
 )
 
 CSP = (
