@@ -70,7 +70,7 @@ def pledge_counts(process) -> dict[int, int]:
         .where(WatchedWork.process_id == process.id, Pledge.cancelled_at.is_(None))
         .group_by(Pledge.work_id)
     )
-    return dict(db.session.execute(query).tuples().all())
+    return {work_id: n for work_id, n in db.session.execute(query)}
 
 
 def _pesos(n: int) -> str:

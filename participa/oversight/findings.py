@@ -144,6 +144,14 @@ def counts(process) -> dict[int, dict[FindingStatus, int]]:
     return found
 
 
+def summary(process) -> dict[int, tuple[int, int]]:
+    """(visible findings, answered ones) per work."""
+    return {
+        work_id: (sum(by_status.values()), by_status.get(FindingStatus.ANSWERED, 0))
+        for work_id, by_status in counts(process).items()
+    }
+
+
 def get_finding(process, finding_id: int) -> Finding | None:
     finding = db.session.get(Finding, finding_id)
     return finding if finding is not None and finding.work.process_id == process.id else None

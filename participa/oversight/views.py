@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participa.collaboration import totals
+from participa.collaboration.forms import KIND_LABELS as PLEDGE_KIND_LABELS
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -71,6 +72,7 @@ def work(process_id: int, work_id: int):
         findings=findings.findings(work, findings.FindingFilter(status)) if watching else [],
         chosen=chosen,
         pledge_lines=totals.by_work(process).get(work.id, []) if pledging else None,
+        pledge_kind_labels=PLEDGE_KIND_LABELS,
         problem=subjects.participation_problem(process, _user(), today()),
     )
 
@@ -132,7 +134,7 @@ def file_finding(process_id: int, work_id: int):
 def _detail_panel(process, user, today):
     return components.Panel(
         "oversight/_detail.html",
-        {"works": subjects.works(process), "counts": findings.counts(process)},
+        {"works": subjects.works(process), "counts": findings.summary(process)},
     )
 
 
