@@ -89,7 +89,7 @@ def summary(process_id: int):
         per_work=per_work,
         per_colonia=totals.by_colonia(process),
         colonia_names={c.id: c.name for c in subjects.colonias()},
-        chart=totals.money_chart(works, per_work),
+        money_chart=totals.money_chart(works, per_work),
     )
 
 
@@ -134,6 +134,7 @@ def _detail_panel(process, user, today):
             "works": subjects.works(process),
             "totals": totals.by_work(process),
             "counts": totals.pledge_counts(process),
+            "labels": KIND_LABELS,
         },
     )
 
