@@ -126,6 +126,8 @@ def record_delivery(actor, item: Pledge, data: DeliveryData, today: date) -> Del
         raise DomainError(_l("This pledge was cancelled."))
     if data.quantity is None or data.quantity <= 0:
         raise DomainError(_l("Write a whole number greater than zero."), field="quantity")
+    # Lock the pledge (PostgreSQL) so two desks recording at once cannot both fit the rest.
+    db.session.execute(db.select(Pledge.id).where(Pledge.id == item.id).with_for_update())
     left = item.quantity - delivered_quantity(item)
     if data.quantity > left:
         raise DomainError(
