@@ -139,13 +139,6 @@ def _detail_panel(process, user, today):
     )
 
 
-@components.on_manage(Component.PLEDGES)
-def _manage_panel(process):
-    return components.Panel(
-        "collaboration/_manage.html", {"count": sum(totals.pledge_counts(process).values())}
-    )
-
-
 # --- staff pages ------------------------------------------------------------------------
 
 

@@ -34,7 +34,7 @@ from participa.oversight.forms import (
 from participa.oversight.models import FindingStatus, WorkKind
 from participa.oversight.pages import load, small_int, status_code, today
 from participa.processes import components
-from participa.processes.types import Component
+from participa.processes.types import Component, ProcessStatus
 
 public_bp = Blueprint("oversight", __name__, url_prefix="/procesos/<int:process_id>/obras")
 manage_bp = Blueprint("oversight_manage", __name__, url_prefix="/gestion/procesos/<int:process_id>")
@@ -141,16 +141,22 @@ def _detail_panel(process, user, today):
 @components.on_manage(Component.FINDINGS)
 @components.on_manage(Component.PLEDGES)
 def _manage_panel(process):
+    """The works and, in a collaboration, the way to its pledges (one panel, works first)."""
+    pledging = Component.PLEDGES in process.components
     return components.Panel(
         "oversight/_manage.html",
-        {"works": subjects.works(process), "kind_labels": KIND_LABELS},
+        {
+            "works": subjects.works(process),
+            "kind_labels": KIND_LABELS,
+            "pledges": sum(totals.pledge_counts(process).values()) if pledging else None,
+        },
     )
 
 
 @components.on_readiness(Component.FINDINGS)
 @components.on_readiness(Component.PLEDGES)
 def _readiness(process, target):
-    if subjects.works(process):
+    if target not in (ProcessStatus.PUBLISHED, ProcessStatus.OPEN) or subjects.works(process):
         return []
     return [_("Add at least one work or programme for residents to take part on.")]
 

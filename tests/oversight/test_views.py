@@ -234,3 +234,47 @@ def test_with_csrf_a_finding_needs_the_token(csrf_app, make, tmp_path):
     page = client.get(url).get_data(as_text=True)
     assert client.post(url, data={**form(), "csrf_token": token(page)}).status_code == 302
     assert count() == 1
+
+
+def test_staff_process_page_has_the_works_panel(world, as_user):
+    client = as_user(world.staff)
+    audit = client.get(f"/gestion/procesos/{world.audit.id}").get_data(as_text=True)
+    assert "Pavimentación de la calle Hidalgo" in audit and "/hallazgos/" in audit
+    collab = client.get(f"/gestion/procesos/{world.collab.id}").get_data(as_text=True)
+    assert "Techado de la cancha de Lomas" in collab and "/aportaciones/nueva" in collab
+    assert collab.index("Techado de la cancha de Lomas") < collab.index("/aportaciones/nueva")
+
+
+def test_a_process_without_works_cannot_be_published(world, make, as_user):
+    draft = make.process(ProcessStatus.DRAFT, ProcessType.AUDITORIA)
+    client = as_user(world.staff)
+    page = client.get(f"/gestion/procesos/{draft.id}").get_data(as_text=True)
+    assert "Agrega al menos una obra" in page
+    client.post(f"/gestion/procesos/{draft.id}/estado", data={"target": "published"})
+    db.session.refresh(draft)
+    assert draft.status is ProcessStatus.DRAFT
+    world.audit.status = ProcessStatus.OPEN  # closing is never blocked by the works
+    assert (
+        client.post(
+            f"/gestion/procesos/{world.audit.id}/estado", data={"target": "closed"}
+        ).status_code
+        == 302
+    )
+
+
+def test_a_work_can_follow_a_pb_project(world, make, as_user):
+    from participa.budgets.models import PbBallot, PbProject, ProjectStatus
+
+    pb = make.process(ProcessStatus.OPEN, ProcessType.PRESUPUESTO, title="PB")
+    ballot = PbBallot(process_id=pb.id, name="Todo", amount=1_000_000)
+    project = PbProject(title="Parque", estimated_cost=10, cost=10, status=ProjectStatus.FEASIBLE)
+    ballot.projects = [project]
+    db.session.add(ballot)
+    db.session.commit()
+    client = as_user(world.staff)
+    url = manage_url(world, f"/obras/{world.work.id}/editar")
+    assert "Parque (PB)" in client.get(url).get_data(as_text=True)
+    data = {"kind": "work", "name": world.work.name, "pb_project_id": str(project.id)}
+    assert client.post(url, data=data).status_code == 302
+    page = client.get(work_url(world)).get_data(as_text=True)
+    assert f"/procesos/{pb.id}/proyectos/{project.id}" in page
