@@ -157,13 +157,12 @@ def get_finding(process, finding_id: int) -> Finding | None:
     return finding if finding is not None and finding.work.process_id == process.id else None
 
 
-def has_photo(work: WatchedWork, name: str) -> bool:
-    """Whether a visible finding of `work` shows the photo stored as `name`."""
-    query = (
-        db.select(FindingPhoto.id)
-        .join(Finding)
-        .where(Finding.work_id == work.id, Finding.hidden_at.is_(None), FindingPhoto.name == name)
-    )
+def has_photo(work: WatchedWork, name: str, include_hidden: bool = False) -> bool:
+    """Whether a finding of `work` (a visible one, unless `include_hidden`) has photo `name`."""
+    query = db.select(FindingPhoto.id).join(Finding)
+    query = query.where(Finding.work_id == work.id, FindingPhoto.name == name)
+    if not include_hidden:
+        query = query.where(Finding.hidden_at.is_(None))
     return db.session.execute(query).first() is not None
 
 

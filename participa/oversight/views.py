@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 
 from participa.collaboration import totals
 from participa.collaboration.forms import KIND_LABELS as PLEDGE_KIND_LABELS
-from participa.core.access import guard_blueprint
+from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import utcnow
@@ -80,7 +80,8 @@ def work(process_id: int, work_id: int):
 @public_bp.route("/<int:work_id>/fotos/<name>")
 def photo(process_id: int, work_id: int, name: str):
     _process, work = load(process_id, work_id, public=True)
-    if not NAME_PATTERN.match(name) or not findings.has_photo(work, name):
+    staff = has_role("staff", "admin")  # staff still see a hidden finding's photos
+    if not NAME_PATTERN.match(name) or not findings.has_photo(work, name, include_hidden=staff):
         abort(404)
     folder = photo_folder(current_app.instance_path, AREA)
     return send_from_directory(folder, name, mimetype="image/jpeg", max_age=PHOTO_MAX_AGE)

@@ -82,6 +82,7 @@ def test_hidden_finding_and_its_photo_are_not_public(world, client, as_user):
     findings.hide_finding(world.staff, finding, "Insultos", NOW)
     assert "Insulto" not in client.get(work_url(world)).get_data(as_text=True)
     assert client.get(photo).status_code == 404
+    assert as_user(world.staff).get(photo).status_code == 200  # staff still see it
 
 
 def test_draft_process_and_foreign_work_are_404(world, client, make):
