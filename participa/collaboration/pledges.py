@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.collaboration.models import Delivery, Pledge, PledgeKind
+from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
 from participa.oversight.models import WatchedWork
@@ -82,8 +83,14 @@ def record_walk_in(
         raise DomainError(_l("Write the person's name."), field="person_name")
     if len(name) > MAX_NAME:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_NAME), field="person_name")
-    if colonia_id is None or db.session.get(Colonia, colonia_id) is None:
+    colonia = db.session.get(Colonia, colonia_id) if colonia_id is not None else None
+    if colonia is None:
         raise DomainError(_l("Choose the person's colonia."), field="colonia_id")
+    if not in_scope(work.process, colonia):
+        raise DomainError(
+            _l("This process is for residents of other zones of the municipality."),
+            field="colonia_id",
+        )
     _check(data)
     item = _new(work, data, now, person_name=name, colonia_id=colonia_id, recorded_by_id=actor.id)
     db.session.add(item)

@@ -11,6 +11,7 @@ from participa.collaboration.models import Delivery, Pledge, PledgeKind
 from participa.extensions import db
 from participa.oversight.models import WatchedWork
 from participa.results.charts import MUTED, PRIMARY, Chart, base_figure, wrap
+from participa.territory.models import Colonia
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,13 @@ def by_work(process) -> dict[int, list[Line]]:
 
 def by_colonia(process) -> dict[int | None, list[Line]]:
     return _grouped(process, Pledge.colonia_id)
+
+
+def by_colonia_named(process) -> list[tuple[str, list[Line]]]:
+    """Totals per colonia as (name, lines), by name; pledges without colonia last, as ""."""
+    names = {cid: name for cid, name in db.session.execute(db.select(Colonia.id, Colonia.name))}
+    named = [(names.get(key, ""), lines) for key, lines in by_colonia(process).items()]
+    return sorted(named, key=lambda item: (not item[0], item[0].casefold()))
 
 
 def pledge_counts(process) -> dict[int, int]:

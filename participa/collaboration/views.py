@@ -87,8 +87,7 @@ def summary(process_id: int):
         process=process,
         works=works,
         per_work=per_work,
-        per_colonia=totals.by_colonia(process),
-        colonia_names={c.id: c.name for c in subjects.colonias()},
+        per_colonia=totals.by_colonia_named(process),
         money_chart=totals.money_chart(works, per_work),
     )
 

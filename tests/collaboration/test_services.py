@@ -165,3 +165,22 @@ def test_money_chart_and_csv(world):
     rows = list(totals.csv_rows(pledges.process_pledges(world.collab)))
     assert rows[0][0] == "pledge_id" and rows[1][7] == world.resident.name
     assert totals.money_chart([world.site], {}) is None
+
+
+def test_walk_in_from_outside_the_scope_is_refused(world):
+    from participa.processes.types import ScopeKind
+
+    world.collab.scope = ScopeKind.COLONIAS
+    world.collab.colonias = [world.colonias["Centro"]]
+    db.session.commit()
+    sauces = world.colonias["Sauces"].id
+    with pytest.raises(DomainError) as raised:
+        pledges.record_walk_in(world.staff, world.site, "Ana", sauces, MONEY, NOW)
+    assert raised.value.field == "colonia_id"
+    assert db.session.execute(db.select(Pledge)).first() is None
+
+
+def test_totals_per_colonia_are_listed_by_name(world):
+    give(world, MONEY, user=world.neighbour)  # Sauces
+    give(world, MONEY)  # Centro
+    assert [name for name, _lines in totals.by_colonia_named(world.collab)] == ["Centro", "Sauces"]
