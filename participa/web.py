@@ -26,6 +26,7 @@ from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.budgets import project_views, results_views, voting_views
 from participa.budgets.ballot_views import bp as pb_ballots_bp
+from participa.collaboration import views as collaboration_views
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
@@ -34,6 +35,7 @@ from participa.core.timeutil import local_today
 from participa.extensions import db, login_manager
 from participa.moderation.views import bp as moderation_bp
 from participa.notifications.views import bp as notifications_bp
+from participa.oversight import views as oversight_views
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
@@ -63,6 +65,10 @@ BLUEPRINTS = (
     proposals_manage_views.bp,
     moderation_bp,
     notifications_bp,
+    oversight_views.public_bp,
+    oversight_views.manage_bp,
+    collaboration_views.public_bp,
+    collaboration_views.manage_bp,
 )
 
 CSP = (

@@ -1,0 +1,1 @@
+"""Popular collaboration (colaboración popular): pledges to watched works and their deliveries."""

@@ -1,0 +1,1 @@
+"""Citizen oversight (auditoría ciudadana): watched works and programmes, findings, answers."""

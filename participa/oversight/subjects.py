@@ -1,0 +1,139 @@
+"""The works and programmes a process watches: staff list them; residents take part on them."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from participa.audit.services import record
+from participa.budgets.models import PbProject, ProjectStatus
+from participa.consultations.answering import in_scope
+from participa.core.errors import DomainError
+from participa.extensions import db
+from participa.oversight.models import WatchedWork, WorkKind
+from participa.processes.models import Process
+from participa.processes.types import PUBLIC_STATUSES, ProcessStatus
+from participa.tally import age_on
+from participa.territory.models import Colonia
+
+MAX_NAME, MAX_DESCRIPTION, MAX_AREA = 200, 5000, 160
+MAX_BUDGET = 10**12  # a trillion pesos: anything above is a typing mistake
+
+
+@dataclass(frozen=True)
+class WorkData:
+    kind: WorkKind
+    name: str
+    description: str = ""
+    colonia_id: int | None = None
+    responsible_area: str = ""
+    budget: int | None = None
+    pb_project_id: int | None = None
+
+
+def works(process: Process) -> list[WatchedWork]:
+    query = db.select(WatchedWork).where(WatchedWork.process_id == process.id)
+    return list(db.session.execute(query.order_by(WatchedWork.name, WatchedWork.id)).scalars())
+
+
+def get_work(process: Process, work_id: int) -> WatchedWork | None:
+    work = db.session.get(WatchedWork, work_id)
+    return work if work is not None and work.process_id == process.id else None
+
+
+def pb_project_choices() -> list[PbProject]:
+    """PB projects that passed review, which a watched work may follow."""
+    query = db.select(PbProject).where(PbProject.status == ProjectStatus.FEASIBLE)
+    return list(db.session.execute(query.order_by(PbProject.title)).scalars())
+
+
+def colonias() -> list[Colonia]:
+    return list(db.session.execute(db.select(Colonia).order_by(Colonia.name)).scalars())
+
+
+def _check(data: WorkData) -> None:
+    if not data.name.strip():
+        raise DomainError(_l("Give the work or programme a name."), field="name")
+    if len(data.name) > MAX_NAME:
+        raise DomainError(_l("At most %(n)s characters.", n=MAX_NAME), field="name")
+    if len(data.description) > MAX_DESCRIPTION:
+        raise DomainError(_l("At most %(n)s characters.", n=MAX_DESCRIPTION), field="description")
+    if len(data.responsible_area) > MAX_AREA:
+        raise DomainError(_l("At most %(n)s characters.", n=MAX_AREA), field="responsible_area")
+    if data.budget is not None and not 0 <= data.budget <= MAX_BUDGET:
+        raise DomainError(_l("Write the budget in whole pesos."), field="budget")
+    if data.colonia_id is not None and db.session.get(Colonia, data.colonia_id) is None:
+        raise DomainError(_l("Choose a colonia from the list."), field="colonia_id")
+    if data.pb_project_id is not None and data.pb_project_id not in {
+        p.id for p in pb_project_choices()
+    }:
+        raise DomainError(_l("Choose a project from the list."), field="pb_project_id")
+
+
+def _apply(work: WatchedWork, data: WorkData) -> None:
+    work.kind, work.name = data.kind, data.name.strip()
+    work.description, work.responsible_area = (
+        data.description.strip(),
+        data.responsible_area.strip(),
+    )
+    work.colonia_id, work.budget, work.pb_project_id = (
+        data.colonia_id,
+        data.budget,
+        data.pb_project_id,
+    )
+
+
+def _ensure_changeable(process: Process) -> None:
+    if process.status is ProcessStatus.ARCHIVED:
+        raise DomainError(_l("An archived process cannot change."))
+
+
+def create_work(actor, process: Process, data: WorkData) -> WatchedWork:
+    """Add a work or programme to the process."""
+    _ensure_changeable(process)
+    _check(data)
+    work = WatchedWork(process_id=process.id)
+    _apply(work, data)
+    db.session.add(work)
+    db.session.flush()
+    record(actor, "oversight.work.create", work, process=process.id, name=work.name)
+    db.session.commit()
+    return work
+
+
+def update_work(actor, work: WatchedWork, data: WorkData) -> None:
+    _ensure_changeable(work.process)
+    _check(data)
+    before = {"name": work.name, "budget": work.budget}
+    _apply(work, data)
+    record(actor, "oversight.work.update", work, before=before, name=work.name, budget=work.budget)
+    db.session.commit()
+
+
+def delete_work(actor, work: WatchedWork, in_use: bool) -> None:
+    """Remove a work nobody has taken part on yet (`in_use`: it has findings or pledges)."""
+    _ensure_changeable(work.process)
+    if in_use:
+        raise DomainError(_l("This work already has findings or pledges; it cannot be removed."))
+    record(actor, "oversight.work.delete", work, name=work.name)
+    db.session.delete(work)
+    db.session.commit()
+
+
+def is_public(process: Process) -> bool:
+    return process.status in PUBLIC_STATUSES
+
+
+def participation_problem(process: Process, user, today: date):
+    """Why `user` cannot take part in `process` now (file a finding, pledge), or None."""
+    if process.status is not ProcessStatus.OPEN:
+        return _l("This process is not open for participation now.")
+    if user is None or not user.is_authenticated:
+        return _l("Log in to take part.")
+    if not user.curp or user.colonia is None:
+        return _l("Only residents registered with their CURP and colonia can take part.")
+    if not in_scope(process, user.colonia):
+        return _l("This process is for residents of other zones of the municipality.")
+    if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
+        return _l("This process is for people aged %(age)s or more.", age=process.min_age)
+    return None
