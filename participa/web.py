@@ -31,6 +31,8 @@ from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
+from participa.events import record_views
+from participa.events import views as events_views
 from participa.extensions import db, login_manager
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
@@ -55,6 +57,8 @@ BLUEPRINTS = (
     voting_views.bp,
     results_views.public_bp,
     results_views.manage_bp,
+    events_views.bp,
+    record_views.bp,  # the staff blueprint of events (manage_views), with the record's pages
 )
 
 CSP = (
