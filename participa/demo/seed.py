@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
-from participa.demo import budgets, consultations
+from participa.demo import budgets, consultations, events
 from participa.demo.people import make_curp
 from participa.extensions import db
 from participa.processes.models import Phase, Process
@@ -55,6 +55,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     consultations.open_consultation(staff, today)
     finished, questions = consultations.finished_consultation(staff, today)
     budgets.open_budget(staff, today)
+    events.demo_events(staff, today, colonias)
     _other_processes(staff, today)
     db.session.flush()
     consultations.synthetic_answers(rng, finished, questions, colonias, today, responses)

@@ -152,7 +152,9 @@ class MinutesForm(FlaskForm):
 
 
 class AgreementForm(FlaskForm):
-    text = TextAreaField(_l("Agreement"), validators=[DataRequired(), Length(max=MAX_AGREEMENT)])
+    agreement = TextAreaField(
+        _l("Agreement"), validators=[DataRequired(), Length(max=MAX_AGREEMENT)]
+    )
     owner = StringField(
         _l("Responsible person or area"), validators=[Optional(), Length(max=MAX_OWNER)]
     )

@@ -75,7 +75,7 @@ def add_agreement(process_id: int, event_id: int):
     process, event = staff_load(process_id, event_id)
     form = AgreementForm()
     if form.validate_on_submit():
-        data = records.AgreementData(form.text.data, form.owner.data or "", form.due_on.data)
+        data = records.AgreementData(form.agreement.data, form.owner.data or "", form.due_on.data)
         try:
             records.add_agreement(current_user, event, data)
         except DomainError as error:

@@ -112,7 +112,7 @@ def agreements(event: Event) -> list[Agreement]:
 
 def add_agreement(actor, event: Event, data: AgreementData) -> Agreement:
     _check_open(event)
-    text = _text(data.text, MAX_AGREEMENT, "text", _l("Write the agreement."))
+    text = _text(data.text, MAX_AGREEMENT, "agreement", _l("Write the agreement."))
     owner = _text(data.owner, MAX_OWNER, "owner", None)
     agreement = Agreement(event_id=event.id, text=text, owner=owner, due_on=data.due_on)
     db.session.add(agreement)

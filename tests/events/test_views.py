@@ -195,7 +195,7 @@ def test_resident_cannot_reach_staff_pages(client, event, residents):
     login(client, residents[0].email)
     for page in ("", "asistencia", "acta", "inscripciones.csv", "editar"):
         assert client.get(staff_url(event, page)).status_code == 403
-    assert client.post(staff_url(event, "acuerdos"), data={"text": "x"}).status_code == 403
+    assert client.post(staff_url(event, "acuerdos"), data={"agreement": "x"}).status_code == 403
     assert count(Agreement) == 0
 
 
@@ -318,11 +318,11 @@ def test_vote_counts_over_attendance_are_refused_with_400(client, staff, staff_u
 
 
 def test_agreements_through_the_staff_page(client, staff, event):
-    empty = client.post(staff_url(event, "acuerdos"), data={"text": ""})
+    empty = client.post(staff_url(event, "acuerdos"), data={"agreement": ""})
     assert empty.status_code == 400 and count(Agreement) == 0
     made = client.post(
         staff_url(event, "acuerdos"),
-        data={"text": "Bacheo", "owner": "Obras", "due_on": "2027-04-01"},
+        data={"agreement": "Bacheo", "owner": "Obras", "due_on": "2027-04-01"},
     )
     assert made.status_code == 302
     agreement = db.session.execute(sa.select(Agreement)).scalar_one()
