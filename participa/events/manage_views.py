@@ -62,7 +62,6 @@ def edit(process_id: int, event_id: int | None = None):
         try:
             event = services.save_event(current_user, process, event, form.data_value())
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(_("Event saved."), "success")

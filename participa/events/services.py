@@ -151,12 +151,11 @@ def save_event(actor, process: Process, event: Event | None, data: EventData) ->
     _check(data)
     if event is not None:
         event = lock_event(event.id)
-        if data.capacity is not None and data.capacity < confirmed_count(event):
-            raise DomainError(
-                _l("%(num)s people already have a seat; seats cannot be fewer.")
-                % {"num": confirmed_count(event)},
-                field="capacity",
-            )
+        taken = confirmed_count(event)
+        if data.capacity is not None and data.capacity < taken:
+            db.session.rollback()  # let the lock go
+            message = _l("%(num)s people already have a seat; seats cannot be fewer.", num=taken)
+            raise DomainError(message, field="capacity")
     event = event or Event(process_id=process.id)
     for name in (f.name for f in fields(EventData)):
         setattr(event, name, getattr(data, name))
