@@ -1,12 +1,10 @@
 """Demo events: an upcoming open town hall with registrations and questions, and a past
 assembly with its attendance, published minutes, agreements and a vote by show of hands."""
 
-import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from participa.auth.models import Role, User
-from participa.demo.people import FIRST_NAMES_F, FIRST_NAMES_M, SURNAMES, make_curp
 from participa.events.models import (
     Agreement,
     Attendance,
@@ -38,29 +36,15 @@ def _local(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ZONE).astimezone(UTC)
 
 
-def _neighbours(rng: random.Random, colonias, today: date, count: int) -> list[User]:
-    """Residents with valid CURPs who exist only as demo names (they cannot log in)."""
-    people = []
-    for n in range(count):
-        sex = rng.choice("HM")
-        birth = date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
-        first = rng.choice(FIRST_NAMES_M if sex == "H" else FIRST_NAMES_F)
-        people.append(
-            User(
-                name=f"{first} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}",
-                email=f"vecino-evento-{n}@participa.local",
-                password_hash="!",  # no password matches: demo people do not log in
-                role=Role.CITIZEN,
-                curp=make_curp(rng, birth, sex),
-                birth_date=birth,
-                sex=sex,
-                colonia_id=rng.choice(colonias).id,
-                created_at=datetime.now(UTC) - timedelta(days=60),
-            )
-        )
-    db.session.add_all(people)
-    db.session.flush()
-    return people
+def _neighbours(count: int) -> list[User]:
+    """Synthetic residents the consultation demo made (they cannot log in), the first ones."""
+    query = (
+        db.select(User)
+        .where(User.role == Role.CITIZEN, User.email.like("%@demo.participa.local"))
+        .order_by(User.id)
+        .limit(count)
+    )
+    return list(db.session.execute(query).scalars())
 
 
 def upcoming_town_hall(staff, today: date, people: list[User]) -> Process:
@@ -95,8 +79,8 @@ def upcoming_town_hall(staff, today: date, people: list[User]) -> Process:
         db.session.add(
             Registration(event_id=event.id, user_id=person.id, status=RegistrationStatus.CONFIRMED)
         )
-    for position, text in enumerate(QUESTIONS):
-        question = EventQuestion(event_id=event.id, author_id=people[position].id, text=text)
+    for position, (author, text) in enumerate(zip(people, QUESTIONS, strict=False)):
+        question = EventQuestion(event_id=event.id, author_id=author.id, text=text)
         db.session.add(question)
         db.session.flush()
         for supporter in people[3 : 3 + 5 - 2 * position]:
@@ -181,9 +165,8 @@ def past_assembly(staff, today: date, people: list[User]) -> Process:
     return process
 
 
-def demo_events(staff, today: date, colonias) -> None:
-    """Both demo processes with events (small and quick)."""
-    rng = random.Random(2027)
-    people = _neighbours(rng, colonias, today, 30)
+def demo_events(staff, today: date) -> None:
+    """Both demo processes with events (small and quick), with the demo's synthetic residents."""
+    people = _neighbours(30)
     upcoming_town_hall(staff, today, people)
     past_assembly(staff, today, people)

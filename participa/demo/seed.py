@@ -55,10 +55,10 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     consultations.open_consultation(staff, today)
     finished, questions = consultations.finished_consultation(staff, today)
     budgets.open_budget(staff, today)
-    events.demo_events(staff, today, colonias)
     _other_processes(staff, today)
     db.session.flush()
     consultations.synthetic_answers(rng, finished, questions, colonias, today, responses)
+    events.demo_events(staff, today)
     db.session.commit()
     return accounts
 
