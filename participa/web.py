@@ -32,6 +32,8 @@ from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
+from participa.events import record_views
+from participa.events import views as events_views
 from participa.extensions import db, login_manager
 from participa.moderation.views import bp as moderation_bp
 from participa.notifications.views import bp as notifications_bp
@@ -69,6 +71,8 @@ BLUEPRINTS = (
     oversight_views.manage_bp,
     collaboration_views.public_bp,
     collaboration_views.manage_bp,
+    events_views.bp,
+    record_views.bp,  # the staff blueprint of events (manage_views), with the record's pages
 )
 
 CSP = (

@@ -1,4 +1,4 @@
-"""The eleven mechanisms of the office's plan, their statuses and their components."""
+"""The mechanisms of the office's plan (eleven, and trainings), their statuses and components."""
 
 import enum
 
@@ -17,6 +17,7 @@ class ProcessType(enum.StrEnum):
     ASAMBLEA = "asamblea_ciudadana"
     AUDITORIA = "auditoria_ciudadana"
     COLABORACION = "colaboracion_popular"
+    CAPACITACION = "capacitacion"
 
 
 TYPE_LABELS = {
@@ -31,6 +32,7 @@ TYPE_LABELS = {
     ProcessType.ASAMBLEA: _l("Citizen assembly"),
     ProcessType.AUDITORIA: _l("Citizen audit"),
     ProcessType.COLABORACION: _l("Popular collaboration"),
+    ProcessType.CAPACITACION: _l("Training"),
 }
 
 
@@ -59,6 +61,7 @@ COMPONENTS: dict[ProcessType, tuple[Component, ...]] = {
     ProcessType.ASAMBLEA: (Component.EVENT,),
     ProcessType.AUDITORIA: (Component.FINDINGS,),
     ProcessType.COLABORACION: (Component.PLEDGES,),
+    ProcessType.CAPACITACION: (Component.EVENT,),
 }
 
 
