@@ -37,3 +37,6 @@ SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=1)
 
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
+
+# Council (CMPC) quorum: more than this fraction of the current members must be present.
+COUNCIL_QUORUM_FRACTION = 0.5
