@@ -29,12 +29,12 @@ from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
+from participa.core.access import has_role
+from participa.core.timeutil import local_today
 from participa.council import manage_views as council_manage
 from participa.council import operation_views as council_operations
 from participa.council import read_views as council_read
 from participa.council import record_views as council_record
-from participa.core.access import has_role
-from participa.core.timeutil import local_today
 from participa.extensions import db, login_manager
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp

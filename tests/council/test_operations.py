@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from participa.core.errors import DomainError
 from participa.council import operations
 from participa.council.models import OperationKind, OperationStatus
-from participa.core.errors import DomainError
 from tests.council.conftest import NOW, convene
 
 

@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from participa.audit.models import AuditEvent
-from participa.council import agreements, members as member_services, minutes, sessions
+from participa.core.errors import DomainError
+from participa.council import agreements, minutes, sessions
+from participa.council import members as member_services
 from participa.council.models import (
     AgreementStatus,
     MinutesVersion,
@@ -15,7 +17,6 @@ from participa.council.models import (
     SessionKind,
     SessionStatus,
 )
-from participa.core.errors import DomainError
 from participa.extensions import db
 from tests.council.conftest import NOW, TZ, attend, convene
 
