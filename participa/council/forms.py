@@ -67,6 +67,15 @@ def _choices(labels: dict) -> list:
     return [(key.value, label) for key, label in labels.items()]
 
 
+class _SessionPageForm(FlaskForm):
+    """A form of the session page, which shows several: a prefix keeps their ids apart."""
+
+    PREFIX = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix=self.PREFIX, **kwargs)
+
+
 class MemberForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
     position = SelectField(_l("Position"), choices=_choices(POSITION_LABELS))
@@ -91,7 +100,9 @@ class SessionForm(FlaskForm):
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=200)])
 
 
-class ItemForm(FlaskForm):
+class ItemForm(_SessionPageForm):
+    PREFIX = "item"
+
     title = StringField(_l("Title of the item"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     presenter = StringField(
@@ -116,7 +127,9 @@ def attendance_form(members, current: dict[int, str]) -> FlaskForm:
     return AttendanceForm()
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(_SessionPageForm):
+    PREFIX = "minutes"
+
     text = TextAreaField(
         _l("Minutes"),
         description=_l("Paragraphs, **bold**, *italics* and lists with - are kept."),
@@ -132,7 +145,9 @@ class CorrectionForm(FlaskForm):
     )
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(_SessionPageForm):
+    PREFIX = "agreement"
+
     text = TextAreaField(_l("Agreement"), validators=[DataRequired(), Length(max=5000)])
     owner_member_id = SelectField(_l("Responsible member"), choices=[])
     owner_text = StringField(
@@ -176,7 +191,9 @@ class CentsField(StringField):
         return "" if self.data is None else f"{self.data / 100:.2f}"
 
 
-class OperationForm(FlaskForm):
+class OperationForm(_SessionPageForm):
+    PREFIX = "op"
+
     kind = SelectField(_l("Kind"), choices=_choices(OPERATION_KIND_LABELS))
     member_id = SelectField(_l("Member"), choices=[], description=_l("Optional."))
     description = StringField(_l("Description"), validators=[DataRequired(), Length(max=300)])

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
-from participa.demo import budgets, consultations
+from participa.demo import budgets, consultations, council
 from participa.demo.people import make_curp
 from participa.extensions import db
 from participa.processes.models import Phase, Process
@@ -59,6 +59,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     db.session.flush()
     consultations.synthetic_answers(rng, finished, questions, colonias, today, responses)
     db.session.commit()
+    council.council(staff, today)
     return accounts
 
 

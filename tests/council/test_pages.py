@@ -85,7 +85,11 @@ def test_staff_record_attendance_and_then_an_agreement(staff_client, staff, memb
     assert staff_client.post(staff_url(session, "/asistencia"), data=marks).status_code == 302
     page = staff_client.get(staff_url(session)).get_data(as_text=True)
     assert "There is quorum" in page and "3 of 5 current members present." in page
-    data = {"text": "Pedir el calendario.", "owner_member_id": str(members[0].id), "due_on": ""}
+    data = {
+        "agreement-text": "Pedir el calendario.",
+        "agreement-owner_member_id": str(members[0].id),
+        "agreement-due_on": "",
+    }
     assert staff_client.post(staff_url(session, "/acuerdos"), data=data).status_code == 302
     agreement = db.session.execute(db.select(Agreement)).scalar_one()
     assert agreement.owner == "Ana Presidenta"
@@ -94,7 +98,11 @@ def test_staff_record_attendance_and_then_an_agreement(staff_client, staff, memb
 def test_an_agreement_without_quorum_is_refused_with_a_message(staff_client, staff, members):
     session = convene(staff)
     attend(staff, session, members, present=2)
-    data = {"text": "Pedir el calendario.", "owner_member_id": "", "owner_text": "Obras"}
+    data = {
+        "agreement-text": "Pedir el calendario.",
+        "agreement-owner_member_id": "",
+        "agreement-owner_text": "Obras",
+    }
     response = staff_client.post(staff_url(session, "/acuerdos"), data=data)
     assert response.status_code == 400
     assert "There is no quorum, so there can be no agreements" in response.get_data(as_text=True)
@@ -132,7 +140,10 @@ def test_approved_minutes_change_only_with_a_reason(staff_client, staff, members
     assert response.status_code == 302
     page = staff_client.get(staff_url(session)).get_data(as_text=True)
     assert "Texto nuevo" in page and "Version 2" in page and "Errata." in page
-    assert staff_client.post(staff_url(session, "/acta"), data={"text": "x"}).status_code == 400
+    assert (
+        staff_client.post(staff_url(session, "/acta"), data={"minutes-text": "x"}).status_code
+        == 400
+    )
     old = staff_client.get(f"/consejo/sesiones/{session.id}/acta/v1").get_data(as_text=True)
     assert "<strong>quórum</strong>" in old and "This is not the current version." in old
 
@@ -207,9 +218,14 @@ def test_staff_update_an_agreement_with_a_note(staff_client, staff, members):
 def test_operations_page_totals_and_csv(staff_client, staff, members):
     session = convene(staff)
     url = staff_url(session, "/operaciones")
-    data = {"kind": "fuel", "member_id": "", "description": "Vales Ocotes", "amount": "$1,250.50"}
+    data = {
+        "op-kind": "fuel",
+        "op-member_id": "",
+        "op-description": "Vales Ocotes",
+        "op-amount": "$1,250.50",
+    }
     assert staff_client.post(url, data=data).status_code == 302
-    bad = {**data, "amount": "mil pesos"}
+    bad = {**data, "op-amount": "mil pesos"}
     response = staff_client.post(url, data=bad)
     assert response.status_code == 400
     assert "Write the amount in pesos" in response.get_data(as_text=True)
