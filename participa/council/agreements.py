@@ -8,6 +8,7 @@ from sqlalchemy import func
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.council.commit import commit, flush
 from participa.council.models import (
     Agreement,
     AgreementStatus,
@@ -71,9 +72,9 @@ def add_agreement(
         AgreementUpdate(status=AgreementStatus.PENDING, author_id=actor.id, at=now)
     )
     db.session.add(agreement)
-    db.session.flush()
+    flush()
     record(actor, "council.agreement.add", agreement, session=session.id, text=agreement.text)
-    db.session.commit()
+    commit()
     return agreement
 
 
@@ -89,9 +90,9 @@ def update_status(
     update = AgreementUpdate(status=status, note=note, author_id=actor.id, at=now)
     agreement.updates.append(update)
     before, agreement.status = agreement.status, status
-    db.session.flush()
+    flush()
     record(actor, "council.agreement.status", agreement, before=before, status=status, note=note)
-    db.session.commit()
+    commit()
     return update
 
 

@@ -37,8 +37,8 @@ PRESENCE_LABELS = {
 AGREEMENT_LABELS = {
     AgreementStatus.PENDING: _l("Pending"),
     AgreementStatus.IN_PROGRESS: _l("In progress"),
-    AgreementStatus.DONE: _l("Done"),
-    AgreementStatus.CANCELLED: _l("Cancelled"),
+    AgreementStatus.DONE: _l("Fulfilled"),
+    AgreementStatus.CANCELLED: _l("Cancelled (agreement)"),
 }
 OPERATION_KIND_LABELS = {
     OperationKind.FUEL: _l("Fuel vouchers"),

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from participa.audit.services import record
 from participa.auth.models import Role, User
 from participa.core.errors import DomainError
+from participa.council.commit import commit, flush
 from participa.council.models import CouncilMember, Position
 from participa.extensions import db
 from participa.territory.models import Delegacion
@@ -77,7 +78,7 @@ def save_member(actor, member: CouncilMember | None, data: MemberData) -> Counci
     member.delegacion_id, member.user_id = data.delegacion_id, data.user_id
     member.term_start, member.term_end = data.term_start, data.term_end
     db.session.add(member)
-    db.session.flush()
+    flush()
     record(
         actor,
         "council.member.add" if adding else "council.member.edit",
@@ -87,5 +88,5 @@ def save_member(actor, member: CouncilMember | None, data: MemberData) -> Counci
         term_start=member.term_start,
         term_end=member.term_end,
     )
-    db.session.commit()
+    commit()
     return member

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.council.commit import commit, flush
 from participa.council.models import CouncilSession, MinutesVersion, SessionStatus
 from participa.extensions import db
 
@@ -27,7 +28,7 @@ def save_draft(actor, session: CouncilSession, text: str) -> None:
         )
     session.minutes = _check_text(text)
     record(actor, "council.minutes.draft", session, length=len(session.minutes))
-    db.session.commit()
+    commit()
 
 
 def approve_minutes(actor, session: CouncilSession, now: datetime) -> MinutesVersion:
@@ -41,9 +42,9 @@ def approve_minutes(actor, session: CouncilSession, now: datetime) -> MinutesVer
     )
     session.status = SessionStatus.APPROVED
     db.session.add(version)
-    db.session.flush()
+    flush()
     record(actor, "council.minutes.approve", session, version=1, text=version.text)
-    db.session.commit()
+    commit()
     return version
 
 
@@ -70,9 +71,9 @@ def correct_minutes(
         session_id=session.id, number=number, text=text, reason=reason, author_id=actor.id, at=now
     )
     db.session.add(version)
-    db.session.flush()
+    flush()
     record(actor, "council.minutes.version", session, version=number, reason=reason, text=text)
-    db.session.commit()
+    commit()
     db.session.refresh(session)
     return version
 

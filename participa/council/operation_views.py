@@ -40,6 +40,7 @@ def index():
         "operations.html",
         form=form,
         totals=found,
+        year_totals=operations.year_totals(wanted),
         grand_total=sum(t.cents for t in found),
         requests=operations.find_requests(wanted),
         next_status=operations.NEXT_STATUS,

@@ -14,6 +14,7 @@ from sqlalchemy import extract, func
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.council.commit import commit, flush
 from participa.council.models import (
     CouncilMember,
     CouncilSession,
@@ -79,9 +80,9 @@ def add_request(
         status_at=now,
     )
     db.session.add(request)
-    db.session.flush()
+    flush()
     record(actor, "council.operation.add", request, kind=data.kind, amount_cents=data.amount_cents)
-    db.session.commit()
+    commit()
     return request
 
 
@@ -91,7 +92,7 @@ def set_status(actor, request: OperationRequest, status: OperationStatus, now: d
     before = request.status
     request.status, request.status_by_id, request.status_at = status, actor.id, now
     record(actor, "council.operation.status", request, before=before, status=status)
-    db.session.commit()
+    commit()
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,18 @@ def totals(wanted: OperationFilter) -> list[PeriodTotal]:
         wanted,
     )
     return [PeriodTotal(int(y), int(m), n, int(c)) for y, m, n, c in db.session.execute(query)]
+
+
+def year_totals(wanted: OperationFilter) -> list[PeriodTotal]:
+    """Count and sum of the matching requests per year (month 0), oldest first."""
+    year = extract("year", OperationRequest.spent_on)
+    query = _filtered(
+        db.select(year, func.count(), func.sum(OperationRequest.amount_cents))
+        .group_by(year)
+        .order_by(year),
+        wanted,
+    )
+    return [PeriodTotal(int(y), 0, n, int(c)) for y, n, c in db.session.execute(query)]
 
 
 def find_requests(wanted: OperationFilter) -> list[OperationRequest]:

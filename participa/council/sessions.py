@@ -14,6 +14,7 @@ from sqlalchemy import func
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.council.commit import commit, flush
 from participa.council.members import current_members
 from participa.council.models import (
     OPEN_AGREEMENT,
@@ -85,9 +86,9 @@ def create_session(actor, kind: SessionKind, starts_at: datetime, place: str, tz
             )
         )
     db.session.add(session)
-    db.session.flush()
+    flush()
     record(actor, "council.session.create", session, kind=kind, year=year, number=session.number)
-    db.session.commit()
+    commit()
     return session
 
 
@@ -122,9 +123,9 @@ def add_item(actor, session: CouncilSession, data: ItemData) -> AgendaItem:
         presenter=data.presenter.strip(),
     )
     session.agenda.append(item)
-    db.session.flush()
+    flush()
     record(actor, "council.agenda.add", session, item=item.id, title=item.title)
-    db.session.commit()
+    commit()
     return item
 
 
@@ -145,7 +146,7 @@ def move_item(actor, session: CouncilSession, item: AgendaItem, step: int) -> No
     items[index], items[target] = items[target], items[index]
     _renumber(session, items)
     record(actor, "council.agenda.move", session, item=item.id, step=step)
-    db.session.commit()
+    commit()
 
 
 def remove_item(actor, session: CouncilSession, item: AgendaItem) -> None:
@@ -154,7 +155,7 @@ def remove_item(actor, session: CouncilSession, item: AgendaItem) -> None:
     session.agenda.remove(item)
     _renumber(session, items)
     record(actor, "council.agenda.remove", session, item=item.id, title=item.title)
-    db.session.commit()
+    commit()
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def record_attendance(actor, session: CouncilSession, marks: dict[int, Presence]
     record(
         actor, "council.attendance", session, marks={str(k): v for k, v in sorted(marks.items())}
     )
-    db.session.commit()
+    commit()
 
 
 def mark_held(actor, session: CouncilSession) -> None:
@@ -200,4 +201,4 @@ def mark_held(actor, session: CouncilSession) -> None:
         raise DomainError(_l("Only a scheduled session can be marked as held."))
     session.status = SessionStatus.HELD
     record(actor, "council.session.held", session)
-    db.session.commit()
+    commit()

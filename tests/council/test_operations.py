@@ -7,6 +7,7 @@ import pytest
 from participa.core.errors import DomainError
 from participa.council import operations
 from participa.council.models import OperationKind, OperationStatus
+from participa.council.operations import OperationFilter
 from tests.council.conftest import NOW, convene
 
 
@@ -43,6 +44,10 @@ def test_totals_per_month_follow_the_filters(staff, members):
         (2026, 12, 1, 10000),
         (2027, 3, 2, 170050),
         (2027, 4, 1, 30000),
+    ]
+    assert [(t.year, t.count, t.cents) for t in operations.year_totals(OperationFilter())] == [
+        (2026, 1, 10000),
+        (2027, 3, 200050),
     ]
     fuel_2027 = operations.OperationFilter(year=2027, kind=OperationKind.FUEL)
     assert [(t.month, t.cents) for t in operations.totals(fuel_2027)] == [(3, 50000), (4, 30000)]
