@@ -122,7 +122,6 @@ def session_page(session, status: int = 200, **forms):
         "minutes_form": MinutesForm(formdata=None, data={"text": session.minutes}),
         "agreement_form": AgreementForm(formdata=None),
         "operation_form": OperationForm(formdata=None),
-        "button_form": EmptyForm(),
     }
     defaults = {**defaults, **forms}
     member_choices = [("", _("None"))] + [(str(m.id), m.name) for m in context["members"]]

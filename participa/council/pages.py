@@ -48,12 +48,16 @@ def load_agreement(agreement_id: int, public: bool = False) -> Agreement:
     return agreement
 
 
+def session_members(session: CouncilSession) -> list:
+    """The members current on the session's local day: they attend and may be responsible."""
+    return current_members(session.starts_at.astimezone(tz()).date())
+
+
 def session_context(session: CouncilSession) -> dict:
-    day = session.starts_at.astimezone(tz()).date()
     return {
         "session": session,
         "quorum": sessions.quorum(session, fraction(), tz()),
-        "members": current_members(day),
+        "members": session_members(session),
         "presence": {a.member_id: a.presence for a in session.attendance},
         "today_": today(),
     }

@@ -23,7 +23,7 @@ from participa.council.pages import (
     load_agreement,
     load_session,
     render,
-    session_context,
+    session_members,
     today,
     tz,
 )
@@ -108,7 +108,7 @@ def add_agreement(session_id: int):
 
 
 def _member_ids(session) -> list[int]:
-    return [m.id for m in session_context(session)["members"]]
+    return [m.id for m in session_members(session)]
 
 
 @bp.route("/acuerdos/<int:agreement_id>", methods=["GET", "POST"])
