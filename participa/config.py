@@ -41,3 +41,5 @@ MAX_TEXT_ANSWER_LENGTH = 2000
 # Where a proposal's latitude and longitude may fall: the municipality and its surroundings
 # (this default covers the Guadalajara metropolitan area; set the real box per municipality).
 MUNICIPALITY_BOUNDS = {"lat": (20.3, 21.1), "lon": (-103.8, -102.9)}
+# Council (CMPC) quorum: more than this fraction of the current members must be present.
+COUNCIL_QUORUM_FRACTION = 0.5

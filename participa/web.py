@@ -32,6 +32,10 @@ from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
+from participa.council import manage_views as council_manage
+from participa.council import operation_views as council_operations
+from participa.council import read_views as council_read
+from participa.council import record_views as council_record
 from participa.events import record_views
 from participa.events import views as events_views
 from participa.extensions import db, login_manager
@@ -73,6 +77,11 @@ BLUEPRINTS = (
     collaboration_views.manage_bp,
     events_views.bp,
     record_views.bp,  # the staff blueprint of events (manage_views), with the record's pages
+    council_manage.bp,
+    council_record.bp,
+    council_operations.bp,
+    council_read.council_bp,
+    council_read.public_bp,
 )
 
 CSP = (

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 from participa.auth.models import Role, User
 from participa.events.models import (
-    Agreement,
     Attendance,
     Event,
+    EventAgreement,
     EventQuestion,
     HandVote,
     Minutes,
@@ -139,7 +139,7 @@ def past_assembly(staff, today: date, people: list[User]) -> Process:
     )
     db.session.add_all(
         [
-            Agreement(
+            EventAgreement(
                 event_id=event.id,
                 text=(
                     "La cancha queda abierta de 7 a 21 h; los sábados por la mañana, "
@@ -147,7 +147,7 @@ def past_assembly(staff, today: date, people: list[User]) -> Process:
                 ),
                 owner="Comité vecinal de Valle Verde",
             ),
-            Agreement(
+            EventAgreement(
                 event_id=event.id,
                 text="Cambiar las luminarias fundidas de la cancha.",
                 owner="Dirección de Alumbrado Público",

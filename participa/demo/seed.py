@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
-from participa.demo import budgets, consultations, events, oversight, proposals
+from participa.demo import budgets, consultations, council, events, oversight, proposals
 from participa.demo.people import make_curp
 from participa.extensions import db
 from participa.processes.models import Phase, Process
@@ -62,6 +62,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     proposals.initiative(staff, today)
     events.demo_events(staff, today)
     db.session.commit()
+    council.council(staff, today)
     return accounts
 
 

@@ -155,7 +155,7 @@ class Minutes(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
-class Agreement(db.Model):
+class EventAgreement(db.Model):
     """An acuerdo taken at the event: what, who is responsible, by when."""
 
     __tablename__ = "event_agreement"

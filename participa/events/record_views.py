@@ -10,7 +10,7 @@ from participa.core.timeutil import utcnow
 from participa.events import attendance, records
 from participa.events.forms import AgreementForm, HandVoteForm, MinutesForm
 from participa.events.manage_views import back_to, bp, staff_load
-from participa.events.models import Agreement, HandVote
+from participa.events.models import EventAgreement, HandVote
 from participa.extensions import db
 
 
@@ -89,7 +89,7 @@ def add_agreement(process_id: int, event_id: int):
 @bp.route("/<int:event_id>/acuerdos/<int:agreement_id>/borrar", methods=["POST"])
 def delete_agreement(process_id: int, event_id: int, agreement_id: int):
     process, event = staff_load(process_id, event_id)
-    agreement = db.session.get(Agreement, agreement_id)
+    agreement = db.session.get(EventAgreement, agreement_id)
     if agreement is None or agreement.event_id != event.id:
         abort(404)
     if not EmptyForm().validate_on_submit():

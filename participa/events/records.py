@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from participa.audit.services import record
 from participa.core.errors import DomainError
 from participa.events.attendance import attendance_count
-from participa.events.models import Agreement, Event, HandVote, Minutes
+from participa.events.models import Event, EventAgreement, HandVote, Minutes
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 
@@ -105,16 +105,20 @@ def publish_minutes(actor, event: Event, *, now: datetime) -> Minutes:
 # --- Agreements ---------------------------------------------------------------------------
 
 
-def agreements(event: Event) -> list[Agreement]:
-    query = db.select(Agreement).where(Agreement.event_id == event.id).order_by(Agreement.id)
+def agreements(event: Event) -> list[EventAgreement]:
+    query = (
+        db.select(EventAgreement)
+        .where(EventAgreement.event_id == event.id)
+        .order_by(EventAgreement.id)
+    )
     return list(db.session.execute(query).scalars())
 
 
-def add_agreement(actor, event: Event, data: AgreementData) -> Agreement:
+def add_agreement(actor, event: Event, data: AgreementData) -> EventAgreement:
     _check_open(event)
     text = _text(data.text, MAX_AGREEMENT, "agreement", _l("Write the agreement."))
     owner = _text(data.owner, MAX_OWNER, "owner", None)
-    agreement = Agreement(event_id=event.id, text=text, owner=owner, due_on=data.due_on)
+    agreement = EventAgreement(event_id=event.id, text=text, owner=owner, due_on=data.due_on)
     db.session.add(agreement)
     db.session.flush()
     record(actor, "event.agreement.add", event, agreement=agreement.id, text=text, owner=owner)
@@ -122,7 +126,7 @@ def add_agreement(actor, event: Event, data: AgreementData) -> Agreement:
     return agreement
 
 
-def delete_agreement(actor, agreement: Agreement) -> None:
+def delete_agreement(actor, agreement: EventAgreement) -> None:
     event = db.session.get(Event, agreement.event_id)
     _check_open(event)
     record(actor, "event.agreement.delete", event, agreement=agreement.id, text=agreement.text)

@@ -9,9 +9,9 @@ from participa.audit.models import AuditEvent
 from participa.core.timeutil import utcnow
 from participa.events import attendance, questions, records, registration
 from participa.events.models import (
-    Agreement,
     Attendance,
     Event,
+    EventAgreement,
     EventQuestion,
     HandVote,
     Minutes,
@@ -196,7 +196,7 @@ def test_resident_cannot_reach_staff_pages(client, event, residents):
     for page in ("", "asistencia", "acta", "inscripciones.csv", "editar"):
         assert client.get(staff_url(event, page)).status_code == 403
     assert client.post(staff_url(event, "acuerdos"), data={"agreement": "x"}).status_code == 403
-    assert count(Agreement) == 0
+    assert count(EventAgreement) == 0
 
 
 def test_staff_create_an_event_in_local_time(client, staff, process):
@@ -319,15 +319,15 @@ def test_vote_counts_over_attendance_are_refused_with_400(client, staff, staff_u
 
 def test_agreements_through_the_staff_page(client, staff, event):
     empty = client.post(staff_url(event, "acuerdos"), data={"agreement": ""})
-    assert empty.status_code == 400 and count(Agreement) == 0
+    assert empty.status_code == 400 and count(EventAgreement) == 0
     made = client.post(
         staff_url(event, "acuerdos"),
         data={"agreement": "Bacheo", "owner": "Obras", "due_on": "2027-04-01"},
     )
     assert made.status_code == 302
-    agreement = db.session.execute(sa.select(Agreement)).scalar_one()
+    agreement = db.session.execute(sa.select(EventAgreement)).scalar_one()
     assert client.post(staff_url(event, f"acuerdos/{agreement.id}/borrar")).status_code == 302
-    assert count(Agreement) == 0
+    assert count(EventAgreement) == 0
 
 
 # --- CSRF on --------------------------------------------------------------------------------

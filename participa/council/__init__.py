@@ -1,0 +1,1 @@
+"""The CMPC: members, sessions with agenda, attendance and minutes, agreements, operations."""
