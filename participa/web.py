@@ -38,6 +38,8 @@ from participa.processes.views import public_bp as processes_bp
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.territory.views import bp as territory_bp
+from participa.works import round_views as works_round_views
+from participa.works import views as works_views
 
 BLUEPRINTS = (
     site_bp,
@@ -55,6 +57,9 @@ BLUEPRINTS = (
     voting_views.bp,
     results_views.public_bp,
     results_views.manage_bp,
+    works_views.manage_bp,
+    works_views.public_bp,
+    works_round_views.bp,
 )
 
 CSP = (
