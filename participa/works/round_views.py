@@ -1,6 +1,6 @@
 """Prioritisation rounds: staff set them up, council members score, read and approve."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -151,7 +151,9 @@ def change_status(round_id: int, status: str):
 def score(round_id: int):
     require_roles(Role.COUNCIL.value)
     round_ = _load(round_id)
-    form = score_form(round_, rounds.member_scores(round_, current_user.id))
+    # On a POST only what was sent counts: an empty field must not fall back to the old score.
+    current = {} if request.method == "POST" else rounds.member_scores(round_, current_user.id)
+    form = score_form(round_, current)
     if round_.status is RoundStatus.OPEN and form.validate_on_submit():
         try:
             rounds.save_scores(current_user, round_, score_values(form, round_), utcnow())
@@ -173,7 +175,8 @@ def results(round_id: int):
     if round_.status not in RESULT_STATUSES:
         abort(404)
     result = rounds.results(round_)
-    form = approval_form(round_, {r.candidate_id: r.weighted_rank for r in result.weighted})
+    suggested = {r.candidate_id: r.weighted_rank for r in result.weighted}
+    form = approval_form(round_, {} if request.method == "POST" else suggested)
     if form.validate_on_submit():
         try:
             rounds.approve(

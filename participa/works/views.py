@@ -60,7 +60,9 @@ def _form(work: Work | None = None, **prefill) -> WorkForm:
     form = WorkForm(obj=work, data=prefill or None)
     form.zone.choices = services.zone_choices()
     form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.EDITABLE_STATUSES]
-    if work is not None:
+    if work is None:
+        del form.status  # a new work is a candidate
+    else:
         if work.status is WorkStatus.PRIORITY:
             form.status.choices.insert(1, (work.status.value, STATUS_LABELS[work.status]))
         if not form.is_submitted():
