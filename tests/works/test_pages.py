@@ -10,8 +10,7 @@ from participa.extensions import db
 from participa.works import rounds
 from participa.works.models import RoundStatus, Score, Work, WorkStatus
 from tests.factories import login
-from tests.works.conftest import NOW
-from tests.works.test_works import pb_project, process_options, published_consultation
+from tests.works.test_works import pb_project, published_consultation
 
 FORM = {
     "title": "Colector pluvial",
@@ -86,7 +85,8 @@ def test_a_work_from_a_consultation_result_links_back_from_the_results_page(clie
     process, option = published_consultation(make)
     login(client, works.staff.email)
     results = client.get(f"/procesos/{process.id}/resultados").get_data(as_text=True)
-    link = f"/gestion/obras/nueva?origin=consultation&amp;process_id={process.id}&amp;option_id={option.id}"
+    query = f"origin=consultation&amp;process_id={process.id}&amp;option_id={option.id}"
+    link = f"/gestion/obras/nueva?{query}"
     assert link in results
     form = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert 'value="Agua"' in form
