@@ -50,7 +50,7 @@ def test_seed_demo_loads_accounts_territory_and_consultations(seeded, tmp_path):
     assert count(Response, Response.process_id == finished.id) == 200
     assert count(Participation, Participation.process_id == finished.id) == 200
     assert count(Participation, Participation.process_id == processes[ProcessStatus.OPEN].id) == 0
-    assert (tmp_path / "demo-accounts.txt").read_text().count("@participa.local") == 4
+    assert (tmp_path / "demo-accounts.txt").read_text().count("@participa.local") == 4 + 4
 
 
 def test_seed_demo_prints_passwords_that_work(seeded, client):
