@@ -13,7 +13,7 @@ from participa.extensions import db
 from participa.works import rounds, services
 from participa.works.models import PrioritisationRound, RoundStatus, WorkStatus
 from tests.browser.conftest import wait_for_charts
-from tests.browser.test_accessibility import axe_report, check_axe, check_labels  # noqa: F401
+from tests.browser.test_accessibility import check_axe, check_labels
 
 try:
     from playwright.sync_api import expect
@@ -21,6 +21,12 @@ except ImportError:  # conftest skips these tests (or fails them on CI) and says
     expect = None
 
 TITLES = ("Cisterna del mercado", "Puente peatonal del arroyo", "Rampa de la biblioteca")
+
+
+@pytest.fixture
+def axe_report() -> dict:
+    """Moderate and minor axe findings of these pages (printed by check_axe; serious fail)."""
+    return {}
 
 
 @pytest.fixture(scope="module")
