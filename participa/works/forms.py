@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -183,3 +184,10 @@ def approval_form(round_, suggested: dict):
 
 def approval_ranks(form, round_) -> dict:
     return {c.work_id: form[f"rank_{c.work_id}"].data for c in round_.candidates}
+
+
+class TaskForm(FlaskForm):
+    title = StringField(_l("Task"))
+    area = StringField(_l("Responsible area"), description=_l("For example “Obras Públicas”."))
+    starts_on = DateField(_l("Start"), validators=[Optional()])
+    ends_on = DateField(_l("End"), validators=[Optional()])

@@ -8,7 +8,7 @@ A `PrioritisationRound` picks candidate works and weighted criteria; each counci
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 
 from sqlalchemy import (
@@ -205,3 +205,20 @@ class Score(db.Model):
     work_id: Mapped[int] = mapped_column(ForeignKey("work.id"))
     criterion_id: Mapped[int] = mapped_column(ForeignKey("round_criterion.id", ondelete="CASCADE"))
     value: Mapped[int]
+
+
+class WorkTask(db.Model):
+    """A task of a priority's action schedule (cronograma)."""
+
+    __tablename__ = "work_task"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="task_dates_order"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    area: Mapped[str] = mapped_column(String(160))  # the responsible directorate or area
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    done: Mapped[bool] = mapped_column(default=False)
+
+    work: Mapped[Work] = relationship()

@@ -1,6 +1,7 @@
 """Prioritisation rounds: staff set them up, council members score, read and approve."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,9 +9,9 @@ from participa.auth.models import Role
 from participa.core.access import guard_blueprint, require_roles
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
-from participa.core.timeutil import utcnow
+from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
-from participa.works import charts, rounds
+from participa.works import charts, rounds, schedule
 from participa.works.forms import (
     LABELS,
     CandidatesForm,
@@ -217,4 +218,32 @@ def presentation(round_id: int):
         charts=charts.cost_charts(priorities),
         total=sum(c.work.estimated_cost for c in priorities),
         beneficiaries=sum(c.work.beneficiaries for c in priorities),
+    )
+
+
+@bp.route("/<int:round_id>/cronograma")
+def timeline(round_id: int):
+    round_ = _load(round_id)
+    if round_.status is not RoundStatus.APPROVED:
+        abort(404)
+    today = local_today(get_timezone())
+    priorities = rounds.approved_list(round_)
+    tasks = schedule.tasks_of([c.work for c in priorities])
+
+    def late(task):
+        return schedule.is_overdue(task, today)
+
+    per_work = [
+        (c, charts.gantt_chart(f"work-{c.work_id}", c.work.title, mine, today, late))
+        for c in priorities
+        if (mine := [t for t in tasks if t.work_id == c.work_id])
+    ]
+    return _render(
+        "timeline.html",
+        round=round_,
+        overall=charts.gantt_chart("all", _("All priorities"), tasks, today, late)
+        if tasks
+        else None,
+        per_work=per_work,
+        overdue=[t for t in tasks if late(t)],
     )

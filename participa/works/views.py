@@ -1,18 +1,28 @@
 """Staff pages of needs and works (/gestion/obras) and the public list of priorities (/obras)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participa.budgets.projects import parse_pesos
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
-from participa.core.forms import show_error
-from participa.core.timeutil import utcnow
+from participa.core.forms import EmptyForm, show_error
+from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
-from participa.works import rounds, services
-from participa.works.forms import LABELS, STATUS_LABELS, FilterForm, WorkForm
-from participa.works.models import FaisCategory, Funding, Work, WorkKind, WorkOrigin, WorkStatus
+from participa.works import rounds, schedule, services
+from participa.works.charts import gantt_chart
+from participa.works.forms import LABELS, STATUS_LABELS, FilterForm, TaskForm, WorkForm
+from participa.works.models import (
+    FaisCategory,
+    Funding,
+    Work,
+    WorkKind,
+    WorkOrigin,
+    WorkStatus,
+    WorkTask,
+)
 
 manage_bp = Blueprint("works", __name__, url_prefix="/gestion/obras")
 guard_blueprint(manage_bp, "staff", "admin")
@@ -112,10 +122,70 @@ def new():
     )
 
 
+def _detail(work: Work, status: int = 200, task_form: TaskForm | None = None):
+    today = local_today(get_timezone())
+    tasks = schedule.tasks_of([work])
+    chart = gantt_chart(
+        "schedule", _("Schedule"), tasks, today, lambda t: schedule.is_overdue(t, today)
+    )
+    return _render(
+        "detail.html",
+        status,
+        work=work,
+        origin=services.describe_origin(work),
+        tasks=tasks,
+        overdue={t.id for t in tasks if schedule.is_overdue(t, today)},
+        schedule_chart=chart if tasks else None,
+        task_form=task_form or TaskForm(),
+        button=EmptyForm(),
+        scheduled=work.status in schedule.SCHEDULED,
+    )
+
+
 @manage_bp.route("/<int:work_id>")
 def detail(work_id: int):
-    work = _load(work_id)
-    return _render("detail.html", work=work, origin=services.describe_origin(work))
+    return _detail(_load(work_id))
+
+
+@manage_bp.route("/<int:work_id>/tareas", methods=["POST"])
+def add_task(work_id: int):
+    work, form = _load(work_id), TaskForm()
+    if form.validate_on_submit():
+        data = schedule.TaskData(
+            form.title.data or "", form.area.data or "", form.starts_on.data, form.ends_on.data
+        )
+        try:
+            schedule.add_task(current_user, work, data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Task added to the schedule."), "success")
+            return redirect(url_for(".detail", work_id=work.id, _anchor="schedule"))
+    return _detail(work, 400, task_form=form)
+
+
+def _task(task_id: int) -> WorkTask:
+    task = db.session.get(WorkTask, task_id)
+    if task is None or not EmptyForm().validate_on_submit():
+        abort(404)
+    return task
+
+
+@manage_bp.route("/tareas/<int:task_id>/hecha", methods=["POST"])
+def toggle_task(task_id: int):
+    task = _task(task_id)
+    schedule.set_done(current_user, task, not task.done)
+    return redirect(url_for(".detail", work_id=task.work_id, _anchor="schedule"))
+
+
+@manage_bp.route("/tareas/<int:task_id>/quitar", methods=["POST"])
+def remove_task(task_id: int):
+    task = _task(task_id)
+    work_id = task.work_id
+    schedule.remove_task(current_user, task)
+    flash(_("Task removed."), "success")
+    return redirect(url_for(".detail", work_id=work_id, _anchor="schedule"))
 
 
 @manage_bp.route("/<int:work_id>/editar", methods=["GET", "POST"])
