@@ -3,7 +3,7 @@ scored by five council members, and a draft round."""
 
 import random
 import secrets
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
@@ -22,6 +22,7 @@ from participa.works.models import (
     WorkKind,
     WorkOrigin,
     WorkStatus,
+    WorkTask,
 )
 from participa.works.rounds import results
 
@@ -229,3 +230,26 @@ def _approved_round(rng, staff, members, works, today, now) -> None:
         by_work[work_id].work.status = WorkStatus.PRIORITY
     round_.status, round_.approved_at = RoundStatus.APPROVED, now
     round_.approved_by_id = members[0].id
+    _tasks(round_, today)
+
+
+TASKS = [  # title, area, start and end in days from today (the first one is overdue)
+    ("Proyecto ejecutivo", "Obras Públicas", -60, -10),
+    ("Licitación", "Adquisiciones", -5, 25),
+    ("Ejecución de la obra", "Obras Públicas", 30, 150),
+]
+
+
+def _tasks(round_, today) -> None:
+    """A schedule for the first two priorities: one task overdue, the rest on time."""
+    for candidate in sorted(round_.candidates, key=lambda c: c.approved_rank or 99)[:2]:
+        for title, area, start, end in TASKS:
+            db.session.add(
+                WorkTask(
+                    work_id=candidate.work_id,
+                    title=title,
+                    area=area,
+                    starts_on=today + timedelta(days=start),
+                    ends_on=today + timedelta(days=end),
+                )
+            )

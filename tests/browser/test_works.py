@@ -120,3 +120,19 @@ def test_staff_pages_of_works_are_accessible(page, logged_in, axe_report):
         page.goto(path)
         check_labels(page)
         check_axe(page, f"staff-{name}", axe_report)
+
+
+@pytest.mark.parametrize("viewport", ["desktop"])
+def test_demo_schedule_draws_timelines_and_names_overdue_tasks(
+    page, live_server, logged_in, axe_report
+):
+    with live_server.app.app_context():
+        query = db.select(PrioritisationRound.id).where(
+            PrioritisationRound.status == RoundStatus.APPROVED
+        )
+        demo_round = db.session.execute(query.order_by(PrioritisationRound.id)).scalars().first()
+    logged_in("council")
+    page.goto(f"/gestion/obras/priorizacion/{demo_round}/cronograma")
+    assert wait_for_charts(page) == 3  # all priorities, then the two with tasks
+    expect(page.locator("#overdue-tasks li")).to_have_count(2)
+    check_axe(page, "works-schedule", axe_report)
