@@ -155,7 +155,7 @@ def score(round_id: int):
     # On a POST only what was sent counts: an empty field must not fall back to the old score.
     current = {} if request.method == "POST" else rounds.member_scores(round_, current_user.id)
     form = score_form(round_, current)
-    if round_.status is RoundStatus.OPEN and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             rounds.save_scores(current_user, round_, score_values(form, round_), utcnow())
         except DomainError as error:

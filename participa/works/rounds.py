@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
 from participa.auth.models import Role, User
@@ -211,7 +212,11 @@ def save_scores(member, round_: PrioritisationRound, values: dict, now: datetime
         for c in round_.candidates
         for k in round_.criteria
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same member saved twice at once: one save stands
+        db.session.rollback()
+        raise DomainError(_l("Your scores were saved from another window; check them.")) from None
 
 
 # --- results and approval ----------------------------------------------------------------

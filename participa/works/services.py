@@ -162,6 +162,10 @@ def edit_work(actor, work: Work, data: WorkData, status: WorkStatus) -> None:
     _check(data)
     if status is not work.status and status not in EDITABLE_STATUSES:
         raise DomainError(_l("A work becomes a priority only by the council's approval."))
+    if work.status is WorkStatus.PRIORITY and status is WorkStatus.CANDIDATE:
+        raise DomainError(
+            _l("An approved priority goes on to execution, done or discarded."), field="status"
+        )
     before = {"title": work.title, "status": work.status, "cost": work.estimated_cost}
     _apply(work, data)
     work.status = status

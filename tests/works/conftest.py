@@ -13,8 +13,10 @@ NOW = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def english_messages(app):
-    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+def english_messages(request):
+    # The PostgreSQL tests use `pg_app` alone: asking for `app` too would push a second app.
+    name = "pg_app" if "pg_app" in request.fixturenames else "app"
+    request.getfixturevalue(name).config["BABEL_DEFAULT_LOCALE"] = "en"
 
 
 def work_data(**changes) -> services.WorkData:

@@ -294,3 +294,15 @@ def test_scoring_needs_the_csrf_token(csrf_app):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     assert client.post(url, data={**score_data(round_, 4), "csrf_token": token}).status_code == 302
     assert count(Score) == 4
+
+
+def test_scores_sent_after_scoring_closed_are_refused(client, works):
+    round_ = works.open_round()
+    a, b = (c.work_id for c in round_.candidates)
+    (member,) = works.council()
+    works.scores(round_, member, {a: (5, 5), b: (5, 5)})
+    rounds.change_status(works.staff, round_, RoundStatus.CLOSED)
+    login(client, member.email)
+    url = f"/gestion/obras/priorizacion/{round_.id}/calificar"
+    assert client.post(url, data=score_data(round_, 9)).status_code == 400
+    assert set(rounds.member_scores(round_, member.id).values()) == {5}

@@ -210,3 +210,14 @@ def test_only_projects_funded_by_a_published_outcome_become_works(make, works, w
 def test_proposals_are_a_seam_refused_until_that_module_arrives(works):
     with pytest.raises(DomainError):
         services.create_work(works.staff, work_data(), services.Origin(WorkOrigin.PROPOSAL), NOW)
+
+
+def test_an_approved_priority_does_not_go_back_to_candidate(works):
+    work = works.work()
+    work.status = WorkStatus.PRIORITY
+    with pytest.raises(DomainError) as error:
+        services.edit_work(works.staff, work, work_data(), WorkStatus.CANDIDATE)
+    assert error.value.field == "status"
+    db.session.rollback()
+    services.edit_work(works.staff, work, work_data(), WorkStatus.IN_EXECUTION)
+    assert work.status is WorkStatus.IN_EXECUTION
