@@ -50,6 +50,8 @@ from participa.proposals import views as proposals_views
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.territory.views import bp as territory_bp
+from participa.works import round_views as works_round_views
+from participa.works import views as works_views
 
 BLUEPRINTS = (
     site_bp,
@@ -82,6 +84,9 @@ BLUEPRINTS = (
     council_operations.bp,
     council_read.council_bp,
     council_read.public_bp,
+    works_views.manage_bp,
+    works_views.public_bp,
+    works_round_views.bp,
 )
 
 CSP = (

@@ -40,7 +40,8 @@ def test_seed_demo_loads_accounts_territory_and_consultations(seeded, tmp_path):
         user = db.session.execute(db.select(User).where(User.email == email)).scalar_one()
         assert user.role is role
     roles = Counter(db.session.execute(db.select(User.role)).scalars())
-    assert roles == {Role.ADMIN: 1, Role.STAFF: 1, Role.COUNCIL: 1, Role.CITIZEN: 1 + 200}
+    # The works demo adds four council members, so a prioritisation round has five scorers.
+    assert roles == {Role.ADMIN: 1, Role.STAFF: 1, Role.COUNCIL: 1 + 4, Role.CITIZEN: 1 + 200}
     assert count(Delegacion) >= 2 and count(Colonia) > count(Delegacion)
 
     processes = {p.status: p for p in db.session.execute(db.select(Process)).scalars()}
@@ -49,7 +50,7 @@ def test_seed_demo_loads_accounts_territory_and_consultations(seeded, tmp_path):
     assert count(Response, Response.process_id == finished.id) == 200
     assert count(Participation, Participation.process_id == finished.id) == 200
     assert count(Participation, Participation.process_id == processes[ProcessStatus.OPEN].id) == 0
-    assert (tmp_path / "demo-accounts.txt").read_text().count("@participa.local") == 4
+    assert (tmp_path / "demo-accounts.txt").read_text().count("@participa.local") == 4 + 4
 
 
 def test_seed_demo_prints_passwords_that_work(seeded, client):
