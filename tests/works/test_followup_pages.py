@@ -170,3 +170,27 @@ def test_recording_needs_the_csrf_token(csrf_app):
     data = {**form(pozo.id), f"w{pozo.id}-csrf_token": token.group(1)}
     assert client.post(f"{url}/{pozo.id}", data=data).status_code == 302
     assert reports() == 1
+
+
+def test_staff_link_an_audit_subject_to_a_priority_and_its_findings_count(client, make, works):
+    from participa.oversight.models import Finding
+    from participa.processes.types import ProcessType
+
+    pozo, _ = approved(works)
+    candidate = works.work("Candidata")
+    process = make.process(type=ProcessType.AUDITORIA)
+    login(client, works.staff.email)
+    url = f"/gestion/procesos/{process.id}/obras/nueva"
+    assert "Pozo de agua" in client.get(url).get_data(as_text=True)
+    bad = client.post(url, data={"kind": "work", "name": "Pozo", "council_work_id": candidate.id})
+    assert bad.status_code == 400 and "Choose a priority from the list." in bad.get_data(
+        as_text=True
+    )
+    ok = client.post(url, data={"kind": "work", "name": "Pozo", "council_work_id": pozo.id})
+    assert ok.status_code == 302
+    subject = db.session.execute(sa.select(WatchedWork)).scalar_one()
+    assert subject.work_id == pozo.id
+    db.session.add(Finding(work_id=subject.id, title="Fuga", text="Hay una fuga."))
+    db.session.commit()
+    page = client.get(f"/obras/{pozo.id}").get_data(as_text=True)
+    assert "1 finding" in page
