@@ -136,7 +136,7 @@ def test_full_cycle_from_works_to_the_public_page(page, live_server, logged_in, 
         assert sorted(db.session.execute(query).scalars()) == [15, 40, 65]
 
     page.goto("/obras/")
-    row = page.locator("#priorities-table tbody tr", has=page.locator(f"a[href$='/obras/{first}']"))
+    row = page.locator(".priorities-table tbody tr", has=page.locator(f"a[href$='/obras/{first}']"))
     expect(row).to_contain_text("65 %")
     check_axe(page, "followup-public-list", axe_report)
     row.locator("a").click()
@@ -148,7 +148,7 @@ def test_full_cycle_from_works_to_the_public_page(page, live_server, logged_in, 
 
 def test_public_work_page_of_the_demo_is_accessible(page, live_server, axe_report, viewport):
     page.goto("/obras/")
-    page.locator("#priorities-table tbody tr a").first.click()
+    page.locator(".priorities-table tbody tr a").first.click()
     expect(page.locator("#history-table")).to_be_visible()
     wait_for_charts(page)
     check_axe(page, f"followup-work-{viewport}", axe_report)
