@@ -194,3 +194,36 @@ def test_staff_link_an_audit_subject_to_a_priority_and_its_findings_count(client
     db.session.commit()
     page = client.get(f"/obras/{pozo.id}").get_data(as_text=True)
     assert "1 finding" in page
+
+
+def test_photos_are_cleaned_stored_and_shown_on_the_public_page(app, client, works, tmp_path):
+    from tests.oversight.conftest import jpeg
+
+    app.instance_path = str(tmp_path / "instance")  # photos go here, not to the real instance
+    pozo, _ = approved(works)
+    login(client, works.staff.email)
+    data = {
+        "reported_on": "2026-11-15",
+        "progress": "30",
+        "spent": "300000",
+        "photos": [(io.BytesIO(jpeg()), "obra.jpg"), (io.BytesIO(jpeg(color="blue")), "b.jpg")],
+    }
+    response = client.post(
+        f"/gestion/obras/seguimiento/obra/{pozo.id}", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    stored = db.session.execute(sa.select(ProgressReport)).scalar_one()
+    assert len(stored.photos) == 2
+    page = client.get(f"/obras/{pozo.id}").get_data(as_text=True)
+    url = f"/obras/{pozo.id}/fotos/{stored.photos[0].name}"
+    assert url in page
+    assert client.get(url).mimetype == "image/jpeg"
+    assert client.get(f"/obras/{pozo.id}/fotos/{'0' * 32}.jpg").status_code == 404
+    too_many = {**data, "photos": [(io.BytesIO(jpeg()), f"{i}.jpg") for i in range(4)]}
+    response = client.post(
+        f"/gestion/obras/seguimiento/obra/{pozo.id}",
+        data=too_many,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and "At most 3 photos." in response.get_data(as_text=True)
+    assert reports() == 1
