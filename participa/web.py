@@ -50,6 +50,7 @@ from participa.proposals import views as proposals_views
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.territory.views import bp as territory_bp
+from participa.works import followup_views as works_followup_views
 from participa.works import round_views as works_round_views
 from participa.works import views as works_views
 
@@ -87,6 +88,7 @@ BLUEPRINTS = (
     works_views.manage_bp,
     works_views.public_bp,
     works_round_views.bp,
+    works_followup_views.bp,
 )
 
 CSP = (

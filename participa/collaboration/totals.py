@@ -153,3 +153,33 @@ def csv_rows(pledges) -> Iterator[tuple]:
             item.created_at.isoformat(),
             item.cancelled_at.isoformat() if item.cancelled_at else "",
         )
+
+
+def money_by_linked_work(work_ids) -> dict[int, tuple[int, int, int]]:
+    """Per council work (`WatchedWork.work_id`): pesos pledged, pesos delivered and live
+    pledges of any kind, over every subject linked to it, in every process."""
+    ids = list(work_ids)
+    live = (WatchedWork.work_id.in_(ids), Pledge.cancelled_at.is_(None))
+    money = Pledge.kind == PledgeKind.MONEY
+    pledged = (
+        db.select(
+            WatchedWork.work_id,
+            func.coalesce(func.sum(Pledge.quantity).filter(money), 0),
+            func.count(Pledge.id),
+        )
+        .join(WatchedWork, Pledge.work_id == WatchedWork.id)
+        .where(*live)
+        .group_by(WatchedWork.work_id)
+    )
+    delivered = (
+        db.select(WatchedWork.work_id, func.sum(Delivery.quantity))
+        .join(Pledge, Delivery.pledge_id == Pledge.id)
+        .join(WatchedWork, Pledge.work_id == WatchedWork.id)
+        .where(*live, money)
+        .group_by(WatchedWork.work_id)
+    )
+    given = dict(db.session.execute(delivered).all())
+    return {
+        work_id: (int(total), int(given.get(work_id) or 0), count)
+        for work_id, total, count in db.session.execute(pledged)
+    }

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.demo import budgets, consultations, council, events, oversight, proposals, works
+from participa.demo import followup as followup_demo
 from participa.demo.people import make_curp
 from participa.extensions import db
 from participa.processes.models import Phase, Process
@@ -65,6 +66,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     accounts = [DemoAccount(*a) for a in works.demo_works(staff, today, hash_method)] + accounts
     db.session.commit()
     council.council(staff, today)
+    followup_demo.demo_followup(staff, today)
     return accounts
 
 

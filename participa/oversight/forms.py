@@ -54,6 +54,12 @@ class WorkForm(FlaskForm):
     pb_project_id = SelectField(
         _l("Participatory budget project (optional)"), choices=[], validate_choice=False
     )
+    council_work_id = SelectField(
+        _l("Council priority (optional)"),
+        choices=[],
+        validate_choice=False,
+        description=_l("Its public page then shows the pledges and findings of this work."),
+    )
 
 
 class FindingForm(FlaskForm):

@@ -52,6 +52,11 @@ class WatchedWork(db.Model):
     pb_project_id: Mapped[int | None] = mapped_column(
         ForeignKey("pb_project.id", ondelete="SET NULL"), index=True
     )
+    # The council's priority this subject follows (works domain): its public page shows
+    # the pledges and findings of the subjects linked to it.
+    work_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     process: Mapped[Process] = relationship()

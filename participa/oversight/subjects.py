@@ -29,6 +29,7 @@ class WorkData:
     responsible_area: str = ""
     budget: int | None = None
     pb_project_id: int | None = None
+    council_work_id: int | None = None  # a priority of the council (works domain)
 
 
 def works(process: Process) -> list[WatchedWork]:
@@ -68,6 +69,11 @@ def _check(data: WorkData) -> None:
         p.id for p in pb_project_choices()
     }:
         raise DomainError(_l("Choose a project from the list."), field="pb_project_id")
+    if data.council_work_id is not None:
+        from participa.works.followup import linkable_works  # works reads oversight models
+
+        if data.council_work_id not in {w.id for w in linkable_works()}:
+            raise DomainError(_l("Choose a priority from the list."), field="council_work_id")
 
 
 def _apply(work: WatchedWork, data: WorkData) -> None:
@@ -81,6 +87,7 @@ def _apply(work: WatchedWork, data: WorkData) -> None:
         data.budget,
         data.pb_project_id,
     )
+    work.work_id = data.council_work_id
 
 
 def _ensure_changeable(process: Process) -> None:

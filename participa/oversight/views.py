@@ -35,6 +35,7 @@ from participa.oversight.models import FindingStatus, WorkKind
 from participa.oversight.pages import load, small_int, status_code, today
 from participa.processes import components
 from participa.processes.types import Component, ProcessStatus
+from participa.works.followup import linkable_works
 
 public_bp = Blueprint("oversight", __name__, url_prefix="/procesos/<int:process_id>/obras")
 manage_bp = Blueprint("oversight_manage", __name__, url_prefix="/gestion/procesos/<int:process_id>")
@@ -171,11 +172,15 @@ def _work_form(work=None) -> WorkForm:
         form.kind.data = work.kind.value
         form.colonia_id.data = str(work.colonia_id or "")
         form.pb_project_id.data = str(work.pb_project_id or "")
+        form.council_work_id.data = str(work.work_id or "")
     form.colonia_id.choices = [("", _("None in particular"))] + [
         (str(c.id), c.name) for c in subjects.colonias()
     ]
     form.pb_project_id.choices = [("", _("None"))] + [
         (str(p.id), f"{p.title} ({p.ballot.process.title})") for p in subjects.pb_project_choices()
+    ]
+    form.council_work_id.choices = [("", _("None"))] + [
+        (str(w.id), w.title) for w in linkable_works()
     ]
     return form
 
@@ -189,6 +194,7 @@ def _work_data(form: WorkForm) -> subjects.WorkData:
         responsible_area=form.responsible_area.data or "",
         budget=form.budget.data,
         pb_project_id=small_int(form.pb_project_id.data),
+        council_work_id=small_int(form.council_work_id.data),
     )
 
 

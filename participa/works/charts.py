@@ -136,3 +136,74 @@ def gantt_chart(key: str, title, tasks, today, overdue) -> Chart:
         rows,
         _l("The dotted line is today."),
     )
+
+
+def progress_chart(rows) -> Chart:
+    """Physical progress per priority (last report), as horizontal bars."""
+    labels = [f"{r.rank}. {r.work.title}" for r in rows]
+    values = [r.progress for r in rows]
+    figure = hbar(labels, values, [f"{v} %" for v in values])
+    figure["layout"]["xaxis"] = {**figure["layout"].get("xaxis", {}), "range": [0, 100]}
+    return Chart(
+        "progress",
+        _l("Physical progress per priority"),
+        figure,
+        (_l("Work"), _l("Period"), _l("Physical progress"), _l("Spent"), _l("Estimated cost")),
+        tuple(
+            (r.work.title, r.period, f"{r.progress} %", _money(r.spent), _money(cost))
+            for r, cost in ((r, r.work.estimated_cost) for r in rows)
+        ),
+        _l("The progress of the last follow-up report of each priority, from 0 to 100 %."),
+    )
+
+
+def history_charts(work, reports) -> list[Chart]:
+    """A work's follow-up over time: physical progress %, and spent against estimated cost."""
+    days = [r.reported_on.isoformat() for r in reports]
+    line = {"type": "scatter", "mode": "lines+markers", "x": days, "hoverinfo": "x+y"}
+    progress = base_figure(
+        [{**line, "y": [r.progress for r in reports], "marker": {"color": PRIMARY},
+          "line": {"color": PRIMARY}}],
+        260,
+        xaxis={"type": "date"},
+        yaxis={"range": [0, 100], "ticksuffix": " %"},
+    )  # fmt: skip
+    cost = str(_l("Estimated cost"))
+    spent = base_figure(
+        [
+            {**line, "name": str(_l("Spent")), "y": [r.spent for r in reports],
+             "marker": {"color": PRIMARY}, "line": {"color": PRIMARY}},
+            {**line, "mode": "lines", "name": cost, "y": [work.estimated_cost] * len(reports),
+             "line": {"color": OVERDUE, "dash": "dot"}},
+        ],
+        280,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.25},
+        xaxis={"type": "date"},
+        yaxis={"rangemode": "tozero", "tickprefix": "$"},
+    )  # fmt: skip
+    return [
+        Chart(
+            "history-progress",
+            _l("Physical progress over time"),
+            progress,
+            (_l("Date"), _l("Physical progress")),
+            tuple((r.reported_on.isoformat(), f"{r.progress} %") for r in reports),
+            _l("Last report: %(pct)s %%.", pct=reports[-1].progress),
+        ),
+        Chart(
+            "history-spent",
+            _l("Spent against the estimated cost"),
+            spent,
+            (_l("Date"), _l("Spent"), _l("Estimated cost")),
+            tuple(
+                (r.reported_on.isoformat(), _money(r.spent), _money(work.estimated_cost))
+                for r in reports
+            ),
+            _l(
+                "%(spent)s spent of %(cost)s estimated (dotted line).",
+                spent=_money(reports[-1].spent),
+                cost=_money(work.estimated_cost),
+            ),
+        ),
+    ]

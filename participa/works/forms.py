@@ -7,6 +7,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    MultipleFileField,
     RadioField,
     SelectField,
     StringField,
@@ -191,3 +192,41 @@ class TaskForm(FlaskForm):
     area = StringField(_l("Responsible area"), description=_l("For example “Obras Públicas”."))
     starts_on = DateField(_l("Start"), validators=[Optional()])
     ends_on = DateField(_l("End"), validators=[Optional()])
+
+
+class ReportForm(FlaskForm):
+    """A follow-up report of one priority (on a session's page each form has a prefix)."""
+
+    reported_on = DateField(_l("Date of the report"), validators=[Optional()])
+    progress = IntegerField(
+        _l("Physical progress (%)"),
+        validators=[Optional()],
+        render_kw={"min": 0, "max": 100, "inputmode": "numeric"},
+        description=_l("A whole number from 0 to 100."),
+    )
+    spent = StringField(
+        _l("Spent so far (whole pesos)"),
+        description=_l("The total spent up to this date, not only this month."),
+        render_kw={"inputmode": "numeric"},
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        description=_l(
+            "Up to 500 characters. Required when the progress goes down or the spending "
+            "exceeds the estimated cost."
+        ),
+    )
+    photos = MultipleFileField(
+        _l("Photos (optional, up to 3)"),
+        description=_l("JPEG, PNG or WebP, up to 5 MB each."),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+
+
+class AccountabilityFilter(FlaskForm):
+    class Meta:
+        csrf = False
+
+    periodo = SelectField(_l("Period"), choices=[], validate_choice=False)
+    delegacion = SelectField(_l("Delegación"), choices=[], validate_choice=False)
+    estado = SelectField(_l("Status"), choices=[], validate_choice=False)

@@ -222,3 +222,46 @@ class WorkTask(db.Model):
     done: Mapped[bool] = mapped_column(default=False)
 
     work: Mapped[Work] = relationship()
+
+
+class ProgressReport(db.Model):
+    """One follow-up record of a priority: physical progress and money spent at a date.
+
+    Append-only: a correction is a new report. At most one report per work per council
+    session (the session in which it was reported); reports outside sessions have none.
+    """
+
+    __tablename__ = "work_progress_report"
+    __table_args__ = (
+        UniqueConstraint("work_id", "council_session_id"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="report_progress_range"),
+        CheckConstraint("spent >= 0", name="report_spent_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_id: Mapped[int] = mapped_column(ForeignKey("work.id", ondelete="CASCADE"), index=True)
+    council_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("council_session.id"), index=True
+    )
+    reported_on: Mapped[date]
+    progress: Mapped[int]  # physical progress, whole per cent
+    spent: Mapped[int] = mapped_column(BigInteger)  # whole pesos spent so far
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    work: Mapped[Work] = relationship()
+    photos: Mapped[list["ProgressPhoto"]] = relationship(
+        order_by="ProgressPhoto.position", cascade="all, delete-orphan"
+    )
+
+
+class ProgressPhoto(db.Model):
+    __tablename__ = "work_progress_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("work_progress_report.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(40), unique=True)  # random, see core/uploads.py
+    position: Mapped[int] = mapped_column(default=0)

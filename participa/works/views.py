@@ -122,7 +122,9 @@ def new():
     )
 
 
-def _detail(work: Work, status: int = 200, task_form: TaskForm | None = None):
+def _detail(work: Work, status: int = 200, task_form: TaskForm | None = None, report_form=None):
+    from participa.works.followup_views import staff_followup  # it imports this module
+
     today = local_today(get_timezone())
     tasks = schedule.tasks_of([work])
     chart = gantt_chart(
@@ -139,6 +141,7 @@ def _detail(work: Work, status: int = 200, task_form: TaskForm | None = None):
         task_form=task_form or TaskForm(),
         button=EmptyForm(),
         scheduled=work.status in schedule.SCHEDULED,
+        **staff_followup(work, report_form),
     )
 
 
@@ -208,11 +211,6 @@ def edit(work_id: int):
         work=work,
         origin=None,
     )
-
-
-@public_bp.route("/")
-def public_list():
-    return _render("public.html", approved=rounds.public_priorities())
 
 
 @public_bp.app_template_global()
