@@ -12,6 +12,7 @@ from participa.events import calendar, questions, records, registration, service
 from participa.events.forms import QuestionForm
 from participa.events.models import EventQuestion
 from participa.extensions import db
+from participa.moderation.reporting import handle_report
 from participa.processes import components
 from participa.processes.services import get_process
 from participa.processes.types import Component
@@ -145,6 +146,19 @@ def support(process_id: int, event_id: int, question_id: int):
     flash(_("Thank you: your support was counted."), "success")
     target = url_for(".detail", process_id=process.id, event_id=event.id)
     return redirect(f"{target}#question-{question.id}")
+
+
+@bp.route("/<int:event_id>/preguntas/<int:question_id>/denunciar", methods=["POST"])
+@login_required
+def report_question(process_id: int, event_id: int, question_id: int):
+    process, event = load(process_id, event_id)
+    question = db.session.get(EventQuestion, question_id)
+    if question is None or question.event_id != event.id:
+        abort(404)
+    back = url_for(".detail", process_id=process.id, event_id=event.id)
+    return handle_report(
+        question, f"{back}#question-{question.id}", lambda code: _page(process, event, None, code)
+    )
 
 
 @bp.route("/<int:event_id>/imprimir")

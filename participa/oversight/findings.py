@@ -13,6 +13,7 @@ from participa.core.errors import DomainError
 from participa.core.geo import check_coordinates
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
+from participa.moderation.models import Visibility
 from participa.oversight.models import (
     Finding,
     FindingAnswer,
@@ -24,6 +25,8 @@ from participa.oversight.subjects import participation_problem
 
 MAX_TITLE, MAX_TEXT, MAX_LOCATION, MAX_REASON, MAX_ANSWER = 200, 4000, 300, 2000, 5000
 MAX_PHOTOS = 3
+# What the public sees: not hidden by staff here, nor by residents' reports (moderation).
+PUBLIC = (Finding.hidden_at.is_(None), Finding.visibility == Visibility.VISIBLE)
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def findings(work: WatchedWork, wanted: FindingFilter = FindingFilter()) -> list
     if wanted.status is not None:
         query = query.where(Finding.status == wanted.status)
     if not wanted.include_hidden:
-        query = query.where(Finding.hidden_at.is_(None))
+        query = query.where(*PUBLIC)
     query = query.options(selectinload(Finding.photos), selectinload(Finding.answers))
     return list(db.session.execute(query.order_by(Finding.id.desc())).scalars())
 
@@ -123,7 +126,7 @@ def counts(process) -> dict[int, dict[FindingStatus, int]]:
     query = (
         db.select(Finding.work_id, Finding.status, func.count())
         .join(WatchedWork)
-        .where(WatchedWork.process_id == process.id, Finding.hidden_at.is_(None))
+        .where(WatchedWork.process_id == process.id, *PUBLIC)
         .group_by(Finding.work_id, Finding.status)
     )
     found: dict[int, dict[FindingStatus, int]] = {}
@@ -150,7 +153,7 @@ def has_photo(work: WatchedWork, name: str, include_hidden: bool = False) -> boo
     query = db.select(FindingPhoto.id).join(Finding)
     query = query.where(Finding.work_id == work.id, FindingPhoto.name == name)
     if not include_hidden:
-        query = query.where(Finding.hidden_at.is_(None))
+        query = query.where(*PUBLIC)
     return db.session.execute(query).first() is not None
 
 

@@ -90,6 +90,12 @@ class Finding(db.Model):
 
     work: Mapped[WatchedWork] = relationship()
     author: Mapped[User | None] = relationship()
+
+    @property
+    def is_public(self) -> bool:
+        """Shown on public pages: neither hidden by staff nor by residents' reports."""
+        return self.hidden_at is None and self.visibility is Visibility.VISIBLE
+
     photos: Mapped[list["FindingPhoto"]] = relationship(
         order_by="FindingPhoto.position", cascade="all, delete-orphan"
     )
