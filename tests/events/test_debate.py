@@ -93,7 +93,7 @@ def test_the_event_page_shows_the_debate_and_takes_comments(client, debate, resi
     assert client.post(f"{url(debate)}/comentarios", data=reply).status_code == 302
     page = client.get(url(debate)).get_data(as_text=True)
     assert "Sí al parque" in page and "No estoy de acuerdo" in page and "comment-reply" in page
-    assert 'id="position-favor"><strong>In favour</strong>: 1 comment' in page
+    assert 'id="position-favor" data-count="1"><strong>In favour</strong>: 1 comment' in page
     login(client, residents[1].email)
     action = f"{url(debate)}/comentarios/{first.id}/denunciar"
     assert f'action="{action}"' in client.get(url(debate)).get_data(as_text=True)
