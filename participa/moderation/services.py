@@ -153,7 +153,9 @@ def report(reporter, target, reason: str, now: datetime) -> bool:
 def restore(actor, target) -> None:
     """Show the target again and clear its reports: staff found nothing wrong."""
     cleared = report_count(target)
-    target.visibility, target.hidden_reason = Visibility.VISIBLE, ""
+    target.visibility = Visibility.VISIBLE
+    if getattr(target, "hidden_at", None) is None:  # a finding staff hid keeps its reason
+        target.hidden_reason = ""
     db.session.execute(delete(Report).where(_column(target) == target.id))
     record(actor, f"moderation.{_name(target)}.restore", target, reports=cleared)
     db.session.commit()

@@ -61,3 +61,14 @@ def test_staff_hide_a_reported_finding_from_the_queue_and_residents_cannot(world
     assert finding.visibility is Visibility.HIDDEN and finding.hidden_reason == "Datos personales"
     public = client.get(page_of(world)).get_data(as_text=True)
     assert f'id="finding-{finding.id}"' not in public
+
+
+def test_restoring_reports_keeps_a_hide_staff_made_on_the_oversight_page(world, make):
+    finding = file(world)
+    moderation.report(world.neighbour, finding, "", utcnow())
+    findings.hide_finding(world.staff, finding, "Datos personales", utcnow())
+    moderation.restore(world.staff, finding)
+    finding = db.session.get(Finding, finding.id)
+    assert finding.visibility is Visibility.VISIBLE and reports() == 0
+    assert finding.hidden_at is not None and finding.hidden_reason == "Datos personales"
+    assert not finding.is_public
