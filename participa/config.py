@@ -38,8 +38,12 @@ SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=1)
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
 
-# Where a proposal's latitude and longitude may fall: the municipality and its surroundings
-# (this default covers the Guadalajara metropolitan area; set the real box per municipality).
+# Where latitudes and longitudes people type (proposals, findings) may fall: the municipality
+# and its surroundings, checked by core/geo.py (this default covers the Guadalajara
+# metropolitan area; set the real box per municipality).
 MUNICIPALITY_BOUNDS = {"lat": (20.3, 21.1), "lon": (-103.8, -102.9)}
+# Distinct reports that hide a question, finding or comment pending review when its process
+# has no proposal settings of its own (those set `reports_to_hide` per process).
+REPORTS_TO_HIDE = 3
 # Council (CMPC) quorum: more than this fraction of the current members must be present.
 COUNCIL_QUORUM_FRACTION = 0.5

@@ -7,6 +7,7 @@ import pytest
 from participa.auth.curp import parse_curp
 from participa.auth.models import Role, User
 from participa.consultations.models import Participation, Response
+from participa.council.models import CouncilMember
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus
@@ -42,6 +43,12 @@ def test_seed_demo_loads_accounts_territory_and_consultations(seeded, tmp_path):
     roles = Counter(db.session.execute(db.select(User.role)).scalars())
     # The works demo adds four council members, so a prioritisation round has five scorers.
     assert roles == {Role.ADMIN: 1, Role.STAFF: 1, Role.COUNCIL: 1 + 4, Role.CITIZEN: 1 + 200}
+    # Those who score priorities are the CMPC's members: every council account is one.
+    council_ids = set(
+        db.session.execute(db.select(User.id).where(User.role == Role.COUNCIL)).scalars()
+    )
+    linked = set(db.session.execute(db.select(CouncilMember.user_id)).scalars())
+    assert council_ids <= linked
     assert count(Delegacion) >= 2 and count(Colonia) > count(Delegacion)
 
     processes = {p.status: p for p in db.session.execute(db.select(Process)).scalars()}

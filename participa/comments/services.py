@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from participa.comments.models import Comment, CommentThread
+from participa.comments.models import Comment, CommentThread, Position
 from participa.core.errors import DomainError
 from participa.extensions import db
 
@@ -20,8 +20,8 @@ class Entry:
     replies: list[Comment]
 
 
-def new_thread() -> CommentThread:
-    thread = CommentThread()
+def new_thread(allows_positions: bool = False) -> CommentThread:
+    thread = CommentThread(allows_positions=allows_positions)
     db.session.add(thread)
     return thread
 
@@ -39,10 +39,27 @@ def comment_count(thread: CommentThread) -> int:
     return len(thread.comments)
 
 
+def position_counts(thread: CommentThread) -> dict[Position, int]:
+    """Visible comments per position (in favour, against, neutral); untagged ones not counted."""
+    counts = dict.fromkeys(Position, 0)
+    for comment in thread.comments:
+        if comment.position is not None and comment.is_visible:
+            counts[comment.position] += 1
+    return counts
+
+
 def add_comment(
-    thread: CommentThread, author, body: str, now: datetime, parent_id: int | None = None
+    thread: CommentThread,
+    author,
+    body: str,
+    now: datetime,
+    parent_id: int | None = None,
+    position: Position | None = None,
 ) -> Comment:
-    """Store a comment, or a reply to a comment of the same thread (a reply's reply joins it)."""
+    """Store a comment, or a reply to a comment of the same thread (a reply's reply joins it),
+    with an optional position where the thread allows positions."""
+    if position is not None and not thread.allows_positions:
+        raise DomainError(_l("This conversation does not take positions."), field="position")
     body = (body or "").strip()
     if not body:
         raise DomainError(_l("Write your comment."), field="body")
@@ -61,6 +78,7 @@ def add_comment(
         author_id=author.id,
         body=body,
         created_at=now,
+        position=position,
     )
     db.session.add(comment)
     db.session.commit()

@@ -37,7 +37,11 @@ MINUTES = (
 
 def _members(today: date) -> list[CouncilMember]:
     delegaciones = {d.name: d for d in db.session.execute(db.select(Delegacion)).scalars()}
-    account = db.session.execute(db.select(User).where(User.role == Role.COUNCIL)).scalar()
+    # Council accounts (consejo@ and the works demo's consejero2@ … consejera5@) by name.
+    accounts = {
+        u.name: u
+        for u in db.session.execute(db.select(User).where(User.role == Role.COUNCIL)).scalars()
+    }
     made = []
     for name, position, delegacion in MEMBERS:
         member = CouncilMember(
@@ -47,8 +51,8 @@ def _members(today: date) -> list[CouncilMember]:
             term_start=today - timedelta(days=365),
             term_end=today + timedelta(days=730),
         )
-        if account is not None and name == account.name:
-            member.user_id = account.id
+        if name in accounts:
+            member.user_id = accounts[name].id
         made.append(member)
     db.session.add_all(made)
     db.session.commit()

@@ -7,7 +7,16 @@ from datetime import date, timedelta
 
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
-from participa.demo import budgets, consultations, council, events, oversight, proposals, works
+from participa.demo import (
+    budgets,
+    consultations,
+    council,
+    events,
+    links,
+    oversight,
+    proposals,
+    works,
+)
 from participa.demo import followup as followup_demo
 from participa.demo.people import make_curp
 from participa.extensions import db
@@ -64,6 +73,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     events.demo_events(staff, today)
     # Extra council members go first, so the role -> account map keeps "consejo@".
     accounts = [DemoAccount(*a) for a in works.demo_works(staff, today, hash_method)] + accounts
+    links.demo_links(staff, today)
     db.session.commit()
     council.council(staff, today)
     followup_demo.demo_followup(staff, today)

@@ -26,11 +26,14 @@ from participa.works.models import (
 )
 from participa.works.rounds import results
 
+# Accounts of four members of the council demo (participa/demo/council.py MEMBERS): the
+# council demo links each CouncilMember to the account with its name, so the people who score
+# priorities are the CMPC's members.
 EXTRA_MEMBERS = [
-    ("consejero2@participa.local", "Consejero Ramiro Flores"),
-    ("consejera3@participa.local", "Consejera Leticia Cruz"),
-    ("consejero4@participa.local", "Consejero Jesús Morales"),
-    ("consejera5@participa.local", "Consejera Ana Reyes"),
+    ("consejero2@participa.local", "Felipe de Jesús Ramírez Lara"),
+    ("consejera3@participa.local", "Rosa Isela Navarro Gómez"),
+    ("consejero4@participa.local", "Ing. Ricardo Pérez Villaseñor"),
+    ("consejera5@participa.local", "Guadalupe Torres Aceves"),
 ]
 # title, zone (colonia or delegación name, None: municipality), cost, beneficiaries,
 # directorate, funding, FAIS category, option label of the finished consultation it came from

@@ -9,7 +9,9 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectField,
     StringField,
@@ -17,12 +19,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from participa.comments.models import Position
+from participa.comments.services import MAX_COMMENT
 from participa.events.attendance import AGE_BAND_LABELS, MAX_NAME
 from participa.events.questions import MAX_ANSWER, MAX_QUESTION, MAX_REASON
 from participa.events.records import MAX_AGREEMENT, MAX_MOTION, MAX_NOTE, MAX_OWNER
 from participa.events.services import MAX_AGENDA, MAX_PLACE, MAX_TITLE, MAX_URL, EventData
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+POSITION_LABELS = {
+    Position.FAVOR: _l("In favour"),
+    Position.AGAINST: _l("Against"),
+    Position.NEUTRAL: _l("Neutral"),
+}
 SEX_LABELS = {"M": _l("Woman"), "H": _l("Man"), "X": _l("Non-binary")}
 
 
@@ -102,6 +111,24 @@ class EventForm(FlaskForm):
             registration_closes_at=to_utc(self.registration_closes_at.data),
             questions_allowed=bool(self.questions_allowed.data),
         )
+
+
+class EventCommentForm(FlaskForm):
+    """A comment (or reply) in a debate or forum; the position only where the event takes it."""
+
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[DataRequired(), Length(max=MAX_COMMENT)],
+        render_kw={"rows": 4},
+    )
+    position = RadioField(
+        _l("Your position (optional)"),
+        choices=[("", _l("No position"))]
+        + [(p.value, label) for p, label in POSITION_LABELS.items()],
+        default="",
+        validate_choice=False,
+    )
+    parent_id = HiddenField()
 
 
 class QuestionForm(FlaskForm):

@@ -14,9 +14,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.auth.models import User
+from participa.comments.models import CommentThread
 from participa.core.dbtypes import UtcDateTime, enum_type
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from participa.moderation.models import Visibility
 from participa.processes.models import Process
 from participa.territory.models import Colonia
 
@@ -54,9 +56,14 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     questions_allowed: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Comments (debates and forums): the thread is made when the event's page first needs it.
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("comment_thread.id", ondelete="SET NULL"), unique=True
+    )
 
     process: Mapped[Process] = relationship()
     colonia: Mapped[Colonia | None] = relationship()
+    thread: Mapped[CommentThread | None] = relationship()
 
     def has_started(self, now: datetime) -> bool:
         return now >= self.starts_at
@@ -95,8 +102,17 @@ class EventQuestion(db.Model):
     )
     answer: Mapped[str] = mapped_column(Text, default="")  # when answered, optional
     reason: Mapped[str] = mapped_column(Text, default="")  # when set aside, required
+    # Reports by residents may hide it pending review (participa/moderation).
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_type(Visibility), default=Visibility.VISIBLE
+    )
+    hidden_reason: Mapped[str] = mapped_column(Text, default="")
 
     author: Mapped[User] = relationship()
+
+    @property
+    def is_visible(self) -> bool:
+        return self.visibility is Visibility.VISIBLE
 
 
 class QuestionSupport(db.Model):

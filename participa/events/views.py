@@ -5,13 +5,15 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from participa.comments.models import Comment, Position
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import local_today, utcnow
-from participa.events import calendar, questions, records, registration, services
-from participa.events.forms import QuestionForm
+from participa.events import calendar, discussion, questions, records, registration, services
+from participa.events.forms import POSITION_LABELS, EventCommentForm, QuestionForm
 from participa.events.models import EventQuestion
 from participa.extensions import db
+from participa.moderation.reporting import handle_report
 from participa.processes import components
 from participa.processes.services import get_process
 from participa.processes.types import Component
@@ -44,7 +46,7 @@ def _record(event, now) -> dict:
     }
 
 
-def _page(process, event, form=None, status=200):
+def _page(process, event, form=None, status=200, comment_form=None):
     now, user = utcnow(), current_user if current_user.is_authenticated else None
     mine = registration.registration_of(event, user) if user else None
     context = {
@@ -65,6 +67,10 @@ def _page(process, event, form=None, status=200):
         ),
         "question_form": form or QuestionForm(),
         "button_form": EmptyForm(),
+        "comment_form": comment_form or EventCommentForm(formdata=None),
+        "comment_problem": discussion.commenting_problem(event),
+        "position_labels": POSITION_LABELS,
+        **discussion.discussion(event),
         **_record(event, now),
     }
     return render_template("events/detail.html", **context), status
@@ -145,6 +151,63 @@ def support(process_id: int, event_id: int, question_id: int):
     flash(_("Thank you: your support was counted."), "success")
     target = url_for(".detail", process_id=process.id, event_id=event.id)
     return redirect(f"{target}#question-{question.id}")
+
+
+@bp.route("/<int:event_id>/preguntas/<int:question_id>/denunciar", methods=["POST"])
+@login_required
+def report_question(process_id: int, event_id: int, question_id: int):
+    process, event = load(process_id, event_id)
+    question = db.session.get(EventQuestion, question_id)
+    if question is None or question.event_id != event.id:
+        abort(404)
+    back = url_for(".detail", process_id=process.id, event_id=event.id)
+    return handle_report(
+        question, f"{back}#question-{question.id}", lambda code: _page(process, event, None, code)
+    )
+
+
+def _small_int(text: str | None) -> int | None:
+    return int(text) if text and text.isdecimal() and len(text) <= 9 else None
+
+
+@bp.route("/<int:event_id>/comentarios", methods=["POST"])
+@login_required
+def comment(process_id: int, event_id: int):
+    process, event = load(process_id, event_id)
+    form = EventCommentForm()
+    if form.validate_on_submit():
+        chosen = form.position.data or ""
+        try:
+            if chosen and chosen not in set(Position):
+                raise DomainError(_("Choose a position from the list."), field="position")
+            made = discussion.comment(
+                event,
+                current_user,
+                form.body.data,
+                utcnow(),
+                parent_id=_small_int(form.parent_id.data),
+                position=Position(chosen) if chosen else None,
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Your comment was published."), "success")
+            back = url_for(".detail", process_id=process.id, event_id=event.id)
+            return redirect(f"{back}#comentario-{made.id}")
+    return _page(process, event, status=400, comment_form=form)
+
+
+@bp.route("/<int:event_id>/comentarios/<int:comment_id>/denunciar", methods=["POST"])
+@login_required
+def report_comment(process_id: int, event_id: int, comment_id: int):
+    process, event = load(process_id, event_id)
+    target = db.session.get(Comment, comment_id)
+    if target is None or event.thread_id is None or target.thread_id != event.thread_id:
+        abort(404)
+    back = url_for(".detail", process_id=process.id, event_id=event.id)
+    return handle_report(
+        target, f"{back}#comentario-{target.id}", lambda code: _page(process, event, None, code)
+    )
 
 
 @bp.route("/<int:event_id>/imprimir")

@@ -1,4 +1,5 @@
-"""Reports of proposals and comments, and the visibility every reportable thing carries."""
+"""Reports of proposals, comments, event questions and citizen findings, and the visibility
+every reportable thing carries."""
 
 import enum
 from datetime import datetime
@@ -17,13 +18,24 @@ class Visibility(enum.StrEnum):
     HIDDEN = "hidden"  # hidden by staff, with a reason
 
 
+# One nullable foreign key per kind of target; exactly one is set (database check).
+TARGET_COLUMNS = ("proposal_id", "comment_id", "question_id", "finding_id")
+
+
 class Report(db.Model):
-    """One person's report of one proposal or one comment; the database keeps it unique."""
+    """One person's report of one target (a proposal, a comment, an event question or a
+    citizen finding); the database keeps it unique per person and target."""
 
     __table_args__ = (
         UniqueConstraint("reporter_id", "proposal_id"),
         UniqueConstraint("reporter_id", "comment_id"),
-        CheckConstraint("(proposal_id IS NULL) <> (comment_id IS NULL)", name="report_one_target"),
+        UniqueConstraint("reporter_id", "question_id"),
+        UniqueConstraint("reporter_id", "finding_id"),
+        CheckConstraint(
+            " + ".join(f"(CASE WHEN {c} IS NULL THEN 0 ELSE 1 END)" for c in TARGET_COLUMNS)
+            + " = 1",
+            name="report_one_target",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +45,12 @@ class Report(db.Model):
     )
     comment_id: Mapped[int | None] = mapped_column(
         ForeignKey("comment.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event_question.id", ondelete="CASCADE"), index=True
+    )
+    finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("finding.id", ondelete="CASCADE"), index=True
     )
     reason: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,8 +1,13 @@
-"""Reports, hiding by reports, staff review (restore or hide) and blocking accounts."""
+"""Reports, hiding by reports, staff review (restore or hide) and blocking accounts.
+
+Reportable targets: proposals, comments (of a proposal's or an event's thread), event
+questions and citizen findings. Each kind has its own nullable column on `Report`.
+"""
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
@@ -11,32 +16,91 @@ from participa.audit.services import record
 from participa.auth.models import Role, User
 from participa.comments.models import Comment
 from participa.core.errors import DomainError
+from participa.events.models import Event, EventQuestion
 from participa.extensions import db
 from participa.moderation.models import Report, Visibility
 from participa.notifications.models import NoticeKind
 from participa.notifications.services import notify_staff
-from participa.proposals.models import Proposal
-from participa.proposals.services import proposal_link, settings_for
+from participa.oversight.models import Finding, WatchedWork
+from participa.proposals.models import Proposal, ProposalSettings
+from participa.proposals.services import proposal_link
 
 MAX_REASON = 500
 ALREADY_REPORTED = _l("You have already reported this. The office will review it.")
 
 
+# Kind of target → (its column on Report, its name in audit actions and the queue).
+KINDS = {
+    Proposal: (Report.proposal_id, "proposal"),
+    Comment: (Report.comment_id, "comment"),
+    EventQuestion: (Report.question_id, "question"),
+    Finding: (Report.finding_id, "finding"),
+}
+
+
 def _column(target):
-    return Report.proposal_id if isinstance(target, Proposal) else Report.comment_id
+    return KINDS[type(target)][0]
 
 
-def owner_proposal(target) -> Proposal:
-    """The proposal a target is or belongs to (its thread's owner)."""
+def _name(target) -> str:
+    return KINDS[type(target)][1]
+
+
+def owner(target) -> Proposal | Event | WatchedWork:
+    """What a target is or belongs to: a proposal, an event (its questions and comments) or
+    a watched work (its findings). A comment belongs to its thread's owner."""
     if isinstance(target, Proposal):
         return target
-    query = db.select(Proposal).where(Proposal.thread_id == target.thread_id)
-    return db.session.execute(query).scalar_one()
+    if isinstance(target, EventQuestion):
+        return db.session.get(Event, target.event_id)
+    if isinstance(target, Finding):
+        return db.session.get(WatchedWork, target.work_id)
+    found = db.session.execute(
+        db.select(Proposal).where(Proposal.thread_id == target.thread_id)
+    ).scalar_one_or_none()
+    if found is None:
+        query = db.select(Event).where(Event.thread_id == target.thread_id)
+        found = db.session.execute(query).scalar_one()
+    return found
+
+
+def owner_proposal(target) -> Proposal | None:
+    """The proposal a target is or belongs to, if it belongs to one."""
+    found = owner(target)
+    return found if isinstance(found, Proposal) else None
+
+
+def _owner_link(found) -> str:
+    if isinstance(found, Proposal):
+        return proposal_link(found)
+    if isinstance(found, Event):
+        return f"/procesos/{found.process_id}/eventos/{found.id}"
+    return f"/procesos/{found.process_id}/obras/{found.id}"
 
 
 def link_to(target) -> str:
-    url = proposal_link(owner_proposal(target))
-    return url if isinstance(target, Proposal) else f"{url}#comentario-{target.id}"
+    """The public path where the target is shown (built by hand: services run off requests)."""
+    url = _owner_link(owner(target))
+    anchor = {
+        Proposal: "",
+        Comment: f"#comentario-{target.id}",
+        EventQuestion: f"#question-{target.id}",
+        Finding: f"#finding-{target.id}",
+    }[type(target)]
+    return url + anchor
+
+
+def subject_of(target) -> str:
+    if isinstance(target, Proposal | Finding):
+        return target.title
+    return (target.body if isinstance(target, Comment) else target.text)[:120]
+
+
+def reports_needed(target) -> int:
+    """Distinct reports that hide `target`: its process's proposal setting when one is stored,
+    else the installation default `REPORTS_TO_HIDE` (config.py)."""
+    settings = db.session.get(ProposalSettings, owner(target).process_id)
+    return settings.reports_to_hide if settings else current_app.config["REPORTS_TO_HIDE"]
 
 
 def has_reported(target, user) -> bool:
@@ -56,9 +120,9 @@ def report(reporter, target, reason: str, now: datetime) -> bool:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_REASON), field="reason")
     if has_reported(target, reporter):
         raise DomainError(ALREADY_REPORTED)
-    needed = settings_for(owner_proposal(target).process).reports_to_hide
+    needed = reports_needed(target)
     kind, target_id, link = type(target), target.id, link_to(target)
-    subject = target.title if isinstance(target, Proposal) else target.body[:120]
+    subject = subject_of(target)
     column = _column(target)
     try:
         db.session.add(
@@ -86,14 +150,12 @@ def report(reporter, target, reason: str, now: datetime) -> bool:
     return hidden
 
 
-def _name(target) -> str:
-    return "proposal" if isinstance(target, Proposal) else "comment"
-
-
 def restore(actor, target) -> None:
     """Show the target again and clear its reports: staff found nothing wrong."""
     cleared = report_count(target)
-    target.visibility, target.hidden_reason = Visibility.VISIBLE, ""
+    target.visibility = Visibility.VISIBLE
+    if getattr(target, "hidden_at", None) is None:  # a finding staff hid keeps its reason
+        target.hidden_reason = ""
     db.session.execute(delete(Report).where(_column(target) == target.id))
     record(actor, f"moderation.{_name(target)}.restore", target, reports=cleared)
     db.session.commit()
@@ -120,11 +182,11 @@ def hide(actor, target, reason: str) -> None:
 @dataclass(frozen=True)
 class QueueItem:
     target: object
-    kind: str  # "proposal" or "comment"
+    kind: str  # "proposal", "comment", "question" or "finding"
     reports: int
     reasons: list[str]
     link: str
-    author: User
+    author: User | None  # a finding's author may have been removed
 
 
 def _reasons(target) -> list[str]:
@@ -135,7 +197,7 @@ def _reasons(target) -> list[str]:
 def queue() -> list[QueueItem]:
     """Everything reported or hidden by reports, waiting ones first."""
     items = []
-    for model, column in ((Proposal, Report.proposal_id), (Comment, Report.comment_id)):
+    for model, (column, _kind) in KINDS.items():
         reported = db.select(column).where(column.is_not(None))
         query = db.select(model).where(
             (model.visibility == Visibility.PENDING_REVIEW)

@@ -9,14 +9,22 @@ from participa.comments.models import Comment
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm
+from participa.events.models import EventQuestion
 from participa.extensions import db
 from participa.moderation import services
+from participa.oversight.models import Finding
 from participa.proposals.forms import VISIBILITY_LABELS, HideForm
 from participa.proposals.models import Proposal
 
 bp = Blueprint("moderation", __name__, url_prefix="/gestion/moderacion")
 guard_blueprint(bp, "staff", "admin")
-KINDS = {"propuestas": Proposal, "comentarios": Comment}
+KINDS = {
+    "propuestas": Proposal,
+    "comentarios": Comment,
+    "preguntas": EventQuestion,
+    "hallazgos": Finding,
+}
+PATHS = {model: path for path, model in KINDS.items()}
 
 
 def _page(status=200, hide_forms=None):
@@ -25,6 +33,7 @@ def _page(status=200, hide_forms=None):
         items=services.queue(),
         blocked=services.blocked_accounts(),
         hide_forms=hide_forms or {},
+        paths={services.KINDS[model][1]: path for model, path in PATHS.items()},
         visibility_labels=VISIBILITY_LABELS,
         button=EmptyForm(),
     ), status
@@ -65,8 +74,7 @@ def hide(kind: str, target_id: int):
         else:
             flash(_("Hidden. The reason is shown in its place."), "success")
             return redirect(url_for(".queue"))
-    name = "proposal" if isinstance(target, Proposal) else "comment"
-    return _page(400, {(name, target.id): form})
+    return _page(400, {(services.KINDS[type(target)][1], target.id): form})
 
 
 @bp.route("/cuentas/<int:user_id>/<action>", methods=["POST"])

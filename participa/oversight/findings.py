@@ -10,8 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.core.geo import check_coordinates
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
+from participa.moderation.models import Visibility
 from participa.oversight.models import (
     Finding,
     FindingAnswer,
@@ -23,9 +25,8 @@ from participa.oversight.subjects import participation_problem
 
 MAX_TITLE, MAX_TEXT, MAX_LOCATION, MAX_REASON, MAX_ANSWER = 200, 4000, 300, 2000, 5000
 MAX_PHOTOS = 3
-# Plausible coordinates for a municipality in Mexico (with margin): catches swapped or
-# mistyped values that a -90..90 check would let through.
-LATITUDE_RANGE, LONGITUDE_RANGE = (14.0, 33.0), (-119.0, -86.0)
+# What the public sees: not hidden by staff here, nor by residents' reports (moderation).
+PUBLIC = (Finding.hidden_at.is_(None), Finding.visibility == Visibility.VISIBLE)
 
 
 @dataclass(frozen=True)
@@ -50,17 +51,7 @@ def _check(data: FindingData, photos: list[bytes]) -> None:
         raise DomainError(_l("Describe what you found."), field="text")
     _limit(data.text, MAX_TEXT, "text")
     _limit(data.location, MAX_LOCATION, "location")
-    if (data.latitude is None) != (data.longitude is None):
-        raise DomainError(_l("Give both latitude and longitude, or neither."), field="latitude")
-    if data.latitude is not None and not LATITUDE_RANGE[0] <= data.latitude <= LATITUDE_RANGE[1]:
-        raise DomainError(_l("That latitude is not in Mexico; check the number."), field="latitude")
-    if data.longitude is not None and not (
-        LONGITUDE_RANGE[0] <= data.longitude <= LONGITUDE_RANGE[1]
-    ):
-        raise DomainError(
-            _l("That longitude is not in Mexico; check the number (it is negative)."),
-            field="longitude",
-        )
+    check_coordinates(data.latitude, data.longitude)  # MUNICIPALITY_BOUNDS, as proposals
     if len(photos) > MAX_PHOTOS:
         raise DomainError(_l("At most %(n)s photos.", n=MAX_PHOTOS), field="photos")
 
@@ -116,7 +107,7 @@ def findings(work: WatchedWork, wanted: FindingFilter = FindingFilter()) -> list
     if wanted.status is not None:
         query = query.where(Finding.status == wanted.status)
     if not wanted.include_hidden:
-        query = query.where(Finding.hidden_at.is_(None))
+        query = query.where(*PUBLIC)
     query = query.options(selectinload(Finding.photos), selectinload(Finding.answers))
     return list(db.session.execute(query.order_by(Finding.id.desc())).scalars())
 
@@ -135,7 +126,7 @@ def counts(process) -> dict[int, dict[FindingStatus, int]]:
     query = (
         db.select(Finding.work_id, Finding.status, func.count())
         .join(WatchedWork)
-        .where(WatchedWork.process_id == process.id, Finding.hidden_at.is_(None))
+        .where(WatchedWork.process_id == process.id, *PUBLIC)
         .group_by(Finding.work_id, Finding.status)
     )
     found: dict[int, dict[FindingStatus, int]] = {}
@@ -162,7 +153,7 @@ def has_photo(work: WatchedWork, name: str, include_hidden: bool = False) -> boo
     query = db.select(FindingPhoto.id).join(Finding)
     query = query.where(Finding.work_id == work.id, FindingPhoto.name == name)
     if not include_hidden:
-        query = query.where(Finding.hidden_at.is_(None))
+        query = query.where(*PUBLIC)
     return db.session.execute(query).first() is not None
 
 

@@ -17,6 +17,7 @@ from participa.budgets.models import PbProject
 from participa.core.dbtypes import UtcDateTime, enum_type
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from participa.moderation.models import Visibility
 from participa.processes.models import Process
 from participa.territory.models import Colonia
 
@@ -86,9 +87,20 @@ class Finding(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     hidden_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     hidden_reason: Mapped[str] = mapped_column(Text, default="")
+    # Residents' reports may hide it pending review (participa/moderation); staff decide in
+    # the moderation queue. Public pages show a finding only when visible and not hidden_at.
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_type(Visibility), default=Visibility.VISIBLE
+    )
 
     work: Mapped[WatchedWork] = relationship()
     author: Mapped[User | None] = relationship()
+
+    @property
+    def is_public(self) -> bool:
+        """Shown on public pages: neither hidden by staff nor by residents' reports."""
+        return self.hidden_at is None and self.visibility is Visibility.VISIBLE
+
     photos: Mapped[list["FindingPhoto"]] = relationship(
         order_by="FindingPhoto.position", cascade="all, delete-orphan"
     )

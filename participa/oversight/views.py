@@ -21,6 +21,7 @@ from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import utcnow
 from participa.core.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
+from participa.moderation.reporting import handle_report
 from participa.oversight import findings, subjects
 from participa.oversight.forms import (
     KIND_LABELS,
@@ -60,7 +61,10 @@ def _user():
 
 @public_bp.route("/<int:work_id>")
 def work(process_id: int, work_id: int):
-    process, work = load(process_id, work_id, public=True)
+    return _work_page(*load(process_id, work_id, public=True))
+
+
+def _work_page(process, work, code: int = 200):
     chosen = request.args.get("estado", "")
     status = FindingStatus(chosen) if chosen in set(FindingStatus) else None
     watching = Component.FINDINGS in process.components
@@ -75,6 +79,21 @@ def work(process_id: int, work_id: int):
         pledge_lines=totals.by_work(process).get(work.id, []) if pledging else None,
         pledge_kind_labels=PLEDGE_KIND_LABELS,
         problem=subjects.participation_problem(process, _user(), today()),
+        button=EmptyForm(),
+        status=code,
+    )
+
+
+@public_bp.route("/<int:work_id>/hallazgos/<int:finding_id>/denunciar", methods=["POST"])
+@login_required
+def report_finding(process_id: int, work_id: int, finding_id: int):
+    process, work = load(process_id, work_id, public=True)
+    finding = findings.get_finding(process, finding_id)
+    if finding is None or finding.work_id != work.id or not finding.is_public:
+        abort(404)
+    back = url_for(".work", process_id=process.id, work_id=work.id)
+    return handle_report(
+        finding, f"{back}#finding-{finding.id}", lambda status: _work_page(process, work, status)
     )
 
 

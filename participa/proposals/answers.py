@@ -1,4 +1,4 @@
-"""Staff decisions on proposals: approval, official answers and conversion into PB projects."""
+"""Staff decisions on proposals: approval, official answers, conversion into PB projects/works."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +13,7 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessType
 from participa.proposals.models import Proposal, ProposalAnswer, ProposalStatus
+from participa.works.models import Work
 
 MAX_ANSWER = 5000
 ANSWER_STATUSES = (ProposalStatus.EVALUATION, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED)
@@ -27,12 +28,12 @@ def approve(actor, proposal: Proposal) -> None:
     db.session.commit()
 
 
-def _check_text(text: str) -> str:
+def _check_text(text: str, field: str = "text") -> str:
     text = (text or "").strip()
     if not text:
-        raise DomainError(_l("Write the answer; the public reads it."), field="text")
+        raise DomainError(_l("Write the answer; the public reads it."), field=field)
     if len(text) > MAX_ANSWER:
-        raise DomainError(_l("At most %(n)s characters.", n=MAX_ANSWER), field="text")
+        raise DomainError(_l("At most %(n)s characters.", n=MAX_ANSWER), field=field)
     return text
 
 
@@ -107,3 +108,31 @@ def convert_to_pb(actor, proposal: Proposal, conversion: Conversion, now: dateti
     record(actor, "proposals.convert", proposal, pb_project=project.id, ballot=ballot.id, text=text)
     db.session.commit()
     return project
+
+
+def convertible(proposal_id: int | None, text: str) -> tuple[Proposal, str]:
+    """The accepted proposal a need/work may come from, and its checked public answer."""
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id else None
+    if proposal is None or proposal.status is not ProposalStatus.ACCEPTED:
+        raise DomainError(_l("Only accepted proposals can be converted."))
+    return proposal, _check_text(text, field="answer")
+
+
+def link_work(actor, proposal: Proposal, work: Work, text: str, now: datetime) -> None:
+    """Second conversion path: the proposal became a council need/work (`work.source_proposal_id`).
+
+    Called by `works.services.create_work` inside its transaction (it commits)."""
+    proposal.status = ProposalStatus.CONVERTED
+    proposal.answers.append(
+        ProposalAnswer(
+            status=ProposalStatus.CONVERTED, text=text, author_id=actor.id, created_at=now
+        )
+    )
+    record(actor, "proposals.convert", proposal, work=work.id, text=text)
+
+
+def became_work(proposal: Proposal) -> Work | None:
+    """The need/work a proposal became, if any (the link back)."""
+    return db.session.execute(
+        db.select(Work).where(Work.source_proposal_id == proposal.id)
+    ).scalar_one_or_none()

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
@@ -14,6 +13,7 @@ from participa.audit.services import record
 from participa.comments.services import new_thread
 from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError, NotAllowed
+from participa.core.geo import check_coordinates
 from participa.extensions import db
 from participa.moderation.models import Visibility
 from participa.notifications.models import NoticeKind
@@ -144,15 +144,7 @@ def _check_place(process, data: ProposalData) -> None:
         raise DomainError(_l("Choose a colonia of this process's zone."), field="colonia_id")
     if len(data.location) > MAX_LOCATION:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
-    if (data.latitude is None) != (data.longitude is None):
-        raise DomainError(_l("Give both latitude and longitude, or neither."), field="latitude")
-    if data.latitude is None:
-        return
-    bounds = current_app.config["MUNICIPALITY_BOUNDS"]
-    if not bounds["lat"][0] <= data.latitude <= bounds["lat"][1]:
-        raise DomainError(_l("That latitude is outside the municipality."), field="latitude")
-    if not bounds["lon"][0] <= data.longitude <= bounds["lon"][1]:
-        raise DomainError(_l("That longitude is outside the municipality."), field="longitude")
+    check_coordinates(data.latitude, data.longitude)
 
 
 def check_proposal(process, data: ProposalData) -> None:

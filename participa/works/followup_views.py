@@ -175,6 +175,12 @@ def _filter(form: AccountabilityFilter) -> followup.PublicFilter:
     )
 
 
+@public_bp.app_template_global()
+def work_is_public(work) -> bool:
+    """Whether `work` has a public accountability page (for pages that link to it)."""
+    return followup.public_work(work.id) is not None
+
+
 @public_bp.route("/")
 def public_list():
     form = AccountabilityFilter(request.args)

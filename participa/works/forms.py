@@ -79,6 +79,10 @@ class WorkForm(FlaskForm):
     directorate = StringField(
         _l("Responsible directorate"), description=_l("For example “Obras Públicas”.")
     )
+    answer = TextAreaField(
+        _l("Public answer to the proposal"),
+        description=_l("The proposal's page shows it with the link to this work."),
+    )
     funding = SelectField(_l("Funding source"), choices=_choices(FUNDING_LABELS))
     fais_eligible = BooleanField(_l("Eligible for the FAIS"))
     fais_category = SelectField(

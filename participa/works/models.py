@@ -2,7 +2,7 @@
 
 A `Work` may come from a result: a consultation's option (`source_process_id` +
 `source_option_id`), a PB project funded by a published outcome (`source_pb_project_id`), or
-a proposal (`source_kind` "proposal"; its id column arrives with the proposals domain).
+or an accepted proposal (`source_proposal_id`; the proposal then reads "converted").
 A `PrioritisationRound` picks candidate works and weighted criteria; each council member's
 `Score` rows cover every candidate × criterion, unique per (round, member, work, criterion).
 """
@@ -68,7 +68,7 @@ class WorkOrigin(enum.StrEnum):
     DIRECT = "direct"
     CONSULTATION = "consultation"
     PB_PROJECT = "pb_project"
-    PROPOSAL = "proposal"  # the proposals domain adds its id column at merge
+    PROPOSAL = "proposal"
 
 
 class Work(db.Model):
@@ -109,6 +109,9 @@ class Work(db.Model):
     )
     source_pb_project_id: Mapped[int | None] = mapped_column(
         ForeignKey("pb_project.id", ondelete="SET NULL"), index=True
+    )
+    source_proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposal.id", ondelete="SET NULL"), unique=True
     )
 
     colonia: Mapped[Colonia | None] = relationship()

@@ -13,6 +13,8 @@ from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessType
+from participa.proposals import answers as proposal_answers
+from participa.proposals.models import Proposal
 from participa.territory.models import Colonia, Delegacion
 from participa.works.models import (
     FaisCategory,
@@ -41,6 +43,8 @@ class Origin:
     process_id: int | None = None
     option_id: int | None = None
     pb_project_id: int | None = None
+    proposal_id: int | None = None
+    answer: str = ""  # the public answer the proposal receives when it becomes this work
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,8 @@ def _check_origin(origin: Origin) -> Origin:
             raise DomainError(_l("Works come only from projects funded by a published result."))
         return Origin(WorkOrigin.PB_PROJECT, project.ballot.process_id, None, project.id)
     if origin.kind is WorkOrigin.PROPOSAL:
-        raise DomainError(_l("Works from proposals arrive with the proposals module."))
+        proposal, answer = proposal_answers.convertible(origin.proposal_id, origin.answer)
+        return Origin(WorkOrigin.PROPOSAL, proposal_id=proposal.id, answer=answer)
     return Origin()
 
 
@@ -150,8 +155,12 @@ def create_work(actor, data: WorkData, origin: Origin, now: datetime) -> Work:
     _apply(work, data)
     work.source_kind, work.source_process_id = origin.kind, origin.process_id
     work.source_option_id, work.source_pb_project_id = origin.option_id, origin.pb_project_id
+    work.source_proposal_id = origin.proposal_id
     db.session.add(work)
     db.session.flush()
+    if origin.kind is WorkOrigin.PROPOSAL:
+        proposal = db.session.get(Proposal, origin.proposal_id)
+        proposal_answers.link_work(actor, proposal, work, origin.answer, now)
     record(actor, "works.create", work, title=work.title, origin=origin.kind)
     db.session.commit()
     return work
@@ -187,6 +196,15 @@ def prefill(origin: Origin) -> dict:
             "description": project.description,
             "estimated_cost": project.cost or project.estimated_cost,
             "zone": f"c{project.colonia_id}" if project.colonia_id else "",
+        }
+    if origin.kind is WorkOrigin.PROPOSAL and origin.proposal_id:
+        proposal = db.session.get(Proposal, origin.proposal_id)
+        if proposal is None:
+            return {}
+        return {
+            "title": proposal.title,
+            "description": proposal.body,
+            "zone": f"c{proposal.colonia_id}" if proposal.colonia_id else "",
         }
     return {}
 
@@ -243,6 +261,7 @@ class OriginView:
     process: object | None = None
     option: Option | None = None
     project: PbProject | None = None
+    proposal: Proposal | None = None
 
 
 def describe_origin(work: Work) -> OriginView:
@@ -251,4 +270,7 @@ def describe_origin(work: Work) -> OriginView:
     project = (
         db.session.get(PbProject, work.source_pb_project_id) if work.source_pb_project_id else None
     )
-    return OriginView(work.source_kind, process, option, project)
+    proposal = (
+        db.session.get(Proposal, work.source_proposal_id) if work.source_proposal_id else None
+    )
+    return OriginView(work.source_kind, process, option, project, proposal)

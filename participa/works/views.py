@@ -48,6 +48,8 @@ def _origin(values) -> services.Origin:
         process_id=_int(values.get("process_id")),
         option_id=_int(values.get("option_id")),
         pb_project_id=_int(values.get("pb_project_id")),
+        proposal_id=_int(values.get("proposal_id")),
+        answer=values.get("answer") or "",
     )
 
 
@@ -66,8 +68,10 @@ def _data(form: WorkForm) -> services.WorkData:
     )
 
 
-def _form(work: Work | None = None, **prefill) -> WorkForm:
+def _form(work: Work | None = None, from_proposal: bool = False, **prefill) -> WorkForm:
     form = WorkForm(obj=work, data=prefill or None)
+    if not from_proposal:
+        del form.answer  # only a proposal receives a public answer
     form.zone.choices = services.zone_choices()
     form.status.choices = [(s.value, STATUS_LABELS[s]) for s in services.EDITABLE_STATUSES]
     if work is None:
@@ -104,7 +108,10 @@ def index():
 @manage_bp.route("/nueva", methods=["GET", "POST"])
 def new():
     origin = _origin(request.values)
-    form = _form(**({} if request.method == "POST" else services.prefill(origin)))
+    form = _form(
+        from_proposal=origin.kind is WorkOrigin.PROPOSAL,
+        **({} if request.method == "POST" else services.prefill(origin)),
+    )
     if form.validate_on_submit():
         try:
             work = services.create_work(current_user, _data(form), origin, utcnow())

@@ -8,7 +8,9 @@ the Spanish catalog is compiled or not.
 import pytest
 import sqlalchemy as sa
 
+from participa.comments.models import Comment, Position
 from participa.demo.events import ASSEMBLY_TITLE, TOWN_HALL_TITLE
+from participa.demo.links import DEBATE_TITLE
 from participa.events.models import Event, EventQuestion, Registration
 from participa.extensions import db
 from tests.browser.conftest import log_in
@@ -20,6 +22,7 @@ except ImportError:  # conftest skips these tests (or fails them on CI) and says
     expect = None
 
 QUESTION = "¿Habrá intérprete de lengua de señas en la sesión?"
+COMMENT = "Prefiero que se cierre solo los domingos."
 
 
 def event_path(live_server, title: str) -> str:
@@ -74,7 +77,9 @@ def test_resident_registers_on_a_phone_and_asks_a_question(page, live_server, ne
     assert stored(live_server, resident.email)[0] == 0
 
 
-@pytest.mark.parametrize("title", [TOWN_HALL_TITLE, ASSEMBLY_TITLE], ids=["upcoming", "past"])
+@pytest.mark.parametrize(
+    "title", [TOWN_HALL_TITLE, ASSEMBLY_TITLE, DEBATE_TITLE], ids=["upcoming", "past", "debate"]
+)
 def test_event_pages_are_accessible(page, live_server, new_resident, viewport, title):
     resident = new_resident()
     log_in(page, resident.email, resident.password)
@@ -85,6 +90,24 @@ def test_event_pages_are_accessible(page, live_server, new_resident, viewport, t
     check_labels(page)
     assert page.goto(f"{path}/imprimir").status == 200
     check_axe(page, f"event-print-{title}[{viewport}]", report)
+
+
+@pytest.mark.parametrize("viewport", ["phone"])
+def test_resident_comments_on_a_debate_with_a_position(page, live_server, new_resident):
+    resident = new_resident()
+    log_in(page, resident.email, resident.password)
+    page.goto(event_path(live_server, DEBATE_TITLE))
+    before = page.locator("#position-against").get_attribute("data-count")
+    page.locator("#body").fill(COMMENT)
+    page.locator("input[name=position][value=against]").check()
+    page.locator("#send-comment").click()
+    expect(page.locator("#debate")).to_contain_text(COMMENT)
+    after = page.locator("#position-against").get_attribute("data-count")
+    assert int(after) == int(before) + 1
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    with live_server.app.app_context():
+        stored = db.session.execute(sa.select(Comment).where(Comment.body == COMMENT)).scalar_one()
+        assert stored.position is Position.AGAINST
 
 
 def test_print_view_leaves_out_menus_and_buttons(page, live_server):

@@ -128,6 +128,9 @@ def test_failed_commit_removes_the_saved_photos(world, monkeypatch):
         (findings.FindingData("t", "texto", latitude=91, longitude=-103), "latitude"),
         (findings.FindingData("t", "texto", latitude=-103.3, longitude=20.6), "latitude"),
         (findings.FindingData("t", "texto", latitude=20.6, longitude=103.3), "longitude"),
+        # In Mexico (Mexico City) but outside MUNICIPALITY_BOUNDS, as for proposals.
+        (findings.FindingData("t", "texto", latitude=19.43, longitude=-99.13), "latitude"),
+        (findings.FindingData("t", "texto", latitude=20.66, longitude=-99.13), "longitude"),
     ],
 )
 def test_bad_finding_text_or_place_is_refused(world, data, field):

@@ -112,7 +112,7 @@ def test_resident_files_a_finding_with_photos(world, as_user):
     [
         (form(title=""), "obligatorio"),
         (form(latitude="20.6", longitude=""), "la latitud y la longitud"),
-        (form(latitude="91", longitude="-103"), "no está en México"),
+        (form(latitude="91", longitude="-103"), "fuera del municipio"),
         (form(latitude="abc", longitude="-103"), "grados decimales"),
         (form(text="x" * 4001), "4000"),
     ],

@@ -207,7 +207,7 @@ def test_only_projects_funded_by_a_published_outcome_become_works(make, works, w
     assert count_works() == 0
 
 
-def test_proposals_are_a_seam_refused_until_that_module_arrives(works):
+def test_a_proposal_origin_needs_an_accepted_proposal(works):
     with pytest.raises(DomainError):
         services.create_work(works.staff, work_data(), services.Origin(WorkOrigin.PROPOSAL), NOW)
 
