@@ -131,6 +131,8 @@ def events_chart(lines) -> charts.Chart:
         "orientation": "h",
         "name": str(_l("Registered")),
         "x": [line.registered for line in lines],
+        "text": [line.registered for line in lines],
+        "textposition": "auto",
         "y": names,
         "marker": {"color": charts.MUTED},
     }
@@ -138,6 +140,7 @@ def events_chart(lines) -> charts.Chart:
         **registered,
         "name": str(_l("Attended")),
         "x": [line.attended for line in lines],
+        "text": [line.attended for line in lines],
         "marker": {"color": charts.PRIMARY},
     }
     figure = charts.base_figure(

@@ -23,13 +23,13 @@ from participa.proposals.models import ProposalSettings, Support, ThresholdKind
 from participa.results import period
 from participa.results.period import Filters
 from participa.tally import age_band
-from tests.factories import login
+from tests.factories import Factories, login
 from tests.results.test_results import msg, seed_results
 
 S = ProcessStatus
 TODAY = date(2026, 6, 15)
 NOW = datetime(2026, 6, 15, 18, 0, tzinfo=UTC)
-YEAR = TODAY.year
+YEAR = date.today().year  # the processes below are created now
 
 
 def login_as(client, make, role):
@@ -87,6 +87,10 @@ def proposal(process, author, colonias, title="Semáforo en la escuela"):
 
 @pytest.fixture
 def period_data(make):
+    return build_period_data(make)
+
+
+def build_period_data(make):
     """One process of each mechanism in the year, with known participants.
 
     Consultation: Centro M 18-29 ×2, Lomas H 30-44, Sauces X 60+, one without colonia.
@@ -179,6 +183,17 @@ def test_participations_per_zone_and_share_of_population(period_data):
         None: 1,
     }
     assert result.by_sex == {"M": 6, "H": 2, "X": 1, None: 1}
+
+
+def test_the_same_counts_on_postgresql(pg_app):
+    colonias, _made = build_period_data(Factories())
+    result = heard(Filters(YEAR))
+    assert result.by_source == {"consultations": 5, "pb": 2, "proposals": 2, "events": 1}
+    assert result.by_age_band["30-44"] == 2 and result.by_sex["M"] == 6
+    lomas = heard(Filters(YEAR, colonia_id=colonias["Lomas"].id, age_band="30-44", sex="H"))
+    assert lomas.by_source == {"consultations": 1, "pb": 0, "proposals": 1, "events": 0}
+    board = period.build_dashboard(Filters(YEAR, sex="M"), TODAY)
+    assert [(e.registered, e.attended) for e in board.events] == [(0, 1)]
 
 
 def test_zone_age_and_sex_filters_narrow_who_took_part(period_data):
@@ -397,3 +412,14 @@ def test_queries_do_not_grow_with_participations(period_data):
     for _ in range(30):
         attended(made["event"], colonias["Lomas"], "30-44", "M")
     assert count_queries(build) == before
+
+
+def test_every_dashboard_figure_is_valid_plotly(client, make, period_data):
+    import plotly.graph_objects as go
+
+    login_as(client, make, Role.COUNCIL)
+    found = figures(client.get("/consejo/").get_data(as_text=True))
+    assert {"heard-colonia", "heard-sex", "pb-votes", "events-attendance"} <= set(found)
+    for key, figure in found.items():
+        go.Figure(figure)  # raises on any property Plotly does not know
+        assert key
