@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from participa.consultations.models import QuestionKind
+from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.proposals.forms import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS
 from participa.proposals.models import ProposalStatus
 from participa.results import charts
-from participa.results.period import Dashboard
 from participa.results.report import SEX_LABELS, _block
+from participa.results.sections import Dashboard
 from participa.results.services import question_results
 
 SOURCE_LABELS = {
@@ -161,3 +162,17 @@ def events_chart(lines) -> charts.Chart:
         (_l("Event"), _l("Registered"), _l("Attended"), _l("Of them, walk-ins")),
         rows,
     )
+
+
+def page_charts(board: Dashboard) -> dict:
+    """Every chart of the page, by section, for the template."""
+    return {
+        "heard_charts": heard_charts(board.heard),
+        "turnout_chart": turnout_chart(board),
+        "headlines": [
+            headline(p, p.status in RESULTS_PUBLIC_STATUSES) for p in board.consultations
+        ],
+        "ballots_chart": ballots_chart(board.ballots),
+        "proposals_charts": [proposals_chart(line) for line in board.proposals],
+        "events_chart": events_chart(board.events),
+    }

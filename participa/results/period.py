@@ -10,22 +10,19 @@ come back, whatever the number of participations.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import String, and_, case, cast, func, or_, union
 
 from participa.auth.models import User
-from participa.budgets.models import PbBallot, PbParticipation, PbProject, PbVote
-from participa.budgets.outcomes import winners_of
+from participa.budgets.models import PbBallot, PbParticipation
 from participa.consultations.models import Participation
-from participa.events.models import Attendance, Event, Registration, RegistrationStatus
+from participa.events.models import Attendance, Event
 from participa.extensions import db
-from participa.moderation.models import Visibility
 from participa.processes.models import Phase, Process
-from participa.processes.types import RESULTS_PUBLIC_STATUSES, Component, ProcessStatus
-from participa.proposals.models import Proposal, ProposalStatus, Support
-from participa.proposals.supports import collects_supports, threshold
+from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
+from participa.proposals.models import Proposal, Support
 from participa.tally import AGE_BANDS, shares_of_population
 from participa.territory.services import delegaciones
 
@@ -187,12 +184,12 @@ def _participants(ids: list[int], today: date) -> dict:
     }
 
 
-def _narrowed(columns, filters: Filters, zone_ids: set[int] | None):
+def narrowed(columns, filters: Filters, zones: set[int] | None):
     """Conditions on (colonia_id, age_band, sex) columns for the demographic filters."""
     colonia, band, sex = columns
     conditions = []
-    if zone_ids is not None:
-        conditions.append(colonia.in_(sorted(zone_ids)))
+    if zones is not None:
+        conditions.append(colonia.in_(sorted(zones)))
     if filters.age_band is not None:
         conditions.append(band == filters.age_band)
     if filters.sex is not None:
@@ -234,41 +231,29 @@ def zone_colonias(filters: Filters) -> list:
     return everything
 
 
-def _zone_ids(filters: Filters) -> set[int] | None:
+def zone_ids(filters: Filters) -> set[int] | None:
     if filters.colonia_id is None and filters.delegacion_id is None:
         return None
     return {c.id for c in zone_colonias(filters)}
 
 
-def who_was_heard(processes, filters: Filters, today: date, lowest: int = 3) -> Heard:
-    """Participations per zone, age band and sex across `processes`, one query per source."""
+def _grouped(processes, filters: Filters, today: date) -> dict:
+    """(source, colonia_id, age band, sex) -> participations, counted by the database."""
     ids = [p.id for p in processes]
-    zone_ids = _zone_ids(filters)
-    counts: dict = defaultdict(int)  # (source, colonia_id, band, sex) -> n
+    zones = zone_ids(filters)
+    counts: dict = defaultdict(int)
     for source, sub in _participants(ids, today).items():
         keys = (sub.c.colonia_id, sub.c.age_band, sub.c.sex)
         query = (
-            db.select(*keys, func.count())
-            .where(*_narrowed(keys, filters, zone_ids))
-            .group_by(*keys)
+            db.select(*keys, func.count()).where(*narrowed(keys, filters, zones)).group_by(*keys)
         )
         for colonia_id, band, sex, n in db.session.execute(query):
             counts[(source, colonia_id, band, sex)] += n
-    colonias = zone_colonias(filters)
-    known = {c.id: c for c in colonias}
-    by_source = {s: 0 for s in SOURCES}
-    per_colonia: dict = defaultdict(lambda: {s: 0 for s in SOURCES})
-    by_band = {b: 0 for b in BANDS} | {None: 0}
-    by_sex = {s: 0 for s in SEXES} | {None: 0}
-    unlocated = 0
-    for (source, colonia_id, band, sex), n in counts.items():
-        by_source[source] += n
-        by_band[band if band in by_band else None] += n
-        by_sex[sex if sex in by_sex else None] += n
-        if colonia_id in known:
-            per_colonia[colonia_id][source] += n
-        else:
-            unlocated += n
+    return counts
+
+
+def _zone_rows(colonias, per_colonia: dict) -> list[ZoneRow]:
+    """One row per colonia with its share of population, the lowest share first."""
     rows = []
     for colonia in colonias:
         found = per_colonia[colonia.id]
@@ -277,16 +262,38 @@ def who_was_heard(processes, filters: Filters, today: date, lowest: int = 3) -> 
         rows.append(
             ZoneRow(colonia.name, colonia.delegacion.name, found, n, colonia.population, share)
         )
+    # No population (share None) last; ties by name.
     rows.sort(key=lambda r: (r.share is None, r.share or 0, r.zone))
+    return rows
+
+
+def _without_empty_unknown(counts: dict) -> dict:
+    return {k: v for k, v in counts.items() if k is not None or v}
+
+
+def who_was_heard(processes, filters: Filters, today: date, lowest: int = 3) -> Heard:
+    """Participations per zone, age band and sex across `processes`, one query per source."""
+    colonias = zone_colonias(filters)
+    known = {c.id for c in colonias}
+    by_source = {s: 0 for s in SOURCES}
+    per_colonia: dict = defaultdict(lambda: {s: 0 for s in SOURCES})
+    by_band = {b: 0 for b in BANDS} | {None: 0}
+    by_sex = {s: 0 for s in SEXES} | {None: 0}
+    unlocated = 0
+    for (source, colonia_id, band, sex), n in _grouped(processes, filters, today).items():
+        by_source[source] += n
+        by_band[band if band in by_band else None] += n
+        by_sex[sex if sex in by_sex else None] += n
+        if colonia_id in known:
+            per_colonia[colonia_id][source] += n
+        else:
+            unlocated += n
+    rows = _zone_rows(colonias, per_colonia)
     del_counts: dict = defaultdict(int)
     del_population: dict = defaultdict(int)
     for row in rows:
         del_counts[row.delegacion] += row.participants
         del_population[row.delegacion] += row.population
-    if not by_band[None]:
-        del by_band[None]
-    if not by_sex[None]:
-        del by_sex[None]
     return Heard(
         total=sum(by_source.values()),
         by_source=by_source,
@@ -294,222 +301,6 @@ def who_was_heard(processes, filters: Filters, today: date, lowest: int = 3) -> 
         by_delegacion=shares_of_population(dict(del_counts), dict(del_population)),
         by_colonia=tuple(rows),
         lowest=tuple(r for r in rows if r.share is not None)[:lowest],
-        by_age_band=by_band,
-        by_sex=by_sex,
-    )
-
-
-# --- the mechanisms ----------------------------------------------------------------------
-
-
-def turnout_by_process(processes, filters: Filters) -> dict[int, int]:
-    """How many took part in each consultation, after the demographic filters."""
-    ids = [p.id for p in processes]
-    keys = (Participation.colonia_id, Participation.age_band, Participation.sex)
-    query = (
-        db.select(Participation.process_id, func.count())
-        .where(Participation.process_id.in_(ids), *_narrowed(keys, filters, _zone_ids(filters)))
-        .group_by(Participation.process_id)
-    )
-    return dict(db.session.execute(query).all())
-
-
-@dataclass(frozen=True)
-class BallotLine:
-    ballot: PbBallot
-    votes: int  # every ballot cast: not narrowed by filters (votes carry no snapshot)
-    voters: int  # participation records after the demographic filters
-    winners: list  # PbProject of a published outcome, in funding order
-    published: bool
-
-
-def pb_lines(processes, filters: Filters) -> list[BallotLine]:
-    """Per ballot of the period's PB processes: votes cast, filtered voters and winners."""
-    ids = [p.id for p in processes]
-    ballots = list(
-        db.session.execute(
-            db.select(PbBallot)
-            .where(PbBallot.process_id.in_(ids))
-            .order_by(PbBallot.process_id, PbBallot.id)
-        ).scalars()
-    )
-    ballot_ids = [b.id for b in ballots]
-    votes = dict(
-        db.session.execute(
-            db.select(PbVote.ballot_id, func.count())
-            .where(PbVote.ballot_id.in_(ballot_ids))
-            .group_by(PbVote.ballot_id)
-        ).all()
-    )
-    keys = (PbParticipation.colonia_id, PbParticipation.age_band, PbParticipation.sex)
-    voters = dict(
-        db.session.execute(
-            db.select(PbParticipation.ballot_id, func.count())
-            .where(
-                PbParticipation.ballot_id.in_(ballot_ids),
-                *_narrowed(keys, filters, _zone_ids(filters)),
-            )
-            .group_by(PbParticipation.ballot_id)
-        ).all()
-    )
-    published = {
-        b.id: winners_of(b.outcome)
-        for b in ballots
-        if b.outcome is not None
-        and b.outcome.published
-        and b.process.status in RESULTS_PUBLIC_STATUSES
-    }
-    wanted = sorted({w for ws in published.values() for w in ws})
-    projects = {
-        p.id: p
-        for p in db.session.execute(db.select(PbProject).where(PbProject.id.in_(wanted))).scalars()
-    }
-    return [
-        BallotLine(
-            b,
-            votes.get(b.id, 0),
-            voters.get(b.id, 0),
-            [projects[w] for w in published.get(b.id, ()) if w in projects],
-            b.id in published,
-        )
-        for b in ballots
-    ]
-
-
-@dataclass(frozen=True)
-class ProposalsLine:
-    process: Process
-    by_status: dict  # ProposalStatus -> proposals
-    top: list  # the most supported public proposals
-    needed: int | None  # supports a proposal needs, None without supports
-    reached: int  # proposals at or over the threshold
-
-
-def proposal_lines(processes, top: int = 3) -> list[ProposalsLine]:
-    """Per proposals process: counts by status, the most supported, threshold reached."""
-    ids = [p.id for p in processes]
-    grouped = db.session.execute(
-        db.select(Proposal.process_id, Proposal.status, func.count())
-        .where(Proposal.process_id.in_(ids))
-        .group_by(Proposal.process_id, Proposal.status)
-    ).all()
-    by_process: dict = defaultdict(dict)
-    for process_id, status, n in grouped:
-        by_process[process_id][status] = n
-    lines = []
-    for process in processes:
-        if process.id not in by_process:
-            continue
-        public = and_(
-            Proposal.process_id == process.id,
-            Proposal.status != ProposalStatus.PENDING,
-            Proposal.visibility == Visibility.VISIBLE,
-        )
-        best = list(
-            db.session.execute(
-                db.select(Proposal)
-                .where(public)
-                .order_by(Proposal.support_count.desc(), Proposal.id)
-                .limit(top)
-            ).scalars()
-        )
-        needed = threshold(process) if collects_supports(process) else None
-        reached = 0
-        if needed is not None:
-            reached = db.session.execute(
-                db.select(func.count()).where(public, Proposal.support_count >= needed)
-            ).scalar_one()
-        statuses = {s: by_process[process.id].get(s, 0) for s in ProposalStatus}
-        lines.append(ProposalsLine(process, statuses, best, needed, reached))
-    return lines
-
-
-@dataclass(frozen=True)
-class EventLine:
-    event: Event
-    registered: int  # confirmed registrations, after the demographic filters
-    attended: int  # attendance records, after the demographic filters
-    walk_ins: int  # of them, people who came without registering
-
-
-def event_lines(processes, filters: Filters, today: date) -> list[EventLine]:
-    """Per event of the period: registrations against attendance, and walk-ins."""
-    ids = [p.id for p in processes]
-    events = list(
-        db.session.execute(
-            db.select(Event).where(Event.process_id.in_(ids)).order_by(Event.starts_at, Event.id)
-        ).scalars()
-    )
-    event_ids = [e.id for e in events]
-    zone_ids = _zone_ids(filters)
-    keys = (Attendance.colonia_id, Attendance.age_band, Attendance.sex)
-    attended: dict = {}
-    for event_id, walk_in, n in db.session.execute(
-        db.select(Attendance.event_id, Attendance.walk_in, func.count())
-        .where(Attendance.event_id.in_(event_ids), *_narrowed(keys, filters, zone_ids))
-        .group_by(Attendance.event_id, Attendance.walk_in)
-    ):
-        attended[(event_id, bool(walk_in))] = n
-    registered_people = (
-        db.select(
-            Registration.event_id,
-            User.colonia_id,
-            age_band_of_birth(User.birth_date, today).label("age_band"),
-            cast(User.sex, String(1)).label("sex"),
-        )
-        .join(User, User.id == Registration.user_id)
-        .where(
-            Registration.event_id.in_(event_ids),
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-        .subquery()
-    )
-    sub = registered_people.c
-    registered = dict(
-        db.session.execute(
-            db.select(sub.event_id, func.count())
-            .where(*_narrowed((sub.colonia_id, sub.age_band, sub.sex), filters, zone_ids))
-            .group_by(sub.event_id)
-        ).all()
-    )
-    return [
-        EventLine(
-            e,
-            registered.get(e.id, 0),
-            attended.get((e.id, False), 0) + attended.get((e.id, True), 0),
-            attended.get((e.id, True), 0),
-        )
-        for e in events
-    ]
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    filters: Filters
-    processes: list
-    heard: Heard
-    consultations: list = field(default_factory=list)  # processes with a questionnaire
-    turnout: dict = field(default_factory=dict)
-    ballots: list = field(default_factory=list)
-    proposals: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-
-
-def build_dashboard(filters: Filters, today: date) -> Dashboard:
-    """Everything the council dashboard shows for the period and filters."""
-    processes = period_processes(filters.year)
-
-    def having(component):
-        return [p for p in processes if component in p.components]
-
-    consultations = having(Component.QUESTIONNAIRE)
-    return Dashboard(
-        filters=filters,
-        processes=processes,
-        heard=who_was_heard(processes, filters, today),
-        consultations=consultations,
-        turnout=turnout_by_process(consultations, filters),
-        ballots=pb_lines(having(Component.PB_BALLOT), filters),
-        proposals=proposal_lines(having(Component.PROPOSALS)),
-        events=event_lines(having(Component.EVENT), filters, today),
+        by_age_band=_without_empty_unknown(by_band),
+        by_sex=_without_empty_unknown(by_sex),
     )

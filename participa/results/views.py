@@ -9,7 +9,7 @@ from participa.core.access import require_roles
 from participa.core.timeutil import local_today
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
-from participa.results import charts, exports, period
+from participa.results import charts, exports, period, sections
 from participa.results import dashboard as dashboard_charts
 from participa.results.access import READERS, Access, results_access
 from participa.results.report import SEX_LABELS, build_report
@@ -51,26 +51,18 @@ def dashboard():
     require_roles(*sorted(READERS))
     today = local_today(get_timezone())
     filters, bad = period.parse_filters(request.args, today)
-    board = period.build_dashboard(filters, today)
+    board = sections.build_dashboard(filters, today)
     return render_template(
         "results/dashboard.html",
         board=board,
         bad=[str(BAD_LABELS[name]) for name in bad],
         zones=[d for d in delegaciones() if d.colonias],
-        pct=charts.pct,
         years=range(max(filters.year, today.year + 1), min(filters.year, today.year - 5) - 1, -1),
         bands=period.BANDS,
         sex_labels=SEX_LABELS,
-        heard_charts=dashboard_charts.heard_charts(board.heard),
-        turnout_chart=dashboard_charts.turnout_chart(board),
-        headlines=[
-            dashboard_charts.headline(p, p.status in RESULTS_PUBLIC_STATUSES)
-            for p in board.consultations
-        ],
-        ballots_chart=dashboard_charts.ballots_chart(board.ballots),
-        proposals_charts=[dashboard_charts.proposals_chart(line) for line in board.proposals],
-        events_chart=dashboard_charts.events_chart(board.events),
         source_labels=dashboard_charts.SOURCE_LABELS,
+        pct=charts.pct,
+        **dashboard_charts.page_charts(board),
     ), (400 if bad else 200)
 
 

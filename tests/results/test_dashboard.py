@@ -20,7 +20,7 @@ from participa.processes.types import ProcessStatus, ProcessType
 from participa.proposals import attachments
 from participa.proposals import services as proposal_services
 from participa.proposals.models import ProposalSettings, Support, ThresholdKind
-from participa.results import period
+from participa.results import period, sections
 from participa.results.period import Filters
 from participa.tally import age_band
 from tests.factories import Factories, login
@@ -192,7 +192,7 @@ def test_the_same_counts_on_postgresql(pg_app):
     assert result.by_age_band["30-44"] == 2 and result.by_sex["M"] == 6
     lomas = heard(Filters(YEAR, colonia_id=colonias["Lomas"].id, age_band="30-44", sex="H"))
     assert lomas.by_source == {"consultations": 1, "pb": 0, "proposals": 1, "events": 0}
-    board = period.build_dashboard(Filters(YEAR, sex="M"), TODAY)
+    board = sections.build_dashboard(Filters(YEAR, sex="M"), TODAY)
     assert [(e.registered, e.attended) for e in board.events] == [(0, 1)]
 
 
@@ -266,31 +266,31 @@ def test_pb_votes_and_winners_only_once_published(period_data):
     db.session.add(PbVote(id=secrets.token_hex(16), ballot_id=ballot.id, receipt_hash="x" * 64))
     db.session.add(PbOutcome(ballot_id=ballot.id, rule="greedy", winners=json.dumps([project.id])))
     db.session.commit()
-    lines = {line.ballot.name: line for line in period.pb_lines([made["pb"]], Filters(YEAR))}
+    lines = {line.ballot.name: line for line in sections.pb_lines([made["pb"]], Filters(YEAR))}
     assert (lines["Sur"].votes, lines["Sur"].voters, lines["Sur"].winners) == (1, 2, [])
     ballot.outcome.published = True
     made["pb"].status = S.RESULTS_PUBLISHED
     db.session.commit()
-    lines = {line.ballot.name: line for line in period.pb_lines([made["pb"]], Filters(YEAR))}
+    lines = {line.ballot.name: line for line in sections.pb_lines([made["pb"]], Filters(YEAR))}
     assert lines["Sur"].winners == [project] and lines["Sur"].published
     # Votes are the whole count; voters follow the filters.
-    narrowed = period.pb_lines([made["pb"]], Filters(YEAR, sex="H"))
+    narrowed = sections.pb_lines([made["pb"]], Filters(YEAR, sex="H"))
     assert [(line.votes, line.voters) for line in narrowed if line.ballot.name == "Sur"] == [(1, 0)]
 
 
 def test_proposals_by_status_most_supported_and_threshold(period_data):
     _colonias, made = period_data
-    (line,) = period.proposal_lines([made["initiative"]])
-    assert line.by_status[period.ProposalStatus.PUBLISHED] == 1
+    (line,) = sections.proposal_lines([made["initiative"]])
+    assert line.by_status[sections.ProposalStatus.PUBLISHED] == 1
     assert line.needed == 1 and line.reached == 1
     assert [p.title for p in line.top] == ["Semáforo en la escuela"]
 
 
 def test_events_registrations_attendance_and_walk_ins(period_data):
     _colonias, made = period_data
-    (line,) = period.event_lines([made["event"].process], Filters(YEAR), TODAY)
+    (line,) = sections.event_lines([made["event"].process], Filters(YEAR), TODAY)
     assert (line.registered, line.attended, line.walk_ins) == (1, 1, 1)
-    (line,) = period.event_lines([made["event"].process], Filters(YEAR, sex="H"), TODAY)
+    (line,) = sections.event_lines([made["event"].process], Filters(YEAR, sex="H"), TODAY)
     assert (line.registered, line.attended, line.walk_ins) == (1, 0, 0)
 
 
@@ -405,7 +405,7 @@ def test_queries_do_not_grow_with_participations(period_data):
 
     def build():
         db.session.expire_all()
-        period.build_dashboard(Filters(YEAR, sex="M"), TODAY)
+        sections.build_dashboard(Filters(YEAR, sex="M"), TODAY)
 
     before = count_queries(build)
     took_part(Participation, colonias["Centro"], "18-29", "M", 300, process_id=made["consulta"].id)
