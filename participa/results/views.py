@@ -1,21 +1,28 @@
 """Results pages: public once published, the council dashboard before; CSV downloads."""
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import get_timezone
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participa.core.access import require_roles
-from participa.processes.services import get_process, public_processes
-from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
-from participa.results import exports
+from participa.core.timeutil import local_today
+from participa.processes.services import get_process
+from participa.processes.types import RESULTS_PUBLIC_STATUSES
+from participa.results import charts, exports, period, sections
+from participa.results import dashboard as dashboard_charts
 from participa.results.access import READERS, Access, results_access
-from participa.results.report import build_report
-from participa.results.services import participation_counts
+from participa.results.report import SEX_LABELS, build_report
+from participa.territory.services import delegaciones
 
 bp = Blueprint("results", __name__)
 
-# The council follows turnout from the day participation opens.
-DASHBOARD_STATUSES = frozenset({ProcessStatus.OPEN, ProcessStatus.CLOSED}) | RESULTS_PUBLIC_STATUSES
+BAD_LABELS = {
+    "anio": _l("Year"),
+    "zona": _l("Delegación or colonia"),
+    "edad": _l("Age band"),
+    "sexo": _l("Sex"),
+}
 
 
 def _readable(process_id: int, needed: Access = Access.TURNOUT):
@@ -42,10 +49,21 @@ def public(process_id: int):
 @bp.route("/consejo/")
 def dashboard():
     require_roles(*sorted(READERS))
-    processes = [p for p in public_processes(DASHBOARD_STATUSES) if p.has_questionnaire]
+    today = local_today(get_timezone())
+    filters, bad = period.parse_filters(request.args, today)
+    board = sections.build_dashboard(filters, today)
     return render_template(
-        "results/dashboard.html", processes=processes, counts=participation_counts(processes)
-    )
+        "results/dashboard.html",
+        board=board,
+        bad=[str(BAD_LABELS[name]) for name in bad],
+        zones=[d for d in delegaciones() if d.colonias],
+        years=range(max(filters.year, today.year + 1), min(filters.year, today.year - 5) - 1, -1),
+        bands=period.BANDS,
+        sex_labels=SEX_LABELS,
+        source_labels=dashboard_charts.SOURCE_LABELS,
+        pct=charts.pct,
+        **dashboard_charts.page_charts(board),
+    ), (400 if bad else 200)
 
 
 def _csv(rows, filename: str) -> Response:

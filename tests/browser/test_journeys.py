@@ -114,8 +114,8 @@ def test_council_reads_charts_of_finished_consultation(page, live_server):
     log_in(page, council.email, council.password)
 
     page.locator(".site-header a[href$='/consejo/']").click()
-    expect(page.locator("main table")).to_be_visible()
-    page.locator("main table a", has_text=FINISHED_TITLE).click()
+    expect(page.locator("main #consultations-table")).to_be_visible()
+    page.locator("main #consultations-table a", has_text=FINISHED_TITLE).click()
 
     expect(page.locator("h1")).to_contain_text(FINISHED_TITLE)
     count = wait_for_charts(page)
