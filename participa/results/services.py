@@ -173,13 +173,3 @@ def participation_stats(process, tz) -> ParticipationStats:
         by_sex=count_by(each(lambda r: r.sex), SEXES),
     )
 
-
-def participation_counts(processes) -> dict[int, int]:
-    """How many took part in each of `processes`, in one query."""
-    ids = [p.id for p in processes]
-    query = (
-        db.select(Participation.process_id, db.func.count())
-        .where(Participation.process_id.in_(ids))
-        .group_by(Participation.process_id)
-    )
-    return dict(db.session.execute(query).all())
