@@ -172,4 +172,3 @@ def participation_stats(process, tz) -> ParticipationStats:
         by_age_band=count_by(each(lambda r: r.age_band), [band[0] for band in AGE_BANDS]),
         by_sex=count_by(each(lambda r: r.sex), SEXES),
     )
-
