@@ -95,6 +95,9 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+# No page needs the camera, microphone, location sensors or payment: deny them to every frame.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
 
 def init_app(app: Flask) -> None:
     """Register blueprints, hooks, template globals and error handlers."""
@@ -115,7 +118,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(richtext=richtext.render, plaintext=richtext.plain)
     app.context_processor(lambda: {"current_lang": select_locale()})
-    for code in (400, 401, 403, 404, 405, 413, 500):
+    for code in (400, 401, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
 
@@ -140,6 +143,9 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS only
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
@@ -161,6 +167,7 @@ ERROR_TITLES = {
     404: _l("Page not found"),
     405: _l("That action is not allowed here"),
     413: _l("The file is too large"),
+    429: _l("Too many attempts: please wait a few minutes and try again"),
     500: _l("Something went wrong on our side"),
 }
 
