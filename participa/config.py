@@ -48,6 +48,10 @@ COUNCIL_QUORUM_FRACTION = 0.5
 # Rate limits (Flask-Limiter syntax; several separated by ";"). Memory storage by default, which
 # counts per process: with several workers set RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379".
 RATELIMIT_ENABLED = True
+# Limits per IP address need the client's address: behind a reverse proxy (nginx) set this to
+# the number of proxies in front of the app, so X-Forwarded-For is trusted that far and no
+# further; otherwise every resident would share the proxy's address and its limits.
+PROXY_FIX_X_FOR = 0
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_HEADERS_ENABLED = False
 RATELIMIT_LOGIN = "10/minute;50/hour"  # per IP address, and again per e-mail typed

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participa.admin.views import bp as admin_bp
 from participa.auth.models import User
@@ -103,6 +104,8 @@ def init_app(app: Flask) -> None:
     """Register blueprints, hooks, template globals and error handlers."""
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    if hops := app.config["PROXY_FIX_X_FOR"]:  # behind a reverse proxy: the client's real IP
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"

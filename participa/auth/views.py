@@ -71,11 +71,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.email.data,
-                form.password.data,
-                utcnow(),
-                current_app.config["PASSWORD_HASH_METHOD"],
+            user = services.check_credentials(
+                form.email.data, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
             )
         except DomainError as error:
             form.form_errors.append(error.message)
@@ -98,6 +95,7 @@ PENDING_SECONDS = 300
 
 
 def _finish_login(user: User, remember: bool, next_url: str | None):
+    services.mark_logged_in(user, utcnow())
     session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
     login_user(user, remember=remember)
     if _must_enrol(user):

@@ -118,3 +118,22 @@ def test_login_limit_with_redis_storage(app_with):
     prefix = f"participa-test-{uuid.uuid4().hex[:8]}"
     app = app_with(**SMALL_LIMITS, RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix)
     check_login_limit(app)
+
+
+def test_behind_a_proxy_each_resident_has_their_own_limit(app_with):
+    app = app_with(**SMALL_LIMITS, PROXY_FIX_X_FOR=1)
+    Factories().user(email="vecina@example.mx")
+    client = app.test_client()
+
+    def through_proxy(email, password, resident_ip):
+        return client.post(
+            "/cuenta/entrar",
+            data={"email": email, "password": password},
+            headers={"X-Forwarded-For": resident_ip},
+            environ_base={"REMOTE_ADDR": "10.0.0.254"},  # the proxy
+        )
+
+    for n in range(3):
+        assert through_proxy(f"n{n}@example.mx", "x", "203.0.113.5").status_code == 400
+    assert through_proxy("n9@example.mx", "x", "203.0.113.5").status_code == 429
+    assert through_proxy("vecina@example.mx", PASSWORD, "203.0.113.6").status_code == 302

@@ -70,15 +70,18 @@ def test_login_asks_for_the_code_and_refuses_a_replayed_one(app, client, staff):
     secret = enrol(client)
     client.post("/cuenta/salir")
 
+    enrolled_login = reload(staff).last_login_at
     first = app.test_client()
     response = login(first, staff.email)
     assert response.status_code == 302 and response.headers["Location"] == "/cuenta/entrar/codigo"
     assert first.get("/cuenta/").status_code == 302  # the password alone does not log in
+    assert reload(staff).last_login_at == enrolled_login
     assert first.post("/cuenta/entrar/codigo", data={"code": "123456"}).status_code == 400
     assert first.get("/cuenta/").status_code == 302
     fresh = code(secret, 1)
     assert first.post("/cuenta/entrar/codigo", data={"code": fresh}).status_code == 302
     assert first.get("/cuenta/").status_code == 200
+    assert reload(staff).last_login_at > enrolled_login
 
     # Someone who saw that code types it at once elsewhere: refused, it was used.
     second = app.test_client()
