@@ -1,6 +1,7 @@
 """Security headers on every page, no inline scripts, safe cookies, stored text escaped."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,19 @@ def test_stored_text_is_escaped_where_it_is_shown(app):
         page = client.get(path).get_data(as_text=True)
         assert "&lt;script&gt;alert" in page, path
         assert "<script>alert" not in page and "<img src=x" not in page, path
+
+
+def test_no_template_marks_text_as_safe():
+    """Escaping is never switched off: user text goes through `richtext` (nh3) or autoescape."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in (root / "templates").rglob("*.html")
+        if re.search(r"\|\s*safe\b|autoescape\s+false", path.read_text(encoding="utf-8"))
+    ]
+    offenders += [
+        str(path.relative_to(root))
+        for path in (root / "participa").rglob("*.py")
+        if "Markup(" in path.read_text(encoding="utf-8") and path.name != "richtext.py"
+    ]
+    assert offenders == []
