@@ -8,7 +8,7 @@ import uuid
 import pyotp
 import pytest
 
-from participa.auth.models import Role
+from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.extensions import db
 from tests.browser.conftest import HASH_METHOD
@@ -28,11 +28,16 @@ def axe_report() -> dict:
     return {}
 
 
-def new_staff(live_server) -> str:
-    """A staff account of its own: the demo staff account must keep logging in without a code."""
+@pytest.fixture
+def new_staff(live_server):
+    """A staff account of its own: the demo staff account must keep logging in without a code.
+
+    Other browser tests look up "the" staff account of the shared live database, so this one
+    stops being staff (and is blocked) when the test ends.
+    """
     email = f"personal-{uuid.uuid4().hex[:10]}@prueba.mx"
     with live_server.app.app_context():
-        create_account(
+        user = create_account(
             name="Personal de Prueba",
             email=email,
             password=STAFF_PASSWORD,
@@ -40,7 +45,12 @@ def new_staff(live_server) -> str:
             hash_method=HASH_METHOD,
         )
         db.session.commit()
-    return email
+        user_id = user.id
+    yield email
+    with live_server.app.app_context():
+        user = db.session.get(User, user_id)
+        user.role, user.active = Role.CITIZEN, False
+        db.session.commit()
 
 
 def type_password(page, email: str) -> None:
@@ -66,9 +76,9 @@ def test_forgot_password_page_is_accessible(page, live_server, axe_report, viewp
 
 @pytest.mark.parametrize("viewport", ["phone"])
 def test_staff_sets_up_two_step_login_and_logs_in_with_a_code(
-    page, live_server, axe_report, viewport
+    page, live_server, axe_report, viewport, new_staff
 ):
-    email = new_staff(live_server)
+    email = new_staff
     type_password(page, email)  # no code yet: logged in at once
     page.goto("/cuenta/dos-pasos")
     expect(page.locator("main img[src^='data:image/svg+xml']")).to_be_visible()
