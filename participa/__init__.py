@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from participa import cli, web
-from participa.extensions import babel, csrf, db, login_manager, migrate
+from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
 
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)

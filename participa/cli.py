@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed-demo`, `flask audit-verify`, `flask create-admin`."""
+"""Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`."""
 
 import click
 from flask import Flask, current_app
@@ -8,6 +8,7 @@ from participa.audit.services import record, verify_chain
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.budgets.cli import pb_import, pb_results
+from participa.core.backup import backup, restore
 from participa.core.timeutil import local_today
 from participa.demo.seed import seed
 from participa.extensions import db
@@ -62,8 +63,13 @@ def create_admin(name: str, email: str, password: str) -> None:
     record(None, "user.create", user, role=Role.ADMIN, via="cli")
     db.session.commit()
     click.echo(f"Administrator {email} created.")
+    if current_app.config["ADMIN_REQUIRE_TOTP"]:
+        click.echo(
+            "At the first login the account must set up two-step login (TOTP) with an "
+            "authenticator app at /cuenta/dos-pasos before any /admin page works."
+        )
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, audit_verify, create_admin, pb_results, pb_import):
+    for command in (seed_demo, audit_verify, create_admin, pb_results, pb_import, backup, restore):
         app.cli.add_command(command)

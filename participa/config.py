@@ -20,6 +20,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = True
 REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 REMEMBER_COOKIE_DURATION = timedelta(days=14)
 
@@ -47,3 +48,29 @@ MUNICIPALITY_BOUNDS = {"lat": (20.3, 21.1), "lon": (-103.8, -102.9)}
 REPORTS_TO_HIDE = 3
 # Council (CMPC) quorum: more than this fraction of the current members must be present.
 COUNCIL_QUORUM_FRACTION = 0.5
+
+# Rate limits (Flask-Limiter syntax; several separated by ";"). Memory storage by default, which
+# counts per process: with several workers set RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379".
+RATELIMIT_ENABLED = True
+# Limits per IP address need the client's address: behind a reverse proxy (nginx) set this to
+# the number of proxies in front of the app, so X-Forwarded-For is trusted that far and no
+# further; otherwise every resident would share the proxy's address and its limits.
+PROXY_FIX_X_FOR = 0
+RATELIMIT_STORAGE_URI = "memory://"
+RATELIMIT_HEADERS_ENABLED = False
+RATELIMIT_LOGIN = "10/minute;50/hour"  # per IP address, and again per e-mail typed
+RATELIMIT_LOGIN_CODE = "5/minute;20/hour"  # the second step (TOTP code), per account
+RATELIMIT_REGISTER = "5/hour"  # per IP address
+RATELIMIT_PASSWORD_RESET = "5/hour"  # per IP address, and again per e-mail typed
+RATELIMIT_VOTE = "30/minute"  # ballots and supports, per account
+
+# Password reset links: valid this many seconds, and only until the password changes.
+PASSWORD_RESET_MAX_AGE = 3600
+# How e-mail leaves: None writes each message to the log and to instance/outbox/ (there is no
+# mail server yet); or a callable (to, subject, body) set in instance/config.py.
+MAILER = None
+MAIL_OUTBOX = None  # None means instance/outbox
+
+# Administrators must set up two-factor login (TOTP) before any /admin page works.
+ADMIN_REQUIRE_TOTP = True
+TOTP_ISSUER = "Participa"

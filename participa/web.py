@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participa.admin.views import bp as admin_bp
 from participa.auth.models import User
@@ -97,11 +98,16 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 
+# No page needs the camera, microphone, location sensors or payment: deny them to every frame.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
 
 def init_app(app: Flask) -> None:
     """Register blueprints, hooks, template globals and error handlers."""
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    if hops := app.config["PROXY_FIX_X_FOR"]:  # behind a reverse proxy: the client's real IP
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
@@ -117,7 +123,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(richtext=richtext.render, plaintext=richtext.plain)
     app.context_processor(lambda: {"current_lang": select_locale()})
-    for code in (400, 401, 403, 404, 405, 413, 500):
+    for code in (400, 401, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)
     app.register_error_handler(CSRFError, _csrf_error)
 
@@ -142,6 +148,9 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS only
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
 
 
@@ -163,6 +172,7 @@ ERROR_TITLES = {
     404: _l("Page not found"),
     405: _l("That action is not allowed here"),
     413: _l("The file is too large"),
+    429: _l("Too many attempts: please wait a few minutes and try again"),
     500: _l("Something went wrong on our side"),
 }
 

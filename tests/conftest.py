@@ -27,6 +27,9 @@ TEST_CONFIG = {
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_SECURE": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    # Turned on explicitly by tests/test_hardening_*.py.
+    "RATELIMIT_ENABLED": False,
+    "ADMIN_REQUIRE_TOTP": False,
 }
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 from participa.admin import services
 from participa.admin.forms import AccountForm, RoleForm
 from participa.audit.services import verify_chain
+from participa.auth import totp
 from participa.auth.models import Role, User
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
@@ -68,6 +69,22 @@ def set_active(user_id: int, action: str):
         flash(error.message, "error")
     else:
         flash(_("Account of %(name)s updated.", name=user.name), "success")
+    return redirect(url_for(".users", q=user.email))
+
+
+@bp.route("/usuarios/<int:user_id>/dos-pasos/restablecer", methods=["POST"])
+def reset_totp(user_id: int):
+    user = _user(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        totp.reset(current_user, user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(
+            _("Two-step login of %(name)s reset: they set it up again.", name=user.name), "success"
+        )
     return redirect(url_for(".users", q=user.email))
 
 

@@ -41,12 +41,20 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Two-factor login: the TOTP secret encrypted with a key derived from SECRET_KEY
+    # (participa/auth/totp.py), and the last time-step used, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_last_step: Mapped[int | None]
 
     colonia: Mapped[Colonia | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses blocked accounts
         return self.active
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_secret is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

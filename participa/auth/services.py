@@ -83,8 +83,9 @@ def _duplicate_error(curp: str, email: str) -> DomainError:
     return DomainError(_l("This e-mail already has an account. Log in instead."), field="email")
 
 
-def authenticate(email: str, password: str, now: datetime, hash_method: str) -> User:
-    """Return the account for these credentials, or raise one message for every failure."""
+def check_credentials(email: str, password: str, hash_method: str) -> User:
+    """The account for these credentials, or one message for every failure (unknown e-mail,
+    wrong password, blocked account), after the same work: no account enumeration."""
     user = db.session.execute(
         db.select(User).where(User.email == normalise_email(email))
     ).scalar_one_or_none()
@@ -92,9 +93,12 @@ def authenticate(email: str, password: str, now: datetime, hash_method: str) -> 
     valid = check_password_hash(stored, password)
     if user is None or not valid or not user.active:
         raise InvalidCredentials(_l("Wrong e-mail or password, or the account is blocked."))
+    return user
+
+
+def mark_logged_in(user: User, now: datetime) -> None:
     user.last_login_at = now
     db.session.commit()
-    return user
 
 
 def create_account(

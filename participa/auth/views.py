@@ -1,22 +1,45 @@
-"""Register, log in, log out."""
+"""Register, log in (with a second step for TOTP), log out, reset a password, set up TOTP."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from participa.auth import services
-from participa.auth.forms import LoginForm, RegisterForm
+from participa.auth import reset, services, totp
+from participa.auth.forms import (
+    CodeForm,
+    LoginForm,
+    NewPasswordForm,
+    RegisterForm,
+    ResetRequestForm,
+)
+from participa.auth.models import Role, User
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
+from participa.core.limits import per_ip, per_ip_and_email, per_pending_login
+from participa.core.mailer import send_mail
 from participa.core.timeutil import local_today, utcnow
+from participa.extensions import db
 from participa.territory.services import colonia_choices
 
 bp = Blueprint("auth", __name__, url_prefix="/cuenta")
 
 
 @bp.route("/registro", methods=["GET", "POST"])
+@per_ip("RATELIMIT_REGISTER", "register")
 def register():
     form = RegisterForm()
     form.colonia_id.choices = {"": [("", _("Choose your colonia"))], **colonia_choices()}
@@ -43,23 +66,188 @@ def register():
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
+@per_ip_and_email("RATELIMIT_LOGIN", "login")
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.email.data,
-                form.password.data,
-                utcnow(),
-                current_app.config["PASSWORD_HASH_METHOD"],
+            user = services.check_credentials(
+                form.email.data, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
             )
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
-            session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(next_param(), url_for("site.home")))
+            if user.has_totp:  # the password was right: now the code of the person's app
+                session[PENDING] = {
+                    "id": user.id,
+                    "remember": bool(form.remember.data),
+                    "next": next_param(),
+                    "at": int(time.time()),
+                }
+                return redirect(url_for(".login_code"))
+            return _finish_login(user, form.remember.data, next_param())
     page = render_template("auth/login.html", form=form, next=next_param())
+    return page, (400 if form.errors else 200)
+
+
+PENDING = "login_pending"  # the account whose password was right, waiting for its TOTP code
+PENDING_SECONDS = 300
+
+
+def _finish_login(user: User, remember: bool, next_url: str | None):
+    services.mark_logged_in(user, utcnow())
+    session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
+    login_user(user, remember=remember)
+    if _must_enrol(user):
+        flash(_("Administrators must set up two-step login before using the admin pages."), "info")
+        return redirect(url_for(".two_factor", next=next_url))
+    return redirect(safe_next(next_url, url_for("site.home")))
+
+
+def _must_enrol(user) -> bool:
+    return (
+        current_app.config["ADMIN_REQUIRE_TOTP"] and user.role == Role.ADMIN and not user.has_totp
+    )
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("id"))
+    return user if user is not None and user.active and user.has_totp else None
+
+
+@bp.route("/entrar/codigo", methods=["GET", "POST"])
+@per_pending_login("RATELIMIT_LOGIN_CODE", "login-code")
+def login_code():
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            totp.check_code(
+                user, form.code.data, now=utcnow(), secret_key=current_app.config["SECRET_KEY"]
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            pending = session.pop(PENDING)
+            return _finish_login(user, pending.get("remember", False), pending.get("next"))
+    return render_template("auth/login_code.html", form=form), (400 if form.errors else 200)
+
+
+@bp.before_app_request
+def _admins_enrol_first():
+    """No /admin page works for an administrator without two-step login."""
+    if request.blueprint == "admin" and current_user.is_authenticated and _must_enrol(current_user):
+        flash(_("Administrators must set up two-step login before using the admin pages."), "info")
+        return redirect(url_for("auth.two_factor", next=request.full_path.rstrip("?")))
+    return None
+
+
+@bp.route("/dos-pasos", methods=["GET", "POST"])
+@login_required
+def two_factor():
+    if not totp.can_enrol(current_user):
+        abort(404)
+    if current_user.has_totp:
+        return render_template("auth/two_factor.html", enrolled=True)
+    secret = session.get("totp_pending") or totp.new_secret()
+    session["totp_pending"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            totp.enrol(
+                current_user,
+                secret,
+                form.code.data,
+                now=utcnow(),
+                secret_key=current_app.config["SECRET_KEY"],
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            session.pop("totp_pending", None)
+            flash(
+                _("Two-step login is on. You will be asked for a code when you log in."), "success"
+            )
+            return redirect(safe_next(next_param(), url_for(".account")))
+    uri = totp.provisioning_uri(secret, current_user.email, current_app.config["TOTP_ISSUER"])
+    page = render_template(
+        "auth/two_factor.html",
+        enrolled=False,
+        form=form,
+        secret=secret,
+        qr=totp.qr_data_uri(uri),
+        next=next_param(),
+    )
+    return page, (400 if form.errors else 200)
+
+
+@bp.route("/recuperar", methods=["GET", "POST"])
+@per_ip_and_email("RATELIMIT_PASSWORD_RESET", "reset")
+def forgot_password():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = reset.account_for_reset(form.email.data)
+        if user is not None:
+            token = reset.make_token(user, current_app.config["SECRET_KEY"])
+            link = url_for(".reset_password", token=token, _external=True)
+            minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+            send_mail(
+                user.email,
+                _("Choose a new password"),
+                _(
+                    "To choose a new password for Participa, open this link within "
+                    "%(minutes)s minutes:\n\n%(link)s\n\nIf you did not ask for it, "
+                    "ignore this message: your password stays as it is.",
+                    minutes=minutes,
+                    link=link,
+                ),
+            )
+        # The same answer whether or not the e-mail has an account.
+        flash(RESET_SENT(), "info")
+        return redirect(url_for(".login"))
+    page = render_template("auth/forgot_password.html", form=form)
+    return page, (400 if form.errors else 200)
+
+
+def RESET_SENT() -> str:  # noqa: N802 - read like a constant, translated per request
+    return _(
+        "If that e-mail has an account, we sent it a link to choose a new password. "
+        "Check your inbox."
+    )
+
+
+@bp.route("/recuperar/<token>", methods=["GET", "POST"])
+@per_ip("RATELIMIT_PASSWORD_RESET", "reset-token")
+def reset_password(token: str):
+    config = current_app.config
+    try:
+        reset.user_from_token(token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"])
+    except DomainError as error:
+        page = render_template("auth/reset_password.html", form=None, problem=error.message)
+        return page, 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset.reset_password(
+                token,
+                form.password.data,
+                secret_key=config["SECRET_KEY"],
+                max_age=config["PASSWORD_RESET_MAX_AGE"],
+                hash_method=config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Your password was changed. Log in with the new one."), "success")
+            return redirect(url_for(".login"))
+    page = render_template("auth/reset_password.html", form=form, problem=None)
     return page, (400 if form.errors else 200)
 
 

@@ -14,6 +14,7 @@ from participa.budgets.models import PbBallot, PbProject
 from participa.budgets.voting_forms import ballot_form
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
+from participa.core.limits import per_account
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.processes.services import get_process
@@ -77,6 +78,7 @@ def _page(ballot, form=None, projects=(), problem=None, status=200):
 
 
 @bp.route("/<int:ballot_id>/votar", methods=["GET", "POST"])
+@per_account("RATELIMIT_VOTE", "vote")
 @login_required
 def vote(process_id: int, ballot_id: int):
     process, ballot = _load(process_id, ballot_id)

@@ -18,6 +18,7 @@ from participa.consultations import answering
 from participa.consultations.forms import add_error, answer_form, answer_summary, answers_from
 from participa.consultations.questionnaire import questions
 from participa.core.errors import DomainError
+from participa.core.limits import per_account
 from participa.core.timeutil import local_today, utcnow
 from participa.processes.services import get_process
 
@@ -31,6 +32,7 @@ def _render_form(process, form, problem=None, status=200):
 
 
 @bp.route("/procesos/<int:process_id>/responder", methods=["GET", "POST"])
+@per_account("RATELIMIT_VOTE", "vote")
 @login_required
 def answer(process_id: int):
     process = get_process(process_id, public=True)

@@ -22,6 +22,7 @@ from participa.comments.models import Comment
 from participa.core.access import has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
+from participa.core.limits import per_account
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.moderation import services as moderation
@@ -250,6 +251,7 @@ def detail(process_id: int, proposal_id: int):
 
 
 @bp.route("/<int:proposal_id>/apoyar", methods=["POST"])
+@per_account("RATELIMIT_VOTE", "support")
 @login_required
 def support(process_id: int, proposal_id: int):
     process = _process(process_id)

@@ -1,0 +1,108 @@
+"""Two-factor login with TOTP (RFC 6238) for staff and administrators.
+
+The secret is stored encrypted with Fernet under a key derived from SECRET_KEY: a copy of the
+database alone does not reveal it (changing SECRET_KEY means everyone enrols again). A code
+is accepted once: the time-step it belongs to is remembered, and older or equal steps are
+refused, so a code seen over someone's shoulder cannot be replayed.
+"""
+
+import base64
+import hashlib
+from datetime import datetime
+
+import pyotp
+import segno
+from cryptography.fernet import Fernet, InvalidToken
+from flask_babel import lazy_gettext as _l
+
+from participa.audit.services import record
+from participa.auth.models import Role, User
+from participa.core.errors import DomainError
+from participa.extensions import db
+
+TOTP_ROLES = (Role.STAFF, Role.ADMIN)
+WRONG_CODE = _l("That code is not right or was already used. Wait for the next one.")
+
+
+def _fernet(secret_key: str) -> Fernet:
+    digest = hashlib.sha256(b"participa.totp:" + secret_key.encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def can_enrol(user: User) -> bool:
+    return user.role in TOTP_ROLES
+
+
+def provisioning_uri(secret: str, email: str, issuer: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
+
+
+def qr_data_uri(uri: str) -> str:
+    """The QR code of `uri` as an SVG data: URI, for an <img> (CSP allows data: images)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+
+
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time-step (this one or a neighbour, for clock drift) whose code is `code`."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(now)
+    for candidate in (step, step - 1, step + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def enrol(user: User, secret: str, code: str, *, now: datetime, secret_key: str) -> None:
+    """Turn on two-factor login once the person proves their app shows the right codes."""
+    if not can_enrol(user):
+        raise DomainError(_l("Two-step login is for staff and administrators."), field="code")
+    step = _matching_step(secret, code, now)
+    if step is None:
+        raise DomainError(WRONG_CODE, field="code")
+    user.totp_secret = _fernet(secret_key).encrypt(secret.encode()).decode()
+    user.totp_last_step = step
+    record(user, "auth.totp_enrol", user)
+    db.session.commit()
+
+
+def check_code(user: User, code: str, *, now: datetime, secret_key: str) -> None:
+    """Accept a fresh code of the user's app (and use it up), or raise DomainError."""
+    try:
+        secret = _fernet(secret_key).decrypt(user.totp_secret.encode()).decode()
+    except (InvalidToken, AttributeError) as error:
+        raise DomainError(WRONG_CODE, field="code") from error
+    step = _matching_step(secret, code, now)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        raise DomainError(WRONG_CODE, field="code")
+    # Only move forward: two simultaneous logins with one code cannot both pass.
+    done = db.session.execute(
+        db.update(User)
+        .where(User.id == user.id)
+        .where((User.totp_last_step.is_(None)) | (User.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    db.session.commit()
+    if done.rowcount != 1:
+        raise DomainError(WRONG_CODE, field="code")
+    db.session.refresh(user)
+
+
+def reset(actor: User, user: User) -> None:
+    """An administrator turns off a staff member's two-factor login (they enrol again)."""
+    if actor.role != Role.ADMIN:
+        raise DomainError(_l("Only an administrator can reset two-step login."))
+    if actor.id == user.id:
+        raise DomainError(_l("You cannot reset your own two-step login."))
+    if not user.has_totp:
+        raise DomainError(_l("This account does not use two-step login."))
+    user.totp_secret = None
+    user.totp_last_step = None
+    record(actor, "auth.totp_reset", user)
+    db.session.commit()

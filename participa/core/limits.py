@@ -1,0 +1,57 @@
+"""Rate limits of the views that attackers hammer: login, registration, reset, votes, supports.
+
+Each limit reads its value from the settings (RATELIMIT_*) when the request comes, so an
+installation or a test changes them without touching code. Over the limit Flask-Limiter
+raises 429, shown by the friendly error page of participa/web.py.
+"""
+
+from flask import current_app, request, session
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from participa.extensions import limiter
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def typed_email() -> str:
+    """The e-mail typed in the form: limits per account, whichever address the attempts use."""
+    return "email:" + (request.form.get("email") or "").strip().lower()
+
+
+def account_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+def per_ip_and_email(setting: str, scope: str):
+    """The setting's limit twice, per IP address and per typed e-mail, on POSTs only."""
+    by_ip = limiter.limit(_setting(setting), methods=["POST"], scope=f"{scope}-ip")
+    by_email = limiter.limit(
+        _setting(setting), key_func=typed_email, methods=["POST"], scope=f"{scope}-email"
+    )
+    return lambda view: by_ip(by_email(view))
+
+
+def per_ip(setting: str, scope: str):
+    return limiter.limit(_setting(setting), methods=["POST"], scope=scope)
+
+
+def per_account(setting: str, scope: str):
+    """Per logged-in account (per IP address before login), on POSTs only."""
+    return limiter.limit(_setting(setting), key_func=account_key, methods=["POST"], scope=scope)
+
+
+def pending_login_key() -> str:
+    """The account waiting for its second step (its code), whatever address tries codes."""
+    pending = session.get("login_pending")
+    return f"pending:{pending.get('id')}" if isinstance(pending, dict) else get_remote_address()
+
+
+def per_pending_login(setting: str, scope: str):
+    return limiter.limit(
+        _setting(setting), key_func=pending_login_key, methods=["POST"], scope=scope
+    )

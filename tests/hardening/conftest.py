@@ -1,0 +1,49 @@
+"""Fixtures of the hardening tests: apps with rate limits or the admin TOTP rule turned on."""
+
+import contextlib
+
+import pytest
+
+from participa.extensions import db
+from tests.conftest import _make_app
+
+SMALL_LIMITS = {
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_LOGIN": "3/minute",
+    "RATELIMIT_LOGIN_CODE": "3/minute",
+    "RATELIMIT_REGISTER": "2/hour",
+    "RATELIMIT_PASSWORD_RESET": "2/hour",
+    "RATELIMIT_VOTE": "3/minute",
+}
+
+
+class Outbox(list):
+    """A mailer (MAILER setting) that keeps the messages it is given."""
+
+    def __call__(self, to: str, subject: str, body: str) -> None:
+        self.append((to, subject, body))
+
+
+@pytest.fixture
+def outbox():
+    return Outbox()
+
+
+@pytest.fixture
+def app_with(tmp_path):
+    """`app_with(**settings)`: the app with these settings, its context pushed for the test."""
+    with contextlib.ExitStack() as stack:
+
+        def build(**overrides):
+            app = _make_app(f"sqlite:///{tmp_path / 'test.db'}", **overrides)
+            stack.enter_context(app.app_context())
+            stack.callback(db.engine.dispose)
+            stack.callback(db.session.remove)
+            return app
+
+        yield build
+
+
+@pytest.fixture
+def limited_app(app_with):
+    return app_with(**SMALL_LIMITS)
