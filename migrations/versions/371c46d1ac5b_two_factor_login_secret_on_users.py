@@ -1,7 +1,7 @@
 """two-factor login secret on users
 
 Revision ID: 371c46d1ac5b
-Revises: d081ee0411f3
+Revises: 34eeeef303bd
 Create Date: 2026-12-01 20:11:00.959363
 
 """
@@ -13,7 +13,7 @@ import participa.core.dbtypes
 
 # revision identifiers, used by Alembic.
 revision = '371c46d1ac5b'
-down_revision = 'd081ee0411f3'
+down_revision = '34eeeef303bd'
 branch_labels = None
 depends_on = None
 
