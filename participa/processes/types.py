@@ -47,8 +47,8 @@ class Component(enum.StrEnum):
     PLEDGES = "pledges"
 
 
-# Each type switches on its default components (DESIGN.md). Only the questionnaire has an
-# interface so far; the others arrive with the budgeting, proposals and events work.
+# Each type switches on its default components (DESIGN.md); the domain that owns a component
+# adds its panels and checks through processes/components.py.
 COMPONENTS: dict[ProcessType, tuple[Component, ...]] = {
     ProcessType.CONSULTA: (Component.QUESTIONNAIRE,),
     ProcessType.PRESUPUESTO: (Component.PROJECTS, Component.PB_BALLOT),

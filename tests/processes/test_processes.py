@@ -12,6 +12,7 @@ from participa.audit.services import verify_chain
 from participa.auth.models import Role
 from participa.consultations.models import QuestionKind, Response
 from participa.extensions import db
+from participa.processes import components as process_components
 from participa.processes.models import Phase, Process
 from participa.processes.types import COMPONENTS, Component, ProcessStatus, ProcessType, ScopeKind
 from tests.factories import login
@@ -79,6 +80,10 @@ def test_each_mechanism_can_be_created_as_a_draft(client, staff, process_type):
     assert (builder_link in page) is has_questionnaire
     builder = client.get(builder_link)
     assert builder.status_code == (200 if has_questionnaire else 404)
+    # Proposals, events, findings and pledges each put their own panel on the staff page.
+    panel_components = {Component.PROPOSALS, Component.EVENT, Component.FINDINGS, Component.PLEDGES}
+    if panel_components & set(COMPONENTS[process_type]):
+        assert process_components.manage_panels(process)
 
 
 def test_creation_stores_scope_and_minimum_age(client, staff, make):
