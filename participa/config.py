@@ -70,6 +70,9 @@ PASSWORD_RESET_MAX_AGE = 3600
 # mail server yet); or a callable (to, subject, body) set in instance/config.py.
 MAILER = None
 MAIL_OUTBOX = None  # None means instance/outbox
+# The site's public address: links in e-mails are built on it, never on the Host header of
+# the request (which anyone can set, to send a victim a genuine reset link to their site).
+PUBLIC_URL = "http://127.0.0.1:5000"
 
 # Administrators must set up two-factor login (TOTP) before any /admin page works.
 ADMIN_REQUIRE_TOTP = True

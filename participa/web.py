@@ -139,8 +139,13 @@ def select_locale() -> str:
     )
 
 
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def _load_user(session_id: str) -> User | None:
+    """The account of a session, unless its password changed since the session began."""
+    user_id, _, fingerprint = session_id.partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or fingerprint != user.password_fingerprint:
+        return None
+    return user
 
 
 def _security_headers(response):

@@ -30,6 +30,7 @@ TEST_CONFIG = {
     # Turned on explicitly by tests/test_hardening_*.py.
     "RATELIMIT_ENABLED": False,
     "ADMIN_REQUIRE_TOTP": False,
+    "PUBLIC_URL": "http://localhost",
 }
 
 

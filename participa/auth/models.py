@@ -1,6 +1,7 @@
 """User accounts and roles."""
 
 import enum
+import hashlib
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -51,6 +52,16 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses blocked accounts
         return self.active
+
+    @property
+    def password_fingerprint(self) -> str:
+        """A short digest of the password hash: changes whenever the password does."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:20]
+
+    def get_id(self) -> str:
+        # The session (and the remember cookie) carries the fingerprint too, so changing the
+        # password, by a reset or otherwise, logs out every other session of the account.
+        return f"{self.id}:{self.password_fingerprint}"
 
     @property
     def has_totp(self) -> bool:

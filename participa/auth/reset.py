@@ -5,8 +5,6 @@ password changes (by this link or otherwise) every earlier link dies. Asking for
 answers the same whether or not the e-mail has an account (no account enumeration).
 """
 
-import hashlib
-
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
@@ -24,12 +22,8 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=SALT)
 
 
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
-
-
 def make_token(user: User, secret_key: str) -> str:
-    return _serializer(secret_key).dumps({"u": user.id, "h": _fingerprint(user)})
+    return _serializer(secret_key).dumps({"u": user.id, "h": user.password_fingerprint})
 
 
 def account_for_reset(email: str) -> User | None:
@@ -49,7 +43,7 @@ def user_from_token(token: str, secret_key: str, max_age: int) -> User:
     except BadSignature as error:
         raise DomainError(_l("This link is not valid or was already used.")) from error
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.active or data.get("h") != _fingerprint(user):
+    if user is None or not user.active or data.get("h") != user.password_fingerprint:
         raise DomainError(_l("This link is not valid or was already used."))
     return user
 

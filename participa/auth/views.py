@@ -30,7 +30,7 @@ from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.limits import per_ip, per_ip_and_email, per_pending_login
-from participa.core.mailer import send_mail
+from participa.core.mailer import public_url, send_mail
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.territory.services import colonia_choices
@@ -196,7 +196,7 @@ def forgot_password():
         user = reset.account_for_reset(form.email.data)
         if user is not None:
             token = reset.make_token(user, current_app.config["SECRET_KEY"])
-            link = url_for(".reset_password", token=token, _external=True)
+            link = public_url(".reset_password", token=token)
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
             send_mail(
                 user.email,

@@ -10,9 +10,14 @@ import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
 
 log = logging.getLogger("participa.mail")
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for a message, on PUBLIC_URL rather than the request's Host header."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

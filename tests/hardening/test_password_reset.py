@@ -122,3 +122,30 @@ def test_asking_without_the_csrf_token_is_refused(csrf_app, outbox):
     )
     assert response.status_code == 302
     assert len(outbox) == 1
+
+
+def test_the_link_uses_the_public_address_not_the_host_header(app, mailed):
+    app.config["PUBLIC_URL"] = "https://participa.example.gob.mx"
+    client = app.test_client()
+    client.post(
+        "/cuenta/recuperar",
+        data={"email": "vecina@example.mx"},
+        headers={"Host": "evil.example"},
+    )
+    ((_, _, body),) = mailed
+    assert "https://participa.example.gob.mx/cuenta/recuperar/" in body
+    assert "evil.example" not in body
+
+
+def test_a_new_password_logs_out_the_other_sessions(app, mailed):
+    thief = app.test_client()
+    assert login(thief, "vecina@example.mx").status_code == 302
+    assert thief.get("/cuenta/").status_code == 200
+
+    owner = app.test_client()
+    ask(owner, "vecina@example.mx")
+    path = link_path(mailed[-1][2])
+    owner.post(path, data={"password": NEW, "confirm": NEW})
+
+    assert thief.get("/cuenta/").status_code == 302  # sent to log in again
+    assert login(app.test_client(), "vecina@example.mx", NEW).status_code == 302
