@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, func
+from sqlalchemy import extract, func, update
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
-from participa.council.commit import commit, flush
+from participa.council.commit import CONFLICT, commit, flush
 from participa.council.models import (
     CouncilMember,
     CouncilSession,
@@ -90,9 +90,20 @@ def set_status(actor, request: OperationRequest, status: OperationStatus, now: d
     if status not in NEXT_STATUS[request.status]:
         raise DomainError(_l("A request in this status cannot take that status."))
     before = request.status
-    request.status, request.status_by_id, request.status_at = status, actor.id, now
+    # Conditional on the status just read: of two desks changing it at once (approved -> paid
+    # and approved -> rejected), only the first counts; the other is told to reload.
+    claimed = db.session.execute(
+        update(OperationRequest)
+        .where(OperationRequest.id == request.id, OperationRequest.status == before)
+        .values(status=status, status_by_id=actor.id, status_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(CONFLICT)
     record(actor, "council.operation.status", request, before=before, status=status)
     commit()
+    db.session.refresh(request)
 
 
 @dataclass(frozen=True)

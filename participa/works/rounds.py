@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
@@ -266,6 +267,16 @@ def approve(actor, round_: PrioritisationRound, ranks: dict, justification: str,
         raise DomainError(
             _l("At most %(n)s characters.", n=MAX_JUSTIFICATION), field="justification"
         )
+    # A work done, discarded, in execution or approved in another round meanwhile is no
+    # candidate any more: approving it would silently turn it back into a priority.
+    if moved := [
+        by_work[w].work.title for w in order if by_work[w].work.status is not WorkStatus.CANDIDATE
+    ]:
+        raise DomainError(
+            _l("These works are no longer candidates: %(titles)s.", titles=", ".join(moved)),
+            field="ranks",
+        )
+    _claim_approval(round_)
     for place, work_id in enumerate(order, start=1):
         by_work[work_id].approved_rank = place
         by_work[work_id].work.status = WorkStatus.PRIORITY
@@ -280,6 +291,21 @@ def approve(actor, round_: PrioritisationRound, ranks: dict, justification: str,
         justification=justification,
     )
     db.session.commit()
+
+
+def _claim_approval(round_: PrioritisationRound) -> None:
+    """Mark the round approved if it is still closed; of two approvals at once one wins."""
+    claimed = db.session.execute(
+        update(PrioritisationRound)
+        .where(
+            PrioritisationRound.id == round_.id, PrioritisationRound.status == RoundStatus.CLOSED
+        )
+        .values(status=RoundStatus.APPROVED)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(_l("The list was approved meanwhile. Reload the page to see it."))
 
 
 def approved_list(round_: PrioritisationRound) -> list[RoundCandidate]:

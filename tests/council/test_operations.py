@@ -3,11 +3,14 @@
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from participa.core.errors import DomainError
 from participa.council import operations
-from participa.council.models import OperationKind, OperationStatus
+from participa.council.models import OperationKind, OperationRequest, OperationStatus
 from participa.council.operations import OperationFilter
+from participa.extensions import db
 from tests.council.conftest import NOW, convene
 
 
@@ -75,3 +78,22 @@ def test_a_request_needs_an_amount_above_zero(staff, members):
         request_(staff, session, OperationKind.FUEL, 0, date(2027, 3, 10))
     assert error.value.field == "amount"
     assert operations.for_session(session) == []
+
+
+def test_of_two_desks_changing_a_status_at_once_only_the_first_counts(staff, members):
+    session = convene(staff)
+    found = request_(staff, session, OperationKind.TRAVEL, 80000, date(2027, 3, 10))
+    operations.set_status(staff, found, OperationStatus.APPROVED, NOW)
+    # Another desk marked it paid after this one read it as approved.
+    db.session.execute(
+        sa.update(OperationRequest)
+        .where(OperationRequest.id == found.id)
+        .values(status=OperationStatus.PAID)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    set_committed_value(found, "status", OperationStatus.APPROVED)  # this desk's stale read
+    with pytest.raises(DomainError):
+        operations.set_status(staff, found, OperationStatus.REJECTED, NOW)
+    db.session.expire_all()
+    assert found.status is OperationStatus.PAID

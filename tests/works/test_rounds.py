@@ -10,7 +10,7 @@ from participa.auth.models import Role
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
 from participa.works import rounds
-from participa.works.models import RoundStatus, Score, WorkStatus
+from participa.works.models import PrioritisationRound, RoundStatus, Score, WorkStatus
 from tests.works.conftest import NOW
 
 
@@ -208,3 +208,28 @@ def test_a_round_is_approved_once_and_only_when_closed(works, make):
         rounds.approve(works.staff, round_, {a: 1, b: 2}, "", NOW)
     with pytest.raises(NotAllowed):
         rounds.approve(make.user(Role.CITIZEN), round_, {a: 1, b: 2}, "", NOW)
+
+
+def test_a_work_that_is_no_longer_a_candidate_is_not_approved(works):
+    round_, agua, banquetas, calles = scored_round(works)
+    agua.status = WorkStatus.DISCARDED  # discarded by staff while the round was being scored
+    db.session.commit()
+    with pytest.raises(DomainError) as error:
+        rounds.approve(works.staff, round_, {agua.id: 1, banquetas.id: 2, calles.id: 3}, "", NOW)
+    assert error.value.field == "ranks" and "Agua" in str(error.value.message)
+    db.session.rollback()
+    assert round_.status is RoundStatus.CLOSED and agua.status is WorkStatus.DISCARDED
+
+
+def test_of_two_approvals_at_once_the_second_is_told_to_reload(works):
+    round_, agua, banquetas, calles = scored_round(works)
+    # Another desk approved the round after this one read it as closed.
+    db.session.execute(
+        sa.update(PrioritisationRound)
+        .where(PrioritisationRound.id == round_.id)
+        .values(status=RoundStatus.APPROVED)
+        .execution_options(synchronize_session=False)
+    )
+    with pytest.raises(DomainError, match="meanwhile|mientras tanto"):
+        rounds.approve(works.staff, round_, {agua.id: 1, banquetas.id: 2, calles.id: 3}, "", NOW)
+    assert {agua.status, banquetas.status, calles.status} == {WorkStatus.CANDIDATE}
