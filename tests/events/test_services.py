@@ -57,6 +57,8 @@ def test_staff_create_an_event_and_it_is_audited(staff_user, process):
         ({"online_url": "javascript:alert(1)"}, "online_url"),
         ({"online_url": "ftp://example.mx/sala"}, "online_url"),
         ({"capacity": 0}, "capacity"),
+        ({"colonia_id": 999999}, "colonia_id"),
+        ({"colonia_id": 10**20}, "colonia_id"),
         (
             {"registration_opens_at": START, "registration_closes_at": START - timedelta(1)},
             "registration_closes_at",
