@@ -10,8 +10,9 @@ from participa.audit.models import AuditEvent
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.events import attendance, questions, records, registration, services
-from participa.events.models import Attendance, Event, Minutes, QuestionStatus
+from participa.events.models import Attendance, Event, Minutes, QuestionStatus, QuestionSupport
 from participa.extensions import db
+from participa.moderation.models import Visibility
 from participa.processes.types import ProcessStatus, ProcessType
 from tests.events.conftest import new_event
 from tests.factories import curp_for
@@ -124,6 +125,17 @@ def test_a_question_is_supported_once_and_not_by_its_author(event, residents):
     with pytest.raises(DomainError, match="your own"):
         questions.support(question, residents[0], now=utcnow(), today=TODAY)
     assert questions.ranked_questions(event)[0].supports == 1
+
+
+@pytest.mark.parametrize("hidden", [Visibility.PENDING_REVIEW, Visibility.HIDDEN])
+def test_a_hidden_question_cannot_be_supported(event, residents, hidden):
+    question = questions.ask(event, residents[0], "¿Y el drenaje?", now=utcnow(), today=TODAY)
+    question.visibility = hidden
+    db.session.commit()
+    with pytest.raises(DomainError, match="hidden and cannot be supported"):
+        questions.support(question, residents[1], now=utcnow(), today=TODAY)
+    db.session.rollback()
+    assert db.session.execute(sa.select(sa.func.count(QuestionSupport.id))).scalar_one() == 0
 
 
 @pytest.mark.parametrize("text, message", [("   ", "Write your question"), ("x" * 501, "500")])
