@@ -14,8 +14,8 @@ from participa.events.models import Event, Registration, RegistrationStatus
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import Component, ProcessStatus
-from participa.territory.models import Colonia
 from participa.tally import age_on
+from participa.territory.models import Colonia
 
 MAX_TITLE = 200
 MAX_PLACE = 300
