@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
@@ -24,6 +25,7 @@ from participa.oversight.models import (
 from participa.oversight.subjects import participation_problem
 
 MAX_TITLE, MAX_TEXT, MAX_LOCATION, MAX_REASON, MAX_ANSWER = 200, 4000, 300, 2000, 5000
+CONFLICT = _l("Someone saved a change here at the same moment. Reload the page and try again.")
 MAX_PHOTOS = 3
 # What the public sees: not hidden by staff here, nor by residents' reports (moderation).
 PUBLIC = (Finding.hidden_at.is_(None), Finding.visibility == Visibility.VISIBLE)
@@ -175,8 +177,12 @@ def answer_finding(actor, finding: Finding, text: str, now: datetime) -> Finding
     answer = FindingAnswer(version=version, text=text, author_id=actor.id, created_at=now)
     finding.answers.insert(0, answer)
     finding.status, finding.status_reason = FindingStatus.ANSWERED, ""
-    record(actor, "oversight.finding.answer", finding, version=version, text=text)
-    db.session.commit()
+    try:
+        record(actor, "oversight.finding.answer", finding, version=version, text=text)
+        db.session.commit()
+    except IntegrityError as error:  # another staff member published this version first
+        db.session.rollback()
+        raise DomainError(CONFLICT) from error
     return answer
 
 

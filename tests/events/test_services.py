@@ -16,6 +16,7 @@ from participa.moderation.models import Visibility
 from participa.processes.types import ProcessStatus, ProcessType
 from tests.events.conftest import new_event
 from tests.factories import curp_for
+from tests.race import saved_first_by_someone_else
 
 TODAY = date.today()
 START = datetime(2027, 3, 4, 17, 0, tzinfo=UTC)
@@ -236,6 +237,17 @@ def test_search_registered_by_name_or_curp(event, residents):
 
 
 # --- Minutes, agreements, votes -----------------------------------------------------------
+
+
+def test_two_staff_starting_the_same_minutes_version_get_a_message(staff_user, process):
+    event = new_event(process, days=-1)
+    other = sa.insert(Minutes).values(
+        event_id=event.id, version=1, text="El otro", created_at=START
+    )
+    with saved_first_by_someone_else(other), pytest.raises(DomainError, match="same moment"):
+        records.save_minutes(staff_user, event, "Mi borrador", now=utcnow())
+    texts = db.session.execute(sa.select(Minutes.text)).scalars().all()
+    assert texts == [] and count(AuditEvent) == 0  # the rollback undid both saves here
 
 
 def test_published_minutes_are_never_overwritten(staff_user, process):
