@@ -2,6 +2,9 @@
 
 import threading
 from collections import Counter
+from contextlib import contextmanager
+
+from sqlalchemy import event as sa_event
 
 from participa.extensions import db
 from tests.factories import login
@@ -37,3 +40,20 @@ def simultaneous_posts(app, email: str, path: str, data: dict, attempts: int):
         thread.join(timeout=30)
     assert not any(thread.is_alive() for thread in threads)
     return Counter(status for status, _page in results), [page for _status, page in results]
+
+
+@contextmanager
+def saved_first_by_someone_else(statement):
+    """Run `statement` (another person's save) just before the session's next flush writes,
+    as when two people press "Save" at the same moment and the other one is a hair faster."""
+    session = db.session()
+
+    def sneak_in(session, _context, _instances):
+        session.connection().execute(statement)
+
+    sa_event.listen(session, "before_flush", sneak_in, once=True)
+    try:
+        yield
+    finally:
+        if sa_event.contains(session, "before_flush", sneak_in):
+            sa_event.remove(session, "before_flush", sneak_in)

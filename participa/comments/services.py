@@ -72,6 +72,8 @@ def add_comment(
             raise DomainError(_l("The comment you reply to is not in this conversation."))
         if parent.parent_id is not None:
             parent = parent.parent  # replies stay one level deep
+        if not parent.is_visible or not db.session.get(Comment, parent_id).is_visible:
+            raise DomainError(_l("The comment you reply to is hidden and takes no replies."))
     comment = Comment(
         thread_id=thread.id,
         parent_id=parent.id if parent else None,

@@ -12,7 +12,7 @@ from participa.comments import services as comments
 from participa.comments.models import Comment, Position
 from participa.core.errors import DomainError
 from participa.events.models import Event
-from participa.events.services import TAKING_PART
+from participa.events.services import TAKING_PART, lock_event
 from participa.extensions import db
 from participa.processes.types import ProcessType
 
@@ -48,6 +48,10 @@ def comment(
     """Add `author`'s comment (or reply) to the event's thread, creating it the first time."""
     if problem := commenting_problem(event):
         raise DomainError(problem)
+    if event.thread is None:
+        # Two first comments at once must share one thread: take the event's row, then look
+        # again (lock_event reloads it), so only the first writer creates the thread.
+        event = lock_event(event.id)
     if event.thread is None:
         event.thread = comments.new_thread(allows_positions=takes_positions(event))
         db.session.flush()

@@ -96,6 +96,8 @@ def support(question: EventQuestion, user, *, now: datetime, today: date) -> Non
         raise DomainError(problem)
     if question.author_id == user.id:
         raise DomainError(_l("You cannot support your own question."))
+    if not question.is_visible:
+        raise DomainError(_l("This question is hidden and cannot be supported."))
     if question.status is not QuestionStatus.PENDING:
         raise DomainError(_l("This question has already been dealt with."))
     db.session.add(QuestionSupport(question_id=question.id, user_id=user.id, created_at=now))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
@@ -11,6 +12,8 @@ from participa.events.attendance import attendance_count
 from participa.events.models import Event, EventAgreement, HandVote, Minutes
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
+
+CONFLICT = _l("Someone saved a change here at the same moment. Reload the page and try again.")
 
 MAX_MINUTES = 100_000
 MAX_AGREEMENT = 2000
@@ -83,9 +86,13 @@ def save_minutes(actor, event: Event, text: str, *, now: datetime) -> Minutes:
         )
         db.session.add(draft)
     draft.text = text
-    db.session.flush()
-    record(actor, "event.minutes.save", event, version=draft.version, text=text)
-    db.session.commit()
+    try:
+        db.session.flush()
+        record(actor, "event.minutes.save", event, version=draft.version, text=text)
+        db.session.commit()
+    except IntegrityError as error:  # another staff member started the same version first
+        db.session.rollback()
+        raise DomainError(CONFLICT) from error
     return draft
 
 

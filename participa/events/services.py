@@ -15,6 +15,7 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import Component, ProcessStatus
 from participa.tally import age_on
+from participa.territory.models import Colonia
 
 MAX_TITLE = 200
 MAX_PLACE = 300
@@ -118,6 +119,9 @@ def _valid_url(text: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in text
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers; a bigger number cannot name a row
+
+
 def _check(data: EventData) -> None:
     if not data.title.strip():
         raise DomainError(_l("Give the event a title."), field="title")
@@ -131,6 +135,10 @@ def _check(data: EventData) -> None:
         )
     if data.capacity is not None and data.capacity < 1:
         raise DomainError(_l("Seats must be at least 1, or empty for no limit."), "capacity")
+    if data.colonia_id is not None and (
+        not 0 < data.colonia_id <= MAX_ID or db.session.get(Colonia, data.colonia_id) is None
+    ):
+        raise DomainError(_l("Choose a colonia from the list."), field="colonia_id")
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
         raise DomainError(

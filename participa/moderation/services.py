@@ -153,9 +153,9 @@ def report(reporter, target, reason: str, now: datetime) -> bool:
 def restore(actor, target) -> None:
     """Show the target again and clear its reports: staff found nothing wrong."""
     cleared = report_count(target)
-    target.visibility = Visibility.VISIBLE
-    if getattr(target, "hidden_at", None) is None:  # a finding staff hid keeps its reason
-        target.hidden_reason = ""
+    target.visibility, target.hidden_reason = Visibility.VISIBLE, ""
+    if isinstance(target, Finding):  # staff may also have hidden it from its oversight page
+        target.hidden_at = None
     db.session.execute(delete(Report).where(_column(target) == target.id))
     record(actor, f"moderation.{_name(target)}.restore", target, reports=cleared)
     db.session.commit()

@@ -5,7 +5,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
@@ -13,7 +14,7 @@ from participa.core.errors import DomainError
 from participa.core.geo import check_coordinates
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
-from participa.moderation.models import Visibility
+from participa.moderation.models import Report, Visibility
 from participa.oversight.models import (
     Finding,
     FindingAnswer,
@@ -24,6 +25,7 @@ from participa.oversight.models import (
 from participa.oversight.subjects import participation_problem
 
 MAX_TITLE, MAX_TEXT, MAX_LOCATION, MAX_REASON, MAX_ANSWER = 200, 4000, 300, 2000, 5000
+CONFLICT = _l("Someone saved a change here at the same moment. Reload the page and try again.")
 MAX_PHOTOS = 3
 # What the public sees: not hidden by staff here, nor by residents' reports (moderation).
 PUBLIC = (Finding.hidden_at.is_(None), Finding.visibility == Visibility.VISIBLE)
@@ -175,8 +177,12 @@ def answer_finding(actor, finding: Finding, text: str, now: datetime) -> Finding
     answer = FindingAnswer(version=version, text=text, author_id=actor.id, created_at=now)
     finding.answers.insert(0, answer)
     finding.status, finding.status_reason = FindingStatus.ANSWERED, ""
-    record(actor, "oversight.finding.answer", finding, version=version, text=text)
-    db.session.commit()
+    try:
+        record(actor, "oversight.finding.answer", finding, version=version, text=text)
+        db.session.commit()
+    except IntegrityError as error:  # another staff member published this version first
+        db.session.rollback()
+        raise DomainError(CONFLICT) from error
     return answer
 
 
@@ -195,7 +201,7 @@ def set_status(actor, finding: Finding, status: FindingStatus, reason: str = "")
 
 def hide_finding(actor, finding: Finding, reason: str, now: datetime) -> None:
     """Take an abusive finding off the public pages; staff still see it and the reason."""
-    if finding.hidden_at is not None:
+    if not finding.is_public:
         raise DomainError(_l("This finding is already hidden."))
     reason = _reason(reason, _l("Say why the finding is hidden."), "reason")
     finding.hidden_at, finding.hidden_reason = now, reason
@@ -204,9 +210,12 @@ def hide_finding(actor, finding: Finding, reason: str, now: datetime) -> None:
 
 
 def show_finding(actor, finding: Finding) -> None:
-    """Put a hidden finding back on the public pages."""
-    if finding.hidden_at is None:
+    """Put a hidden finding back on the public pages, however it was hidden: by staff here or
+    through moderation (its reports are cleared, as moderation's restore does)."""
+    if finding.is_public:
         raise DomainError(_l("This finding is not hidden."))
     finding.hidden_at, finding.hidden_reason = None, ""
+    finding.visibility = Visibility.VISIBLE
+    db.session.execute(delete(Report).where(Report.finding_id == finding.id))
     record(actor, "oversight.finding.show", finding)
     db.session.commit()

@@ -7,6 +7,7 @@ from participa.comments.models import Comment
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from participa.moderation.models import Visibility
 from tests.factories import login
 
 
@@ -58,3 +59,22 @@ def test_anonymous_people_cannot_comment(kit, client):
     response = client.post(url, data={"body": "Hola"})
     assert response.status_code in (302, 401)
     assert db.session.execute(db.select(Comment)).first() is None
+
+
+@pytest.mark.parametrize("hidden", [Visibility.PENDING_REVIEW, Visibility.HIDDEN])
+def test_hidden_comments_take_no_replies(kit, hidden):
+    proposal = kit.proposal(kit.initiative())
+    someone = kit.resident()
+    first = services.add_comment(proposal.thread, someone, "Algo ofensivo", utcnow())
+    reply = services.add_comment(proposal.thread, someone, "Sí", utcnow(), parent_id=first.id)
+    reply.visibility = hidden
+    db.session.commit()
+    with pytest.raises(DomainError, match="hidden"):
+        services.add_comment(proposal.thread, someone, "A la respuesta", utcnow(), reply.id)
+    first.visibility, reply.visibility = hidden, Visibility.VISIBLE
+    db.session.commit()
+    for parent in (first.id, reply.id):
+        with pytest.raises(DomainError, match="hidden"):
+            services.add_comment(proposal.thread, someone, "Respuesta", utcnow(), parent)
+    count = db.session.execute(db.select(db.func.count(Comment.id))).scalar_one()
+    assert count == 2

@@ -127,3 +127,49 @@ def test_cancel_and_register_at_once_never_exceed_capacity(app):
     )
     # The two waiting since before the race take the two freed seats; newcomers wait.
     assert confirmed == waiting
+
+
+def check_first_comments_share_one_thread(app):
+    """Residents posting the very first comments at once all land in one thread."""
+    from participa.comments.models import Comment, CommentThread
+
+    make = factories.Factories()
+    centro = make.territory()["Centro"]
+    process = make.process(ProcessStatus.OPEN, type=ProcessType.DEBATE)
+    event = new_event(process)
+    path = f"/procesos/{process.id}/eventos/{event.id}/comentarios"
+    clients = []
+    for _ in range(6):
+        client = app.test_client()
+        assert login(client, make.user(colonia=centro).email).status_code == 302
+        clients.append(client)
+    db.session.remove()
+    barrier = threading.Barrier(len(clients))
+    results: list = [None] * len(clients)
+
+    def attempt(index: int):
+        barrier.wait(timeout=10)
+        try:
+            response = clients[index].post(path, data={"body": f"Comentario {index}"})
+            results[index] = response.status_code
+        except Exception as error:  # noqa: BLE001 - a crash is a result to report
+            results[index] = f"crash: {error!r}"
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert Counter(results) == Counter({302: len(clients)}), results
+    db.session.expire_all()
+    assert db.session.execute(sa.select(sa.func.count(CommentThread.id))).scalar_one() == 1
+    assert db.session.execute(sa.select(sa.func.count(Comment.id))).scalar_one() == len(clients)
+
+
+def test_simultaneous_first_comments_share_one_thread_sqlite(app):
+    check_first_comments_share_one_thread(app)
+
+
+@pytest.mark.postgres
+def test_simultaneous_first_comments_share_one_thread_postgres(pg_app):
+    check_first_comments_share_one_thread(pg_app)

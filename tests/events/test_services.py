@@ -10,11 +10,13 @@ from participa.audit.models import AuditEvent
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.events import attendance, questions, records, registration, services
-from participa.events.models import Attendance, Event, Minutes, QuestionStatus
+from participa.events.models import Attendance, Event, Minutes, QuestionStatus, QuestionSupport
 from participa.extensions import db
+from participa.moderation.models import Visibility
 from participa.processes.types import ProcessStatus, ProcessType
 from tests.events.conftest import new_event
 from tests.factories import curp_for
+from tests.race import saved_first_by_someone_else
 
 TODAY = date.today()
 START = datetime(2027, 3, 4, 17, 0, tzinfo=UTC)
@@ -57,6 +59,8 @@ def test_staff_create_an_event_and_it_is_audited(staff_user, process):
         ({"online_url": "javascript:alert(1)"}, "online_url"),
         ({"online_url": "ftp://example.mx/sala"}, "online_url"),
         ({"capacity": 0}, "capacity"),
+        ({"colonia_id": 999999}, "colonia_id"),
+        ({"colonia_id": 10**20}, "colonia_id"),
         (
             {"registration_opens_at": START, "registration_closes_at": START - timedelta(1)},
             "registration_closes_at",
@@ -122,6 +126,17 @@ def test_a_question_is_supported_once_and_not_by_its_author(event, residents):
     with pytest.raises(DomainError, match="your own"):
         questions.support(question, residents[0], now=utcnow(), today=TODAY)
     assert questions.ranked_questions(event)[0].supports == 1
+
+
+@pytest.mark.parametrize("hidden", [Visibility.PENDING_REVIEW, Visibility.HIDDEN])
+def test_a_hidden_question_cannot_be_supported(event, residents, hidden):
+    question = questions.ask(event, residents[0], "¿Y el drenaje?", now=utcnow(), today=TODAY)
+    question.visibility = hidden
+    db.session.commit()
+    with pytest.raises(DomainError, match="hidden and cannot be supported"):
+        questions.support(question, residents[1], now=utcnow(), today=TODAY)
+    db.session.rollback()
+    assert db.session.execute(sa.select(sa.func.count(QuestionSupport.id))).scalar_one() == 0
 
 
 @pytest.mark.parametrize("text, message", [("   ", "Write your question"), ("x" * 501, "500")])
@@ -222,6 +237,17 @@ def test_search_registered_by_name_or_curp(event, residents):
 
 
 # --- Minutes, agreements, votes -----------------------------------------------------------
+
+
+def test_two_staff_starting_the_same_minutes_version_get_a_message(staff_user, process):
+    event = new_event(process, days=-1)
+    other = sa.insert(Minutes).values(
+        event_id=event.id, version=1, text="El otro", created_at=START
+    )
+    with saved_first_by_someone_else(other), pytest.raises(DomainError, match="same moment"):
+        records.save_minutes(staff_user, event, "Mi borrador", now=utcnow())
+    texts = db.session.execute(sa.select(Minutes.text)).scalars().all()
+    assert texts == [] and count(AuditEvent) == 0  # the rollback undid both saves here
 
 
 def test_published_minutes_are_never_overwritten(staff_user, process):

@@ -63,12 +63,31 @@ def test_staff_hide_a_reported_finding_from_the_queue_and_residents_cannot(world
     assert f'id="finding-{finding.id}"' not in public
 
 
-def test_restoring_reports_keeps_a_hide_staff_made_on_the_oversight_page(world, make):
+def test_restoring_reports_also_lifts_a_hide_staff_made_on_the_oversight_page(world, make):
+    """Moderation's "restore" says the finding is shown again: it is, however it was hidden."""
     finding = file(world)
     moderation.report(world.neighbour, finding, "", utcnow())
     findings.hide_finding(world.staff, finding, "Datos personales", utcnow())
     moderation.restore(world.staff, finding)
     finding = db.session.get(Finding, finding.id)
     assert finding.visibility is Visibility.VISIBLE and reports() == 0
-    assert finding.hidden_at is not None and finding.hidden_reason == "Datos personales"
-    assert not finding.is_public
+    assert finding.hidden_at is None and finding.hidden_reason == ""
+    assert finding.is_public
+
+
+def test_the_oversight_page_shows_and_lifts_a_hide_made_through_moderation(world, as_user):
+    finding = file(world)
+    moderation.report(world.neighbour, finding, "", utcnow())
+    moderation.hide(world.staff, finding, "Datos personales")
+    client = as_user(world.staff)
+    base = f"/gestion/procesos/{world.audit.id}/hallazgos"
+    listing = client.get(f"{base}/").get_data(as_text=True)
+    assert 'class="badge badge-hidden"' in listing
+    page = client.get(f"{base}/{finding.id}").get_data(as_text=True)
+    assert "Oculto de las páginas públicas por moderación." in page
+    assert "Datos personales" in page and f"{base}/{finding.id}/ocultar" not in page
+    assert client.post(f"{base}/{finding.id}/mostrar").status_code == 302
+    finding = db.session.get(Finding, finding.id)
+    assert finding.is_public and finding.hidden_reason == "" and reports() == 0
+    public = client.get(page_of(world)).get_data(as_text=True)
+    assert f'id="finding-{finding.id}"' in public

@@ -215,3 +215,19 @@ def test_filter_by_status_newest_first(world):
     assert findings.findings(world.work) == [second, first]
     answered = findings.findings(world.work, findings.FindingFilter(FindingStatus.ANSWERED))
     assert answered == [first]
+
+
+def test_two_staff_answering_at_once_get_a_message_not_an_error(world):
+    import sqlalchemy as sa
+
+    from participa.oversight.models import FindingAnswer
+    from tests.race import saved_first_by_someone_else
+
+    finding = file(world)
+    other = sa.insert(FindingAnswer).values(
+        finding_id=finding.id, version=1, text="La otra respuesta", created_at=NOW
+    )
+    with saved_first_by_someone_else(other), pytest.raises(DomainError, match="mismo momento"):
+        findings.answer_finding(world.staff, finding, "Mi respuesta", NOW)
+    finding = db.session.get(Finding, finding.id)
+    assert finding.answers == [] and finding.status is FindingStatus.RECEIVED
