@@ -209,6 +209,21 @@ def test_the_author_edits_while_nobody_supported_it(kit, client):
     assert bad.status_code == 400 and db.session.get(Proposal, proposal.id).title == "Nuevo"
 
 
+def test_with_approval_the_edit_page_warns_and_the_edit_waits_again(kit, client):
+    from participa.proposals.models import ModerationMode
+
+    process = kit.initiative(moderation=ModerationMode.APPROVAL)
+    author = kit.resident()
+    proposal = kit.proposal(process, author=author)
+    answers.approve(kit.staff(), proposal)
+    login(client, author.email)
+    page = client.get(f"{base(process)}/{proposal.id}/editar").get_data(as_text=True)
+    assert "goes back to staff for approval" in page
+    response = client.post(f"{base(process)}/{proposal.id}/editar", data=form(kit, title="Nuevo"))
+    assert response.status_code == 302
+    assert db.session.get(Proposal, proposal.id).status is ProposalStatus.PENDING
+
+
 def test_staff_answer_settings_and_panels(kit, client):
     process = kit.initiative()
     proposal = kit.proposal(process)
