@@ -280,6 +280,13 @@ def edit_proposal(proposal: Proposal, user, data: ProposalData, *, now: datetime
     db.session.refresh(proposal)
 
 
+def commenting_problem(process):
+    """Why nobody can comment on the process's proposals now, or None (only while open)."""
+    if process.status is not ProcessStatus.OPEN:
+        return _l("Comments are closed: the process is not open.")
+    return None
+
+
 # --- reading ----------------------------------------------------------------------------
 
 

@@ -246,6 +246,7 @@ def _page(process, proposal, status=200, problem=None, comment_form=None, report
         report_form=report_form or ReportForm(formdata=None),
         button=EmptyForm(),
         can_edit=services.can_edit(proposal, user),
+        comments_closed=services.commenting_problem(process),
         is_staff=has_role("staff", "admin"),
         reported=bool(user) and moderation.has_reported(proposal, user),
         problem=problem,
@@ -287,6 +288,8 @@ def comment(process_id: int, proposal_id: int):
     form = CommentForm()
     if not proposal.is_visible and not has_role("staff", "admin"):
         return _page(process, proposal, 409, problem=_("This proposal is hidden."))
+    if problem := services.commenting_problem(process):
+        return _page(process, proposal, 409, problem=problem)
     if form.validate_on_submit():
         try:
             made = comments.add_comment(

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from participa.comments.models import Comment
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
@@ -147,6 +148,23 @@ def test_no_support_on_a_closed_process_or_an_answered_proposal(kit, client):
         as_text=True
     )
     assert db.session.execute(db.select(Support)).first() is None
+
+
+@pytest.mark.parametrize("status", [ProcessStatus.CLOSED, ProcessStatus.ARCHIVED])
+def test_no_comments_unless_the_process_is_open(kit, client, status):
+    process = kit.initiative()
+    proposal = kit.proposal(process)
+    login(client, kit.resident().email)
+    url = f"{base(process)}/{proposal.id}"
+    assert "Publish comment" in client.get(url).get_data(as_text=True)
+    process.status = status
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Publish comment" not in page and "Comments are closed" in page
+    response = client.post(f"{url}/comentarios", data={"body": "Tarde"})
+    assert response.status_code == 409
+    assert "Comments are closed" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Comment)).first() is None
 
 
 def test_support_needs_the_csrf_token(kit, csrf_app):
