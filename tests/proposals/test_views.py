@@ -308,3 +308,16 @@ def test_a_request_over_the_size_limit_gets_the_413_page_and_stores_nothing(kit,
     assert response.status_code == 413
     assert "The file is too large" in response.get_data(as_text=True)
     assert db.session.execute(db.select(Proposal)).first() is None
+
+
+def test_the_support_deadline_is_written_as_a_spanish_date(kit, client, app):
+    from datetime import date
+
+    app.config["BABEL_DEFAULT_LOCALE"] = "es_MX"
+    process = kit.initiative(support_deadline=date(2026, 3, 1))
+    proposal = kit.proposal(process)
+    login(client, kit.resident().email)
+    response = client.post(f"{base(process)}/{proposal.id}/apoyar")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "1 de marzo de 2026" in page and "2026-03-01" not in page
