@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
@@ -133,7 +133,12 @@ def record_delivery(actor, item: Pledge, data: DeliveryData, today: date) -> Del
         raise DomainError(_l("This pledge was cancelled."))
     if data.quantity is None or data.quantity <= 0:
         raise DomainError(_l("Write a whole number greater than zero."), field="quantity")
-    # Lock the pledge (PostgreSQL) so two desks recording at once cannot both fit the rest.
+    # Take the pledge for this transaction so two desks recording at once cannot both fit
+    # the rest: PostgreSQL locks the row; SQLite ignores FOR UPDATE, so a write that changes
+    # nothing takes its database write lock first and the sum read after it is current.
+    table = Pledge.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(table).where(table.c.id == item.id).values(id=table.c.id))
     db.session.execute(db.select(Pledge.id).where(Pledge.id == item.id).with_for_update())
     left = item.quantity - delivered_quantity(item)
     if data.quantity > left:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
@@ -10,7 +11,7 @@ from participa.budgets.models import PbProject, ProjectStatus
 from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
 from participa.extensions import db
-from participa.oversight.models import WatchedWork, WorkKind
+from participa.oversight.models import Finding, WatchedWork, WorkKind
 from participa.processes.models import Process
 from participa.processes.types import PUBLIC_STATUSES, ProcessStatus
 from participa.tally import age_on
@@ -117,10 +118,39 @@ def update_work(actor, work: WatchedWork, data: WorkData) -> None:
     db.session.commit()
 
 
-def delete_work(actor, work: WatchedWork, in_use: bool) -> None:
-    """Remove a work nobody has taken part on yet (`in_use`: it has findings or pledges)."""
+def _lock_work(work_id: int) -> None:
+    """Take the work's row for this transaction, so nothing is filed on it meanwhile.
+
+    PostgreSQL: SELECT ... FOR UPDATE conflicts with the key-share lock a new pledge or
+    finding takes on its work. SQLite: a write that changes nothing takes the database's
+    write lock now, so the counts read after it are current (as in events.lock_event).
+    """
+    table = WatchedWork.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(sa.update(table).where(table.c.id == work_id).values(id=table.c.id))
+    db.session.execute(sa.select(table.c.id).where(table.c.id == work_id).with_for_update())
+
+
+def delete_work(actor, work: WatchedWork) -> None:
+    """Remove a work nobody has taken part on: no finding and no pledge, cancelled or not.
+
+    Findings and pledges go with their work (ON DELETE CASCADE), and cancelled pledges are
+    still part of the staff's records, so any of them keeps the work. The check runs in the
+    delete's own transaction, after the work's row is locked.
+    """
+    from participa.collaboration.models import Pledge  # collaboration builds on oversight
+
     _ensure_changeable(work.process)
-    if in_use:
+    work_id = work.id
+    _lock_work(work_id)
+    used = db.session.execute(
+        sa.select(
+            sa.exists().where(Finding.work_id == work_id)
+            | sa.exists().where(Pledge.work_id == work_id)
+        )
+    ).scalar_one()
+    if used:
+        db.session.rollback()
         raise DomainError(_l("This work already has findings or pledges; it cannot be removed."))
     record(actor, "oversight.work.delete", work, name=work.name)
     db.session.delete(work)

@@ -240,10 +240,8 @@ def edit_work(process_id: int, work_id: int | None = None):
 def delete_work(process_id: int, work_id: int):
     process, work = load(process_id, work_id)
     if EmptyForm().validate_on_submit():
-        in_use = bool(findings.findings(work, findings.FindingFilter(include_hidden=True)))
-        in_use = in_use or bool(totals.pledge_counts(process).get(work.id))
         try:
-            subjects.delete_work(current_user, work, in_use)
+            subjects.delete_work(current_user, work)
         except DomainError as error:
             flash(error.message, "error")
         else:

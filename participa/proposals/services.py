@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import or_, update
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
@@ -226,12 +226,65 @@ def can_edit(proposal: Proposal, user) -> bool:
     )
 
 
-def edit_proposal(proposal: Proposal, user, data: ProposalData) -> None:
+def edit_sends_back(proposal: Proposal) -> bool:
+    """Whether saving an edit sends a published proposal back to staff for approval."""
+    return (
+        proposal.status is ProposalStatus.PUBLISHED
+        and settings_for(proposal.process).moderation is ModerationMode.APPROVAL
+    )
+
+
+def edit_proposal(proposal: Proposal, user, data: ProposalData, *, now: datetime) -> None:
+    """Save the author's new text; with approval, a published proposal waits again.
+
+    The "nobody supported it" rule is checked in the UPDATE itself, so an edit never lands
+    after a support that was counted meanwhile.
+    """
     if not can_edit(proposal, user):
         raise NotAllowed(_l("You cannot edit this proposal."))
     check_proposal(proposal.process, data)
-    _fill(proposal, data)
+    back = edit_sends_back(proposal)
+    status = ProposalStatus.PENDING if back else proposal.status
+    saved = db.session.execute(
+        update(Proposal)
+        .where(
+            Proposal.id == proposal.id,
+            Proposal.support_count == 0,
+            Proposal.status == proposal.status,
+        )
+        .values(
+            title=data.title.strip(),
+            body=data.body.strip(),
+            category=data.category,
+            colonia_id=data.colonia_id,
+            location=data.location.strip(),
+            latitude=data.latitude,
+            longitude=data.longitude,
+            status=status,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if saved.rowcount != 1:
+        db.session.rollback()
+        raise NotAllowed(
+            _l(
+                "Someone supported this proposal or it changed meanwhile: it can no longer "
+                "be edited."
+            )
+        )
+    if back:
+        notify_staff(
+            NoticeKind.AWAITING_MODERATION, data.title.strip(), proposal_link(proposal), now
+        )
     db.session.commit()
+    db.session.refresh(proposal)
+
+
+def commenting_problem(process):
+    """Why nobody can comment on the process's proposals now, or None (only while open)."""
+    if process.status is not ProcessStatus.OPEN:
+        return _l("Comments are closed: the process is not open.")
+    return None
 
 
 # --- reading ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import math
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -69,7 +70,9 @@ def collecting_problem(proposal: Proposal, today: date):
         return _l("This proposal is not collecting supports.")
     deadline = settings_for(process).support_deadline
     if deadline is not None and today > deadline:
-        return _l("The time to support proposals ended on %(day)s.", day=deadline.isoformat())
+        return _l(
+            "The time to support proposals ended on %(day)s.", day=format_date(deadline, "long")
+        )
     return None
 
 

@@ -204,15 +204,23 @@ def edit(process_id: int, proposal_id: int):
     _choices(form, process)
     if form.validate_on_submit():
         try:
-            services.edit_proposal(proposal, current_user, _data(form))
+            back = services.edit_sends_back(proposal)
+            services.edit_proposal(proposal, current_user, _data(form), now=utcnow())
         except DomainError as error:
             show_error(form, error)
         else:
-            flash(_("Proposal saved."), "success")
+            if back:
+                flash(_("Proposal saved. It waits for staff approval again."), "success")
+            else:
+                flash(_("Proposal saved."), "success")
             return redirect(url_for(".detail", process_id=process.id, proposal_id=proposal.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template(
-        "proposals/edit.html", process=process, proposal=proposal, form=form
+        "proposals/edit.html",
+        process=process,
+        proposal=proposal,
+        form=form,
+        sends_back=services.edit_sends_back(proposal),
     ), status
 
 
@@ -238,6 +246,7 @@ def _page(process, proposal, status=200, problem=None, comment_form=None, report
         report_form=report_form or ReportForm(formdata=None),
         button=EmptyForm(),
         can_edit=services.can_edit(proposal, user),
+        comments_closed=services.commenting_problem(process),
         is_staff=has_role("staff", "admin"),
         reported=bool(user) and moderation.has_reported(proposal, user),
         problem=problem,
@@ -279,6 +288,8 @@ def comment(process_id: int, proposal_id: int):
     form = CommentForm()
     if not proposal.is_visible and not has_role("staff", "admin"):
         return _page(process, proposal, 409, problem=_("This proposal is hidden."))
+    if problem := services.commenting_problem(process):
+        return _page(process, proposal, 409, problem=problem)
     if form.validate_on_submit():
         try:
             made = comments.add_comment(

@@ -16,8 +16,7 @@ from tests.race import simultaneous_posts
 ATTEMPTS = 10
 
 
-@pytest.mark.postgres
-def test_simultaneous_deliveries_never_exceed_the_pledge_postgres(pg_app):
+def check_deliveries_never_exceed_the_pledge(app):
     make = factories.Factories()
     staff = make.user(Role.STAFF)
     resident = make.user(colonia=make.territory()["Centro"])
@@ -29,8 +28,17 @@ def test_simultaneous_deliveries_never_exceed_the_pledge_postgres(pg_app):
     path = f"/gestion/procesos/{process.id}/aportaciones/{pledge.id}/entrega"
     data = {"quantity": "3", "delivered_on": date.today().isoformat()}
 
-    statuses, _pages = simultaneous_posts(pg_app, staff.email, path, data, ATTEMPTS)
+    statuses, _pages = simultaneous_posts(app, staff.email, path, data, ATTEMPTS)
 
     assert statuses == Counter({302: 3, 400: ATTEMPTS - 3}), statuses
     delivered = db.session.execute(db.select(Delivery.quantity)).scalars().all()
     assert delivered == [3, 3, 3]
+
+
+def test_simultaneous_deliveries_never_exceed_the_pledge_sqlite(app):
+    check_deliveries_never_exceed_the_pledge(app)
+
+
+@pytest.mark.postgres
+def test_simultaneous_deliveries_never_exceed_the_pledge_postgres(pg_app):
+    check_deliveries_never_exceed_the_pledge(pg_app)

@@ -184,3 +184,15 @@ def test_totals_per_colonia_are_listed_by_name(world):
     give(world, MONEY, user=world.neighbour)  # Sauces
     give(world, MONEY)  # Centro
     assert [name for name, _lines in totals.by_colonia_named(world.collab)] == ["Centro", "Sauces"]
+
+
+def test_a_work_whose_only_pledge_was_cancelled_is_kept(world):
+    from participa.oversight import subjects
+
+    item = give(world, MONEY)
+    pledges.cancel(world.resident, item, NOW)
+    with pytest.raises(DomainError):
+        subjects.delete_work(world.staff, world.site)
+    db.session.expire_all()
+    assert db.session.get(Pledge, item.id) is not None
+    assert subjects.get_work(world.collab, world.site.id) is not None

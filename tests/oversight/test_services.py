@@ -42,7 +42,7 @@ def test_staff_create_edit_and_remove_a_work(world):
     assert work.name == "Alumbrado en Sauces" and work.budget == 50_000
     subjects.update_work(world.staff, work, subjects.WorkData(WorkKind.PROGRAMME, "Otro nombre"))
     assert (work.kind, work.name, work.budget) == (WorkKind.PROGRAMME, "Otro nombre", None)
-    subjects.delete_work(world.staff, work, in_use=False)
+    subjects.delete_work(world.staff, work)
     assert subjects.get_work(world.audit, work.id) is None
     assert actions() == ["oversight.work.create", "oversight.work.update", "oversight.work.delete"]
 
@@ -67,7 +67,7 @@ def test_bad_work_is_refused_and_nothing_is_stored(world, data, field):
 def test_a_work_with_findings_cannot_be_removed(world):
     file(world)
     with pytest.raises(DomainError):
-        subjects.delete_work(world.staff, world.work, in_use=True)
+        subjects.delete_work(world.staff, world.work)
     assert subjects.get_work(world.audit, world.work.id) is not None
 
 

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import update as sa_update
 
 from participa.audit.models import AuditEvent
 from participa.budgets.models import BallotRule, PbBallot, PbProject, ProjectStatus
@@ -253,3 +254,36 @@ def test_a_process_never_configured_uses_the_defaults(kit):
     proposal = kit.proposal(process, category="Medio ambiente")
     assert proposal.status is ProposalStatus.PUBLISHED
     assert supports.support_problem(proposal, kit.resident(), TODAY) is not None  # no supports
+
+
+def test_with_approval_an_edit_of_a_published_proposal_waits_again(kit):
+    process = kit.initiative(moderation=ModerationMode.APPROVAL)
+    author = kit.resident()
+    proposal = kit.proposal(process, author=author)
+    answers.approve(kit.staff(), proposal)
+    assert proposal.status is ProposalStatus.PUBLISHED
+    services.edit_proposal(proposal, author, kit.data(title="Otro texto"), now=utcnow())
+    assert proposal.status is ProposalStatus.PENDING and proposal.title == "Otro texto"
+    assert [n.subject for n in notices(NoticeKind.AWAITING_MODERATION)][-1] == "Otro texto"
+
+
+def test_without_approval_an_edit_keeps_the_proposal_published(kit):
+    process = kit.initiative()
+    author = kit.resident()
+    proposal = kit.proposal(process, author=author)
+    services.edit_proposal(proposal, author, kit.data(title="Otro texto"), now=utcnow())
+    assert proposal.status is ProposalStatus.PUBLISHED and proposal.title == "Otro texto"
+    assert notices() == []
+
+
+def test_an_edit_that_loses_against_a_support_changes_nothing(kit):
+    process = kit.initiative()
+    author = kit.resident()
+    proposal = kit.proposal(process, author=author)
+    assert proposal.support_count == 0  # what the author's request read
+    with db.engine.begin() as other:  # a supporter's request, counted first
+        other.execute(sa_update(Proposal).where(Proposal.id == proposal.id).values(support_count=1))
+    with pytest.raises(DomainError, match="can no longer be edited"):
+        services.edit_proposal(proposal, author, kit.data(title="Tarde"), now=utcnow())
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).title == "Semáforo en la escuela"

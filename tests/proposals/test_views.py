@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from participa.comments.models import Comment
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
@@ -149,6 +150,23 @@ def test_no_support_on_a_closed_process_or_an_answered_proposal(kit, client):
     assert db.session.execute(db.select(Support)).first() is None
 
 
+@pytest.mark.parametrize("status", [ProcessStatus.CLOSED, ProcessStatus.ARCHIVED])
+def test_no_comments_unless_the_process_is_open(kit, client, status):
+    process = kit.initiative()
+    proposal = kit.proposal(process)
+    login(client, kit.resident().email)
+    url = f"{base(process)}/{proposal.id}"
+    assert "Publish comment" in client.get(url).get_data(as_text=True)
+    process.status = status
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Publish comment" not in page and "Comments are closed" in page
+    response = client.post(f"{url}/comentarios", data={"body": "Tarde"})
+    assert response.status_code == 409
+    assert "Comments are closed" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(Comment)).first() is None
+
+
 def test_support_needs_the_csrf_token(kit, csrf_app):
     process = kit.initiative()
     proposal = kit.proposal(process)
@@ -207,6 +225,21 @@ def test_the_author_edits_while_nobody_supported_it(kit, client):
     assert db.session.get(Proposal, proposal.id).title == "Nuevo"
     bad = client.post(f"{base(process)}/{proposal.id}/editar", data=form(kit, title=""))
     assert bad.status_code == 400 and db.session.get(Proposal, proposal.id).title == "Nuevo"
+
+
+def test_with_approval_the_edit_page_warns_and_the_edit_waits_again(kit, client):
+    from participa.proposals.models import ModerationMode
+
+    process = kit.initiative(moderation=ModerationMode.APPROVAL)
+    author = kit.resident()
+    proposal = kit.proposal(process, author=author)
+    answers.approve(kit.staff(), proposal)
+    login(client, author.email)
+    page = client.get(f"{base(process)}/{proposal.id}/editar").get_data(as_text=True)
+    assert "goes back to staff for approval" in page
+    response = client.post(f"{base(process)}/{proposal.id}/editar", data=form(kit, title="Nuevo"))
+    assert response.status_code == 302
+    assert db.session.get(Proposal, proposal.id).status is ProposalStatus.PENDING
 
 
 def test_staff_answer_settings_and_panels(kit, client):
@@ -275,3 +308,16 @@ def test_a_request_over_the_size_limit_gets_the_413_page_and_stores_nothing(kit,
     assert response.status_code == 413
     assert "The file is too large" in response.get_data(as_text=True)
     assert db.session.execute(db.select(Proposal)).first() is None
+
+
+def test_the_support_deadline_is_written_as_a_spanish_date(kit, client, app):
+    from datetime import date
+
+    app.config["BABEL_DEFAULT_LOCALE"] = "es_MX"
+    process = kit.initiative(support_deadline=date(2026, 3, 1))
+    proposal = kit.proposal(process)
+    login(client, kit.resident().email)
+    response = client.post(f"{base(process)}/{proposal.id}/apoyar")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "1 de marzo de 2026" in page and "2026-03-01" not in page
