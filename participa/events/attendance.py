@@ -15,6 +15,7 @@ from participa.auth.models import User
 from participa.auth.services import CURP_MESSAGES
 from participa.core.errors import DomainError
 from participa.events.models import Attendance, Event, Registration, RegistrationStatus
+from participa.events.services import MAX_ID
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 from participa.tally import AGE_BANDS, age_band
@@ -124,7 +125,9 @@ def add_walk_in(actor, event: Event, data: WalkIn, *, now: datetime, today: date
         raise DomainError(_l("Choose one of the options."), field="sex")
     if data.age_band and data.age_band not in AGE_BAND_LABELS:
         raise DomainError(_l("Choose one of the options."), field="age_band")
-    if data.colonia_id is not None and db.session.get(Colonia, data.colonia_id) is None:
+    if data.colonia_id is not None and (
+        not 0 < data.colonia_id <= MAX_ID or db.session.get(Colonia, data.colonia_id) is None
+    ):
         raise DomainError(_l("Choose one of the options."), field="colonia_id")
     info = _walk_in_curp(data.curp, today) if data.curp.strip() else None
     curp = info.curp if info else None

@@ -218,6 +218,7 @@ def test_walk_ins_count_once_by_curp_and_an_account_curp_is_that_resident(
         (attendance.WalkIn("Ana", sex="Q"), "sex"),
         (attendance.WalkIn("Ana", age_band="99+"), "age_band"),
         (attendance.WalkIn("Ana", colonia_id=999), "colonia_id"),
+        (attendance.WalkIn("Ana", colonia_id=10**20), "colonia_id"),  # beyond any id
     ],
 )
 def test_bad_walk_ins_are_refused(staff_user, event, walk_in, field):
