@@ -16,3 +16,9 @@ def test_home_lists_open_processes_before_announced_ones(client, make):
     make.process(ProcessStatus.PUBLISHED, title="Anunciada después")
     page = client.get("/").get_data(as_text=True)
     assert page.index("Abierta primero") < page.index("Anunciada después")
+
+
+def test_every_page_leads_to_the_public_follow_up_of_works_and_the_council(client):
+    footer = client.get("/").get_data(as_text=True).split("<footer", 1)[1]
+    assert 'href="/obras/"' in footer and "Seguimiento de obras" in footer
+    assert 'href="/cmpc/"' in footer
