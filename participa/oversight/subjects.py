@@ -71,7 +71,7 @@ def _check(data: WorkData) -> None:
     }:
         raise DomainError(_l("Choose a project from the list."), field="pb_project_id")
     if data.council_work_id is not None:
-        from participa.works.followup import linkable_works  # works reads oversight models
+        from participa.works.accountability import linkable_works  # works reads oversight models
 
         if data.council_work_id not in {w.id for w in linkable_works()}:
             raise DomainError(_l("Choose a priority from the list."), field="council_work_id")

@@ -36,7 +36,7 @@ from participa.oversight.models import FindingStatus, WorkKind
 from participa.oversight.pages import load, small_int, status_code, today
 from participa.processes import components
 from participa.processes.types import Component, ProcessStatus
-from participa.works.followup import linkable_works
+from participa.works.accountability import linkable_works
 
 public_bp = Blueprint("oversight", __name__, url_prefix="/procesos/<int:process_id>/obras")
 manage_bp = Blueprint("oversight_manage", __name__, url_prefix="/gestion/procesos/<int:process_id>")

@@ -29,7 +29,7 @@ from participa.council.models import CouncilSession
 from participa.extensions import db
 from participa.results.exports import csv_stream
 from participa.territory.models import Delegacion
-from participa.works import followup, schedule
+from participa.works import accountability, followup, schedule
 from participa.works.charts import gantt_chart, history_charts, progress_chart
 from participa.works.forms import STATUS_LABELS, AccountabilityFilter, ReportForm
 from participa.works.models import Work, WorkStatus
@@ -114,7 +114,9 @@ def _session_page(session: CouncilSession, status: int = 200, failed: tuple | No
         last=last,
         forms=forms,
         open_=session.status in followup.REPORTING_SESSIONS,
-        progress=progress_chart(followup.accountability(followup.PublicFilter(), _today())),
+        progress=progress_chart(
+            accountability.public_rows(accountability.PublicFilter(), _today())
+        ),
     )
 
 
@@ -157,7 +159,7 @@ def staff_followup(work: Work, form: ReportForm | None) -> dict:
         "reports": reports,
         "report_form": form or ReportForm(formdata=None, reported_on=_today()),
         "reportable": work.status in followup.REPORTABLE,
-        "report_sessions": followup.session_names(reports),
+        "report_sessions": accountability.session_names(reports),
         "history_charts": history_charts(work, reports) if reports else [],
     }
 
@@ -165,10 +167,10 @@ def staff_followup(work: Work, form: ReportForm | None) -> dict:
 # --- public -------------------------------------------------------------------------------
 
 
-def _filter(form: AccountabilityFilter) -> followup.PublicFilter:
+def _filter(form: AccountabilityFilter) -> accountability.PublicFilter:
     key = form.delegacion.data or ""
     status = form.estado.data or ""
-    return followup.PublicFilter(
+    return accountability.PublicFilter(
         period=form.periodo.data or "",
         delegacion_id=int(key) if key.isdecimal() and len(key) < 10 else None,
         status=WorkStatus(status) if status in {s.value for s in followup.PUBLIC} else None,
@@ -178,24 +180,24 @@ def _filter(form: AccountabilityFilter) -> followup.PublicFilter:
 @public_bp.app_template_global()
 def work_is_public(work) -> bool:
     """Whether `work` has a public accountability page (for pages that link to it)."""
-    return followup.public_work(work.id) is not None
+    return accountability.public_work(work.id) is not None
 
 
 @public_bp.route("/")
 def public_list():
     form = AccountabilityFilter(request.args)
-    form.periodo.choices = [("", _("All"))] + [(p, p) for p in followup.periods()]
+    form.periodo.choices = [("", _("All"))] + [(p, p) for p in accountability.periods()]
     delegaciones = db.session.execute(db.select(Delegacion).order_by(Delegacion.name)).scalars()
     form.delegacion.choices = [("", _("All"))] + [(str(d.id), d.name) for d in delegaciones]
     form.estado.choices = [("", _("All"))] + [(s.value, STATUS_LABELS[s]) for s in followup.PUBLIC]
-    rows = followup.accountability(_filter(form), _today())
+    rows = accountability.public_rows(_filter(form), _today())
     return _render(
         "public.html", form=form, rows=rows, progress=progress_chart(rows) if rows else None
     )
 
 
 def _public(work_id: int) -> Work:
-    return followup.public_work(work_id) or abort(404)
+    return accountability.public_work(work_id) or abort(404)
 
 
 @public_bp.route("/<int:work_id>")
@@ -206,7 +208,7 @@ def public_work(work_id: int):
     return _render(
         "public_work.html",
         work=work,
-        row=followup.row_of(work, today),
+        row=accountability.row_of(work, today),
         origin=describe_origin(work),
         reports=reports,
         charts=history_charts(work, reports) if reports else [],
@@ -217,8 +219,8 @@ def public_work(work_id: int):
         )
         if tasks
         else None,
-        subjects=followup.linked_subjects(work),
-        report_sessions=followup.session_names(reports),
+        subjects=accountability.linked_subjects(work),
+        report_sessions=accountability.session_names(reports),
     )
 
 
@@ -249,31 +251,31 @@ def _json(data, filename: str) -> Response:
 
 @public_bp.route("/prioridades.csv")
 def priorities_csv():
-    rows = followup.accountability(followup.PublicFilter(), _today())
-    return _csv(followup.csv_rows(rows), "prioridades.csv")
+    rows = accountability.public_rows(accountability.PublicFilter(), _today())
+    return _csv(accountability.csv_rows(rows), "prioridades.csv")
 
 
 @public_bp.route("/prioridades.json")
 def priorities_json():
-    rows = followup.accountability(followup.PublicFilter(), _today())
-    return _json({"priorities": [followup.row_dict(r) for r in rows]}, "prioridades.json")
+    rows = accountability.public_rows(accountability.PublicFilter(), _today())
+    return _json({"priorities": [accountability.row_dict(r) for r in rows]}, "prioridades.json")
 
 
 @public_bp.route("/<int:work_id>/avances.csv")
 def history_csv(work_id: int):
     work = _public(work_id)
-    return _csv(followup.history_rows(followup.history(work)), f"avances-{work.id}.csv")
+    return _csv(accountability.history_rows(followup.history(work)), f"avances-{work.id}.csv")
 
 
 @public_bp.route("/<int:work_id>/avances.json")
 def history_json(work_id: int):
     work = _public(work_id)
     reports = followup.history(work)
-    sessions = followup.session_names(reports)
+    sessions = accountability.session_names(reports)
     data = {
         "work_id": work.id,
         "title": work.title,
         "estimated_cost": work.estimated_cost,
-        "reports": [followup.report_dict(r, sessions) for r in reports],
+        "reports": [accountability.report_dict(r, sessions) for r in reports],
     }
     return _json(data, f"avances-{work.id}.json")
