@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UtcDateTime, enum_type
-from participa.core.participants import ParticipantColumns
+from participa.core.participants import Channel, ParticipantColumns
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.models import Process
@@ -206,6 +206,10 @@ class PbVote(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("pb_ballot.id"), index=True)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # How the ballot arrived (web, table, paper), so results can be read per channel.
+    channel: Mapped[Channel] = mapped_column(
+        enum_type(Channel), default=Channel.WEB, server_default=Channel.WEB.value
+    )
 
     items: Mapped[list["PbVoteItem"]] = relationship(cascade="all, delete-orphan")
 

@@ -209,7 +209,12 @@ def _store_votes(election, ballot: PbBallot, ids: dict[str, int], stem: str, now
     db.session.execute(
         PbVote.__table__.insert(),
         [
-            {"id": vote_id, "ballot_id": ballot.id, "receipt_hash": _receipt_hash()}
+            {
+                "id": vote_id,
+                "ballot_id": ballot.id,
+                "receipt_hash": _receipt_hash(),
+                "channel": Channel.PAPER,
+            }
             for vote_id, _vote in votes
         ],
     )

@@ -70,7 +70,12 @@ def cast_vote(
             ballot_id=ballot.id, **participant(user, now=now, today=today, channel=channel)
         )
     )
-    vote = PbVote(id=secrets.token_hex(16), ballot_id=ballot.id, receipt_hash=receipt_hash(code))
+    vote = PbVote(
+        id=secrets.token_hex(16),
+        ballot_id=ballot.id,
+        receipt_hash=receipt_hash(code),
+        channel=channel,
+    )
     vote.items = [PbVoteItem(project_id=pid, weight=w) for pid, w in rule.items(selection)]
     db.session.add(vote)
     try:

@@ -153,7 +153,10 @@ def submit_response(
         )
     )
     response = Response(
-        id=secrets.token_hex(16), process_id=process.id, receipt_hash=receipt_hash(code)
+        id=secrets.token_hex(16),
+        process_id=process.id,
+        receipt_hash=receipt_hash(code),
+        channel=channel,
     )
     response.answers = [row for q in found for row in _answer_rows(q, answers.get(q.id))]
     db.session.add(response)

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import enum_type
-from participa.core.participants import ParticipantColumns
+from participa.core.participants import Channel, ParticipantColumns
 from participa.extensions import db
 
 
@@ -83,6 +83,10 @@ class Response(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # How the ballot arrived (web, table, paper), so results can be read per channel.
+    channel: Mapped[Channel] = mapped_column(
+        enum_type(Channel), default=Channel.WEB, server_default=Channel.WEB.value
+    )
 
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan")
 

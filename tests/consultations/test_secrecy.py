@@ -44,8 +44,9 @@ def test_participation_does_not_point_to_responses(schema):
     assert not {n for n in participation if "response" in n or "answer" in n or "receipt" in n}
     response = {column["name"] for column in schema.get_columns("response")}
     answer = {column["name"] for column in schema.get_columns("answer")}
-    # The process is common to both by design; nothing finer than that is.
-    assert participation & response <= {"id", "process_id"}
+    # The process and the channel (web, table, paper: results are read per channel) are common
+    # to both by design; nothing finer than that is.
+    assert participation & response <= {"id", "process_id", "channel"}
     assert not participation & answer
 
 
