@@ -51,7 +51,7 @@ def test_registration_attaches_the_account_to_its_curp_entry(kit, client):
     user = db.session.execute(db.select(User).where(User.curp == curp)).scalar_one()
     assert entry(curp).user_id == user.id
     page = client.get("/cuenta/").text
-    assert "On the roll of the municipality by your CURP." in page
+    assert "On the municipality's roll by your CURP." in page
 
 
 def test_an_import_attaches_existing_accounts_by_curp_and_by_typed_key(kit):
