@@ -15,7 +15,7 @@ from sqlalchemy import insert, update
 from participa.audit.services import record
 from participa.core.csvfile import read_records
 from participa.core.errors import DomainError
-from participa.eligibility.keys import InvalidKey, folded, normalise
+from participa.eligibility.keys import SEPARATORS, InvalidKey, folded, normalise
 from participa.eligibility.matching import match_roll
 from participa.eligibility.models import KeyKind, Roll, RollEntry
 from participa.extensions import db
@@ -115,16 +115,21 @@ def _key_column(header: list[str]) -> str:
     return present[0]
 
 
-def parse_roll_csv(data: bytes) -> RollFile:
-    """Read and check every line; the rows and every problem (nothing is written)."""
+def parse_roll_csv(data: bytes, known=lambda kind: frozenset()) -> RollFile:
+    """Read and check every line; the rows and every problem (nothing is written).
+
+    `known(kind)` gives the keys of that kind already stored (checked when they were first
+    imported), so a re-import skips their validation, the slow part of a large file.
+    """
     header, records = read_records(data, ALIASES)
     column = _key_column(header)
     parsed = RollFile(KEY_COLUMNS[column])
-    colonias, first_line = ColoniaFinder(), {}
+    colonias, first_line, stored = ColoniaFinder(), {}, known(parsed.kind)
     for line, cells in records:
-        reason, value = None, ""
+        reason, value = None, SEPARATORS.sub("", cells.get(column, "").upper())
         try:
-            value = normalise(parsed.kind, cells.get(column, ""))
+            if value not in stored:
+                value = normalise(parsed.kind, value)
         except InvalidKey as error:
             reason = error.message
         colonia_id, colonia_reason = colonias.find(cells.get("colonia", ""))
@@ -153,20 +158,27 @@ def roll_with_scope(scope: str, process_id: int | None, now: datetime) -> Roll:
     return roll
 
 
+def _stored(roll_id: int, kind: KeyKind) -> dict[str, tuple]:
+    query = db.select(
+        RollEntry.key_value, RollEntry.id, RollEntry.colonia_id, RollEntry.name
+    ).where(RollEntry.roll_id == roll_id, RollEntry.key_kind == kind)
+    return {value: tuple(rest) for value, *rest in db.session.execute(query).all()}
+
+
 def import_roll(actor, scope: str, process_id: int | None, data: bytes, now: datetime):
     """Import the CSV `data` into the roll of `scope`, all or nothing; commit and summarise."""
-    parsed = parse_roll_csv(data)
+    roll = db.session.execute(db.select(Roll).where(Roll.scope == scope)).scalar_one_or_none()
+    existing: dict[str, tuple] = {}
+
+    def known(kind: KeyKind) -> frozenset:
+        if roll is not None:
+            existing.update(_stored(roll.id, kind))
+        return frozenset(existing)
+
+    parsed = parse_roll_csv(data, known)
     if parsed.problems:
         raise RollFileErrors(parsed.problems)
-    roll = roll_with_scope(scope, process_id, now)
-    existing = {
-        value: (entry_id, colonia_id, name)
-        for entry_id, value, colonia_id, name in db.session.execute(
-            db.select(
-                RollEntry.id, RollEntry.key_value, RollEntry.colonia_id, RollEntry.name
-            ).where(RollEntry.roll_id == roll.id, RollEntry.key_kind == parsed.kind)
-        ).all()
-    }
+    roll = roll or roll_with_scope(scope, process_id, now)
     new, changed = [], []
     for row in parsed.rows:
         known = existing.get(row.value)
