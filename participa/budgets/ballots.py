@@ -19,6 +19,7 @@ from participa.budgets.models import (
 from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
 from participa.core.participants import voter_key
+from participa.eligibility.rules import participation_problem
 from participa.extensions import db
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.tally import age_on
@@ -135,7 +136,8 @@ def readiness_problems(process, opening: bool) -> list:
 
 def has_voted(ballot: PbBallot, user) -> bool:
     query = db.select(PbParticipation.id).where(
-        PbParticipation.ballot_id == ballot.id, PbParticipation.voter_key == voter_key(user)
+        PbParticipation.ballot_id == ballot.id,
+        PbParticipation.voter_key == voter_key(user, ballot.process),
     )
     return db.session.execute(query).first() is not None
 
@@ -149,6 +151,8 @@ def voting_problem(ballot: PbBallot, user, today: date):
         return _l("Only residents registered with their CURP and colonia can vote.")
     if not in_scope(process, user.colonia):
         return _l("This vote is for residents of other zones of the municipality.")
+    if problem := participation_problem(process, user):
+        return problem
     if ballot.is_zone and user.colonia_id not in {c.id for c in ballot.colonias}:
         return _l("This ballot is for residents of another zone.")
     if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:

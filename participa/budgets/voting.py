@@ -67,7 +67,8 @@ def cast_vote(
     code = new_receipt_code()
     db.session.add(
         PbParticipation(
-            ballot_id=ballot.id, **participant(user, now=now, today=today, channel=channel)
+            ballot_id=ballot.id,
+            **participant(user, process=ballot.process, now=now, today=today, channel=channel),
         )
     )
     vote = PbVote(

@@ -19,6 +19,7 @@ from participa.consultations.models import (
 from participa.consultations.questionnaire import questions
 from participa.core.errors import DomainError
 from participa.core.participants import Channel, participant, voter_key
+from participa.eligibility.rules import participation_problem
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ScopeKind
@@ -49,7 +50,7 @@ def in_scope(process, colonia) -> bool:
 
 def has_taken_part(process, user) -> bool:
     query = db.select(Participation.id).where(
-        Participation.process_id == process.id, Participation.voter_key == voter_key(user)
+        Participation.process_id == process.id, Participation.voter_key == voter_key(user, process)
     )
     return db.session.execute(query).first() is not None
 
@@ -62,6 +63,8 @@ def eligibility_problem(process, user, today: date):
         return _l("Only residents registered with their CURP and colonia can take part.")
     if not in_scope(process, user.colonia):
         return _l("This consultation is for residents of other zones of the municipality.")
+    if problem := participation_problem(process, user):
+        return problem
     if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
         return _l("This consultation is for people aged %(age)s or more.", age=process.min_age)
     if has_taken_part(process, user):
@@ -149,7 +152,8 @@ def submit_response(
     code = new_receipt_code()
     db.session.add(
         Participation(
-            process_id=process.id, **participant(user, now=now, today=today, channel=channel)
+            process_id=process.id,
+            **participant(user, process=process, now=now, today=today, channel=channel),
         )
     )
     response = Response(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from participa.core.dbtypes import UtcDateTime, enum_type
 from participa.core.timeutil import utcnow
+from participa.eligibility.keys import person_key
 from participa.tally import age_band
 
 
@@ -35,15 +36,21 @@ class ParticipantColumns:
     sex: Mapped[str | None] = mapped_column(String(1))
 
 
-def voter_key(user) -> str:
-    """The eligibility key of a registered resident: one vote per key and ballot."""
-    return f"curp:{user.curp}"
+def voter_key(user, process) -> str:
+    """The eligibility key of `user` in `process`: one vote per key and ballot.
+
+    A roll entry's identity when the process is restricted to a roll, else the CURP
+    (participa.eligibility.person_key), so every channel of one person shares it.
+    """
+    return person_key(process, user)
 
 
-def participant(user, *, now: datetime, today: date, channel: Channel = Channel.WEB) -> dict:
-    """The participation columns for `user` taking part now."""
+def participant(
+    user, *, process, now: datetime, today: date, channel: Channel = Channel.WEB
+) -> dict:
+    """The participation columns for `user` taking part in `process` now."""
     return {
-        "voter_key": voter_key(user),
+        "voter_key": voter_key(user, process),
         "user_id": user.id,
         "channel": channel,
         "created_at": now,

@@ -11,6 +11,7 @@ from participa.demo import (
     budgets,
     consultations,
     council,
+    eligibility,
     events,
     links,
     oversight,
@@ -75,6 +76,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     accounts = [DemoAccount(*a) for a in works.demo_works(staff, today, hash_method)] + accounts
     links.demo_links(staff, today)
     db.session.commit()
+    eligibility.demo_roll(staff, today)
     council.council(staff, today)
     followup_demo.demo_followup(staff, today)
     return accounts

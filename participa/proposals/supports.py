@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
+from participa.eligibility.rules import participation_problem
 from participa.extensions import db
 from participa.notifications.models import NoticeKind
 from participa.notifications.services import notify_staff
@@ -87,6 +88,8 @@ def support_problem(proposal: Proposal, user, today: date):
         return _l("Only residents registered with their CURP and colonia can support proposals.")
     if not in_scope(process, user.colonia):
         return _l("This process is for residents of other zones of the municipality.")
+    if problem := participation_problem(process, user):
+        return problem
     if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
         return _l("Supports are for people aged %(age)s or more.", age=process.min_age)
     if has_supported(proposal, user):

@@ -1,0 +1,85 @@
+"""Who may take part in a process: the per-process rule and the check the vote paths call."""
+
+from flask_babel import lazy_gettext as _l
+
+from participa.audit.services import record
+from participa.core.errors import DomainError
+from participa.eligibility.desk import is_verified
+from participa.eligibility.keys import entry_of, roll_for, rule_for
+from participa.eligibility.models import (
+    ConflictStatus,
+    EligibilityRule,
+    ProcessEligibility,
+    RollConflict,
+    RollEntry,
+)
+from participa.extensions import db
+from participa.processes.types import ProcessStatus
+
+RULE_LABELS = {
+    EligibilityRule.REGISTERED: _l("Registered residents with CURP and colonia"),
+    EligibilityRule.ROLL: _l(
+        "People on the eligibility roll (the process's own roll, otherwise the municipality's)"
+    ),
+    EligibilityRule.VERIFIED: _l("Residents verified in person at a verification desk"),
+}
+# Changing the rule while people vote would change their one-vote keys: only before opening.
+EDITABLE_STATUSES = {ProcessStatus.DRAFT, ProcessStatus.PUBLISHED}
+
+NOT_ON_ROLL = _l(
+    "This process is only for people on the eligibility roll (padrón). If you are on it by "
+    "your voter key or property-tax account, add it on your account page (“My account”); "
+    "otherwise go to a verification desk of the participation office with an official ID."
+)
+UNDER_REVIEW = _l(
+    "Your key on the eligibility roll is attached to another account: the participation office "
+    "will review it. Go to a verification desk with an official ID to settle it sooner."
+)
+NOT_VERIFIED = _l(
+    "This process is only for residents verified in person. Go to a verification desk of the "
+    "participation office with an official ID; then you can take part from here."
+)
+
+
+def _has_open_conflict(user) -> bool:
+    query = db.select(RollConflict.id).where(
+        RollConflict.claimant_id == user.id, RollConflict.status == ConflictStatus.OPEN
+    )
+    return db.session.execute(query).first() is not None
+
+
+def participation_problem(process, user):
+    """Why the process's rule keeps `user` out, or None (the other checks are the caller's)."""
+    rule = rule_for(process)
+    if rule is EligibilityRule.ROLL and entry_of(roll_for(process), user) is None:
+        return UNDER_REVIEW if _has_open_conflict(user) else NOT_ON_ROLL
+    if rule is EligibilityRule.VERIFIED and not is_verified(user):
+        return NOT_VERIFIED
+    return None
+
+
+def save_rule(actor, process, rule: EligibilityRule) -> None:
+    """Set who may take part in `process` (audited); only before it opens."""
+    if process.status not in EDITABLE_STATUSES:
+        raise DomainError(
+            _l("Who may take part can change only before the process opens."), field="rule"
+        )
+    if rule is EligibilityRule.ROLL and roll_for(process) is None:
+        raise DomainError(
+            _l("There is no roll yet: import the municipality's or this process's roll first."),
+            field="rule",
+        )
+    setting = db.session.get(ProcessEligibility, process.id) or ProcessEligibility(
+        process_id=process.id
+    )
+    setting.rule = rule
+    db.session.add(setting)
+    record(actor, "eligibility.rule", process, rule=rule)
+    db.session.commit()
+
+
+def roll_size(roll) -> int:
+    if roll is None:
+        return 0
+    query = db.select(db.func.count(RollEntry.id)).where(RollEntry.roll_id == roll.id)
+    return db.session.execute(query).scalar_one()

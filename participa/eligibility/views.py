@@ -1,0 +1,309 @@
+"""Staff pages (rolls, conflicts, the verification desk, who may take part) and the
+resident's keys on "My account"."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from participa.auth.models import User
+from participa.core.access import guard_blueprint
+from participa.core.errors import DomainError
+from participa.core.forms import show_error
+from participa.core.timeutil import utcnow
+from participa.eligibility import conflicts, desk, importing, keys, matching, rules
+from participa.eligibility.forms import (
+    AccountKeyForm,
+    DeskSearchForm,
+    ResolveForm,
+    RollImportForm,
+    RuleForm,
+    UndoForm,
+    VerifyForm,
+)
+from participa.eligibility.models import (
+    MUNICIPAL_SCOPE,
+    ConflictStatus,
+    IdKind,
+    KeyKind,
+    PersonVerification,
+    ResidentKey,
+    RollConflict,
+)
+from participa.extensions import db
+from participa.processes import components
+from participa.processes.services import get_process
+from participa.processes.types import Component
+
+bp = Blueprint("eligibility", __name__, url_prefix="/gestion")
+guard_blueprint(bp, "staff", "admin")
+account_bp = Blueprint("eligibility_account", __name__, url_prefix="/cuenta")
+
+# --- rolls ------------------------------------------------------------------------------
+
+
+@bp.route("/padron/")
+def rolls():
+    return render_template(
+        "eligibility/rolls.html",
+        municipal=keys.municipal_roll(),
+        size=rules.roll_size,
+        process_rolls=keys.process_rolls(),
+        open_conflicts=conflicts.open_count(),
+    )
+
+
+@bp.route("/padron/municipio", methods=["GET", "POST"])
+@bp.route("/padron/proceso/<int:process_id>", methods=["GET", "POST"])
+def roll(process_id: int | None = None):
+    process = get_process(process_id) if process_id else None
+    scope = keys.process_scope(process) if process else MUNICIPAL_SCOPE
+    form, problems = RollImportForm(), None
+    if form.validate_on_submit():
+        try:
+            summary = importing.import_roll(
+                current_user, scope, process_id, form.file.data.read(), utcnow()
+            )
+        except importing.RollFileErrors as error:
+            problems = error.problems
+            form.file.errors.append(error.message)
+        except DomainError as error:
+            form.file.errors.append(error.message)
+        else:
+            flash(
+                _(
+                    "Roll imported: %(c)s new, %(u)s updated, %(s)s unchanged; %(a)s attached "
+                    "to accounts, %(k)s conflicts.",
+                    c=summary.created,
+                    u=summary.updated,
+                    s=summary.unchanged,
+                    a=summary.attached,
+                    k=summary.conflicts,
+                ),
+                "success",
+            )
+            return redirect(request.path)
+    current = keys.own_roll(process) if process else keys.municipal_roll()
+    return render_template(
+        "eligibility/roll.html",
+        process=process,
+        roll=current,
+        size=rules.roll_size(current),
+        attached=keys.attached_count(current),
+        form=form,
+        problems=problems,
+    ), (400 if form.errors else 200)
+
+
+# --- conflicts --------------------------------------------------------------------------
+
+
+@bp.route("/padron/conflictos")
+def conflict_list():
+    return render_template(
+        "eligibility/conflicts.html",
+        conflicts=conflicts.open_conflicts(),
+        resolved=conflicts.recent_resolved(),
+        form=ResolveForm(formdata=None),
+    )
+
+
+@bp.route("/padron/conflictos/<int:conflict_id>", methods=["POST"])
+def resolve(conflict_id: int):
+    conflict = db.session.get(RollConflict, conflict_id) or abort(404)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            conflicts.resolve(
+                current_user, conflict, form.action.data == "move", form.note.data, utcnow()
+            )
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Conflict resolved."), "success")
+    else:
+        flash(_("Choose a decision."), "error")
+    return redirect(url_for(".conflict_list"))
+
+
+# --- the verification desk -------------------------------------------------------------
+
+
+@bp.route("/mesa-verificacion/")
+def desk_search():
+    form = DeskSearchForm(request.args)
+    text = form.q.data if form.validate() else ""
+    return render_template(
+        "eligibility/desk.html",
+        form=form,
+        searched=bool(text),
+        people=desk.search_people(text or ""),
+        entries=keys.find_entries(text or ""),
+    )
+
+
+def _person(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role.value != "citizen":
+        abort(404)
+    return user
+
+
+def _render_person(user, verify_form=None, undo_form=None, status=200):
+    typed = db.session.execute(db.select(ResidentKey).where(ResidentKey.user_id == user.id))
+    return render_template(
+        "eligibility/person.html",
+        person=user,
+        entries=keys.entries_of_user(user),
+        typed=list(typed.scalars()),
+        active=desk.active_verification(user),
+        history=desk.history(user),
+        verify_form=verify_form or VerifyForm(formdata=None),
+        undo_form=undo_form or UndoForm(formdata=None),
+        id_labels=desk.ID_LABELS,
+        key_labels=keys.KEY_LABELS,
+    ), status
+
+
+@bp.route("/mesa-verificacion/personas/<int:user_id>")
+def person(user_id: int):
+    return _render_person(_person(user_id))
+
+
+@bp.route("/mesa-verificacion/personas/<int:user_id>/verificar", methods=["POST"])
+def verify(user_id: int):
+    user, form = _person(user_id), VerifyForm()
+    if form.validate_on_submit():
+        try:
+            desk.verify(current_user, user, IdKind(form.id_kind.data), form.note.data, utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Verified in person."), "success")
+            return redirect(url_for(".person", user_id=user.id))
+    return _render_person(user, verify_form=form, status=400)
+
+
+@bp.route(
+    "/mesa-verificacion/personas/<int:user_id>/verificaciones/<int:verification_id>/deshacer",
+    methods=["POST"],
+)
+def undo(user_id: int, verification_id: int):
+    user, form = _person(user_id), UndoForm()
+    verification = db.session.get(PersonVerification, verification_id)
+    if verification is None or verification.user_id != user.id:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            desk.undo(current_user, verification, form.reason.data, utcnow())
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("The verification was undone."), "success")
+            return redirect(url_for(".person", user_id=user.id))
+    return _render_person(user, undo_form=form, status=400)
+
+
+# --- who may take part in a process ------------------------------------------------------
+
+
+@bp.route("/procesos/<int:process_id>/participacion", methods=["GET", "POST"])
+def process_rule(process_id: int):
+    process = get_process(process_id)
+    form = RuleForm()
+    if request.method == "GET":
+        form.rule.data = keys.rule_for(process).value
+    if form.validate_on_submit():
+        try:
+            rules.save_rule(current_user, process, rules.EligibilityRule(form.rule.data))
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Saved who may take part."), "success")
+            return redirect(url_for("manage.manage", process_id=process.id))
+    return render_template(
+        "eligibility/process_rule.html",
+        process=process,
+        form=form,
+        editable=process.status in rules.EDITABLE_STATUSES,
+        roll=keys.roll_for(process),
+        own=keys.own_roll(process),
+        size=rules.roll_size,
+    ), (400 if form.errors or form.form_errors else 200)
+
+
+@components.on_manage(Component.QUESTIONNAIRE)
+@components.on_manage(Component.PB_BALLOT)
+@components.on_manage(Component.SUPPORTS)
+def manage_panel(process):
+    roll = keys.roll_for(process)
+    return components.Panel(
+        "eligibility/_manage_panel.html",
+        {
+            "process": process,
+            "rule": rules.RULE_LABELS[keys.rule_for(process)],
+            "roll": roll,
+            "own": keys.own_roll(process) is not None,
+            "size": rules.roll_size(roll),
+        },
+    )
+
+
+# --- the resident's keys ---------------------------------------------------------------
+
+
+@account_bp.app_template_global()
+def eligibility_account(user) -> dict:
+    """What "My account" shows about the roll: entries, typed keys, open conflicts, desk."""
+    typed = db.session.execute(db.select(ResidentKey).where(ResidentKey.user_id == user.id))
+    open_claims = db.session.execute(
+        db.select(RollConflict).where(
+            RollConflict.claimant_id == user.id, RollConflict.status == ConflictStatus.OPEN
+        )
+    )
+    return {
+        "entries": keys.entries_of_user(user),
+        "typed": list(typed.scalars()),
+        "conflicts": list(open_claims.scalars()),
+        "verified": desk.active_verification(user),
+        "key_labels": keys.KEY_LABELS,
+    }
+
+
+@account_bp.app_template_global()
+def account_key_form() -> AccountKeyForm:
+    return AccountKeyForm(formdata=None)
+
+
+@account_bp.route("/claves", methods=["POST"])
+@login_required
+def add_key():
+    form = AccountKeyForm()
+    if current_user.role.value != "citizen":
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            outcome = matching.add_key(
+                current_user, KeyKind(form.kind.data), form.value.data, utcnow()
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_key_message(outcome), "info" if outcome.conflict else "success")
+            return redirect(url_for("auth.account"))
+    page = render_template("auth/account.html", user=current_user, keys_form=form)
+    return page, 400
+
+
+def _key_message(outcome: matching.KeyOutcome) -> str:
+    if outcome.conflict:
+        return _(
+            "Your key is on the roll but it is attached to another account. The participation "
+            "office will review it; you do not need to do anything else, or you can go to a "
+            "verification desk with an official ID."
+        )
+    if outcome.found:
+        return _("Your key was saved and you are now on the eligibility roll.")
+    return _(
+        "Your key was saved. It is not on any roll yet; if it is added later, your account "
+        "will be attached to it automatically."
+    )
