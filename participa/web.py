@@ -50,6 +50,8 @@ from participa.proposals import manage_views as proposals_manage_views
 from participa.proposals import views as proposals_views
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
+from participa.tables import batch_views as table_batch_views
+from participa.tables import views as table_views
 from participa.territory.views import bp as territory_bp
 from participa.works import followup_views as works_followup_views
 from participa.works import round_views as works_round_views
@@ -90,6 +92,8 @@ BLUEPRINTS = (
     works_views.public_bp,
     works_round_views.bp,
     works_followup_views.bp,
+    table_views.bp,
+    table_batch_views.bp,
 )
 
 CSP = (
