@@ -43,6 +43,7 @@ class Breakdown:
 
     title: str
     ballots: tuple[int | None, ...]
+    total_ballots: int
     rows: tuple[tuple[str, tuple[int | None, ...], int], ...]
     hidden: bool
     people: tuple[int, ...]  # who took part, per channel (participations, never hidden)
@@ -57,6 +58,7 @@ def _breakdown(title, ballots, people, rows: list[tuple[str, dict]]) -> Breakdow
     return Breakdown(
         title=title,
         ballots=_split(ballots, hidden),
+        total_ballots=sum(ballots.values()),
         rows=tuple((label, _split(c, hidden), sum(c.values())) for label, c in rows),
         hidden=bool(hidden),
         people=tuple(people.get(c, 0) for c in CHANNELS),

@@ -30,7 +30,10 @@ class TableForm(FlaskForm):
         description=_l("Where it stands, e.g. the school or the community centre."),
     )
     colonia_id = SelectField(_l("Colonia"), choices=[], validators=[Optional()])
-    pb_ballot_id = SelectField(_l("Ballot served at this table"), choices=[], coerce=str)
+    # Checked by the service (it belongs to the process); consultations have none.
+    pb_ballot_id = SelectField(
+        _l("Ballot served at this table"), choices=[], coerce=str, validate_choice=False
+    )
     staff_ids = MultiCheckboxField(_l("Staff who serve this table"), coerce=int, choices=[])
 
 
