@@ -54,6 +54,8 @@ def _check(process, data: TableData) -> None:
         raise DomainError(_l("Only consultations and participatory budgets have tables."))
     if not data.staff_ids:
         raise DomainError(_l("Choose at least one staff member."), field="staff_ids")
+    if not set(data.staff_ids) <= {u.id for u in staff_choices()}:
+        raise DomainError(_l("Only active staff members can serve a table."), field="staff_ids")
 
 
 def save_table(actor, process, table: VotingTable | None, data: TableData) -> VotingTable:
@@ -93,13 +95,31 @@ def served(table: VotingTable) -> int:
 
 
 def _serve(actor, table: VotingTable, channel: Channel, now: datetime) -> None:
+    """Add the service row; it commits with the ballot or participation, or not at all."""
     if not may_serve(table, actor):
         raise NotAllowed(_l("Only the staff of this table can serve at it."))
     db.session.add(
         TableService(table_id=table.id, channel=channel, staff_id=actor.id, created_at=now)
     )
-    # Who served where and how, never what was chosen.
-    record(actor, f"table.{channel.value}", table.process, table=table.id)
+
+
+AUDIT_TRIES = 5
+
+
+def _audit_served(actor, table: VotingTable, channel: Channel) -> None:
+    """Audit who served where and how, never what was chosen, once the vote is stored.
+
+    Apart from the vote's transaction: the audit chain admits one writer at a time, and two
+    tables serving at the same moment must not refuse a person for that. A collision retries.
+    """
+    for _ in range(AUDIT_TRIES):
+        record(actor, f"table.{channel.value}", table.process, table=table.id)
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:
+            db.session.rollback()
+    raise RuntimeError("the audit log stayed busy")  # the vote itself is already stored
 
 
 def person_problem(table: VotingTable, voter: Voter, today: date, max_text: int):
@@ -115,13 +135,14 @@ def desk_vote(actor, table, voter: Voter, content: dict, *, now, today, max_text
     ballot = ballot_of(table, max_text)
     _serve(actor, table, Channel.DESK, now)
     try:
-        # One transaction: the service row and audit event commit with the ballot, or not at all.
-        return ballot.record_desk(voter, content, now, today)
+        code = ballot.record_desk(voter, content, now, today)
     except DomainError as error:
         db.session.rollback()
         if ballot.has_voted(voter):
             raise DomainError(ALREADY) from error
         raise
+    _audit_served(actor, table, Channel.DESK)
+    return code
 
 
 def hand_out_paper(actor, table, voter: Voter, *, now, today, max_text: int) -> None:
@@ -136,6 +157,7 @@ def hand_out_paper(actor, table, voter: Voter, *, now, today, max_text: int) -> 
     except IntegrityError as error:  # the same person, at the same moment, elsewhere
         db.session.rollback()
         raise DomainError(ALREADY) from error
+    _audit_served(actor, table, Channel.PAPER)
 
 
 def save_received(actor, table: VotingTable, received: int) -> None:
