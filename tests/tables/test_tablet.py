@@ -17,7 +17,7 @@ from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.tables import services
 from participa.tables.models import TableService, VotingTable
-from tests.factories import curp_for, login
+from tests.factories import PASSWORD, curp_for, login
 from tests.tables.helpers import (
     TODAY,
     answers,
@@ -208,3 +208,26 @@ def test_setting_up_a_table_through_the_page(client, make):
     assert made.status_code == 302
     manage = client.get(f"/gestion/procesos/{process.id}").get_data(as_text=True)
     assert "Mesa 9" in manage and f"{base}/" in manage
+
+
+def test_table_forms_need_the_csrf_token(csrf_app, make):
+    csrf_app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    colonias, process, table, (clerk,) = consultation_table(make)
+    resident = make.user(colonia=colonias["Centro"])
+    client = csrf_app.test_client()
+    page = client.get("/cuenta/entrar").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post(
+        "/cuenta/entrar", data={"email": clerk.email, "password": PASSWORD, "csrf_token": token}
+    )
+    base = _base(process, table)
+    refused = client.post(f"{base}/tableta", data={"key": resident.curp})
+    assert refused.status_code == 400
+    page = client.get(f"{base}/tableta").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    found = client.post(f"{base}/tableta", data={"key": resident.curp, "csrf_token": token})
+    assert found.status_code == 302
+    assert client.post(f"{base}/tableta/papel").status_code == 400  # no token: nothing written
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Participation)).scalar() == 0
+    assert client.post(f"{base}/tableta/papel", data={"csrf_token": token}).status_code == 302
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Participation)).scalar() == 1
