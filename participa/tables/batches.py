@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from participa.audit.services import record
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
+from participa.processes.types import ProcessStatus
 from participa.tables.ballots import dumps, loads
 from participa.tables.models import (
     MAX_BATCH_SIZE,
@@ -30,7 +31,19 @@ from participa.tables.services import next_batch_number
 Paper = tuple[bool, str]  # (spoiled, canonical content)
 
 
+COUNTING_STATUSES = (ProcessStatus.OPEN, ProcessStatus.CLOSED)
+
+
+def _check_counting(table: VotingTable) -> None:
+    # Once results are published, paper content would change them behind the public's back.
+    if table.process.status not in COUNTING_STATUSES:
+        raise DomainError(
+            _l("Paper ballots can be entered only while the process is open or closed.")
+        )
+
+
 def new_batch(actor, table: VotingTable, size: int, now: datetime) -> PaperBatch:
+    _check_counting(table)
     if not 1 <= size <= MAX_BATCH_SIZE:
         raise DomainError(_l("A batch has from 1 to %(n)s papers.", n=MAX_BATCH_SIZE), field="size")
     batch = PaperBatch(
@@ -153,6 +166,11 @@ def _commit(actor, ballot, batch, papers: list[Paper], now: datetime, resolved=(
     """Write the valid papers as ballot content (channel PAPER) and the counts, in one go."""
     if len(papers) != batch.size:
         raise DomainError(_l("Every paper of the batch must be entered."))
+    try:
+        _check_counting(batch.table)
+    except DomainError:
+        db.session.rollback()
+        raise
     valid = [loads(content) for spoiled, content in papers if not spoiled]
     try:
         for content in valid:

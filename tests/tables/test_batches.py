@@ -12,6 +12,7 @@ from participa.core.errors import DomainError, NotAllowed
 from participa.core.participants import Channel
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from participa.processes.types import ProcessStatus
 from participa.tables import batches, services
 from participa.tables.ballots import ballot_of
 from participa.tables.lookup import look_up
@@ -187,3 +188,19 @@ def test_non_staff_roles_cannot_be_table_staff(make):
     data = services.TableData(name="Mesa", staff_ids=(council.id,))
     with pytest.raises(DomainError):
         services.save_table(clerk, process, None, data)
+
+
+def test_no_paper_batch_is_committed_once_results_are_published(pb):
+    table, projects, (first, second, _third), ballot = pb
+    batch = batches.new_batch(first, table, 1, utcnow())
+    _type(first, ballot, batch, [{projects[0].id: 1}])
+    batches.start_entry(second, batch, utcnow())
+    batches.save_paper(second, ballot, batch, 1, {projects[0].id: 1})
+    table.process.status = ProcessStatus.RESULTS_PUBLISHED
+    db.session.commit()
+    with pytest.raises(DomainError):
+        batches.finish_entry(second, ballot, batch, utcnow())
+    with pytest.raises(DomainError):
+        batches.new_batch(first, table, 1, utcnow())
+    db.session.expire_all()
+    assert _count(PbVote) == 0 and batch.status is BatchStatus.ENTERING
