@@ -51,6 +51,8 @@ from participa.proposals import manage_views as proposals_manage_views
 from participa.proposals import views as proposals_views
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
+from participa.tables import batch_views as table_batch_views
+from participa.tables import views as table_views
 from participa.territory.views import bp as territory_bp
 from participa.works import followup_views as works_followup_views
 from participa.works import round_views as works_round_views
@@ -93,6 +95,8 @@ BLUEPRINTS = (
     works_followup_views.bp,
     eligibility_views.bp,
     eligibility_views.account_bp,
+    table_views.bp,
+    table_batch_views.bp,
 )
 
 CSP = (

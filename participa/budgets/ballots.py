@@ -16,13 +16,12 @@ from participa.budgets.models import (
     PbBallot,
     PbParticipation,
 )
-from participa.consultations.answering import in_scope
+from participa.consultations.answering import in_scope, too_young, voter_colonia
 from participa.core.errors import DomainError
-from participa.core.participants import voter_key
+from participa.core.participants import as_voter, voter_key
 from participa.eligibility.rules import participation_problem
 from participa.extensions import db
 from participa.processes.types import ProcessStatus, ProcessType
-from participa.tally import age_on
 from participa.territory.models import Colonia
 
 
@@ -134,30 +133,33 @@ def readiness_problems(process, opening: bool) -> list:
     ]
 
 
-def has_voted(ballot: PbBallot, user) -> bool:
+def has_voted(ballot: PbBallot, person) -> bool:
+    """Tell whether `person` (a User or a Voter) voted in `ballot` on any channel."""
     query = db.select(PbParticipation.id).where(
         PbParticipation.ballot_id == ballot.id,
-        PbParticipation.voter_key == voter_key(user, ballot.process),
+        PbParticipation.voter_key == voter_key(person, ballot.process),
     )
     return db.session.execute(query).first() is not None
 
 
-def voting_problem(ballot: PbBallot, user, today: date):
-    """Why `user` cannot vote in `ballot` now, or None if they can."""
+def voting_problem(ballot: PbBallot, person, today: date):
+    """Why `person` (a User or a looked-up Voter) cannot vote in `ballot` now, or None."""
     process = ballot.process
     if process.status is not ProcessStatus.OPEN:
         return _l("Voting is not open.")
-    if not user.curp or user.colonia is None:
+    voter = as_voter(person, today, process)
+    colonia = voter_colonia(voter)
+    if not voter.voter_key or colonia is None:
         return _l("Only residents registered with their CURP and colonia can vote.")
-    if not in_scope(process, user.colonia):
+    if not in_scope(process, colonia):
         return _l("This vote is for residents of other zones of the municipality.")
-    if problem := participation_problem(process, user):
+    if problem := participation_problem(process, voter):
         return problem
-    if ballot.is_zone and user.colonia_id not in {c.id for c in ballot.colonias}:
+    if ballot.is_zone and voter.colonia_id not in {c.id for c in ballot.colonias}:
         return _l("This ballot is for residents of another zone.")
-    if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
+    if too_young(process, voter, today):
         return _l("This vote is for people aged %(age)s or more.", age=process.min_age)
-    if has_voted(ballot, user):
+    if has_voted(ballot, voter):
         return _l("You have already voted in this ballot. Thank you for taking part.")
     return None
 

@@ -19,6 +19,7 @@ from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, MultiCheckboxField, show_error
 from participa.processes.services import change_status
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
+from participa.tables.channels import CHANNEL_LABELS, MIN_BALLOTS, ballot_channels
 
 public_bp = Blueprint("pb_results", __name__, url_prefix="/procesos/<int:process_id>/presupuesto")
 manage_bp = Blueprint(
@@ -160,6 +161,9 @@ def public(process_id: int):
         turnout_chart=charts.turnout_chart(turnout),
         people=turnout.total,
         rule_labels=RULE_LABELS,
+        channels={r.ballot.id: ballot_channels(r.ballot) for r in results},
+        channel_labels=CHANNEL_LABELS,
+        min_channel=MIN_BALLOTS,
     )
 
 

@@ -46,6 +46,24 @@ def check_selection(ballot: PbBallot, projects: list[PbProject], selection: Sele
     return rule.totals(ballot, projects, selection)
 
 
+def vote_row(ballot: PbBallot, selection: Selection, channel: Channel):
+    """The secret content of one vote and its receipt code; the caller adds and commits.
+
+    Every channel (web, table, paper batches) writes its votes through here.
+    """
+    code = new_receipt_code()
+    vote = PbVote(
+        id=secrets.token_hex(16),
+        ballot_id=ballot.id,
+        receipt_hash=receipt_hash(code),
+        channel=channel,
+    )
+    vote.items = [
+        PbVoteItem(project_id=pid, weight=w) for pid, w in rule_for(ballot).items(selection)
+    ]
+    return vote, code
+
+
 def cast_vote(
     ballot: PbBallot,
     user,
@@ -57,27 +75,20 @@ def cast_vote(
 ) -> str:
     """Store who voted and, apart, what they chose; return the receipt code.
 
-    Nothing is written unless the person may vote and the selection keeps every rule of the
-    ballot. The unique (ballot, voter key) constraint decides between concurrent attempts.
+    `user` is a web account or, at a table, a looked-up `Voter`. Nothing is written unless
+    the person may vote and the selection keeps every rule of the ballot. The unique
+    (ballot, voter key) constraint decides between concurrent attempts.
     """
     if problem := voting_problem(ballot, user, today):
         raise AlreadyVoted(problem) if has_voted(ballot, user) else DomainError(problem)
-    rule = rule_for(ballot)
-    rule.validate(ballot, feasible_projects(ballot), selection)
-    code = new_receipt_code()
+    rule_for(ballot).validate(ballot, feasible_projects(ballot), selection)
     db.session.add(
         PbParticipation(
             ballot_id=ballot.id,
             **participant(user, process=ballot.process, now=now, today=today, channel=channel),
         )
     )
-    vote = PbVote(
-        id=secrets.token_hex(16),
-        ballot_id=ballot.id,
-        receipt_hash=receipt_hash(code),
-        channel=channel,
-    )
-    vote.items = [PbVoteItem(project_id=pid, weight=w) for pid, w in rule.items(selection)]
+    vote, code = vote_row(ballot, selection, channel)
     db.session.add(vote)
     try:
         db.session.commit()

@@ -1,17 +1,14 @@
 """Voting in a PB ballot: the ballot, the review step, the confirmation and the receipt."""
 
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from participa.budgets import voting
-from participa.budgets.ballot_rules import pesos, project_cost, project_field, rule_for
+from participa.budgets.ballot_rules import pesos, rule_for
 from participa.budgets.ballots import voting_problem
-from participa.budgets.models import PbBallot, PbProject
-from participa.budgets.voting_forms import ballot_form
+from participa.budgets.models import PbBallot
+from participa.budgets.voting_forms import ballot_form, ballot_rows
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
 from participa.core.limits import per_account
@@ -26,16 +23,6 @@ bp.add_app_template_filter(pesos, "pesos")
 bp.add_app_template_global(lambda ballot: rule_for(ballot).describe(ballot), "ballot_rule_text")
 
 
-@dataclass(frozen=True)
-class Row:
-    """One project of the ballot page: the project, its cost, its control and its page."""
-
-    project: PbProject
-    cost: int
-    control: object
-    link: str | None
-
-
 def _load(process_id: int, ballot_id: int):
     process = get_process(process_id, public=True)
     ballot = db.session.get(PbBallot, ballot_id)
@@ -46,26 +33,8 @@ def _load(process_id: int, ballot_id: int):
     return process, ballot
 
 
-def _link(project: PbProject) -> str | None:
-    # The project page belongs to the projects work; until it exists, show no link.
-    try:
-        return url_for(
-            "pb_projects.detail", process_id=project.ballot.process_id, project_id=project.id
-        )
-    except BuildError:
-        return None
-
-
-def _rows(ballot, form, projects) -> list[Row]:
-    if rule_for(ballot).control == "checkbox":
-        controls = list(form.projects)
-    else:
-        controls = [form[project_field(p)] for p in projects]
-    return [Row(p, project_cost(p), c, _link(p)) for p, c in zip(projects, controls, strict=True)]
-
-
 def _page(ballot, form=None, projects=(), problem=None, status=200):
-    rows = _rows(ballot, form, projects) if form else []
+    rows = ballot_rows(ballot, form, projects) if form else []
     return render_template(
         "budgets/voting/ballot.html",
         process=ballot.process,

@@ -18,12 +18,13 @@ from participa.consultations.models import (
 )
 from participa.consultations.questionnaire import questions
 from participa.core.errors import DomainError
-from participa.core.participants import Channel, participant, voter_key
+from participa.core.participants import Channel, Voter, as_voter, participant, voter_key
 from participa.eligibility.rules import participation_problem
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ScopeKind
 from participa.tally import age_on
+from participa.territory.models import Colonia
 
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud without doubt
 
@@ -48,26 +49,41 @@ def in_scope(process, colonia) -> bool:
     return colonia.id in {c.id for c in process.colonias}
 
 
-def has_taken_part(process, user) -> bool:
+def has_taken_part(process, person) -> bool:
+    """Tell whether `person` (a User or a Voter) took part in `process` on any channel."""
     query = db.select(Participation.id).where(
-        Participation.process_id == process.id, Participation.voter_key == voter_key(user, process)
+        Participation.process_id == process.id,
+        Participation.voter_key == voter_key(person, process),
     )
     return db.session.execute(query).first() is not None
 
 
-def eligibility_problem(process, user, today: date):
-    """Why `user` cannot answer `process` now, or None if they can."""
+def voter_colonia(voter: Voter) -> Colonia | None:
+    return db.session.get(Colonia, voter.colonia_id) if voter.colonia_id else None
+
+
+def too_young(process, voter: Voter, today: date) -> bool:
+    """Below the process's minimum age, or of unknown age when there is one."""
+    if process.min_age is None:
+        return False
+    return voter.birth_date is None or age_on(voter.birth_date, today) < process.min_age
+
+
+def eligibility_problem(process, person, today: date):
+    """Why `person` (a User or a looked-up Voter) cannot answer `process` now, or None."""
     if process.status is not ProcessStatus.OPEN:
         return _l("This consultation is not open for answers.")
-    if not user.curp or user.colonia is None:
+    voter = as_voter(person, today, process)
+    colonia = voter_colonia(voter)
+    if not voter.voter_key or colonia is None:
         return _l("Only residents registered with their CURP and colonia can take part.")
-    if not in_scope(process, user.colonia):
+    if not in_scope(process, colonia):
         return _l("This consultation is for residents of other zones of the municipality.")
-    if problem := participation_problem(process, user):
+    if problem := participation_problem(process, voter):
         return problem
-    if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
+    if too_young(process, voter, today):
         return _l("This consultation is for people aged %(age)s or more.", age=process.min_age)
-    if has_taken_part(process, user):
+    if has_taken_part(process, voter):
         return _l("You have already answered this consultation. Thank you for taking part.")
     return None
 
@@ -135,6 +151,22 @@ def receipt_hash(code: str) -> str:
     return hashlib.sha256(normal.encode()).hexdigest()
 
 
+def response_row(process, found: list[Question], answers: dict[int, object], channel: Channel):
+    """The secret content of one ballot and its receipt code; the caller adds and commits.
+
+    Every channel (web, table, paper batches) writes its responses through here.
+    """
+    code = new_receipt_code()
+    response = Response(
+        id=secrets.token_hex(16),
+        process_id=process.id,
+        receipt_hash=receipt_hash(code),
+        channel=channel,
+    )
+    response.answers = [row for q in found for row in _answer_rows(q, answers.get(q.id))]
+    return response, code
+
+
 def submit_response(
     process,
     user,
@@ -145,24 +177,20 @@ def submit_response(
     max_text: int,
     channel: Channel = Channel.WEB,
 ) -> str:
-    """Store who took part and, apart, what they answered; return the receipt code."""
+    """Store who took part and, apart, what they answered; return the receipt code.
+
+    `user` is a web account or, at a table, a looked-up `Voter`.
+    """
     if problem := eligibility_problem(process, user, today):
         raise AlreadyTookPart(problem) if has_taken_part(process, user) else DomainError(problem)
     found = validate_answers(process, answers, max_text)
-    code = new_receipt_code()
     db.session.add(
         Participation(
             process_id=process.id,
             **participant(user, process=process, now=now, today=today, channel=channel),
         )
     )
-    response = Response(
-        id=secrets.token_hex(16),
-        process_id=process.id,
-        receipt_hash=receipt_hash(code),
-        channel=channel,
-    )
-    response.answers = [row for q in found for row in _answer_rows(q, answers.get(q.id))]
+    response, code = response_row(process, found, answers, channel)
     db.session.add(response)
     try:
         db.session.commit()

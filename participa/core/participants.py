@@ -5,6 +5,7 @@ never what they chose (DESIGN.md, ballot secrecy); both keep the same coarse sta
 """
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String
@@ -36,25 +37,58 @@ class ParticipantColumns:
     sex: Mapped[str | None] = mapped_column(String(1))
 
 
-def voter_key(user, process) -> str:
-    """The eligibility key of `user` in `process`: one vote per key and ballot.
+@dataclass(frozen=True)
+class Voter:
+    """A person about to take part, whether from a web account or looked up at a table."""
+
+    voter_key: str  # empty when the person has no eligibility key (no CURP, not on the roll)
+    user_id: int | None
+    colonia_id: int | None
+    age_band: str | None
+    sex: str | None
+    label: str  # what staff see on the table's screen
+    birth_date: date | None = None  # for a process's minimum age
+    in_person: bool = False  # seen at a table, ID in hand
+
+
+def voter_key(person, process) -> str:
+    """The eligibility key of a person in `process`: one vote per key and ballot.
 
     A roll entry's identity when the process is restricted to a roll, else the CURP
-    (participa.eligibility.person_key), so every channel of one person shares it.
+    (participa.eligibility.person_key), so every channel of one person shares it. A looked-up
+    Voter already carries its key.
     """
-    return person_key(process, user)
+    if isinstance(person, Voter):
+        return person.voter_key
+    return person_key(process, person)
+
+
+def as_voter(person, today: date, process) -> Voter:
+    """`person` as a Voter: a looked-up Voter stays itself, a User gives its account's data."""
+    if isinstance(person, Voter):
+        return person
+    return Voter(
+        voter_key=voter_key(person, process) if person.curp else "",
+        user_id=person.id,
+        colonia_id=person.colonia_id,
+        age_band=age_band(person.birth_date, today),
+        sex=person.sex.value if person.sex else None,
+        label=person.name,
+        birth_date=person.birth_date,
+    )
 
 
 def participant(
-    user, *, process, now: datetime, today: date, channel: Channel = Channel.WEB
+    person, *, process, now: datetime, today: date, channel: Channel = Channel.WEB
 ) -> dict:
-    """The participation columns for `user` taking part in `process` now."""
+    """The participation columns for `person` (a User or a Voter) taking part in `process`."""
+    voter = as_voter(person, today, process)
     return {
-        "voter_key": voter_key(user, process),
-        "user_id": user.id,
+        "voter_key": voter.voter_key,
+        "user_id": voter.user_id,
         "channel": channel,
         "created_at": now,
-        "colonia_id": user.colonia_id,
-        "age_band": age_band(user.birth_date, today),
-        "sex": user.sex.value if user.sex else None,
+        "colonia_id": voter.colonia_id,
+        "age_band": voter.age_band,
+        "sex": voter.sex,
     }

@@ -19,6 +19,7 @@ from participa.demo import (
     works,
 )
 from participa.demo import followup as followup_demo
+from participa.demo import tables as tables_demo
 from participa.demo.people import make_curp
 from participa.extensions import db
 from participa.processes.models import Phase, Process
@@ -65,7 +66,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     staff = db.session.execute(db.select(User).where(User.role == Role.STAFF)).scalars().first()
     consultations.open_consultation(staff, today)
     finished, questions = consultations.finished_consultation(staff, today)
-    budgets.open_budget(staff, today)
+    budget = budgets.open_budget(staff, today)
     oversight.seed(staff, today)
     _other_processes(staff, today)
     db.session.flush()
@@ -79,6 +80,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     eligibility.demo_roll(staff, today)
     council.council(staff, today)
     followup_demo.demo_followup(staff, today)
+    tables_demo.demo_table(budget, today)
     return accounts
 
 

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
+from participa.auth.models import User
 from participa.core.errors import DomainError
 from participa.eligibility.desk import is_verified
 from participa.eligibility.keys import entry_of, roll_for, rule_for
@@ -35,6 +36,10 @@ UNDER_REVIEW = _l(
     "Your key on the eligibility roll is attached to another account: the participation office "
     "will review it. Go to a verification desk with an official ID to settle it sooner."
 )
+NOT_ON_ROLL_AT_TABLE = _l(
+    "This person is not on the eligibility roll of this process: look them up by the key the "
+    "roll has (CURP, voter key or property-tax account), or send them to the verification desk."
+)
 NOT_VERIFIED = _l(
     "This process is only for residents verified in person. Go to a verification desk of the "
     "participation office with an official ID; then you can take part from here."
@@ -48,12 +53,21 @@ def _has_open_conflict(user) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def participation_problem(process, user):
-    """Why the process's rule keeps `user` out, or None (the other checks are the caller's)."""
+def participation_problem(process, person):
+    """Why the process's rule keeps `person` out, or None (the other checks are the caller's).
+
+    A Voter looked up at a table (participa.tables.lookup) carries its roll key already and
+    was seen in person with an ID, which is what verification means.
+    """
     rule = rule_for(process)
-    if rule is EligibilityRule.ROLL and entry_of(roll_for(process), user) is None:
-        return UNDER_REVIEW if _has_open_conflict(user) else NOT_ON_ROLL
-    if rule is EligibilityRule.VERIFIED and not is_verified(user):
+    if getattr(person, "in_person", False):
+        if rule is EligibilityRule.ROLL and not person.voter_key.startswith("roll:"):
+            return NOT_ON_ROLL_AT_TABLE
+        return None
+    user = person if isinstance(person, User) else db.session.get(User, person.user_id)
+    if rule is EligibilityRule.ROLL and (user is None or entry_of(roll_for(process), user) is None):
+        return UNDER_REVIEW if user is not None and _has_open_conflict(user) else NOT_ON_ROLL
+    if rule is EligibilityRule.VERIFIED and (user is None or not is_verified(user)):
         return NOT_VERIFIED
     return None
 

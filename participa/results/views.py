@@ -13,6 +13,7 @@ from participa.results import charts, exports, period, sections
 from participa.results import dashboard as dashboard_charts
 from participa.results.access import READERS, Access, results_access
 from participa.results.report import SEX_LABELS, build_report
+from participa.tables.channels import CHANNEL_LABELS, MIN_BALLOTS, consultation_channels
 from participa.territory.services import delegaciones
 
 bp = Blueprint("results", __name__)
@@ -43,6 +44,9 @@ def public(process_id: int):
         process=process,
         report=build_report(process, get_timezone(), answers=access is Access.FULL),
         preliminary=process.status not in RESULTS_PUBLIC_STATUSES,
+        channels=consultation_channels(process) if access is Access.FULL else [],
+        channel_labels=CHANNEL_LABELS,
+        min_channel=MIN_BALLOTS,
     )
 
 

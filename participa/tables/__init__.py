@@ -1,0 +1,1 @@
+"""In-person tables (mesas): tablet votes, paper ballots in double-entry batches."""

@@ -1,0 +1,99 @@
+"""A table of a process restricted to the eligibility roll finds people by any roll key, and
+gives them the roll entry's one-vote key: the web and the table share it."""
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from participa.consultations import answering
+from participa.consultations.models import Participation
+from participa.core.errors import DomainError
+from participa.core.timeutil import utcnow
+from participa.eligibility import importing, matching
+from participa.eligibility.models import (
+    MUNICIPAL_SCOPE,
+    EligibilityRule,
+    KeyKind,
+    ProcessEligibility,
+    RollEntry,
+)
+from participa.extensions import db
+from participa.tables.lookup import look_up
+from tests.eligibility.helpers import voter_key
+from tests.factories import curp_for
+from tests.tables.helpers import TODAY, answers, consultation_table, desk
+
+INE = voter_key(7)  # born 1988-03-14, M
+ROLL_CURP = curp_for(date(1975, 6, 1), "H")
+
+
+@pytest.fixture
+def roll_table(make):
+    colonias, process, table, (clerk,) = consultation_table(make)
+    db.session.add(ProcessEligibility(process_id=process.id, rule=EligibilityRule.ROLL))
+    for text in (f"clave_elector,colonia\n{INE},Centro\n", f"curp,colonia\n{ROLL_CURP},Lomas\n"):
+        importing.import_roll(clerk, MUNICIPAL_SCOPE, None, text.encode(), utcnow())
+    return colonias, process, table, clerk
+
+
+def _entry(value: str) -> RollEntry:
+    return db.session.execute(sa.select(RollEntry).where(RollEntry.key_value == value)).scalar_one()
+
+
+def test_a_voter_key_on_the_roll_finds_the_person_with_the_entrys_key(roll_table):
+    colonias, process, table, clerk = roll_table
+    voter = look_up(process, INE.lower(), None, TODAY)
+    entry = _entry(INE)
+    assert voter.voter_key == f"roll:{entry.id}"
+    assert voter.colonia_id == colonias["Centro"].id  # the roll's colonia
+    assert (voter.birth_date, voter.sex) == (date(1988, 3, 14), "M")  # printed in the key
+    assert voter.in_person and voter.user_id is None
+
+
+def test_a_curp_on_the_roll_without_an_account_gets_the_entrys_key(roll_table):
+    _colonias, process, _table, _clerk = roll_table
+    voter = look_up(process, ROLL_CURP, None, TODAY)
+    assert voter.voter_key == f"roll:{_entry(ROLL_CURP).id}"
+
+
+def test_keys_off_the_roll_are_refused_with_what_to_do(roll_table):
+    _colonias, process, _table, _clerk = roll_table
+    with pytest.raises(DomainError, match="eligibility roll"):
+        look_up(process, curp_for(date(1990, 1, 1), "M"), None, TODAY)
+    with pytest.raises(DomainError, match="eligibility roll"):
+        look_up(process, voter_key(99), None, TODAY)
+
+
+def test_without_a_roll_only_a_curp_is_accepted(make):
+    _colonias, process, _table, _team = consultation_table(make)
+    with pytest.raises(DomainError, match="CURP"):
+        look_up(process, INE, None, TODAY)
+
+
+def test_table_then_web_is_one_vote_for_the_roll_entry(roll_table, make):
+    colonias, process, table, clerk = roll_table
+    desk(table, clerk, look_up(process, INE, None, TODAY), answers(process))
+    # The person registers afterwards and types the same voter key on their account page.
+    resident = make.user(colonia=colonias["Centro"])
+    matching.add_key(resident, KeyKind.VOTER, INE, utcnow())
+    assert answering.has_taken_part(process, resident)
+    with pytest.raises(answering.AlreadyTookPart):
+        answering.submit_response(
+            process, resident, answers(process), now=utcnow(), today=TODAY, max_text=2000
+        )
+    assert db.session.execute(sa.select(sa.func.count(Participation.id))).scalar() == 1
+
+
+def test_web_then_table_is_refused_for_a_matched_resident(roll_table, make):
+    colonias, process, table, clerk = roll_table
+    resident = make.user(colonia=colonias["Centro"])
+    matching.add_key(resident, KeyKind.VOTER, INE, utcnow())
+    answering.submit_response(
+        process, resident, answers(process), now=utcnow(), today=TODAY, max_text=2000
+    )
+    voter = look_up(process, resident.curp, None, TODAY)  # by the account's CURP
+    assert voter.voter_key == f"roll:{_entry(INE).id}"
+    with pytest.raises(DomainError):
+        desk(table, clerk, voter, answers(process))
+    assert db.session.execute(sa.select(sa.func.count(Participation.id))).scalar() == 1
