@@ -37,6 +37,7 @@ from participa.council import manage_views as council_manage
 from participa.council import operation_views as council_operations
 from participa.council import read_views as council_read
 from participa.council import record_views as council_record
+from participa.eligibility import account_views as eligibility_account_views
 from participa.eligibility import views as eligibility_views
 from participa.events import record_views
 from participa.events import views as events_views
@@ -94,7 +95,7 @@ BLUEPRINTS = (
     works_round_views.bp,
     works_followup_views.bp,
     eligibility_views.bp,
-    eligibility_views.account_bp,
+    eligibility_account_views.bp,
     table_views.bp,
     table_batch_views.bp,
 )
