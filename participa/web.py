@@ -50,6 +50,7 @@ from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
 from participa.proposals import manage_views as proposals_manage_views
 from participa.proposals import views as proposals_views
+from participa.results import mixing as _mixing  # noqa: F401 - registers the mix at close
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.territory.views import bp as territory_bp
