@@ -48,11 +48,15 @@ def _shuffle_key(connection):
 
 def _copy(connection, table: sa.Table, where) -> sa.TableClause:
     """Copy the rows of `table` matching `where` to a temporary table; return that table."""
-    temp = sa.table(f"mix_{table.name}", *(sa.column(column.name) for column in table.c))
+    # The session's own temporary schema: never a real table of the same name.
+    schema = "pg_temp" if connection.dialect.name == "postgresql" else "temp"
+    columns = (sa.column(column.name) for column in table.c)
+    temp = sa.table(f"mix_{table.name}", *columns, schema=schema)
+    name = f'{schema}."{temp.name}"'
     select = sa.select(*table.c).where(where)
     sql = select.compile(connection, compile_kwargs={"literal_binds": True})
-    connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{temp.name}"')
-    connection.exec_driver_sql(f'CREATE TEMPORARY TABLE "{temp.name}" AS {sql}')
+    connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    connection.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} AS {sql}")
     return temp
 
 
@@ -60,7 +64,7 @@ def _reinsert(connection, table: sa.Table, temp: sa.TableClause) -> None:
     names = [column.name for column in table.c]
     rows = sa.select(*(temp.c[name] for name in names)).order_by(_shuffle_key(connection))
     connection.execute(sa.insert(table).from_select(names, rows))
-    connection.exec_driver_sql(f'DROP TABLE "{temp.name}"')
+    connection.exec_driver_sql(f'DROP TABLE {temp.schema}."{temp.name}"')
 
 
 def shuffle_rows(content: Content, value: int) -> int:

@@ -169,7 +169,8 @@ def test_forged_knapsack_ballots_are_refused_and_store_nothing(live):
 
     statuses = Counter(status for status, _page in results)
     assert statuses == Counter({400: ATTEMPTS}), (statuses, live.log_text())
-    assert all('role="alert"' in page or "error" in page for _status, page in results)
+    # Each gets the ballot back with the reason next to the projects (a clear message).
+    assert all('id="ballot-error"' in page for _status, page in results)
     assert pb_counts(live) == before
 
 
