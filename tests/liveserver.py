@@ -164,6 +164,7 @@ class LiveServer:
             "--graceful-timeout",
             "3",
             "--no-control-socket",  # several test servers at once must not share one socket
+            "--preload",  # import the app once, before forking: both workers answer at once
             "app:app",
         ]
         self.process = subprocess.Popen(
@@ -194,13 +195,13 @@ class LiveServer:
     def kill(self) -> None:
         """SIGKILL the whole process group (master and workers), as a power cut of the app."""
         os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
+        self.process.wait(timeout=30)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)  # quick shutdown
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
         if self.log is not None:
@@ -240,10 +241,10 @@ def csrf_token(html: str) -> str:
 def login(server: LiveServer, email: str, password: str = PASSWORD) -> requests.Session:
     """Log in over HTTP as a browser would (login page, its CSRF token, the POST)."""
     client = requests.Session()
-    page = client.get(f"{server.url}/cuenta/entrar", timeout=10)
+    page = client.get(f"{server.url}/cuenta/entrar", timeout=30)
     data = {"email": email, "password": password, "csrf_token": csrf_token(page.text)}
     response = client.post(
-        f"{server.url}/cuenta/entrar", data=data, allow_redirects=False, timeout=10
+        f"{server.url}/cuenta/entrar", data=data, allow_redirects=False, timeout=30
     )
     assert response.status_code == 302, response.text[:500]
     return client

@@ -41,10 +41,10 @@ def simultaneous(server, email: str, path: str, bodies: list[dict]) -> list[tupl
     def attempt(index: int) -> None:
         client = clients[index]
         try:
-            token = csrf_token(client.get(server.url + path, timeout=30).text)
-            barrier.wait(timeout=30)
+            token = csrf_token(client.get(server.url + path, timeout=60).text)
+            barrier.wait(timeout=60)
             data = {**bodies[index], "csrf_token": token}
-            response = client.post(server.url + path, data=data, allow_redirects=False, timeout=60)
+            response = client.post(server.url + path, data=data, allow_redirects=False, timeout=90)
             results[index] = (response.status_code, response.text)
         except (requests.RequestException, threading.BrokenBarrierError, AssertionError) as error:
             results[index] = (f"crash: {error!r}", "")
@@ -53,7 +53,7 @@ def simultaneous(server, email: str, path: str, bodies: list[dict]) -> list[tupl
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=90)
+        thread.join(timeout=180)
     assert not any(thread.is_alive() for thread in threads)
     return results
 
