@@ -201,7 +201,7 @@ class LiveServer:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)  # quick shutdown
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 self.kill()
         if self.log is not None:
