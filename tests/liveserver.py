@@ -164,6 +164,10 @@ class LiveServer:
             "--graceful-timeout",
             "3",
             "--no-control-socket",  # several test servers at once must not share one socket
+            # Clients read the form, then wait at a barrier before posting: keep their
+            # connection open meanwhile (gunicorn's default closes it after 2 idle seconds).
+            "--keep-alive",
+            "60",
             "--preload",  # import the app once, before forking: both workers answer at once
             "app:app",
         ]
