@@ -1,4 +1,5 @@
-"""Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`."""
+"""Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
+`ballots-mix`."""
 
 import click
 from flask import Flask, current_app
@@ -12,6 +13,8 @@ from participa.core.backup import backup, restore
 from participa.core.timeutil import local_today
 from participa.demo.seed import seed
 from participa.extensions import db
+from participa.processes.models import Process
+from participa.results.mixing import mix_process, mixable_processes
 
 
 @click.command("seed-demo")
@@ -70,6 +73,28 @@ def create_admin(name: str, email: str, password: str) -> None:
         )
 
 
+@click.command("ballots-mix")
+@click.option(
+    "--process", "process_id", type=int, help="Only this process (default: every open one)."
+)
+def ballots_mix(process_id: int | None) -> None:
+    """Rewrite the secret ballots in random order (run it every few minutes while voting)."""
+    if process_id is None:
+        processes = mixable_processes()
+    elif (process := db.session.get(Process, process_id)) is None:
+        raise click.ClickException(f"There is no process {process_id}.")
+    else:
+        processes = [process]
+    for process in processes:
+        mixed = mix_process(process)
+        record(None, "ballots.mix", process, ballots=mixed, via="cli")
+        db.session.commit()  # one transaction per process: a vote waits at most one mix
+        click.echo(f"Process {process.id}: {mixed} ballots rewritten in random order.")
+    if not processes:
+        click.echo("No open process has ballots to mix.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, audit_verify, create_admin, pb_results, pb_import, backup, restore):
+    commands = (seed_demo, audit_verify, create_admin, pb_results, pb_import, backup, restore)
+    for command in (*commands, ballots_mix):
         app.cli.add_command(command)

@@ -11,6 +11,9 @@ MUNICIPALITY_NAME = "Municipio de Ejemplo, Jalisco"
 # None means: sqlite in the instance folder (set in create_app, which knows that path).
 SQLALCHEMY_DATABASE_URI = None
 SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+# SQLite only: FULL syncs the WAL at every commit, so an acknowledged ballot survives a power
+# cut, not only a killed process (NORMAL). Costs a few milliseconds per commit.
+SQLITE_SYNCHRONOUS = "FULL"
 
 # None means: read instance/secret_key, generating it on first start.
 SECRET_KEY = None

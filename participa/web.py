@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import (
     Flask,
     current_app,
+    has_app_context,
     has_request_context,
     redirect,
     render_template,
@@ -50,6 +51,7 @@ from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
 from participa.proposals import manage_views as proposals_manage_views
 from participa.proposals import views as proposals_views
+from participa.results import mixing as _mixing  # noqa: F401 - registers the mix at close
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.tables import batch_views as table_batch_views
@@ -202,13 +204,23 @@ def _csrf_error(error):
     return render_template("errors/error.html", code=400, title=message), 400
 
 
+SQLITE_SYNCHRONOUS_LEVELS = frozenset({"NORMAL", "FULL", "EXTRA"})
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection."""
+    """Turn on WAL, foreign keys, a busy timeout and durable commits on every SQLite connection.
+
+    In WAL mode `synchronous=NORMAL` survives a killed process but may lose the last commits
+    on a power cut or a kernel crash; `FULL` (the default, `SQLITE_SYNCHRONOUS`) syncs the WAL
+    at every commit, so a ballot whose receipt was shown is on disk.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        level = current_app.config["SQLITE_SYNCHRONOUS"] if has_app_context() else "FULL"
+        level = level.upper() if level.upper() in SQLITE_SYNCHRONOUS_LEVELS else "FULL"
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={level}")
         cursor.close()

@@ -31,6 +31,9 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "ADMIN_REQUIRE_TOTP": False,
     "PUBLIC_URL": "http://localhost",
+    # Production syncs every commit (FULL); unit tests need no power-cut safety, only speed.
+    # The attack tests (tests/attacks/, a real server) run with the production default.
+    "SQLITE_SYNCHRONOUS": "NORMAL",
 }
 
 

@@ -1,0 +1,237 @@
+"""The schema cannot link a participation record to ballot content.
+
+Every table is on one of three sides, written down here:
+
+- "who": participation records (`WHO`), and every table that identifies a person (a `user_id`,
+  `voter_key`, `curp` or `email` column, a foreign key to `user`, or `user` itself);
+- "what": ballot content (`WHAT`): what was answered or chosen;
+- coarse tables both sides may name (`COARSE`): the process, the ballot, the questions, their
+  options and the projects. Knowing that a person voted in a process is public; nothing finer.
+
+The checks read `db.metadata` and the reflected database (SQLite and PostgreSQL) and fail on:
+a foreign-key path between the two sides that does not go through a coarse table; a table that
+points to either side without being classified; a column shared by both sides (other than a
+coarse foreign key, the channel, and `id`, which is random text on the "what" side); a date or
+time column, or an integer autoincrement id, on a "what" table; a "what" table with rowids on
+SQLite. `test_each_check_catches_a_bad_table` shows every check failing on a bad schema.
+"""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from participa.extensions import db
+
+pytestmark = pytest.mark.attacks
+
+WHO = frozenset({"participation", "pb_participation"})
+WHAT = frozenset({"response", "answer", "pb_vote", "pb_vote_item"})
+COARSE = frozenset({"process", "pb_ballot", "question", "option", "pb_project"})
+# Columns both sides may have: foreign keys to coarse tables, how the ballot arrived (results are
+# read per channel), and `id` (an integer there, 128 random bits as text here).
+SHARED_OK = frozenset({"id", "channel"})
+IDENTIFYING_COLUMNS = frozenset({"user_id", "voter_key", "curp", "email"})
+TIMELIKE_NAME = re.compile(r"(_at|_on|time|date|stamp|fecha|hora)$|^(at|seq_no|created)", re.I)
+
+
+def identity_tables(metadata: sa.MetaData) -> set[str]:
+    """Tables that identify a person: `user`, and those with a person's key or a FK to `user`."""
+    found = {"user"} & set(metadata.tables)
+    for table in metadata.tables.values():
+        columns = {column.name for column in table.c}
+        targets = {fk.column.table.name for fk in table.foreign_keys}
+        if columns & IDENTIFYING_COLUMNS or "user" in targets:
+            found.add(table.name)
+    return found
+
+
+def _links(metadata: sa.MetaData) -> dict[str, set[str]]:
+    """Tables joined by a foreign key, either way."""
+    links: dict[str, set[str]] = {name: set() for name in metadata.tables}
+    for table in metadata.tables.values():
+        for fk in table.foreign_keys:
+            links[table.name].add(fk.column.table.name)
+            links[fk.column.table.name].add(table.name)
+    return links
+
+
+def unclassified(metadata, who=WHO, what=WHAT) -> list[str]:
+    """Tables that point to a "who" or "what" table, or hold a voter key, unclassified."""
+    problems = []
+    for table in metadata.tables.values():
+        if table.name in who | what:
+            continue
+        targets = {fk.column.table.name for fk in table.foreign_keys}
+        if targets & (who | what) or "voter_key" in table.c or "receipt_hash" in table.c:
+            problems.append(f"{table.name}: points to ballots or voters; classify it")
+    return problems
+
+
+def linking_paths(metadata, who=WHO, what=WHAT) -> list[str]:
+    """Foreign-key paths from a "what" table to a "who" one that avoid the coarse tables."""
+    people = set(who) | identity_tables(metadata)
+    links, problems = _links(metadata), []
+    for start in sorted(what & set(metadata.tables)):
+        seen, frontier, previous = {start}, [start], {}
+        while frontier:
+            table = frontier.pop()
+            for other in sorted(links[table] - seen - COARSE):
+                seen.add(other)
+                previous[other] = table
+                frontier.append(other)
+        for end in sorted(seen & people):
+            path, step = [end], end
+            while step != start:
+                step = previous[step]
+                path.append(step)
+            problems.append("path " + " - ".join(reversed(path)))
+    return problems
+
+
+def shared_columns(metadata, who=WHO, what=WHAT) -> list[str]:
+    problems = []
+    for secret in sorted(what & set(metadata.tables)):
+        content = metadata.tables[secret]
+        coarse_keys = {
+            fk.parent.name for fk in content.foreign_keys if fk.column.table.name in COARSE
+        }
+        for name in sorted(who & set(metadata.tables)):
+            common = {c.name for c in metadata.tables[name].c} & {c.name for c in content.c}
+            if extra := common - SHARED_OK - coarse_keys:
+                problems.append(f"{secret} and {name} share {sorted(extra)}")
+        for column in content.primary_key:
+            if column.name == "id" and not isinstance(column.type, sa.String):
+                problems.append(f"{secret}.id is not random text")
+    return problems
+
+
+def timelike_columns(metadata, what=WHAT) -> list[str]:
+    problems = []
+    for name in sorted(what & set(metadata.tables)):
+        for column in metadata.tables[name].c:
+            kind = column.type
+            if isinstance(kind, sa.TypeDecorator):
+                kind = kind.impl
+            if isinstance(kind, sa.DateTime | sa.Date | sa.Time | sa.Interval):
+                problems.append(f"{name}.{column.name} is a date or time")
+            elif TIMELIKE_NAME.search(column.name):
+                problems.append(f"{name}.{column.name} looks like a time")
+    return problems
+
+
+def autoincrement_ids(metadata, what=WHAT) -> list[str]:
+    problems = []
+    for name in sorted(what & set(metadata.tables)):
+        table = metadata.tables[name]
+        if table.autoincrement_column is not None:
+            problems.append(f"{name}.{table.autoincrement_column.name} is an autoincrement id")
+        for column in table.c:
+            default = str(column.server_default.arg) if column.server_default else ""
+            if "nextval" in default or column.identity is not None:
+                problems.append(f"{name}.{column.name} comes from a sequence")
+    return problems
+
+
+def all_problems(metadata, who=WHO, what=WHAT) -> list[str]:
+    return [
+        *unclassified(metadata, who, what),
+        *linking_paths(metadata, who, what),
+        *shared_columns(metadata, who, what),
+        *timelike_columns(metadata, what),
+        *autoincrement_ids(metadata, what),
+    ]
+
+
+def rowid_tables(connection, what=WHAT) -> list[str]:
+    """SQLite: "what" tables that keep rowids (insertion order) or AUTOINCREMENT."""
+    problems = []
+    for name in sorted(what):
+        sql = connection.execute(
+            sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :n"), {"n": name}
+        ).scalar_one()
+        if "WITHOUT ROWID" not in sql.upper() or "AUTOINCREMENT" in sql.upper():
+            problems.append(f"{name} has rowids")
+    return problems
+
+
+def reflected() -> sa.MetaData:
+    metadata = sa.MetaData()
+    metadata.reflect(db.engine)
+    return metadata
+
+
+def test_the_models_keep_the_two_sides_apart(app):
+    assert set(db.metadata.tables) >= WHO | WHAT | COARSE
+    assert not all_problems(db.metadata)
+
+
+def test_the_sqlite_database_keeps_the_two_sides_apart(app):
+    assert not all_problems(reflected())
+    assert not rowid_tables(db.session.connection())
+
+
+@pytest.mark.postgres
+def test_the_postgres_database_keeps_the_two_sides_apart(pg_app):
+    assert not all_problems(reflected())
+
+
+def test_the_who_side_is_what_it_claims(app):
+    """The classification is not stale: the "who" tables hold voter keys, the "what" don't."""
+    people = identity_tables(db.metadata)
+    assert people >= WHO
+    assert not WHAT & people
+    assert all("receipt_hash" not in db.metadata.tables[name].c for name in WHO)
+
+
+def test_each_check_catches_a_bad_table(app):
+    bad = sa.MetaData()
+    for table in db.metadata.tables.values():
+        table.to_metadata(bad)
+    # A log joining participations to responses, and a vote table with a stamp and a serial id.
+    sa.Table(
+        "ballot_log",
+        bad,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("participation_id", sa.ForeignKey("participation.id")),
+        sa.Column("response_id", sa.ForeignKey("response.id")),
+    )
+    sa.Table(
+        "stamped_vote",
+        bad,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("ballot_id", sa.ForeignKey("pb_ballot.id")),
+        sa.Column("cast_at", sa.DateTime(timezone=True)),
+        sa.Column("colonia_id", sa.ForeignKey("colonia.id")),
+        sa.Column("created", sa.Integer),
+    )
+    what = WHAT | {"stamped_vote"}
+
+    assert unclassified(bad, WHO, what) == ["ballot_log: points to ballots or voters; classify it"]
+    assert "path response - ballot_log - participation" in linking_paths(bad, WHO, what)
+    # colonia is no coarse table: participations name it, so a vote must not.
+    assert "path stamped_vote - colonia - participation" in linking_paths(bad, WHO, what)
+    assert any("colonia_id" in p for p in shared_columns(bad, WHO, what))
+    assert "stamped_vote.id is not random text" in shared_columns(bad, WHO, what)
+    assert timelike_columns(bad, what) == [
+        "stamped_vote.cast_at is a date or time",
+        "stamped_vote.created looks like a time",
+    ]
+    assert autoincrement_ids(bad, what) == ["stamped_vote.id is an autoincrement id"]
+
+    # SQLite: a "what" table with rowids is caught too.
+    connection = db.session.connection()
+    connection.exec_driver_sql("CREATE TABLE stamped_vote (id TEXT PRIMARY KEY)")
+    assert rowid_tables(connection, what) == ["stamped_vote has rowids"]
+    db.session.rollback()
+
+
+def test_no_content_id_equals_a_participation_id(app, make):
+    """Shared ids, by value: after real answers, no "what" id is a "who" id."""
+    from tests.consultations.test_secrecy import submit_many
+
+    submit_many(make, 5)
+    who_ids = {str(i) for i in db.session.scalars(sa.text("SELECT id FROM participation"))}
+    what_ids = set(db.session.scalars(sa.text("SELECT id FROM response")))
+    assert len(who_ids) == len(what_ids) == 5
+    assert not who_ids & what_ids
