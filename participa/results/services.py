@@ -1,11 +1,11 @@
 """Load what was answered and who took part, and hand plain values to the tally core."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import chain, repeat
 
 from sqlalchemy import func
 
+from participa.aggregates.reads import PeopleGroup, answer_counts, participation_groups
 from participa.consultations.models import Answer, Participation, Question, QuestionKind, Response
 from participa.consultations.questionnaire import questions
 from participa.extensions import db
@@ -15,8 +15,8 @@ from participa.tally import (
     borda_from_positions,
     choices_from_counts,
     collect_texts,
-    count_by,
-    per_day,
+    count_weighted,
+    per_day_counts,
     scale_from_counts,
     shares_of_population,
 )
@@ -74,27 +74,24 @@ class _Counted:
     texts: dict[int, list[str]]
 
 
-def _count_answers(process) -> _Counted:
-    """Let the database count the answers: a few rows per option come back, not per ballot.
+def _count_answers(process, raw: bool = False) -> _Counted:
+    """Count the answers from the maintained aggregates (or, with `raw`, from every row).
 
-    Every query is answered from the (question, option, value) index alone: a response's
-    answer to a question has exactly one row with seq 0, and text answers are read only for
-    text questions.
+    The raw count is the reference the aggregates are tested against: every query is
+    answered from the (question, option, value) index alone; a response's answer to a
+    question has exactly one row with seq 0. Text answers are always read, for text
+    questions only.
     """
     found = questions(process)
     text_ids = [q.id for q in found if q.kind is QuestionKind.TEXT]
     other_ids = [q.id for q in found if q.kind is not QuestionKind.TEXT]
     counted = _Counted({}, defaultdict(dict), defaultdict(list))
-    respondents = (
-        db.select(Answer.question_id, func.count())
-        .where(Answer.question_id.in_(text_ids + other_ids), Answer.seq == 0)
-        .group_by(Answer.question_id)
-    )
-    counted.respondents.update(db.session.execute(respondents).all())
-    keys = (Answer.question_id, Answer.option_id, Answer.value)
-    grouped = db.select(*keys, func.count()).where(Answer.question_id.in_(other_ids))
-    for qid, option_id, value, n in db.session.execute(grouped.group_by(*keys)):
-        counted.counts[qid][(option_id, value)] = n
+    if raw:
+        _count_raw(counted, text_ids + other_ids)
+    else:
+        maintained = answer_counts(process.id)
+        counted.respondents.update(maintained.respondents)
+        counted.counts.update(maintained.counts)
     # In random-id order: the order they were written in would follow participation times.
     texts = (
         db.select(Answer.question_id, Answer.text)
@@ -104,6 +101,19 @@ def _count_answers(process) -> _Counted:
     for qid, text in db.session.execute(texts):
         counted.texts[qid].append(text)
     return counted
+
+
+def _count_raw(counted: _Counted, question_ids: list[int]) -> None:
+    respondents = (
+        db.select(Answer.question_id, func.count())
+        .where(Answer.question_id.in_(question_ids), Answer.seq == 0)
+        .group_by(Answer.question_id)
+    )
+    counted.respondents.update(db.session.execute(respondents).all())
+    keys = (Answer.question_id, Answer.option_id, Answer.value)
+    grouped = db.select(*keys, func.count()).where(Answer.question_id.in_(question_ids))
+    for qid, option_id, value, n in db.session.execute(grouped.group_by(*keys)):
+        counted.counts[qid][(option_id, value)] = n
 
 
 def _tally(question: Question, counted: _Counted):
@@ -122,9 +132,9 @@ def _tally(question: Question, counted: _Counted):
     return collect_texts(counted.texts.get(question.id, []))
 
 
-def question_results(process) -> list[QuestionResult]:
-    """Every question of the process with its aggregate."""
-    counted = _count_answers(process)
+def question_results(process, raw: bool = False) -> list[QuestionResult]:
+    """Every question of the process with its aggregate (`raw`: counted from every row)."""
+    counted = _count_answers(process, raw)
     return [QuestionResult(q, _tally(q, counted)) for q in questions(process)]
 
 
@@ -140,35 +150,43 @@ def colonias_in_scope(process) -> list[Colonia]:
     return everything
 
 
-def participation_stats(process, tz) -> ParticipationStats:
+def _groups_raw(process) -> list[PeopleGroup]:
+    """Participations grouped as the aggregates group them, read from every row (reference)."""
+    keys = (
+        Participation.created_at,
+        Participation.colonia_id,
+        Participation.age_band,
+        Participation.sex,
+        Participation.channel,
+    )
+    rows = db.session.execute(db.select(*keys).where(Participation.process_id == process.id))
+    return [PeopleGroup(*row, 1) for row in rows]
+
+
+def participation_stats(process, tz, raw: bool = False) -> ParticipationStats:
     """Turnout over time and by delegación, colonia, age band and sex."""
-    of_process = Participation.process_id == process.id
-    keys = (Participation.colonia_id, Participation.age_band, Participation.sex)
-    groups = db.session.execute(
-        db.select(*keys, func.count().label("n")).where(of_process).group_by(*keys)
-    ).all()
-    moments = db.session.execute(db.select(Participation.created_at).where(of_process)).scalars()
+    groups = _groups_raw(process) if raw else participation_groups(process.id)
     in_scope = colonias_in_scope(process)
     colonias = {c.id: c for d in delegaciones() for c in d.colonias}
     del_population: dict[str, int] = defaultdict(int)
     for colonia in in_scope:
         del_population[colonia.delegacion.name] += colonia.population
-
-    def each(key_of, rows=groups):
-        """Every participant's key, expanded from the grouped counts."""
-        return chain.from_iterable(repeat(key_of(row), row.n) for row in rows)
-
-    located = [row for row in groups if row.colonia_id in colonias]
-    by_colonia = list(each(lambda row: colonias[row.colonia_id], located))
+    days: Counter = Counter()
+    for group in groups:
+        days[group.moment.astimezone(tz).date()] += group.people
+    located = [(colonias[g.colonia_id], g.people) for g in groups if g.colonia_id in colonias]
     return ParticipationStats(
-        total=sum(row.n for row in groups),
-        per_day=per_day(moment.astimezone(tz) for moment in moments),
+        total=sum(g.people for g in groups),
+        per_day=per_day_counts(days),
         by_delegacion=shares_of_population(
-            count_by(c.delegacion.name for c in by_colonia), del_population
+            count_weighted((c.delegacion.name, n) for c, n in located), del_population
         ),
         by_colonia=shares_of_population(
-            count_by(c.label for c in by_colonia), {c.label: c.population for c in in_scope}
+            count_weighted((c.label, n) for c, n in located),
+            {c.label: c.population for c in in_scope},
         ),
-        by_age_band=count_by(each(lambda r: r.age_band), [band[0] for band in AGE_BANDS]),
-        by_sex=count_by(each(lambda r: r.sex), SEXES),
+        by_age_band=count_weighted(
+            ((g.age_band, g.people) for g in groups), [band[0] for band in AGE_BANDS]
+        ),
+        by_sex=count_weighted(((g.sex, g.people) for g in groups), SEXES),
     )
