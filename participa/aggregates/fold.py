@@ -34,6 +34,10 @@ from participa.extensions import db
 from participa.processes.models import Process
 
 FOLD_BATCH = 5000
+# Ballots a fold leaves unfolded, chosen at random: without them the ballot cast just after
+# a fold would be the only unfolded one, and a copy of the database would pair it with the
+# newest participation. With them a new ballot hides among FOLD_KEEP older ones.
+FOLD_KEEP = 50
 # Advisory-lock namespaces (PostgreSQL): one fold at a time per process or ballot.
 LOCK_PROCESS, LOCK_BALLOT = 8101, 8102
 
@@ -145,11 +149,21 @@ PARTICIPATION_COLUMNS = (
 )
 
 
-def _fold_process_step(conn, process_id: int, batch: int) -> int:
-    unfolded = sa.select(RESPONSE.c.id).where(
-        RESPONSE.c.process_id == process_id, RESPONSE.c.folded == sa.false()
-    )
-    ids = list(conn.execute(unfolded.limit(batch)).scalars())
+def _pick(conn, table: sa.Table, key, target_id: int, batch: int, keep: int) -> list[str]:
+    """Ids of up to `batch` unfolded ballots to fold, leaving `keep` of them, at random."""
+    unfolded = sa.select(table.c.id).where(key == target_id, table.c.folded == sa.false())
+    waiting = conn.execute(sa.select(sa.func.count()).select_from(unfolded.subquery())).scalar()
+    take = min(batch, waiting - keep)
+    if take <= 0:
+        return []
+    # Ids are random already; shuffling again when few wait keeps the rows left behind from
+    # drifting to the largest ids. A bulk backlog is taken in id order, which is cheaper.
+    order = sa.func.random() if waiting <= 4 * batch else table.c.id
+    return list(conn.execute(unfolded.order_by(order).limit(take)).scalars())
+
+
+def _fold_process_step(conn, process_id: int, batch: int, keep: int) -> int:
+    ids = _pick(conn, RESPONSE, RESPONSE.c.process_id, process_id, batch, keep)
     if ids:
         _add_responses(conn, process_id, RESPONSE.c.id.in_(ids))
         conn.execute(sa.update(RESPONSE).where(RESPONSE.c.id.in_(ids)).values(folded=True))
@@ -167,7 +181,7 @@ def _fold_process_step(conn, process_id: int, batch: int) -> int:
     return max(len(ids), len(people))
 
 
-def fold_process(process_id: int, batch: int = FOLD_BATCH) -> int:
+def fold_process(process_id: int, batch: int = FOLD_BATCH, keep: int = FOLD_KEEP) -> int:
     """Fold a consultation's unfolded rows, a batch per transaction; return the rows folded.
 
     Returns early when another fold of the same process holds the lock: it is doing the work.
@@ -177,7 +191,7 @@ def fold_process(process_id: int, batch: int = FOLD_BATCH) -> int:
         with _fold_transaction(LOCK_PROCESS, Process.__table__, process_id) as conn:
             if conn is None:
                 return folded
-            step = _fold_process_step(conn, process_id, batch)
+            step = _fold_process_step(conn, process_id, batch, keep)
         folded += step
         if step < batch:
             return folded
@@ -243,7 +257,17 @@ def fold_ballot(ballot_id: int, batch: int = FOLD_BATCH) -> int:
             return folded
 
 
-def recompute_process(process_id: int) -> int:
+def _mark_all_but_residue(conn, table: sa.Table, key, target_id: int, keep: int) -> None:
+    """Mark every ballot of the target folded except `keep` chosen at random."""
+    of_target = key == target_id
+    residue = sa.select(table.c.id).where(of_target).order_by(sa.func.random()).limit(keep)
+    residue_ids = list(conn.execute(residue).scalars())
+    conn.execute(sa.update(table).where(of_target).values(folded=True))
+    if residue_ids:
+        conn.execute(sa.update(table).where(table.c.id.in_(residue_ids)).values(folded=False))
+
+
+def recompute_process(process_id: int, keep: int = FOLD_KEEP) -> int:
     """Rebuild a consultation's aggregates from all its rows in one transaction."""
     with _fold_transaction(LOCK_PROCESS, Process.__table__, process_id, wait=True) as conn:
         for table in (ANSWERS, RESPONSES, PARTICIPATIONS):
@@ -251,7 +275,7 @@ def recompute_process(process_id: int) -> int:
         # Mark first, then count what is marked: a vote committed in between stays unfolded
         # and is counted live, never lost or counted twice.
         of_process = RESPONSE.c.process_id == process_id
-        conn.execute(sa.update(RESPONSE).where(of_process).values(folded=True))
+        _mark_all_but_residue(conn, RESPONSE, RESPONSE.c.process_id, process_id, keep)
         total = _add_responses(conn, process_id, of_process & (RESPONSE.c.folded == sa.true()))
         people = PARTICIPATION.c.process_id == process_id
         conn.execute(sa.update(PARTICIPATION).where(people).values(folded=True))
@@ -267,11 +291,11 @@ def recompute_process(process_id: int) -> int:
     return total
 
 
-def recompute_ballot(ballot_id: int) -> int:
+def recompute_ballot(ballot_id: int, keep: int = FOLD_KEEP) -> int:
     """Rebuild a PB ballot's aggregates from all its votes in one transaction."""
     with _fold_transaction(LOCK_BALLOT, PbBallot.__table__, ballot_id, wait=True) as conn:
         for table in (PROJECTS, BALLOTS):
             conn.execute(sa.delete(table).where(table.c.ballot_id == ballot_id))
         of_ballot = VOTE.c.ballot_id == ballot_id
-        conn.execute(sa.update(VOTE).where(of_ballot).values(folded=True))
+        _mark_all_but_residue(conn, VOTE, VOTE.c.ballot_id, ballot_id, keep)
         return _add_votes(conn, ballot_id, of_ballot & (VOTE.c.folded == sa.true()))
