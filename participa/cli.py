@@ -1,9 +1,11 @@
-"""Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`."""
+"""Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
+`aggregates-recompute`, `aggregates-fold`."""
 
 import click
 from flask import Flask, current_app
 from flask_babel import get_timezone
 
+from participa.aggregates.cli import aggregates_fold, aggregates_recompute
 from participa.audit.services import record, verify_chain
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
@@ -71,5 +73,6 @@ def create_admin(name: str, email: str, password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_demo, audit_verify, create_admin, pb_results, pb_import, backup, restore):
+    commands = (seed_demo, audit_verify, create_admin, pb_results, pb_import, backup, restore)
+    for command in (*commands, aggregates_recompute, aggregates_fold):
         app.cli.add_command(command)

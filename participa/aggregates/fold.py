@@ -238,17 +238,14 @@ def _add_votes(conn, ballot_id: int, where) -> int:
     return sum(n for _ch, n in by_channel)
 
 
-def fold_ballot(ballot_id: int, batch: int = FOLD_BATCH) -> int:
+def fold_ballot(ballot_id: int, batch: int = FOLD_BATCH, keep: int = FOLD_KEEP) -> int:
     """Fold a PB ballot's unfolded votes, a batch per transaction; return the votes folded."""
     folded = 0
-    unfolded = sa.select(VOTE.c.id).where(
-        VOTE.c.ballot_id == ballot_id, VOTE.c.folded == sa.false()
-    )
     while True:
         with _fold_transaction(LOCK_BALLOT, PbBallot.__table__, ballot_id) as conn:
             if conn is None:
                 return folded
-            ids = list(conn.execute(unfolded.limit(batch)).scalars())
+            ids = _pick(conn, VOTE, VOTE.c.ballot_id, ballot_id, batch, keep)
             if ids:
                 _add_votes(conn, ballot_id, VOTE.c.id.in_(ids))
                 conn.execute(sa.update(VOTE).where(VOTE.c.id.in_(ids)).values(folded=True))

@@ -185,3 +185,25 @@ def ballot_support(ballot_id: int, channel=None) -> BallotSupport:
     }
     total = projects.pop(0, None)
     return BallotSupport(projects, total.votes if total else 0)
+
+
+def people_per_process(process_ids: list[int], narrowed) -> dict[int, int]:
+    """Participations per consultation, after demographic conditions.
+
+    `narrowed(columns)` turns (colonia_id, age_band, sex) columns into conditions; the
+    tally's sentinels (colonia 0, "") never equal a real colonia, band or sex.
+    """
+    for process_id in process_ids:
+        fold_if_needed_process(process_id)
+    t, p = PARTICIPATIONS.c, PARTICIPATION.c
+    stored = sa.select(t.process_id, t.people).where(
+        t.process_id.in_(process_ids), *narrowed((t.colonia_id, t.age_band, t.sex))
+    )
+    live = sa.select(p.process_id, sa.literal(1)).where(
+        p.process_id.in_(process_ids),
+        p.folded == sa.false(),
+        *narrowed((p.colonia_id, p.age_band, p.sex)),
+    )
+    both = sa.union_all(stored, live).subquery()
+    query = sa.select(both.c.process_id, sa.func.sum(both.c.people)).group_by(both.c.process_id)
+    return {pid: int(n) for pid, n in db.session.execute(query)}
