@@ -123,16 +123,18 @@ def tally_projects(projects: list[PbProject]) -> tuple[pb.Project, ...]:
     return tuple(pb.Project(str(p.id), p.cost, p.title) for p in projects)
 
 
-def stored_ballots(ballot: PbBallot, known: set[int], batch: int = 5000) -> Iterator[pb.Ballot]:
-    """Every stored vote of the ballot as a tally Ballot, read in batches, in random-id order."""
+def stored_ballots(
+    ballot_id: int, rule: BallotRule, known: set[int], batch: int = 5000
+) -> Iterator[pb.Ballot]:
+    """Every stored vote of a ballot as a tally Ballot, read in batches, in random-id order."""
     query = (
         db.select(PbVote.id, PbVoteItem.project_id, PbVoteItem.weight)
         .outerjoin(PbVoteItem, PbVoteItem.vote_id == PbVote.id)
-        .where(PbVote.ballot_id == ballot.id)
+        .where(PbVote.ballot_id == ballot_id)
         .order_by(PbVote.id, PbVoteItem.weight, PbVoteItem.project_id)
         .execution_options(yield_per=batch)
     )
-    kind = KINDS[ballot.rule]
+    kind = KINDS[rule]
     for _vote, rows in groupby(db.session.execute(query), key=lambda row: row[0]):
         items = [(str(pid), w) for _, pid, w in rows if pid in known]
         points = tuple(w for _, w in items) if kind is pb.BallotKind.CUMULATIVE else None
@@ -146,7 +148,7 @@ def election_for(ballot: PbBallot) -> pb.Election:
         budget=ballot.amount,
         kind=KINDS[ballot.rule],
         projects=tally_projects(projects),
-        ballots=tuple(stored_ballots(ballot, {p.id for p in projects})),
+        ballots=tuple(stored_ballots(ballot.id, ballot.rule, {p.id for p in projects})),
     )
 
 

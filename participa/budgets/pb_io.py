@@ -300,10 +300,18 @@ def _project_support(ballot: PbBallot, projects) -> pb.Support:
 def export_pb_lines(ballot: PbBallot) -> Iterator[str]:
     """The ballot as a .pb file, in pieces: its feasible projects and every vote, numbered 1..n.
 
-    Votes and scores come from the aggregates; the votes are read in batches and written
-    as they come, so memory stays flat however many there are. Voters are numbered in the
-    order of the votes' random ids, so the numbers say nothing about who voted or when.
+    Everything but the votes is read now (a streamed body may outlive the request's
+    session); the votes are then read in batches and written as they come, so memory stays
+    flat however many there are. Voters are numbered in the order of the votes' random ids,
+    so the numbers say nothing about who voted or when.
     """
+    head, total = _export_head(ballot)
+    known = {int(project.id) for project in head.projects}
+    return stream_pabulib(head, total, stored_ballots(ballot.id, ballot.rule, known))
+
+
+def _export_head(ballot: PbBallot) -> tuple[pb.Election, int]:
+    """META and PROJECTS of the ballot (votes and scores from the aggregates), and its votes."""
     process = ballot.process
     counted = counted_projects(ballot)
     rows = {p.id: p for p in ballot.projects}
@@ -333,6 +341,4 @@ def export_pb_lines(ballot: PbBallot) -> Iterator[str]:
             extra["selected"] = "1" if str(project.id) in selected else "0"
         projects.append(pb.Project(str(project.id), project.cost, project.title, extra))
     head = pb.Election(ballot.amount, KINDS[ballot.rule], tuple(projects), (), meta)
-    total = ballot_support(ballot.id).ballots
-    votes = stored_ballots(ballot, {p.id for p in counted})
-    yield from stream_pabulib(head, total, votes)
+    return head, ballot_support(ballot.id).ballots
