@@ -23,6 +23,7 @@ from participa.aggregates.models import (
     NO_TEXT,
     NO_VALUE,
     AnswerTally,
+    ParticipationHourTally,
     ParticipationTally,
     PbBallotTally,
     PbProjectTally,
@@ -44,6 +45,7 @@ LOCK_PROCESS, LOCK_BALLOT = 8101, 8102
 ANSWERS = AnswerTally.__table__
 RESPONSES = ResponseTally.__table__
 PARTICIPATIONS = ParticipationTally.__table__
+HOURS = ParticipationHourTally.__table__
 PROJECTS = PbProjectTally.__table__
 BALLOTS = PbBallotTally.__table__
 RESPONSE = Response.__table__
@@ -127,17 +129,22 @@ def _hour(moment):
 
 
 def _add_participations(conn, process_id: int, rows) -> None:
-    """Add participation rows (created_at, colonia, age band, sex, channel) to the tally."""
-    counted = Counter(
-        (_hour(at), colonia or NO_COLONIA, band or NO_TEXT, sex or NO_TEXT, channel)
-        for at, colonia, band, sex, channel in rows
-    )
-    keys = ("hour", "colonia_id", "age_band", "sex", "channel")
+    """Add participation rows (created_at, colonia, age band, sex, channel) to the tallies."""
+    snapshots, hours = Counter(), Counter()
+    for at, colonia, band, sex, channel in rows:
+        snapshots[(colonia or NO_COLONIA, band or NO_TEXT, sex or NO_TEXT, channel)] += 1
+        hours[(_hour(at), channel)] += 1
+    keys = ("colonia_id", "age_band", "sex", "channel")
     tallies = [
         dict(zip(keys, key, strict=True), process_id=process_id, people=n)
-        for key, n in counted.items()
+        for key, n in snapshots.items()
     ]
     _upsert(conn, PARTICIPATIONS, tallies, ("people",))
+    per_hour = [
+        {"process_id": process_id, "hour": hour, "channel": channel, "people": n}
+        for (hour, channel), n in hours.items()
+    ]
+    _upsert(conn, HOURS, per_hour, ("people",))
 
 
 PARTICIPATION_COLUMNS = (
@@ -267,7 +274,7 @@ def _mark_all_but_residue(conn, table: sa.Table, key, target_id: int, keep: int)
 def recompute_process(process_id: int, keep: int = FOLD_KEEP) -> int:
     """Rebuild a consultation's aggregates from all its rows in one transaction."""
     with _fold_transaction(LOCK_PROCESS, Process.__table__, process_id, wait=True) as conn:
-        for table in (ANSWERS, RESPONSES, PARTICIPATIONS):
+        for table in (ANSWERS, RESPONSES, PARTICIPATIONS, HOURS):
             conn.execute(sa.delete(table).where(table.c.process_id == process_id))
         # Mark first, then count what is marked: a vote committed in between stays unfolded
         # and is counted live, never lost or counted twice.

@@ -52,19 +52,32 @@ class ResponseTally(db.Model):
     ballots: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class ParticipationTally(db.Model):
-    """Folded participations of a consultation per UTC hour, colonia, age band, sex, channel.
+class ParticipationHourTally(db.Model):
+    """Folded participations of a consultation per UTC hour and channel (turnout per day).
 
-    Who took part is not secret, but one counter row per hour keeps turnout per day cheap
-    and the hot path of voting free of shared rows.
+    Who took part is not secret; counters folded like the ballots' keep the hot path of
+    voting free of shared rows. Hours are kept apart from the snapshot below so that
+    neither table grows with their product.
     """
+
+    __tablename__ = "participation_hour_tally"
+
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), primary_key=True
+    )
+    hour: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel), primary_key=True)
+    people: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ParticipationTally(db.Model):
+    """Folded participations of a consultation per colonia, age band, sex and channel."""
 
     __tablename__ = "participation_tally"
 
     process_id: Mapped[int] = mapped_column(
         ForeignKey("process.id", ondelete="CASCADE"), primary_key=True
     )
-    hour: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
     colonia_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     age_band: Mapped[str] = mapped_column(String(10), primary_key=True)
     sex: Mapped[str] = mapped_column(String(1), primary_key=True)

@@ -7,6 +7,7 @@ reading, a fold runs when enough rows wait (`AGGREGATES_FOLD_AT`), keeping the l
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -14,6 +15,7 @@ from flask import current_app
 from participa.aggregates.fold import (
     ANSWERS,
     BALLOTS,
+    HOURS,
     PARTICIPATION,
     PARTICIPATIONS,
     PROJECTS,
@@ -25,7 +27,7 @@ from participa.aggregates.fold import (
     fold_process,
     item_counts,
 )
-from participa.aggregates.models import NO_COLONIA, NO_OPTION, NO_TEXT, NO_VALUE
+from participa.aggregates.models import NO_OPTION, NO_VALUE
 from participa.extensions import db
 
 DEFAULT_FOLD_AT = 1000
@@ -111,11 +113,9 @@ def response_totals(process_id: int) -> dict:
     return {channel: int(n) for channel, n in db.session.execute(query)}
 
 
-@dataclass(frozen=True)
-class PeopleGroup:
-    """Participations sharing an hour (UTC; a live row gives its own moment) and snapshot."""
+class PeopleGroup(NamedTuple):
+    """Participations sharing a snapshot (colonia, age band, sex) and channel."""
 
-    moment: object
     colonia_id: int | None
     age_band: str | None
     sex: str | None
@@ -123,25 +123,43 @@ class PeopleGroup:
     people: int
 
 
-def participation_groups(process_id: int) -> list[PeopleGroup]:
-    """Who took part in a consultation, grouped by hour, colonia, age band, sex and channel."""
+@dataclass(frozen=True)
+class PeopleCounts:
+    groups: list[PeopleGroup]
+    moments: list[tuple]  # (UTC hour, or a live row's own moment; people)
+
+
+def participation_groups(process_id: int) -> PeopleCounts:
+    """Who took part in a consultation: by snapshot and channel, and by hour.
+
+    One statement: the snapshot tally (kind "s"), the hour tally ("h") and the unfolded
+    rows ("l"), which count in both.
+    """
     fold_if_needed_process(process_id)
-    t, p = PARTICIPATIONS.c, PARTICIPATION.c
-    stored = sa.select(t.hour, t.colonia_id, t.age_band, t.sex, t.channel, t.people).where(
-        t.process_id == process_id
-    )
+    t, h, p = PARTICIPATIONS.c, HOURS.c, PARTICIPATION.c
+    none = sa.null()
+    snapshots = sa.select(
+        sa.literal("s"), sa.cast(none, h.hour.type), t.colonia_id, t.age_band, t.sex,
+        t.channel, t.people,
+    ).where(t.process_id == process_id)  # fmt: skip
+    hours = sa.select(
+        sa.literal("h"), h.hour, sa.cast(none, t.colonia_id.type), sa.cast(none, t.age_band.type),
+        sa.cast(none, t.sex.type), h.channel, h.people,
+    ).where(h.process_id == process_id)  # fmt: skip
     live = sa.select(
-        p.created_at,
-        sa.func.coalesce(p.colonia_id, NO_COLONIA),
-        sa.func.coalesce(p.age_band, NO_TEXT),
-        sa.func.coalesce(p.sex, NO_TEXT),
-        p.channel,
-        sa.literal(1),
+        sa.literal("l"), p.created_at, p.colonia_id, p.age_band, p.sex, p.channel, sa.literal(1)
     ).where(p.process_id == process_id, p.folded == sa.false())
-    return [
-        PeopleGroup(at, colonia or None, band or None, sex or None, channel, int(n))
-        for at, colonia, band, sex, channel, n in db.session.execute(sa.union_all(stored, live))
-    ]
+    counts = PeopleCounts([], [])
+    for kind, at, colonia, band, sex, channel, n in db.session.execute(
+        sa.union_all(snapshots, hours, live)
+    ):
+        if kind != "h":
+            counts.groups.append(
+                PeopleGroup(colonia or None, band or None, sex or None, channel, int(n))
+            )
+        if kind != "s":
+            counts.moments.append((at, int(n)))
+    return counts
 
 
 @dataclass(frozen=True)

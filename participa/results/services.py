@@ -5,7 +5,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 
-from participa.aggregates.reads import PeopleGroup, answer_counts, participation_groups
+from participa.aggregates.reads import (
+    PeopleCounts,
+    PeopleGroup,
+    answer_counts,
+    participation_groups,
+)
 from participa.consultations.models import Answer, Participation, Question, QuestionKind, Response
 from participa.consultations.questionnaire import questions
 from participa.extensions import db
@@ -150,8 +155,8 @@ def colonias_in_scope(process) -> list[Colonia]:
     return everything
 
 
-def _groups_raw(process) -> list[PeopleGroup]:
-    """Participations grouped as the aggregates group them, read from every row (reference)."""
+def _groups_raw(process) -> PeopleCounts:
+    """Participations as the aggregates give them, read from every row (the reference)."""
     keys = (
         Participation.created_at,
         Participation.colonia_id,
@@ -160,23 +165,35 @@ def _groups_raw(process) -> list[PeopleGroup]:
         Participation.channel,
     )
     rows = db.session.execute(db.select(*keys).where(Participation.process_id == process.id))
-    return [PeopleGroup(*row, 1) for row in rows]
+    counts = PeopleCounts([], [])
+    for at, *snapshot in rows:
+        counts.groups.append(PeopleGroup(*snapshot, 1))
+        counts.moments.append((at, 1))
+    return counts
 
 
 def participation_stats(process, tz, raw: bool = False) -> ParticipationStats:
     """Turnout over time and by delegación, colonia, age band and sex."""
-    groups = _groups_raw(process) if raw else participation_groups(process.id)
+    counted = _groups_raw(process) if raw else participation_groups(process.id)
     in_scope = colonias_in_scope(process)
     colonias = {c.id: c for d in delegaciones() for c in d.colonias}
     del_population: dict[str, int] = defaultdict(int)
     for colonia in in_scope:
         del_population[colonia.delegacion.name] += colonia.population
+    # Sum per dimension first: a few thousand groups, a few dozen colonias and hours' days.
+    hours, per_colonia, bands, sexes = Counter(), Counter(), Counter(), Counter()
+    for moment, n in counted.moments:
+        hours[moment] += n
+    for group in counted.groups:
+        per_colonia[group.colonia_id] += group.people
+        bands[group.age_band] += group.people
+        sexes[group.sex] += group.people
     days: Counter = Counter()
-    for group in groups:
-        days[group.moment.astimezone(tz).date()] += group.people
-    located = [(colonias[g.colonia_id], g.people) for g in groups if g.colonia_id in colonias]
+    for moment, n in hours.items():
+        days[moment.astimezone(tz).date()] += n
+    located = [(colonias[cid], n) for cid, n in per_colonia.items() if cid in colonias]
     return ParticipationStats(
-        total=sum(g.people for g in groups),
+        total=sum(per_colonia.values()),
         per_day=per_day_counts(days),
         by_delegacion=shares_of_population(
             count_weighted((c.delegacion.name, n) for c, n in located), del_population
@@ -185,8 +202,6 @@ def participation_stats(process, tz, raw: bool = False) -> ParticipationStats:
             count_weighted((c.label, n) for c, n in located),
             {c.label: c.population for c in in_scope},
         ),
-        by_age_band=count_weighted(
-            ((g.age_band, g.people) for g in groups), [band[0] for band in AGE_BANDS]
-        ),
-        by_sex=count_weighted(((g.sex, g.people) for g in groups), SEXES),
+        by_age_band=count_weighted(bands.items(), [band[0] for band in AGE_BANDS]),
+        by_sex=count_weighted(sexes.items(), SEXES),
     )

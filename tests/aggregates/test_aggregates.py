@@ -18,6 +18,7 @@ from participa.aggregates.fold import (
 )
 from participa.aggregates.models import (
     AnswerTally,
+    ParticipationHourTally,
     ParticipationTally,
     PbBallotTally,
     PbProjectTally,
@@ -153,7 +154,7 @@ def check_consultation(pid: int) -> None:
 
     # Folded all the way, the tables equal a recompute's; and results still equal raw.
     fold_process(pid, keep=0)
-    tables = (AnswerTally, ResponseTally, ParticipationTally)
+    tables = (AnswerTally, ResponseTally, ParticipationTally, ParticipationHourTally)
     maintained = [rows_of(model, process_id=pid) for model in tables]
     recompute_process(pid, keep=0)
     assert [rows_of(model, process_id=pid) for model in tables] == maintained
