@@ -92,7 +92,7 @@ def aggregate_rows(process) -> Iterator[tuple]:
                 share = f"{count / tally.respondents:.6f}" if tally.respondents else "0"
                 yield (q.id, q.text, q.kind.value, value, count, share, tally.respondents)
         else:
-            yield (q.id, q.text, q.kind.value, "", len(tally.answers), "", tally.respondents)
+            yield (q.id, q.text, q.kind.value, "", tally.respondents, "", tally.respondents)
 
 
 def _cell(question, labels: dict, group: list) -> str:

@@ -25,10 +25,12 @@ from participa.tally import (
     scale_from_counts,
     shares_of_population,
 )
+from participa.tally.consultation import TextAnswers
 from participa.territory.models import Colonia
 from participa.territory.services import delegaciones
 
 YES_NO_IDS = (1, 0)
+TEXT_SAMPLE = 1000  # written answers read for the page (it lists 200; the CSV has them all)
 SEXES = ("M", "H", "X")
 
 
@@ -77,6 +79,7 @@ class _Counted:
     respondents: dict[int, int]
     counts: dict[int, dict[tuple, int]]  # question -> (option_id, value) -> answers
     texts: dict[int, list[str]]
+    sampled: bool = False  # texts are the first TEXT_SAMPLE; respondents count them all
 
 
 def _count_answers(process, raw: bool = False) -> _Counted:
@@ -84,27 +87,26 @@ def _count_answers(process, raw: bool = False) -> _Counted:
 
     The raw count is the reference the aggregates are tested against: every query is
     answered from the (question, option, value) index alone; a response's answer to a
-    question has exactly one row with seq 0. Text answers are always read, for text
-    questions only.
+    question has exactly one row with seq 0. From the aggregates, text answers are counted
+    there too and only the first TEXT_SAMPLE of each question (in random-id order) are read;
+    the raw count reads them all.
     """
     found = questions(process)
     text_ids = [q.id for q in found if q.kind is QuestionKind.TEXT]
     other_ids = [q.id for q in found if q.kind is not QuestionKind.TEXT]
-    counted = _Counted({}, defaultdict(dict), defaultdict(list))
+    counted = _Counted({}, defaultdict(dict), defaultdict(list), sampled=not raw)
     if raw:
         _count_raw(counted, text_ids + other_ids)
     else:
         maintained = answer_counts(process.id)
         counted.respondents.update(maintained.respondents)
         counted.counts.update(maintained.counts)
-    # In random-id order: the order they were written in would follow participation times.
-    texts = (
-        db.select(Answer.question_id, Answer.text)
-        .where(Answer.question_id.in_(text_ids))
-        .order_by(Answer.response_id)
-    )
-    for qid, text in db.session.execute(texts):
-        counted.texts[qid].append(text)
+    for qid in text_ids:
+        # In random-id order: the order they were written in would follow participation times.
+        texts = db.select(Answer.text).where(Answer.question_id == qid).order_by(Answer.response_id)
+        if not raw:
+            texts = texts.limit(TEXT_SAMPLE)
+        counted.texts[qid].extend(db.session.execute(texts).scalars())
     return counted
 
 
@@ -134,7 +136,10 @@ def _tally(question: Question, counted: _Counted):
         return choices_from_counts(YES_NO_IDS, {v: n for (_o, v), n in counts.items()}, respondents)
     if kind is QuestionKind.SCALE:
         return scale_from_counts({v: n for (_o, v), n in counts.items()})
-    return collect_texts(counted.texts.get(question.id, []))
+    texts = collect_texts(counted.texts.get(question.id, []))
+    if counted.sampled:
+        return TextAnswers(respondents=respondents, answers=texts.answers)
+    return texts
 
 
 def question_results(process, raw: bool = False) -> list[QuestionResult]:

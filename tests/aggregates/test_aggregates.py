@@ -309,3 +309,19 @@ def test_recompute_command_repairs_damaged_aggregates(app, runner):
     db.session.expire_all()
     assert counting.count(db.session.get(PbBallot, bid), "greedy").detail.ranking == raw.ranking
     assert runner.invoke(args=["aggregates-recompute", "--process", "9999"]).exit_code != 0
+
+
+def test_the_page_reads_a_sample_of_texts_but_counts_them_all(make, monkeypatch):
+    from participa.results import services
+    from tests.results.test_results import seed_results
+
+    survey = seed_results(make)
+    monkeypatch.setattr(services, "TEXT_SAMPLE", 1)
+    text = survey.q[K.TEXT].id
+
+    def tally(raw):
+        return next(r.tally for r in question_results(survey.process, raw) if r.question.id == text)
+
+    everything, sample = tally(True), tally(False)
+    assert everything.respondents == sample.respondents == 2
+    assert len(everything.answers) == 2 and sample.answers == everything.answers[:1]
