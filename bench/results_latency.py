@@ -1,7 +1,7 @@
 """Time the results page and the exports of a consultation with N responses, from aggregates.
 
 Run: .venv/bin/python bench/results_latency.py [N ...]   (default: 10000 100000; add 1000000
-when asked). Prints figures; asserts nothing. Each size gets a fresh SQLite database in a temp
+when asked), or `--database URL PROCESS [PB_PROCESS]` for a database loaded before.
 folder: the demo, then N synthetic responses bulk-loaded unfolded (bench/ballot_loader.py).
 The first results read folds them all (timed apart); later reads are aggregates plus the
 few unfolded rows. The raw-row count the aggregates replaced is timed for comparison.
@@ -88,6 +88,23 @@ def run(responses: int) -> None:
             print(f"  {path:<34} {median:>10.1f} {worst:>9.1f} {size:>12,}")
 
 
+def existing(url: str, process_id: int, pb_process_id: int | None) -> None:
+    """Time the pages of an already loaded database (e.g. kept from bench/export_memory.py)."""
+    client = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url}).test_client()
+    pages = [
+        (f"/procesos/{process_id}/resultados", 9),
+        (f"/procesos/{process_id}/resultados.csv", 5),
+    ]
+    if pb_process_id is not None:
+        pages.append((f"/procesos/{pb_process_id}/presupuesto/resultados", 9))
+    for path, runs in pages:
+        median, worst, size = timed(client, path, runs)
+        print(f"  {path:<44} {median:>10.1f} {worst:>9.1f} {size:>12,}")
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--database"]:
+        existing(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else None)
+        sys.exit()
     for size in [int(arg) for arg in sys.argv[1:]] or [10_000, 100_000]:
         run(size)

@@ -103,7 +103,13 @@ def _count_answers(process, raw: bool = False) -> _Counted:
         counted.counts.update(maintained.counts)
     for qid in text_ids:
         # In random-id order: the order they were written in would follow participation times.
-        texts = db.select(Answer.text).where(Answer.question_id == qid).order_by(Answer.response_id)
+        # Text rows have no option or value: saying so lets the (question, option, value)
+        # index, whose ties sort by response id, give them in order without sorting them all.
+        texts = (
+            db.select(Answer.text)
+            .where(Answer.question_id == qid, Answer.option_id.is_(None), Answer.value.is_(None))
+            .order_by(Answer.response_id)
+        )
         if not raw:
             texts = texts.limit(TEXT_SAMPLE)
         counted.texts[qid].extend(db.session.execute(texts).scalars())
