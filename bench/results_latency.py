@@ -1,7 +1,10 @@
-"""Time the results page and the CSV exports of a consultation with N responses.
+"""Time the results page and the exports of a consultation with N responses, from aggregates.
 
-Run: .venv/bin/python bench/results_latency.py [N ...]   (default: 3000 30000)
-Prints figures; asserts nothing. Each size gets a fresh SQLite database in a temp folder.
+Run: .venv/bin/python bench/results_latency.py [N ...]   (default: 10000 100000; add 1000000
+when asked), or `--database URL PROCESS [PB_PROCESS]` for a database loaded before.
+folder: the demo, then N synthetic responses bulk-loaded unfolded (bench/ballot_loader.py).
+The first results read folds them all (timed apart); later reads are aggregates plus the
+few unfolded rows. The raw-row count the aggregates replaced is timed for comparison.
 """
 
 import statistics
@@ -10,12 +13,19 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from participa import create_app
-from participa.demo.seed import seed
-from participa.extensions import db
-from participa.processes.models import Process
-from participa.processes.types import ProcessStatus
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ballot_loader import load_responses  # noqa: E402
+
+from participa import create_app  # noqa: E402
+from participa.aggregates.fold import fold_process  # noqa: E402
+from participa.demo.seed import seed  # noqa: E402
+from participa.extensions import db  # noqa: E402
+from participa.processes.models import Process  # noqa: E402
+from participa.processes.types import ProcessStatus  # noqa: E402
+from participa.results.services import participation_stats, question_results  # noqa: E402
 
 CONFIG = {
     "TESTING": True,
@@ -23,6 +33,7 @@ CONFIG = {
     "SESSION_COOKIE_SECURE": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
 }
+TZ = ZoneInfo("America/Mexico_City")
 
 
 def timed(client, url: str, runs: int) -> tuple[float, float, int]:
@@ -37,29 +48,63 @@ def timed(client, url: str, runs: int) -> tuple[float, float, int]:
     return statistics.median(times), max(times), size
 
 
+def seconds(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
 def run(responses: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             db.create_all()
-            start = time.perf_counter()
-            seed(date.today(), responses, CONFIG["PASSWORD_HASH_METHOD"])
-            seeded = time.perf_counter() - start
-            query = db.select(Process.id).where(Process.status == ProcessStatus.RESULTS_PUBLISHED)
-            process_id = db.session.execute(query).scalar_one()
+            seed(date.today(), 10, CONFIG["PASSWORD_HASH_METHOD"])
+            query = db.select(Process).where(Process.status == ProcessStatus.RESULTS_PUBLISHED)
+            process = db.session.execute(query).scalar_one()
+            process_id = process.id
+            loaded = seconds(lambda: load_responses(process, responses))
+            folded = seconds(lambda: fold_process(process_id))
+            raw = seconds(
+                lambda: (
+                    question_results(process, raw=True),
+                    participation_stats(process, TZ, True),
+                )
+            )
         client = app.test_client()
-        print(f"\n{responses:,} responses (seeded in {seeded:.1f} s)")
-        print(f"  {'page':<34} {'median ms':>10} {'max ms':>9} {'bytes':>10}")
-        for path, runs in (
-            (f"/procesos/{process_id}/resultados", 5),
-            (f"/procesos/{process_id}/resultados.csv", 3),
-            (f"/procesos/{process_id}/respuestas.csv", 3),
-        ):
+        print(f"\n{responses:,} responses: loaded in {loaded:.1f} s, first fold {folded:.1f} s")
+        print(f"  raw-row count (what the aggregates replace): {raw * 1000:.0f} ms")
+        print(f"  {'page':<34} {'median ms':>10} {'max ms':>9} {'bytes':>12}")
+        pages = [
+            (f"/procesos/{process_id}/resultados", 9),
+            (f"/procesos/{process_id}/resultados.csv", 5),
+        ]
+        if responses <= 100_000:
+            pages += [(f"/procesos/{process_id}/respuestas.csv", 1),
+                      (f"/procesos/{process_id}/respuestas.xlsx", 1)]  # fmt: skip
+        for path, runs in pages:
             median, worst, size = timed(client, path, runs)
-            print(f"  {path:<34} {median:>10.1f} {worst:>9.1f} {size:>10,}")
+            print(f"  {path:<34} {median:>10.1f} {worst:>9.1f} {size:>12,}")
+
+
+def existing(url: str, process_id: int, pb_process_id: int | None) -> None:
+    """Time the pages of an already loaded database (e.g. kept from bench/export_memory.py)."""
+    client = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url}).test_client()
+    pages = [
+        (f"/procesos/{process_id}/resultados", 9),
+        (f"/procesos/{process_id}/resultados.csv", 5),
+    ]
+    if pb_process_id is not None:
+        pages.append((f"/procesos/{pb_process_id}/presupuesto/resultados", 9))
+    for path, runs in pages:
+        median, worst, size = timed(client, path, runs)
+        print(f"  {path:<44} {median:>10.1f} {worst:>9.1f} {size:>12,}")
 
 
 if __name__ == "__main__":
-    for size in [int(arg) for arg in sys.argv[1:]] or [3000, 30000]:
+    if sys.argv[1:2] == ["--database"]:
+        existing(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) if len(sys.argv) > 4 else None)
+        sys.exit()
+    for size in [int(arg) for arg in sys.argv[1:]] or [10_000, 100_000]:
         run(size)

@@ -1,10 +1,11 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
-`ballots-mix`."""
+`ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
 
 import click
 from flask import Flask, current_app
 from flask_babel import get_timezone
 
+from participa.aggregates.cli import aggregates_fold, aggregates_recompute
 from participa.audit.services import record, verify_chain
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
@@ -96,5 +97,5 @@ def ballots_mix(process_id: int | None) -> None:
 
 def init_app(app: Flask) -> None:
     commands = (seed_demo, audit_verify, create_admin, pb_results, pb_import, backup, restore)
-    for command in (*commands, ballots_mix):
+    for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold):
         app.cli.add_command(command)

@@ -5,14 +5,15 @@ text, so ties go to the older project); the tally decides, this module explains.
 outcome is saved and published by `participa.budgets.outcomes`.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
 from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
 
+from participa.aggregates.reads import ProjectSupport, ballot_support
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -113,28 +114,63 @@ class Comparison:
     mes_problem: object = None
 
 
-def election_for(ballot: PbBallot) -> pb.Election:
-    """The ballot's feasible projects and stored votes as a tally Election."""
-    projects = [p for p in ballot.projects if p.status is ProjectStatus.FEASIBLE and p.cost]
-    known = {p.id for p in projects}
+def counted_projects(ballot: PbBallot) -> list[PbProject]:
+    """The projects the rules count: feasible, with a cost."""
+    return [p for p in ballot.projects if p.status is ProjectStatus.FEASIBLE and p.cost]
+
+
+def tally_projects(projects: list[PbProject]) -> tuple[pb.Project, ...]:
+    return tuple(pb.Project(str(p.id), p.cost, p.title) for p in projects)
+
+
+def stored_ballots(
+    ballot_id: int, rule: BallotRule, known: set[int], batch: int = 5000
+) -> Iterator[pb.Ballot]:
+    """Every stored vote of a ballot as a tally Ballot, read in batches, in random-id order."""
     query = (
         db.select(PbVote.id, PbVoteItem.project_id, PbVoteItem.weight)
         .outerjoin(PbVoteItem, PbVoteItem.vote_id == PbVote.id)
-        .where(PbVote.ballot_id == ballot.id)
+        .where(PbVote.ballot_id == ballot_id)
         .order_by(PbVote.id, PbVoteItem.weight, PbVoteItem.project_id)
+        .execution_options(yield_per=batch)
     )
-    kind = KINDS[ballot.rule]
-    cast = []
+    kind = KINDS[rule]
     for _vote, rows in groupby(db.session.execute(query), key=lambda row: row[0]):
         items = [(str(pid), w) for _, pid, w in rows if pid in known]
         points = tuple(w for _, w in items) if kind is pb.BallotKind.CUMULATIVE else None
-        cast.append(pb.Ballot(projects=tuple(p for p, _ in items), points=points))
+        yield pb.Ballot(projects=tuple(p for p, _ in items), points=points)
+
+
+def election_for(ballot: PbBallot) -> pb.Election:
+    """The ballot's feasible projects and stored votes as a tally Election (every vote read)."""
+    projects = counted_projects(ballot)
     return pb.Election(
         budget=ballot.amount,
-        kind=kind,
-        projects=tuple(pb.Project(str(p.id), p.cost, p.title) for p in projects),
-        ballots=tuple(cast),
+        kind=KINDS[ballot.rule],
+        projects=tally_projects(projects),
+        ballots=tuple(stored_ballots(ballot.id, ballot.rule, {p.id for p in projects})),
     )
+
+
+def support_for(ballot: PbBallot, projects: list[PbProject]) -> tuple[pb.Support, int] | None:
+    """Each project's score and votes from the maintained aggregates, and the votes cast.
+
+    None when the aggregates cannot give the tally's numbers: a ranking ballot whose votes
+    name a project no longer counted (its rank points depend on the shortened ballot).
+    """
+    found = ballot_support(ballot.id)
+    if ballot.rule is BallotRule.RANKING and set(found.projects) - {p.id for p in projects}:
+        return None
+    kind = KINDS[ballot.rule]
+    empty = ProjectSupport(0, 0, 0)
+    rows = [found.projects.get(p.id, empty) for p in projects]
+    if kind is pb.BallotKind.CUMULATIVE:
+        score = tuple(r.weight_sum for r in rows)
+    elif kind is pb.BallotKind.ORDINAL:
+        score = tuple(r.rank_points for r in rows)
+    else:
+        score = tuple(r.votes for r in rows)
+    return pb.Support(score=score, votes=tuple(r.votes for r in rows)), found.ballots
 
 
 def mes_settings(ballot: PbBallot) -> pb.MesSettings:
@@ -145,25 +181,42 @@ def mes_settings(ballot: PbBallot) -> pb.MesSettings:
     )
 
 
-def _count(election: pb.Election, ballot: PbBallot, rule: CountingRule) -> Count:
-    if rule is CountingRule.MES:
-        if ballot.rule is BallotRule.RANKING:
-            raise DomainError(
-                _l(
-                    "Equal Shares counts approval, budget and points ballots; a ranking ballot "
-                    "is counted by most votes."
-                )
-            )
-        outcome = pb.equal_shares(election, mes_settings(ballot))
-    else:
-        variant = VARIANTS[ballot.greedy_variant]
-        outcome = pb.greedy(election, variant, ballot.greedy_threshold)
+def _as_count(rule: CountingRule, outcome) -> Count:
     return Count(rule.value, tuple(int(w) for w in outcome.winners), int(outcome.cost), outcome)
+
+
+MES_NOT_FOR_RANKING = _l(
+    "Equal Shares counts approval, budget and points ballots; a ranking ballot is counted by "
+    "most votes."
+)
+
+
+def _count_mes(election: pb.Election, ballot: PbBallot) -> Count:
+    if ballot.rule is BallotRule.RANKING:
+        raise DomainError(MES_NOT_FOR_RANKING)
+    return _as_count(CountingRule.MES, pb.equal_shares(election, mes_settings(ballot)))
+
+
+def _count_greedy(ballot: PbBallot) -> tuple[Count, int]:
+    """Greedy from the per-project sums of the aggregates (every vote read only if needed)."""
+    projects = counted_projects(ballot)
+    counted = support_for(ballot, projects)
+    if counted is None:
+        election = election_for(ballot)
+        counted = pb.support(election), len(election.ballots)
+    support, voters = counted
+    variant = VARIANTS[ballot.greedy_variant]
+    outcome = pb.greedy_from_support(
+        tally_projects(projects), ballot.amount, support, variant, ballot.greedy_threshold
+    )
+    return _as_count(CountingRule.GREEDY, outcome), voters
 
 
 def count(ballot: PbBallot, rule: CountingRule) -> Count:
     """Count the ballot with `rule` and the ballot's settings for it."""
-    return _count(election_for(ballot), ballot, CountingRule(rule))
+    if CountingRule(rule) is CountingRule.MES:
+        return _count_mes(election_for(ballot), ballot)
+    return _count_greedy(ballot)[0]
 
 
 def greedy_reasons(ballot: PbBallot, ranking, winners) -> dict[str, Reason]:
@@ -215,13 +268,12 @@ def _off_ballot(project: PbProject) -> Line:
 
 
 def _compute(ballot: PbBallot) -> Comparison:
-    election = election_for(ballot)
-    greedy = _count(election, ballot, CountingRule.GREEDY)
+    greedy, voters = _count_greedy(ballot)
     mes, problem = None, None
-    try:
-        mes = _count(election, ballot, CountingRule.MES)
-    except DomainError as error:
-        problem = error.message
+    if ballot.rule is BallotRule.RANKING:
+        problem = MES_NOT_FOR_RANKING
+    else:  # Equal Shares needs every ballot: they are read only here, and the result cached.
+        mes = _count_mes(election_for(ballot), ballot)
     g_reasons = greedy_reasons(ballot, greedy.detail.ranking, set(greedy.winners))
     m_reasons = _mes_reasons(ballot, greedy, mes)
     titles = {p.id: p for p in ballot.projects}
@@ -242,15 +294,12 @@ def _compute(ballot: PbBallot) -> Comparison:
     ]
     on_ballot = {line.project_id for line in lines}
     lines += [_off_ballot(p) for p in ballot.projects if p.id not in on_ballot]
-    voters = len(election.ballots)
     return Comparison(voters, ballot.amount, tuple(lines), greedy, mes, problem)
 
 
 def _fingerprint(ballot: PbBallot) -> tuple:
     """What the comparison depends on: settings, projects and how many votes."""
-    votes = db.session.execute(
-        db.select(func.count()).select_from(PbVote).where(PbVote.ballot_id == ballot.id)
-    ).scalar_one()
+    votes = ballot_support(ballot.id).ballots
     projects = tuple((p.id, p.cost, p.status.value, p.title) for p in ballot.projects)
     settings = tuple(getattr(ballot, name) for name in SETTINGS)
     return (ballot.id, votes, projects, settings)

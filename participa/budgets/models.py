@@ -20,10 +20,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.dbtypes import UNFOLDED, UtcDateTime, enum_type
 from participa.core.participants import Channel, ParticipantColumns
 from participa.core.timeutil import utcnow
 from participa.extensions import db
@@ -201,7 +202,10 @@ class PbVote(db.Model):
     """What one voter chose, with no link to who."""
 
     __tablename__ = "pb_vote"
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        Index("ix_pb_vote_unfolded", "ballot_id", **UNFOLDED),
+        {"sqlite_with_rowid": False},
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("pb_ballot.id"), index=True)
@@ -210,6 +214,8 @@ class PbVote(db.Model):
     channel: Mapped[Channel] = mapped_column(
         enum_type(Channel), default=Channel.WEB, server_default=Channel.WEB.value
     )
+    # False until participa.aggregates.fold adds its items to pb_project_tally.
+    folded: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     items: Mapped[list["PbVoteItem"]] = relationship(cascade="all, delete-orphan")
 

@@ -9,14 +9,22 @@ Amounts must be whole pesos: rounding a cost could change which projects fit.
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from participa.aggregates.reads import ballot_support
 from participa.audit.services import record
-from participa.budgets.counting import election_for
+from participa.budgets.counting import (
+    KINDS,
+    counted_projects,
+    election_for,
+    stored_ballots,
+    support_for,
+)
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -36,7 +44,7 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.tally import pb
-from participa.tally.pabulib import format_amount, write_pabulib
+from participa.tally.pabulib import format_amount, stream_pabulib
 
 RULES = {
     pb.BallotKind.APPROVAL: BallotRule.APPROVAL,
@@ -278,18 +286,39 @@ def _counting_meta(ballot: PbBallot) -> dict[str, str]:
 
 
 def export_pb(ballot: PbBallot) -> str:
-    """The ballot as a .pb file: its feasible projects and every vote, numbered 1..n.
+    """The ballot as one .pb text (see export_pb_lines)."""
+    return "".join(export_pb_lines(ballot))
 
-    Voters are numbered in the order of the votes' random ids, so the numbers say nothing
-    about who voted or when.
+
+def _project_support(ballot: PbBallot, projects) -> pb.Support:
+    counted = support_for(ballot, projects)
+    if counted is None:  # the aggregates cannot say; count every vote
+        return pb.support(election_for(ballot))
+    return counted[0]
+
+
+def export_pb_lines(ballot: PbBallot) -> Iterator[str]:
+    """The ballot as a .pb file, in pieces: its feasible projects and every vote, numbered 1..n.
+
+    Everything but the votes is read now (a streamed body may outlive the request's
+    session); the votes are then read in batches and written as they come, so memory stays
+    flat however many there are. Voters are numbered in the order of the votes' random ids,
+    so the numbers say nothing about who voted or when.
     """
-    election = election_for(ballot)
+    head, total = _export_head(ballot)
+    known = {int(project.id) for project in head.projects}
+    return stream_pabulib(head, total, stored_ballots(ballot.id, ballot.rule, known))
+
+
+def _export_head(ballot: PbBallot) -> tuple[pb.Election, int]:
+    """META and PROJECTS of the ballot (votes and scores from the aggregates), and its votes."""
     process = ballot.process
-    rows = {str(p.id): p for p in ballot.projects}
+    counted = counted_projects(ballot)
+    rows = {p.id: p for p in ballot.projects}
     selected = None
     if ballot.outcome is not None:
         selected = {str(w) for w in winners_of(ballot.outcome)}
-    counts = pb.support(election)
+    counts = _project_support(ballot, counted)
     meta = {
         "description": (process.description.split("\n")[0] or process.title)[:300],
         "country": "Mexico",
@@ -306,10 +335,10 @@ def export_pb(ballot: PbBallot) -> str:
     if ballot.rule in (BallotRule.APPROVAL, BallotRule.RANKING) and ballot.max_choices:
         meta["max_length"] = str(ballot.max_choices)
     projects = []
-    for project, score, votes in zip(election.projects, counts.score, counts.votes, strict=True):
+    for project, score, votes in zip(counted, counts.score, counts.votes, strict=True):
         extra = {"category": rows[project.id].category, "votes": str(votes), "score": str(score)}
         if selected is not None:
-            extra["selected"] = "1" if project.id in selected else "0"
-        projects.append(pb.Project(project.id, project.cost, project.name, extra))
-    election = pb.Election(election.budget, election.kind, tuple(projects), election.ballots, meta)
-    return write_pabulib(election)
+            extra["selected"] = "1" if str(project.id) in selected else "0"
+        projects.append(pb.Project(str(project.id), project.cost, project.title, extra))
+    head = pb.Election(ballot.amount, KINDS[ballot.rule], tuple(projects), (), meta)
+    return head, ballot_support(ballot.id).ballots

@@ -1,6 +1,15 @@
 """PB results: staff count, compare, decide and publish; the public reads and downloads."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +22,7 @@ from participa.budgets.ballot_views import load
 from participa.budgets.ballots import ballots
 from participa.budgets.forms import COUNTING_LABELS
 from participa.budgets.models import ProjectStatus
-from participa.budgets.pb_io import export_pb
+from participa.budgets.pb_io import export_pb_lines
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, MultiCheckboxField, show_error
@@ -177,7 +186,7 @@ def download(process_id: int, ballot_id: int):
         abort(404)
     name = f"presupuesto-{process.id}-boleta-{ballot.id}.pb"
     return Response(
-        export_pb(ballot),
+        stream_with_context(export_pb_lines(ballot)),
         mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

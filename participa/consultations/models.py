@@ -8,10 +8,18 @@ tables so their physical order is the random id's order, not insertion order.
 
 import enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participa.core.dbtypes import enum_type
+from participa.core.dbtypes import UNFOLDED, enum_type
 from participa.core.participants import Channel, ParticipantColumns
 from participa.extensions import db
 
@@ -70,15 +78,23 @@ class Option(db.Model):
 class Participation(ParticipantColumns, db.Model):
     """Who took part: one row per eligibility key and process, enforced by the database."""
 
-    __table_args__ = (UniqueConstraint("process_id", "voter_key"),)
+    __table_args__ = (
+        UniqueConstraint("process_id", "voter_key"),
+        Index("ix_participation_unfolded", "process_id", **UNFOLDED),
+    )
 
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
+    # False until participa.aggregates.fold adds the row to participation_tally.
+    folded: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Response(db.Model):
     """What was answered, with no link to who answered."""
 
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = (
+        Index("ix_response_unfolded", "process_id", **UNFOLDED),
+        {"sqlite_with_rowid": False},
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
@@ -87,6 +103,9 @@ class Response(db.Model):
     channel: Mapped[Channel] = mapped_column(
         enum_type(Channel), default=Channel.WEB, server_default=Channel.WEB.value
     )
+    # False until participa.aggregates.fold adds its answers to answer_tally (never in the
+    # vote's own transaction: see docs/architecture.md, "Results from aggregates").
+    folded: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan")
 

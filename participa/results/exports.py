@@ -1,9 +1,14 @@
-"""CSV exports, written row by row so large processes stream in constant memory."""
+"""CSV and XLSX exports, written row by row so large processes stream in constant memory."""
 
 import csv
 import io
+import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import groupby
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from participa.consultations.models import QuestionKind
 from participa.consultations.questionnaire import questions
@@ -35,6 +40,36 @@ def csv_stream(rows: Iterable[Iterable]) -> Iterator[str]:
         buffer.truncate()
 
 
+XLSX_CHUNK = 64 * 1024
+
+
+def _xlsx_cell(sheet, value) -> WriteOnlyCell:
+    """A cell that is never a formula: openpyxl would read a text starting with "=" as one."""
+    if not isinstance(value, str):
+        return WriteOnlyCell(sheet, value)
+    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_stream(rows: Iterable[Iterable], title: str) -> Iterator[bytes]:
+    """Write rows into a write-only workbook, then send the file in chunks.
+
+    openpyxl's write-only mode spools each row to a temporary file as it is appended, so
+    memory stays flat; an XLSX is a zip whose directory comes last, so the bytes go out
+    once the sheet is complete (from disk, a chunk at a time).
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    with tempfile.TemporaryFile() as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        while chunk := handle.read(XLSX_CHUNK):
+            yield chunk
+
+
 def aggregate_rows(process) -> Iterator[tuple]:
     yield ("question_id", "question", "kind", "option", "count", "share", "respondents")
     for result in question_results(process):
@@ -57,7 +92,7 @@ def aggregate_rows(process) -> Iterator[tuple]:
                 share = f"{count / tally.respondents:.6f}" if tally.respondents else "0"
                 yield (q.id, q.text, q.kind.value, value, count, share, tally.respondents)
         else:
-            yield (q.id, q.text, q.kind.value, "", len(tally.answers), "", tally.respondents)
+            yield (q.id, q.text, q.kind.value, "", tally.respondents, "", tally.respondents)
 
 
 def _cell(question, labels: dict, group: list) -> str:

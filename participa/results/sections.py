@@ -10,10 +10,10 @@ from datetime import date
 
 from sqlalchemy import String, and_, cast, func
 
+from participa.aggregates.reads import ballot_support, people_per_process
 from participa.auth.models import User
-from participa.budgets.models import PbBallot, PbParticipation, PbProject, PbVote
+from participa.budgets.models import PbBallot, PbParticipation, PbProject
 from participa.budgets.outcomes import winners_of
-from participa.consultations.models import Participation
 from participa.events.models import Attendance, Event, Registration, RegistrationStatus
 from participa.extensions import db
 from participa.moderation.models import Visibility
@@ -34,14 +34,10 @@ from participa.results.period import (
 
 def turnout_by_process(processes, filters: Filters) -> dict[int, int]:
     """How many took part in each consultation, after the demographic filters."""
-    ids = [p.id for p in processes]
-    keys = (Participation.colonia_id, Participation.age_band, Participation.sex)
-    query = (
-        db.select(Participation.process_id, func.count())
-        .where(Participation.process_id.in_(ids), *narrowed(keys, filters, zone_ids(filters)))
-        .group_by(Participation.process_id)
+    zones = zone_ids(filters)
+    return people_per_process(
+        [p.id for p in processes], lambda keys: narrowed(keys, filters, zones)
     )
-    return dict(db.session.execute(query).all())
 
 
 @dataclass(frozen=True)
@@ -64,13 +60,7 @@ def pb_lines(processes, filters: Filters) -> list[BallotLine]:
         ).scalars()
     )
     ballot_ids = [b.id for b in ballots]
-    votes = dict(
-        db.session.execute(
-            db.select(PbVote.ballot_id, func.count())
-            .where(PbVote.ballot_id.in_(ballot_ids))
-            .group_by(PbVote.ballot_id)
-        ).all()
-    )
+    votes = {b.id: ballot_support(b.id).ballots for b in ballots}
     keys = (PbParticipation.colonia_id, PbParticipation.age_band, PbParticipation.sex)
     voters = dict(
         db.session.execute(

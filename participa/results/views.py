@@ -1,4 +1,4 @@
-"""Results pages: public once published, the council dashboard before; CSV downloads."""
+"""Results pages: public once published, the council dashboard before; CSV/XLSX downloads."""
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask_babel import get_timezone
@@ -88,3 +88,17 @@ def aggregate_csv(process_id: int):
 def responses_csv(process_id: int):
     process, _access = _readable(process_id, Access.FULL)
     return _csv(exports.response_rows(process), f"respuestas-anonimas-proceso-{process.id}.csv")
+
+
+@bp.route("/procesos/<int:process_id>/respuestas.xlsx")
+def responses_xlsx(process_id: int):
+    process, _access = _readable(process_id, Access.FULL)
+    return Response(
+        stream_with_context(exports.xlsx_stream(exports.response_rows(process), "respuestas")),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="respuestas-anonimas-proceso-{process.id}.xlsx"'
+            )
+        },
+    )

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from participa.budgets.models import PbParticipation, PbVote, PbVoteItem
-from participa.consultations.models import Answer, Participation, QuestionKind, Response
+from participa.aggregates import reads
+from participa.budgets.models import PbParticipation
+from participa.consultations.models import QuestionKind
 from participa.consultations.questionnaire import questions
 from participa.core.participants import Channel
 from participa.extensions import db
@@ -65,36 +66,24 @@ def _breakdown(title, ballots, people, rows: list[tuple[str, dict]]) -> Breakdow
     )
 
 
-def _grouped(query) -> dict:
-    found: dict = {}
-    for *key, channel, n in db.session.execute(query):
-        found.setdefault(tuple(key), {})[Channel(channel)] = n
-    return found
+def _by_channel(counts: dict) -> dict[Channel, int]:
+    return {Channel(channel): int(n) for channel, n in counts.items()}
 
 
 def consultation_channels(process) -> list[Breakdown]:
-    """Per question with options or values: the answers per channel."""
-    ballots = dict(
-        db.session.execute(
-            db.select(Response.channel, func.count())
-            .where(Response.process_id == process.id)
-            .group_by(Response.channel)
-        ).all()
-    )
-    people = dict(
-        db.session.execute(
-            db.select(Participation.channel, func.count())
-            .where(Participation.process_id == process.id)
-            .group_by(Participation.channel)
-        ).all()
-    )
-    keys = (Answer.question_id, Answer.option_id, Answer.value, Response.channel)
-    counts = _grouped(
-        db.select(*keys, func.count())
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.process_id == process.id)
-        .group_by(*keys)
-    )
+    """Per question with options or values: the answers per channel (from the aggregates)."""
+    ballots = _by_channel(reads.response_totals(process.id))
+    people: dict[Channel, int] = {}
+    for group in reads.participation_groups(process.id).groups:
+        channel = Channel(group.channel)
+        people[channel] = people.get(channel, 0) + group.people
+    counts: dict[tuple, dict[Channel, int]] = {}
+    for channel in CHANNELS:
+        if not ballots.get(channel):
+            continue
+        for qid, by_answer in reads.answer_counts(process.id, channel=channel).counts.items():
+            for (option_id, value), n in by_answer.items():
+                counts.setdefault((qid, option_id, value), {})[channel] = n
     result = []
     for question in questions(process):
         rows = _question_rows(question, counts)
@@ -123,14 +112,9 @@ def _question_rows(question, counts) -> list | None:
 
 
 def ballot_channels(ballot) -> Breakdown:
-    """Per project of a PB ballot: how many ballots of each channel include it."""
-    ballots = dict(
-        db.session.execute(
-            db.select(PbVote.channel, func.count())
-            .where(PbVote.ballot_id == ballot.id)
-            .group_by(PbVote.channel)
-        ).all()
-    )
+    """Per project of a PB ballot: how many ballots of each channel include it (aggregates)."""
+    support = {channel: reads.ballot_support(ballot.id, channel=channel) for channel in CHANNELS}
+    ballots = {channel: found.ballots for channel, found in support.items() if found.ballots}
     people = dict(
         db.session.execute(
             db.select(PbParticipation.channel, func.count())
@@ -138,15 +122,16 @@ def ballot_channels(ballot) -> Breakdown:
             .group_by(PbParticipation.channel)
         ).all()
     )
-    counts = _grouped(
-        db.select(PbVoteItem.project_id, PbVote.channel, func.count())
-        .join(PbVote, PbVote.id == PbVoteItem.vote_id)
-        .where(PbVote.ballot_id == ballot.id)
-        .group_by(PbVoteItem.project_id, PbVote.channel)
-    )
     rows = [
-        (p.title, counts.get((p.id,), {}))
+        (
+            p.title,
+            {
+                c: found.projects[p.id].votes
+                for c, found in support.items()
+                if p.id in found.projects
+            },
+        )
         for p in sorted(ballot.projects, key=lambda p: p.id)
         if p.status.value == "feasible"
     ]
-    return _breakdown(ballot.name, ballots, people, rows)
+    return _breakdown(ballot.name, ballots, _by_channel(people), rows)

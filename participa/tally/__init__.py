@@ -32,7 +32,9 @@ from participa.tally.participation import (
     age_band,
     age_on,
     count_by,
+    count_weighted,
     per_day,
+    per_day_counts,
     shares_of_population,
 )
 from participa.tally.pb import (
@@ -66,8 +68,10 @@ __all__ = [
     "choices_from_counts",
     "collect_texts",
     "count_by",
+    "count_weighted",
     "count_choices",
     "per_day",
+    "per_day_counts",
     "scale_distribution",
     "scale_from_counts",
     "shares_of_population",

@@ -9,7 +9,7 @@ ints or Fractions. See https://pabulib.org/format.
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -176,11 +176,26 @@ def format_amount(value: Amount) -> str:
 
 def write_pabulib(election: Election) -> str:
     """Return the .pb text of an election; parsing it gives the election back."""
+    extras = _extra_columns(ballot.extra for ballot in election.ballots)
+    lines = stream_pabulib(election, len(election.ballots), election.ballots, extras)
+    return "".join(lines)
+
+
+def stream_pabulib(
+    election: Election,
+    num_votes: int,
+    ballots: Iterable[Ballot],
+    vote_extras: Sequence[str] = (),
+    batch: int = 1000,
+) -> Iterator[str]:
+    """Yield the .pb text in pieces: `election` gives META and PROJECTS (its own ballots are
+    not read), `ballots` the VOTES one at a time, so a file of any size is never held whole.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(["META"])
     writer.writerow(["key", "value"])
-    writer.writerows(_meta_rows(election))
+    writer.writerows(_meta_rows(election, num_votes))
     writer.writerow(["PROJECTS"])
     extras = _extra_columns(project.extra for project in election.projects)
     writer.writerow([*PROJECT_COLUMNS, *extras])
@@ -188,11 +203,24 @@ def write_pabulib(election: Election) -> str:
         cells = [project.id, format_amount(project.cost), project.name]
         writer.writerow(cells + [_cell(project.extra.get(key)) for key in extras])
     writer.writerow(["VOTES"])
-    writer.writerows(_vote_rows(election))
-    return buffer.getvalue()
+    with_points = election.kind is BallotKind.CUMULATIVE
+    writer.writerow(["voter_id", "vote", *(["points"] if with_points else []), *vote_extras])
+    yield buffer.getvalue()  # the heading goes out before the first vote is read
+    buffer.seek(0)
+    buffer.truncate()
+    for number, ballot in enumerate(ballots, start=1):
+        row = [ballot.voter_id or str(number), ",".join(ballot.projects)]
+        if with_points:
+            row.append(",".join(format_amount(p) for p in ballot.points or ()))
+        writer.writerow(row + [_cell(ballot.extra.get(key)) for key in vote_extras])
+        if number % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _meta_rows(election: Election) -> list[list[str]]:
+def _meta_rows(election: Election, num_votes: int) -> list[list[str]]:
     """Return META rows: the stored entries, with budget, kind and counts made current."""
     meta = dict(election.meta)
     stated = meta.get("budget")
@@ -201,22 +229,8 @@ def _meta_rows(election: Election) -> list[list[str]]:
     if KINDS.get(meta.get("vote_type", "").strip().lower()) is not election.kind:
         meta["vote_type"] = election.kind.value
     meta["num_projects"] = str(len(election.projects))
-    meta["num_votes"] = str(len(election.ballots))
+    meta["num_votes"] = str(num_votes)
     return [[key, value] for key, value in meta.items()]
-
-
-def _vote_rows(election: Election) -> list[list[str]]:
-    """Return the VOTES header and one row per ballot."""
-    extras = _extra_columns(ballot.extra for ballot in election.ballots)
-    with_points = election.kind is BallotKind.CUMULATIVE
-    header = ["voter_id", "vote", *(["points"] if with_points else []), *extras]
-    rows = [header]
-    for number, ballot in enumerate(election.ballots, start=1):
-        row = [ballot.voter_id or str(number), ",".join(ballot.projects)]
-        if with_points:
-            row.append(",".join(format_amount(p) for p in ballot.points or ()))
-        rows.append(row + [_cell(ballot.extra.get(key)) for key in extras])
-    return rows
 
 
 def _extra_columns(extras: Iterator) -> list[str]:

@@ -17,7 +17,9 @@ __all__ = [
     "age_band",
     "age_on",
     "count_by",
+    "count_weighted",
     "per_day",
+    "per_day_counts",
     "shares_of_population",
 ]
 
@@ -102,6 +104,16 @@ def shares_of_population(
     return tuple(rows)
 
 
+def count_weighted(
+    pairs: Iterable[tuple[Hashable | None, int]], order: Sequence[Hashable] | None = None
+) -> dict[Hashable | None, int]:
+    """Like count_by, from (key, how many) pairs instead of one key per occurrence."""
+    counts: dict[Hashable | None, int] = dict.fromkeys(order or (), 0)
+    for key, n in pairs:
+        counts[key] = counts.get(key, 0) + n
+    return counts
+
+
 def count_by(
     keys: Iterable[Hashable | None], order: Sequence[Hashable] | None = None
 ) -> dict[Hashable | None, int]:
@@ -130,10 +142,19 @@ def per_day(
     ignored, so cumulative counts from start. Raises ValueError if start is
     after end.
     """
+    # datetime is a subclass of date, so test for it first.
+    return per_day_counts(
+        Counter(m.date() if isinstance(m, datetime) else m for m in moments), start, end
+    )
+
+
+def per_day_counts(
+    days: Mapping[date, int], start: date | None = None, end: date | None = None
+) -> tuple[DailyCount, ...]:
+    """Like per_day, from counts already made per day (e.g. by maintained aggregates)."""
     if start is not None and end is not None and start > end:
         raise ValueError(f"start {start} is after end {end}")
-    # datetime is a subclass of date, so test for it first.
-    days = Counter(m.date() if isinstance(m, datetime) else m for m in moments)
+    days = Counter({day: n for day, n in days.items() if n})
     first = start or (min(days) if days else end)
     last = end or (max(days) if days else start)
     if first is None or last is None:

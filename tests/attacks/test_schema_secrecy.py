@@ -29,8 +29,10 @@ WHO = frozenset({"participation", "pb_participation"})
 WHAT = frozenset({"response", "answer", "pb_vote", "pb_vote_item"})
 COARSE = frozenset({"process", "pb_ballot", "question", "option", "pb_project"})
 # Columns both sides may have: foreign keys to coarse tables, how the ballot arrived (results are
-# read per channel), and `id` (an integer there, 128 random bits as text here).
-SHARED_OK = frozenset({"id", "channel"})
+# read per channel), `folded` (counted into the aggregates yet: a fold leaves a random residue of
+# older ballots unfolded, so the flag never isolates the newest ballot; docs/architecture.md),
+# and `id` (an integer there, 128 random bits as text here).
+SHARED_OK = frozenset({"id", "channel", "folded"})
 IDENTIFYING_COLUMNS = frozenset({"user_id", "voter_key", "curp", "email"})
 TIMELIKE_NAME = re.compile(r"(_at|_on|time|date|stamp|fecha|hora)$|^(at|seq_no|created)", re.I)
 

@@ -11,7 +11,9 @@ from participa.tally.pb.greedy import (
     RankedProject,
     greedy,
     greedy_for_meta,
+    greedy_from_support,
     greedy_order,
+    rank_by_support,
 )
 from participa.tally.pb.mes import Comparison, Completion, MesOutcome, MesSettings, equal_shares
 from participa.tally.pb.model import Amount, Ballot, BallotKind, Election, Project, project_key
@@ -34,7 +36,9 @@ __all__ = [
     "equal_shares",
     "greedy",
     "greedy_for_meta",
+    "greedy_from_support",
     "greedy_order",
     "project_key",
+    "rank_by_support",
     "support",
 ]

@@ -7,12 +7,12 @@ down the ranking, each project that fits in what is left of the budget is funded
 Projects nobody supports are never funded.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from participa.tally.pb.model import Amount, Election, exact, project_key
-from participa.tally.pb.profile import support
+from participa.tally.pb.model import Amount, Election, Project, exact, project_key
+from participa.tally.pb.profile import Support, support
 
 __all__ = [
     "GreedyOutcome",
@@ -21,7 +21,9 @@ __all__ = [
     "fill_greedily",
     "greedy",
     "greedy_for_meta",
+    "greedy_from_support",
     "greedy_order",
+    "rank_by_support",
 ]
 
 
@@ -56,10 +58,14 @@ class GreedyOutcome:
 
 def greedy_order(election: Election) -> tuple[RankedProject, ...]:
     """Rank all projects: score desc, then cost asc, votes desc, project id asc."""
-    counts = support(election)
+    return rank_by_support(election.projects, support(election))
+
+
+def rank_by_support(projects: Sequence[Project], counts: Support) -> tuple[RankedProject, ...]:
+    """Rank projects from their support counts alone (e.g. maintained aggregates)."""
     ranked = [
         RankedProject(p.id, p.cost, score, votes)
-        for p, score, votes in zip(election.projects, counts.score, counts.votes, strict=True)
+        for p, score, votes in zip(projects, counts.score, counts.votes, strict=True)
     ]
     return tuple(
         sorted(ranked, key=lambda r: (-r.score, r.cost, -r.votes, project_key(r.project_id)))
@@ -92,11 +98,24 @@ def greedy(
     election: Election, variant: GreedyVariant = GreedyVariant.PLAIN, threshold: Amount = 0
 ) -> GreedyOutcome:
     """Fund projects greedily; the threshold applies to the THRESHOLD variant only."""
-    ranking = greedy_order(election)
+    return greedy_from_support(
+        election.projects, election.budget, support(election), variant, threshold
+    )
+
+
+def greedy_from_support(
+    projects: Sequence[Project],
+    budget: Amount,
+    counts: Support,
+    variant: GreedyVariant = GreedyVariant.PLAIN,
+    threshold: Amount = 0,
+) -> GreedyOutcome:
+    """Fund projects greedily from per-project support counts: no ballot is needed."""
+    ranking = rank_by_support(projects, counts)
     eligible = ranking
     if variant is GreedyVariant.THRESHOLD:
         eligible = tuple(r for r in ranking if r.score >= threshold)
-    winners = fill_greedily(eligible, election.budget, skip=variant is not GreedyVariant.NO_SKIP)
+    winners = fill_greedily(eligible, budget, skip=variant is not GreedyVariant.NO_SKIP)
     costs = {r.project_id: r.cost for r in ranking}
     return GreedyOutcome(
         variant=variant,
