@@ -34,7 +34,6 @@ PASSWORD = "bench-password"  # every generated resident's; bench databases only
 HASH_METHOD = "pbkdf2:sha256:1000"
 CHUNK = 50_000
 CHANNEL = city.Picker(("web", "desk", "paper"), (85, 10, 5))
-VOTING_DAYS = 14
 LOCAL = timedelta(hours=-6)  # America/Mexico_City, no daylight saving since 2022
 USER_COLUMNS = ("id", "name", "email", "password_hash", "role", "curp", "birth_date", "sex")
 USER_COLUMNS += ("colonia_id", "active", "created_at")
@@ -130,7 +129,7 @@ def _resident_rows(loader, rng, start_id: int, start_n: int, count: int, made: c
     return rows, people
 
 
-def _participant(loader, tally, pid, person, moment, channel) -> tuple:
+def _participant(loader, pid, person, moment, channel) -> tuple:
     uid, curp, colonia, birth, sex = person
     band = age_band(birth, (moment + LOCAL).date())
     return (pid, f"curp:{curp}", uid, channel, loader.stamp(moment), colonia, band, sex)
@@ -143,7 +142,7 @@ def _consultation_chunk(loader, rng, made, people, start_pid, tally, now) -> Non
     for i, person in enumerate(people):
         moment = moment_of(rng)
         channel = CHANNEL(rng)
-        participations.append(_participant(loader, tally, start_pid + i, person, moment, channel))
+        participations.append(_participant(loader, start_pid + i, person, moment, channel))
         row = participations[-1]
         tally.participations += 1
         tally.by_sex[row[7]] += 1
@@ -182,9 +181,7 @@ def _pb_chunk(loader, rng, made, people, start_pid, tally, now) -> int:
         for i, person in enumerate(people):
             moment = moment_of(rng)
             channel = CHANNEL(rng)
-            participations.append(
-                (ballot.id, *_participant(loader, tally, pid, person, moment, channel))
-            )
+            participations.append((ballot.id, *_participant(loader, pid, person, moment, channel)))
             pid += 1
             content_channel = CHANNEL(rng)
             votes.append((ids[i], ballot.id, hashes[i], content_channel))
