@@ -39,9 +39,13 @@ def dataset(ballots: int) -> tuple[str, dict]:
         "pb_process_id": made.city.pb_process_id,
         "ballot_ids": [b.id for b in made.city.ballots],
         "generated_seconds": round(time.perf_counter() - started, 1),
+        "generator_cpu_seconds": round(made.cpu_seconds, 1),
     }
     meta.write_text(json.dumps(ids))
-    print(f"  generated {path.name} in {ids['generated_seconds']} s")
+    print(
+        f"  generated {path.name} in {ids['generated_seconds']} s "
+        f"({ids['generator_cpu_seconds']} s of CPU)"
+    )
     return url, ids
 
 
