@@ -22,7 +22,10 @@ FULL = (
     ("PB counting", ["bench/pb_counting.py"]),
 )
 QUICK = (
-    ("throughput", ["-m", "bench.throughput", "--seconds", "5", "--residents", "300"]),
+    (
+        "throughput",
+        ["-m", "bench.throughput", "--seconds", "5", "--residents", "300", "--base", "2000"],
+    ),
     ("results at scale", ["-m", "bench.results_scale", "2000", "10000", "--runs", "5"]),
     ("exports", ["-m", "bench.export_scale", "10000"]),
     ("PB counting", ["bench/pb_counting.py", "--skip-pabutools"]),
