@@ -30,7 +30,16 @@ QUICK = (
     ("exports", ["-m", "bench.export_scale", "10000"]),
     ("PB counting", ["bench/pb_counting.py", "--skip-pabutools"]),
 )
-HEADLINES = ("of the baseline", "generated", "ballots", "results", "CSV", "Pabulib", "XLSX")
+HEADLINES = (
+    "of the baseline",
+    "req/s",
+    "participa ",
+    "baseline ",
+    "generated",
+    "ballots",
+    "results",
+)
+HEADLINES += ("CSV", "Pabulib", "XLSX", "greedy", "Equal Shares")
 
 
 def machine() -> str:
