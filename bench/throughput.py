@@ -265,15 +265,24 @@ def report(name: str, ours: tuple[Run, int], base: tuple[Run, int]) -> float:
     return ratio
 
 
+PG_NAME = "participa_bench"
+
+
+def _pg_admin(*statements: str) -> None:
+    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(sa.text(statement))
+    finally:
+        admin.dispose()
+
+
 def postgres_database() -> str | None:
     """A fresh database next to PARTICIPA_BENCH_POSTGRES_URL's, or None without a server."""
-    name = "participa_bench"
+    name = PG_NAME
     try:
-        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            connection.execute(sa.text(f"CREATE DATABASE {name}"))
-        admin.dispose()
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     except Exception as error:  # noqa: BLE001 - no server: say so and go on
         print(f"PostgreSQL skipped: {error.__class__.__name__} at {PG_ADMIN}")
         return None
@@ -310,6 +319,8 @@ def main() -> None:
             ours = participa_run(url, made, args, folder)
             base = baseline_run(url, args, folder)
             report(name, ours, base)
+            if name == "PostgreSQL":
+                _pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
 
 
 if __name__ == "__main__":
