@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CATALOGS := $(wildcard participa/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test install install-test translations db lint extract-messages clean
+.PHONY: run test install install-test install-bench translations db lint extract-messages clean \
+	bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +22,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed
+
 install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations
+install-bench: $(VENV)/.installed-bench translations
 
 # Compiled catalogs are build products, not sources: made here from the .po files.
 translations: $(CATALOGS:.po=.mo)
@@ -40,6 +46,13 @@ test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks print figures, never assert (docs/benchmarks.md). The throughput bench needs wrk.
+bench: install-bench
+	$(BIN)/python -m bench.run_all
+
+bench-quick: install-bench
+	$(BIN)/python -m bench.run_all --quick
 
 lint: install-test
 	$(BIN)/ruff check .
