@@ -26,6 +26,7 @@ from werkzeug.security import generate_password_hash
 
 from bench import city
 from bench.loader import Loader
+from participa.aggregates.fold import recompute_ballot, recompute_process
 from participa.consultations.answering import RECEIPT_ALPHABET
 from participa.extensions import db
 from participa.tally import age_band
@@ -229,6 +230,12 @@ def generate(ballots: int, *, spare: int = 0, published: bool = True, seed: int 
     finally:
         raw.close()
     spare_emails = [f"vecino{first_n + ballots + i}@bench.participa.local" for i in range(spare)]
+    # The app reads results from its aggregates: count the loaded ballots into them, as
+    # `flask aggregates-recompute` does (timed with the load).
+    recompute_process(made.consultation_id)
+    recompute_process(made.pb_process_id)
+    for ballot in made.ballots:
+        recompute_ballot(ballot.id)
     if published:
         city.save_outcomes(made)
     seconds = time.perf_counter() - started
