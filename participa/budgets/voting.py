@@ -72,8 +72,11 @@ def cast_vote(
     now: datetime,
     today: date,
     channel: Channel = Channel.WEB,
+    projects: list[PbProject] | None = None,
 ) -> str:
     """Store who voted and, apart, what they chose; return the receipt code.
+
+    `projects` are the ballot's feasible projects when the caller has just loaded them.
 
     `user` is a web account or, at a table, a looked-up `Voter`. Nothing is written unless
     the person may vote and the selection keeps every rule of the ballot. The unique

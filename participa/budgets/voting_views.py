@@ -70,7 +70,9 @@ def vote(process_id: int, ballot_id: int):
                 form=form,
                 totals=totals,
             )
-        code = voting.cast_vote(ballot, current_user, selection, now=utcnow(), today=today)
+        code = voting.cast_vote(
+            ballot, current_user, selection, now=utcnow(), today=today, projects=projects
+        )
     except voting.AlreadyVoted as error:
         return _page(ballot, problem=error.message, status=409)
     except DomainError as error:

@@ -10,7 +10,8 @@ import unicodedata
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import event, or_
+from sqlalchemy.orm import Session
 
 from participa.auth.curp import InvalidCurp, parse_curp
 from participa.auth.models import User
@@ -89,9 +90,21 @@ def folded(text: str) -> str:
     return " ".join(plain.casefold().split())
 
 
+RULES_CACHE = "participa.eligibility.rules"
+
+
 def rule_for(process) -> EligibilityRule:
-    setting = db.session.get(ProcessEligibility, process.id)
-    return setting.rule if setting else EligibilityRule.REGISTERED
+    """The process's rule, read once per transaction (a vote asks for it several times)."""
+    cache = db.session.info.setdefault(RULES_CACHE, {})
+    if process.id not in cache:
+        setting = db.session.get(ProcessEligibility, process.id)
+        cache[process.id] = setting.rule if setting else EligibilityRule.REGISTERED
+    return cache[process.id]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_rules(session, _transaction) -> None:
+    session.info.pop(RULES_CACHE, None)
 
 
 def process_scope(process) -> str:

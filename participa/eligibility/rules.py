@@ -6,7 +6,7 @@ from participa.audit.services import record
 from participa.auth.models import User
 from participa.core.errors import DomainError
 from participa.eligibility.desk import is_verified
-from participa.eligibility.keys import entry_of, roll_for, rule_for
+from participa.eligibility.keys import RULES_CACHE, entry_of, roll_for, rule_for
 from participa.eligibility.models import (
     ConflictStatus,
     EligibilityRule,
@@ -88,6 +88,7 @@ def save_rule(actor, process, rule: EligibilityRule) -> None:
     )
     setting.rule = rule
     db.session.add(setting)
+    db.session.info.pop(RULES_CACHE, None)
     record(actor, "eligibility.rule", process, rule=rule)
     db.session.commit()
 
