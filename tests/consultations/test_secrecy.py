@@ -56,6 +56,7 @@ def test_no_other_table_points_to_both_sides(schema):
         assert not (targets & {"participation", "user"} and targets & set(SECRET_TABLES)), table
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_keeps_responses_and_answers_without_rowid(app):
     for table in SECRET_TABLES:
         sql = db.session.execute(
