@@ -46,7 +46,9 @@ def test_engine_options_given_win_over_the_postgresql_defaults(environment):
 
 
 def test_sqlite_gets_no_pool_settings(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "x"}
+    )
     assert "pool_size" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]
 
 
