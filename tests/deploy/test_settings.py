@@ -1,12 +1,15 @@
 """Production settings: environment variables, the PostgreSQL pool, start-up warnings."""
 
+import runpy
 import threading
+from pathlib import Path
 
 import pytest
 
 from participa import _instance_secret, create_app
 from participa.core.deployment import startup_warnings
 
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DATABASE_URL": "postgresql://participa@db.example.mx:5432/participa",
     "SECRET_KEY": "una-clave-larga-y-secreta",
@@ -82,3 +85,25 @@ def test_processes_starting_together_share_one_generated_secret_key(tmp_path):
     assert len(keys) == 8 and len(set(keys)) == 1 and len(keys[0]) == 64
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no drafts left behind
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+class FakeServer:
+    """What gunicorn's `when_ready` hook is given: the loaded app, the settings, a log."""
+
+    def __init__(self, app, workers: int):
+        self.app = type("Loaded", (), {"wsgi": lambda _self: app})()
+        self.cfg = type("Cfg", (), {"workers": workers})()
+        self.warnings: list[str] = []
+        self.log = type("Log", (), {"warning": lambda _s, *args: self.warnings.append(args)})()
+
+
+def test_gunicorn_logs_the_warnings_when_ready(app, monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("GUNICORN_THREADS", "1")
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (settings["workers"], settings["worker_class"]) == (3, "sync")
+    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    server = FakeServer(app, settings["workers"])
+    settings["when_ready"](server)
+    assert [args[1] for args in server.warnings] == startup_warnings(app.config, 3)
+    assert any("memory://" in args[1] for args in server.warnings)
