@@ -8,7 +8,7 @@ answers, and skips with a reason otherwise.
 With PARTICIPA_TEST_DATABASE=postgresql (`make test-postgres`) the `app` and `csrf_app`
 fixtures, and the browser tests' live server, run on PostgreSQL instead: the tables are
 created once per session in a schema of their own, and every test starts from empty tables
-(one TRUNCATE ... RESTART IDENTITY CASCADE). Tests about SQLite itself are marked
+(DELETE from the tables that have rows, sequences restarted). Tests about SQLite itself are marked
 `sqlite_only` and skipped in that run (the SQLite run covers them).
 """
 
@@ -85,13 +85,28 @@ def schema_options(schema: str, **options) -> dict:
     return {"connect_args": {"options": f"-csearch_path={schema}"}, **options}
 
 
-def truncate_all(engine) -> None:
-    """Empty every table of the app and restart its sequences, in one statement."""
+def empty_all(engine) -> None:
+    """Empty every table of the app and restart every sequence, as a fresh database.
+
+    TRUNCATE gives each table new files and costs 1.5-2 s for the sixty tables here, every
+    test; DELETE from the few tables that have rows (children first) takes milliseconds.
+    """
     quote = engine.dialect.identifier_preparer.quote
-    names = ", ".join(quote(table.name) for table in db.metadata.sorted_tables)
+    tables = db.metadata.sorted_tables
+    probes = " UNION ALL ".join(
+        f"(SELECT {n} FROM {quote(table.name)} LIMIT 1)" for n, table in enumerate(tables)
+    )
     with engine.begin() as conn:
         conn.execute(sa.text("SET LOCAL lock_timeout = '10s'"))  # a leaked connection: fail
-        conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        filled = {n for (n,) in conn.execute(sa.text(probes))}
+        for n in sorted(filled, reverse=True):
+            conn.execute(sa.text(f"DELETE FROM {quote(tables[n].name)}"))
+        conn.execute(
+            sa.text(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"
+            )
+        )
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +141,7 @@ def database(request, tmp_path):
         app = _make_app(url, False, SQLALCHEMY_ENGINE_OPTIONS=options, **overrides)
         if not emptied:  # once per test: a second app of the same test shares the data
             with app.app_context():
-                truncate_all(db.engine)
+                empty_all(db.engine)
             emptied.append(True)
         return app
 
