@@ -1,14 +1,16 @@
-# Two commands do all the set-up: `make run` and `make test`.
+# Two commands do all the set-up: `make run` and `make test`. Production: `make serve`
+# (gunicorn, see docs/deploy.md); `make test-postgres` runs the suite on PostgreSQL.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CATALOGS := $(wildcard participa/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test install install-test install-bench translations db lint extract-messages clean \
-	bench bench-quick
+.PHONY: run serve test test-postgres install install-test install-bench translations db lint \
+	extract-messages clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +41,25 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
+# The development server (one process, reloads nothing, debug off).
 run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production server: migrations, then gunicorn with gunicorn.conf.py (settings from the
+# environment: GUNICORN_BIND, WEB_CONCURRENCY, DATABASE_URL, REDIS_URL ...). Never seeds.
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The whole suite again with the `app` fixtures and the browser's live server on PostgreSQL.
+test-postgres: install-test
+	PARTICIPA_TEST_DATABASE=postgresql \
+	PARTICIPA_TEST_POSTGRES_URL="$${PARTICIPA_TEST_POSTGRES_URL:-$(TEST_POSTGRES_URL)}" \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmarks print figures, never assert (docs/benchmarks.md). The throughput bench needs wrk.

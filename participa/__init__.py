@@ -1,5 +1,6 @@
 """Participa: the citizen-participation platform of a Mexican municipality."""
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -10,6 +11,14 @@ from participa import cli, web
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+# The usual names of a deployment's environment variables, and the settings they set. Any
+# other setting is `PARTICIPA_<NAME>` (JSON-parsed, e.g. PARTICIPA_PROXY_FIX_X_FOR=1).
+ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "REDIS_URL": "RATELIMIT_STORAGE_URI",
+    "PUBLIC_URL": "PUBLIC_URL",
+}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -39,9 +48,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object("participa.config")
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        for name in ("DATABASE_URL", "SECRET_KEY"):
+        for name, key in ENVIRONMENT.items():
             if os.environ.get(name):
-                key = "SQLALCHEMY_DATABASE_URI" if name == "DATABASE_URL" else name
                 app.config[key] = os.environ[name]
         app.config.from_prefixed_env("PARTICIPA")
     else:
@@ -52,6 +60,10 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         path = Path(app.instance_path) / "participa.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # The pool defaults for several workers; options given in the settings win.
+        given = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["POSTGRES_ENGINE_OPTIONS"], **given}
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
@@ -65,11 +77,22 @@ def _normalise_db_url(url: str) -> str:
 
 
 def _instance_secret(instance: Path) -> str:
-    """Read the instance's secret key, generating it (readable by the owner only) once."""
+    """Read the instance's secret key, generating it (readable by the owner only) once.
+
+    Several processes may start at once (gunicorn workers, two instances): the key is written
+    to a file of this process's own and linked into place, which succeeds for one of them only,
+    so every process reads the same complete key, never a half-written one.
+    """
     instance.mkdir(exist_ok=True)
     path = instance / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+        draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):  # another process won: use its key
+                os.link(draft, path)
+        finally:
+            draft.unlink()
     return path.read_text().strip()

@@ -1,7 +1,8 @@
 """Default settings: safe for production, no secrets.
 
 Layering (later wins): these defaults -> `instance/config.py` -> environment variables
-(`DATABASE_URL`, `SECRET_KEY`, and any setting as `PARTICIPA_<NAME>`, JSON-parsed).
+(`DATABASE_URL`, `SECRET_KEY`, `REDIS_URL` for RATELIMIT_STORAGE_URI, `PUBLIC_URL`, and any
+setting as `PARTICIPA_<NAME>`, JSON-parsed). docs/deploy.md shows a production set.
 """
 
 from datetime import timedelta
@@ -14,6 +15,18 @@ SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 # SQLite only: FULL syncs the WAL at every commit, so an acknowledged ballot survives a power
 # cut, not only a killed process (NORMAL). Costs a few milliseconds per commit.
 SQLITE_SYNCHRONOUS = "FULL"
+# Added under SQLALCHEMY_ENGINE_OPTIONS (which wins) when the database is PostgreSQL. Each
+# gunicorn worker process has its own pool: workers x (pool_size + max_overflow) per instance,
+# summed over the instances, must stay under the server's max_connections (100 by default).
+# pre_ping replaces a connection the server closed (restart, idle timeout) instead of failing a
+# request; recycle closes connections older than half an hour.
+POSTGRES_ENGINE_OPTIONS = {
+    "pool_pre_ping": True,
+    "pool_size": 5,
+    "max_overflow": 5,
+    "pool_timeout": 10,
+    "pool_recycle": 1800,
+}
 
 # None means: read instance/secret_key, generating it on first start.
 SECRET_KEY = None
@@ -53,7 +66,8 @@ REPORTS_TO_HIDE = 3
 COUNCIL_QUORUM_FRACTION = 0.5
 
 # Rate limits (Flask-Limiter syntax; several separated by ";"). Memory storage by default, which
-# counts per process: with several workers set RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379".
+# counts per process: with several workers set RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379"
+# (or REDIS_URL); gunicorn warns at start-up when memory:// meets more than one worker.
 RATELIMIT_ENABLED = True
 # Limits per IP address need the client's address: behind a reverse proxy (nginx) set this to
 # the number of proxies in front of the app, so X-Forwarded-For is trusted that far and no

@@ -4,6 +4,12 @@ Tests run on a real SQLite file (WAL, like production). Tests that are about con
 scale also run on PostgreSQL through the `pg_app` fixture: it uses the server named by
 PARTICIPA_TEST_POSTGRES_URL (CI sets it and then never skips), or the local default when one
 answers, and skips with a reason otherwise.
+
+With PARTICIPA_TEST_DATABASE=postgresql (`make test-postgres`) the `app` and `csrf_app`
+fixtures, and the browser tests' live server, run on PostgreSQL instead: the tables are
+created once per session in a schema of their own, and every test starts from empty tables
+(DELETE from the tables that have rows, sequences restarted). Tests about SQLite itself are marked
+`sqlite_only` and skipped in that run (the SQLite run covers them).
 """
 
 import os
@@ -19,6 +25,10 @@ from participa.extensions import db
 from tests import factories
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+TEST_DATABASE = os.environ.get("PARTICIPA_TEST_DATABASE", "sqlite")
+ON_POSTGRES = TEST_DATABASE == "postgresql"
+if TEST_DATABASE not in ("sqlite", "postgresql"):
+    raise RuntimeError(f"PARTICIPA_TEST_DATABASE must be sqlite or postgresql, not {TEST_DATABASE}")
 
 TEST_CONFIG = {
     "TESTING": True,
@@ -51,17 +61,99 @@ class FreshRequestClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def _make_app(database_url: str, **overrides):
+def pytest_report_header(config):
+    return f"participa test database: {TEST_DATABASE}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not ON_POSTGRES:
+        return
+    skip = pytest.mark.skip(reason="about SQLite itself: the SQLite run (`make test`) covers it")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
+def _make_app(database_url: str, create_tables: bool = True, **overrides):
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
     app.test_client_class = FreshRequestClient
-    with app.app_context():
-        db.create_all()
+    if create_tables:
+        with app.app_context():
+            db.create_all()
     return app
 
 
+def schema_options(schema: str, **options) -> dict:
+    """Engine options that put every connection of the app in `schema`."""
+    return {"connect_args": {"options": f"-csearch_path={schema}"}, **options}
+
+
+def empty_all(engine) -> None:
+    """Empty every table of the app and restart every sequence, as a fresh database.
+
+    TRUNCATE gives each table new files and costs 1.5-2 s for the sixty tables here, every
+    test; DELETE from the few tables that have rows (children first) takes milliseconds.
+    """
+    quote = engine.dialect.identifier_preparer.quote
+    tables = db.metadata.sorted_tables
+    probes = " UNION ALL ".join(
+        f"(SELECT {n} FROM {quote(table.name)} LIMIT 1)" for n, table in enumerate(tables)
+    )
+    with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL lock_timeout = '10s'"))  # a leaked connection: fail
+        filled = {n for (n,) in conn.execute(sa.text(probes))}
+        for n in sorted(filled, reverse=True):
+            conn.execute(sa.text(f"DELETE FROM {quote(tables[n].name)}"))
+        conn.execute(
+            sa.text(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+                "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace"
+            )
+        )
+
+
+@pytest.fixture(scope="session")
+def suite_schema():
+    """(URL, schema) of the session's PostgreSQL schema with every table, dropped at the end."""
+    url = postgres_url()
+    schema = f"suite_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        engine = sa.create_engine(url, **schema_options(schema))
+        db.metadata.create_all(engine)
+        engine.dispose()
+        yield url, schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = _make_app(f"sqlite:///{tmp_path / 'test.db'}")
+def database(request, tmp_path):
+    """`database(**overrides)`: a fresh app on the test database (SQLite file or PostgreSQL)."""
+    if not ON_POSTGRES:
+        return lambda **overrides: _make_app(f"sqlite:///{tmp_path / 'test.db'}", **overrides)
+    url, schema = request.getfixturevalue("suite_schema")
+    emptied = []
+
+    def build(**overrides):
+        options = schema_options(schema, **overrides.pop("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        app = _make_app(url, False, SQLALCHEMY_ENGINE_OPTIONS=options, **overrides)
+        if not emptied:  # once per test: a second app of the same test shares the data
+            with app.app_context():
+                empty_all(db.engine)
+            emptied.append(True)
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(database):
+    app = database()
     with app.app_context():
         yield app
         db.session.remove()
@@ -69,9 +161,9 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def csrf_app(tmp_path):
+def csrf_app(database):
     """The app with CSRF protection on, as in production."""
-    app = _make_app(f"sqlite:///{tmp_path / 'test.db'}", WTF_CSRF_ENABLED=True)
+    app = database(WTF_CSRF_ENABLED=True)
     with app.app_context():
         yield app
         db.session.remove()
@@ -101,8 +193,7 @@ def pg_app():
     admin = sa.create_engine(url)
     with admin.begin() as conn:
         conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    options = {"connect_args": {"options": f"-csearch_path={schema}"}, "pool_size": 60}
-    app = _make_app(url, SQLALCHEMY_ENGINE_OPTIONS=options)
+    app = _make_app(url, SQLALCHEMY_ENGINE_OPTIONS=schema_options(schema, pool_size=60))
     try:
         with app.app_context():
             yield app

@@ -197,6 +197,7 @@ def test_csrf_is_on_by_default(default_config_app):
     assert response.status_code == 400
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_uses_foreign_keys_and_wal(app):
     assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
     assert db.session.execute(sa.text("PRAGMA journal_mode")).scalar().lower() == "wal"
@@ -210,6 +211,7 @@ def test_sqlite_uses_foreign_keys_and_wal(app):
     db.session.rollback()
 
 
+@pytest.mark.sqlite_only
 def test_every_new_sqlite_connection_gets_the_pragmas(app):
     with db.engine.connect() as first, db.engine.connect() as second:
         for connection in (first, second):

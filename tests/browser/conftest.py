@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import get_timezone
@@ -34,7 +35,7 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.territory.models import Colonia
-from tests.conftest import TEST_CONFIG
+from tests.conftest import ON_POSTGRES, TEST_CONFIG, postgres_url, schema_options
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -168,16 +169,35 @@ def _draft_consultation() -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app with real CSRF on a seeded SQLite file, served on a free localhost port."""
+def live_database(tmp_path_factory):
+    """Settings of the live server's own database: a SQLite file, or a PostgreSQL schema."""
+    if not ON_POSTGRES:
+        path = tmp_path_factory.mktemp("live") / "participa.db"
+        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+        return
+    url = postgres_url()
+    schema = f"live_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": schema_options(schema)}
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database):
+    """The app with real CSRF on a seeded database of its own, served on a free localhost port."""
     _compile_catalogs()
-    path = tmp_path_factory.mktemp("live") / "participa.db"
     config = {
         **TEST_CONFIG,
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        **live_database,
     }
     app = create_app(config)
     with app.app_context():

@@ -57,6 +57,7 @@ def test_no_other_table_points_to_both_sides(schema):
         assert not (targets & {"participation", "user"} and targets & set(SECRET_TABLES)), table
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_keeps_responses_and_answers_without_rowid(app):
     for table in SECRET_TABLES:
         sql = db.session.execute(
@@ -111,7 +112,12 @@ def test_response_ids_are_random_and_not_in_insertion_order(make):
     assert all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in ids)
     assert len(set(ids)) == 30
     assert ids != sorted(ids)  # 1 chance in 30! to fail by luck
-    # The table's own order (no ORDER BY) does not reveal the insertion order either.
+
+
+@pytest.mark.sqlite_only  # PostgreSQL: insertion order until mixed (test_mixing.py)
+def test_sqlite_scans_responses_in_an_order_unrelated_to_insertion(make):
+    """The table's own order (no ORDER BY) does not reveal the insertion order either."""
+    _process, codes = submit_many(make, 30)
     scan = list(db.session.execute(sa.text("SELECT receipt_hash FROM response")).scalars())
     assert scan != [answering.receipt_hash(code) for code in codes]
     assert sorted(scan) == sorted(answering.receipt_hash(code) for code in codes)

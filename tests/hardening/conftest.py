@@ -5,7 +5,6 @@ import contextlib
 import pytest
 
 from participa.extensions import db
-from tests.conftest import _make_app
 
 SMALL_LIMITS = {
     "RATELIMIT_ENABLED": True,
@@ -30,12 +29,12 @@ def outbox():
 
 
 @pytest.fixture
-def app_with(tmp_path):
+def app_with(database):
     """`app_with(**settings)`: the app with these settings, its context pushed for the test."""
     with contextlib.ExitStack() as stack:
 
         def build(**overrides):
-            app = _make_app(f"sqlite:///{tmp_path / 'test.db'}", **overrides)
+            app = database(**overrides)
             stack.enter_context(app.app_context())
             stack.callback(db.engine.dispose)
             stack.callback(db.session.remove)

@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import UTC, date, datetime
 
+import pytest
 import sqlalchemy as sa
 
 from participa import create_app
@@ -58,6 +59,7 @@ def invoke(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
 
 
+@pytest.mark.sqlite_only
 def test_backup_while_live_then_restore_finds_every_ballot(app, tmp_path):
     seed_ballots()
     before = ballots()
@@ -86,6 +88,7 @@ def test_backup_while_live_then_restore_finds_every_ballot(app, tmp_path):
         db.engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_database_with_data_unless_forced(app, tmp_path):
     seed_ballots(2)
     assert invoke(app, "backup", str(tmp_path / "copia.db")).exit_code == 0
@@ -98,6 +101,7 @@ def test_restore_refuses_a_database_with_data_unless_forced(app, tmp_path):
     assert db.session.execute(sa.text("SELECT count(*) FROM user")).scalar() == 2
 
 
+@pytest.mark.sqlite_only
 def test_restore_refuses_a_damaged_backup(app, tmp_path):
     damaged = tmp_path / "roto.db"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x13" * 5000)
@@ -106,6 +110,7 @@ def test_restore_refuses_a_damaged_backup(app, tmp_path):
     assert db.session.execute(sa.text("SELECT count(*) FROM user")).scalar() == 0
 
 
+@pytest.mark.sqlite_only
 def test_backup_does_not_overwrite_a_file(app, tmp_path):
     target = tmp_path / "existe.db"
     target.write_text("mío")
