@@ -2,7 +2,7 @@
 
 Served by gunicorn with the same workers and threads as Participa, on the same database
 (DATABASE_URL), through a pooled SQLAlchemy engine with the app's SQLite settings (WAL,
-foreign keys, busy timeout, synchronous NORMAL). Run: gunicorn 'bench.baseline_app:app'.
+foreign keys, busy timeout, and `SQLITE_SYNCHRONOUS`, FULL by default as in the app). Run: gunicorn 'bench.baseline_app:app'.
 """
 
 import os
@@ -22,7 +22,8 @@ def _sqlite_pragmas(dbapi_connection, _record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=10000"):
             dbapi_connection.execute(f"PRAGMA {pragma}")
-        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        synchronous = os.environ.get("SQLITE_SYNCHRONOUS", "FULL")
+        dbapi_connection.execute(f"PRAGMA synchronous={synchronous}")
 
 
 app = Flask(__name__)
