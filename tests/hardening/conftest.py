@@ -6,6 +6,7 @@ import pytest
 
 from participa.extensions import db
 from tests.conftest import _make_app
+from tests.hardening.world import WorldApp, build_template
 
 SMALL_LIMITS = {
     "RATELIMIT_ENABLED": True,
@@ -47,3 +48,19 @@ def app_with(tmp_path):
 @pytest.fixture
 def limited_app(app_with):
     return app_with(**SMALL_LIMITS)
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory):
+    """The demo world, seeded once per session into a template database file."""
+    return build_template(tmp_path_factory.mktemp("world"))
+
+
+@pytest.fixture
+def world(world_template, tmp_path):
+    """The app on a fresh copy of the world, its context pushed (see tests/hardening/world.py)."""
+    world_app = WorldApp(world_template, tmp_path)
+    with world_app.app.app_context():
+        yield world_app
+        db.session.remove()
+        db.engine.dispose()
