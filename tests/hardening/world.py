@@ -19,6 +19,7 @@ from werkzeug.security import generate_password_hash
 from participa.auth.models import Role, User
 from participa.auth.reset import make_token
 from participa.budgets.models import PbBallot, PbProject
+from participa.collaboration import pledges
 from participa.collaboration.models import Pledge
 from participa.comments.models import Comment
 from participa.consultations.models import Question
@@ -213,7 +214,8 @@ def world_ids(world: World) -> dict[str, int]:
     }
     finding = _first(db.select(Finding).where(Finding.author_id == citizen).order_by(Finding.id))
     ids |= {"finding": finding.id, "oversight_work": finding.work_id}
-    pledge = _first(db.select(Pledge).where(Pledge.user_id == citizen).order_by(Pledge.id))
+    owned = db.select(Pledge).where(Pledge.user_id == citizen).order_by(Pledge.id)
+    pledge = next(p for p in db.session.execute(owned).scalars() if pledges.pending(p))
     ids |= {"pledge": pledge.id, "collaboration_work": pledge.work_id}
     assert db.session.get(WatchedWork, pledge.work_id).process_id == ids["collaboration"]
     proposal = db.session.get(Proposal, world.ids["editable_proposal"])
