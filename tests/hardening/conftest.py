@@ -56,11 +56,17 @@ def world_template(tmp_path_factory):
     return build_template(tmp_path_factory.mktemp("world"))
 
 
+@pytest.fixture(scope="session")
+def world_app(world_template, tmp_path_factory):
+    """One app for the world's tests (making an app per test would cost more than the test)."""
+    return WorldApp(world_template, tmp_path_factory.mktemp("world-app"))
+
+
 @pytest.fixture
-def world(world_template, tmp_path):
+def world(world_app):
     """The app on a fresh copy of the world, its context pushed (see tests/hardening/world.py)."""
-    world_app = WorldApp(world_template, tmp_path)
     with world_app.app.app_context():
+        world_app.reset()
         yield world_app
         db.session.remove()
         db.engine.dispose()

@@ -35,6 +35,7 @@ def refused(world, who, method, url, statuses, data=None):
     before = snapshot()
     response = world.client(who).open(url, method=method, data=data or {})
     assert response.status_code in statuses, (method, url, who, response.status_code)
+    # Compared with the rows just before (tests change the world first), not the template.
     assert changed(before, snapshot()) == [], (method, url, who)
     return response
 

@@ -116,20 +116,37 @@ def _extras(make: Factories, world: World, folder: Path) -> None:
 
 
 class WorldApp:
-    """The app on a copy of the world, with `reset()`, `snapshot()` and role clients."""
+    """The app on a copy of the world, with `reset()`, `written()` and role clients."""
 
     def __init__(self, world: World, folder: Path):
         self.world = world
         self.path = folder / "test.db"
         shutil.copyfile(world.template, self.path)
         self.app = _make_app(f"sqlite:///{self.path}")
+        with self.app.app_context():
+            self.clean = snapshot()
+            db.engine.dispose()
 
     def reset(self) -> None:
+        """Put the template back: every row as the world was built."""
         db.session.remove()
         db.engine.dispose()
         for suffix in ("-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(self.world.template, self.path)
+
+    def written(self) -> list[str]:
+        """The tables whose rows differ from the world's, then `reset()` if anything was.
+
+        A commit appends to the WAL file, which `reset()` removes: while it is empty nothing
+        was written and the (slower) comparison of every row is skipped.
+        """
+        wal = Path(f"{self.path}-wal")
+        if not wal.exists() or wal.stat().st_size == 0:
+            return []
+        tables = changed(self.clean, snapshot())
+        self.reset()
+        return tables
 
     def user(self, key: str) -> User:
         return db.session.get(User, self.world.users[key])
@@ -258,6 +275,19 @@ def world_ids(world: World) -> dict[str, int]:
     ids["round"] = round_.id
     ids["criterion"] = _first(
         db.select(works.RoundCriterion.id).where(works.RoundCriterion.round_id == round_.id)
+    )
+    draft_round = _first(
+        db.select(works.PrioritisationRound).where(
+            works.PrioritisationRound.status == works.RoundStatus.DRAFT
+        )
+    )
+    ids["draft_round"] = draft_round.id
+    ids["draft_criterion"] = _first(
+        db.select(works.RoundCriterion.id).where(works.RoundCriterion.round_id == draft_round.id)
+    )
+    ids["draft_consultation"] = process_of(ProcessType.CONSULTA, ProcessStatus.DRAFT).id
+    ids["draft_question"] = _first(
+        db.select(Question.id).where(Question.process_id == ids["draft_consultation"])
     )
     ids["notice"] = _first(db.select(Notification.id))
     ids["colonia"] = db.session.get(User, citizen).colonia_id
