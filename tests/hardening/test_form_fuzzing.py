@@ -29,7 +29,9 @@ from hypothesis import strategies as st
 from wtforms import fields as wtf
 
 import participa
+from participa.consultations.models import Question
 from participa.extensions import db
+from participa.works.models import Work
 from tests.hardening.world import url_values
 
 EXAMPLES = int(os.environ.get("PARTICIPA_FUZZ_EXAMPLES", "10"))
@@ -415,4 +417,30 @@ def test_the_write_check_can_fail(world):
     db.session.execute(db.text("UPDATE colonia SET population = population + 1"))
     db.session.commit()
     assert world.written() == ["colonia"]
+    assert world.written() == []
+
+
+# --- regressions found by fuzzing -----------------------------------------------------------
+
+
+def test_saving_a_work_without_its_cost_field_keeps_the_cost(world):
+    """A POST without `estimated_cost` fell back to the stored number, an int: a 500."""
+    work = db.session.get(Work, world.world.ids["work"])
+    cost = work.estimated_cost
+    response = world.client("staff").post(f"/gestion/obras/{work.id}/editar", data={})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Work, work.id).estimated_cost == cost
+
+
+def test_saving_a_question_without_its_options_field_is_a_clear_refusal(world):
+    """A POST without `options` fell back to the question's option rows: a 500."""
+    ids = world.world.ids
+    question = db.session.get(Question, ids["draft_question"])
+    labels = [o.label for o in question.options]
+    assert labels  # a single-choice question
+    url = f"/gestion/procesos/{ids['draft_consultation']}/cuestionario/preguntas/{question.id}"
+    response = world.client("staff").post(url, data={"text": "¿Qué hace falta?"})
+    assert response.status_code == 400
+    assert "opci" in response.get_data(as_text=True).lower()
     assert world.written() == []
