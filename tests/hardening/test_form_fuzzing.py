@@ -344,8 +344,10 @@ class _PageValues(HTMLParser):
             self.values.setdefault(name, "")
         elif tag == "select" and name:
             self._select = name
-        elif tag == "option" and self._select and (
-            "selected" in attrs or self._select not in self.values
+        elif (
+            tag == "option"
+            and self._select
+            and ("selected" in attrs or self._select not in self.values)
         ):
             self.values[self._select] = attrs.get("value") or ""
 
