@@ -222,3 +222,20 @@ def test_a_write_is_noticed_by_the_check(world):
     response = world.client("staff").post(f"/gestion/avisos/{world.world.ids['notice']}/leido")
     assert response.status_code == 302
     assert world.written() == ["notification"]
+
+
+def test_every_post_route_needs_the_csrf_token(world, monkeypatch):
+    """With CSRF on (production), a POST without its token is refused on every route."""
+    monkeypatch.setitem(world.app.config, "WTF_CSRF_ENABLED", True)
+    failures = []
+    for rule, method in routes(world.app):
+        if method != "POST":
+            continue
+        outcomes = expected(rule.endpoint, method)
+        role = next((r for r in ROLES if outcomes[r] == ALLOWED), None)
+        url = build_url(world, rule)
+        response = world.client(role).post(url, data={"name": "x", "title": "x"})
+        tables = world.written()
+        if response.status_code != 400 or tables:
+            failures.append(f"{url} as {role}: {response.status_code}, wrote {tables}")
+    assert failures == [], "\n".join(failures)
