@@ -2,9 +2,12 @@
 
 The demo seed (`participa.demo.seed`) fills a database with processes of every mechanism,
 ballots, projects, proposals, events, council sessions, works, pledges and findings. It is
-seeded once per test session into a template file; each test gets a copy, and `reset()`
-copies the template back (a file copy: milliseconds), so a request that changed something
-does not disturb the next one. `snapshot()` fingerprints every row of every table.
+seeded once per test session into a template file, with what the demo lacks (processes in
+every status, a notice, a proposal its author may still edit, a second resident who owns
+nothing). One app serves the tests of the session; `reset()` copies the template back (a
+file copy: milliseconds) before each test and after each request that wrote something, so
+nothing a request changed disturbs the next one. `snapshot()` fingerprints every row of
+every table; `url_values()` fills a URL rule's arguments with the world's objects.
 """
 
 import hashlib
@@ -50,7 +53,7 @@ OTHER_RESIDENT = "otra.vecina@example.mx"  # a verified resident who owns nothin
 
 @dataclass
 class World:
-    """The file of the seeded database and the ids of the accounts."""
+    """The file of the seeded database, the ids of the accounts and of one object of each kind."""
 
     template: Path
     users: dict[str, int] = field(default_factory=dict)  # "admin", ..., "other": user id
