@@ -160,7 +160,7 @@ def _refuse_nul_characters():
     if request.method == "POST":
         values += [*request.form.keys(), *chain.from_iterable(request.form.listvalues())]
         values += [f.filename or "" for f in chain.from_iterable(request.files.listvalues())]
-    if any("\x00" in value for value in values):
+    if any("\x00" in (value or "") for value in values):
         message = _l("The form has a character that cannot be stored (NUL). Remove it and retry.")
         return render_template("errors/error.html", code=400, title=message), 400
     return None
