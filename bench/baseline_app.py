@@ -2,7 +2,8 @@
 
 Served by gunicorn with the same workers and threads as Participa, on the same database
 (DATABASE_URL), through a pooled SQLAlchemy engine with the app's SQLite settings (WAL,
-foreign keys, busy timeout, and `SQLITE_SYNCHRONOUS`, FULL by default as in the app). Run: gunicorn 'bench.baseline_app:app'.
+foreign keys, busy timeout, and `SQLITE_SYNCHRONOUS`, FULL by default as in the app).
+Run: gunicorn 'bench.baseline_app:app'.
 """
 
 import os

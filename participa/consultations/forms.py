@@ -53,7 +53,9 @@ class QuestionForm(FlaskForm):
     )
 
     def option_lines(self) -> tuple[str, ...]:
-        return tuple((self.options.data or "").splitlines())
+        # A POST without the field leaves the question's own options (WTForms' `obj`): none.
+        data = self.options.data
+        return tuple(data.splitlines()) if isinstance(data, str) else ()
 
 
 def _required(question):

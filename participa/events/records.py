@@ -20,6 +20,8 @@ MAX_AGREEMENT = 2000
 MAX_OWNER = 160
 MAX_MOTION = 1000
 MAX_NOTE = 1000
+# Hands counted at one event: far above any assembly, far below what a database column holds.
+MAX_HAND_COUNT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,11 @@ def _check_counts(event: Event, data: VoteData) -> None:
     for name, value in counts.items():
         if value is None or value < 0:
             raise DomainError(_l("Write a whole number, 0 or more."), field=name)
+        if value > MAX_HAND_COUNT:
+            raise DomainError(
+                _l("Write a number of people up to %(max)s.", max=f"{MAX_HAND_COUNT:,}"),
+                field=name,
+            )
     present = attendance_count(event)
     if present and sum(counts.values()) > present:
         raise DomainError(

@@ -70,6 +70,13 @@ def _colonias():
     return [("", _("Choose…"))] + [(str(c.id), c.label) for d in delegaciones() for c in d.colonias]
 
 
+def _submitted_id(value: str | None) -> int | None:
+    """An id from a select the service checks: None when empty, 0 (no row) when not a number."""
+    if not value:
+        return None
+    return int(value) if value.isdigit() else 0
+
+
 def _table_form(process, table=None) -> TableForm:
     form = TableForm(obj=table)
     form.colonia_id.choices = _colonias()
@@ -99,7 +106,7 @@ def edit(process_id: int, table_id: int | None = None):
             name=form.name.data,
             place=form.place.data or "",
             colonia_id=int(form.colonia_id.data) if form.colonia_id.data else None,
-            pb_ballot_id=int(form.pb_ballot_id.data) if form.pb_ballot_id.data else None,
+            pb_ballot_id=_submitted_id(form.pb_ballot_id.data),
             staff_ids=tuple(form.staff_ids.data or ()),
         )
         try:

@@ -59,7 +59,8 @@ def _data(form: WorkForm) -> services.WorkData:
         description=form.description.data or "",
         kind=WorkKind(form.kind.data) if form.kind.data in set(WorkKind) else WorkKind.WORK,
         zone=form.zone.data or "",
-        estimated_cost=parse_pesos(form.estimated_cost.data or ""),
+        # A POST without the field keeps the work's own number (WTForms uses `obj`): text it.
+        estimated_cost=parse_pesos(str(form.estimated_cost.data or "")),
         beneficiaries=form.beneficiaries.data,
         directorate=form.directorate.data or "",
         funding=Funding(form.funding.data),

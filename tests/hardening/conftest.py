@@ -5,6 +5,7 @@ import contextlib
 import pytest
 
 from participa.extensions import db
+from tests.hardening.world import WorldApp, build_template
 
 SMALL_LIMITS = {
     "RATELIMIT_ENABLED": True,
@@ -46,3 +47,25 @@ def app_with(database):
 @pytest.fixture
 def limited_app(app_with):
     return app_with(**SMALL_LIMITS)
+
+
+@pytest.fixture(scope="session")
+def world_template(tmp_path_factory):
+    """The demo world, seeded once per session into a template database file."""
+    return build_template(tmp_path_factory.mktemp("world"))
+
+
+@pytest.fixture(scope="session")
+def world_app(world_template, tmp_path_factory):
+    """One app for the world's tests (making an app per test would cost more than the test)."""
+    return WorldApp(world_template, tmp_path_factory.mktemp("world-app"))
+
+
+@pytest.fixture
+def world(world_app):
+    """The app on a fresh copy of the world, its context pushed (see tests/hardening/world.py)."""
+    with world_app.app.app_context():
+        world_app.reset()
+        yield world_app
+        db.session.remove()
+        db.engine.dispose()

@@ -231,3 +231,15 @@ def test_table_forms_need_the_csrf_token(csrf_app, make):
     assert db.session.execute(sa.select(sa.func.count()).select_from(Participation)).scalar() == 0
     assert client.post(f"{base}/tableta/papel", data={"csrf_token": token}).status_code == 302
     assert db.session.execute(sa.select(sa.func.count()).select_from(Participation)).scalar() == 1
+
+
+def test_a_ballot_that_is_not_a_number_is_refused_and_changes_nothing(client, make):
+    """A regression found by fuzzing: '0.0' as the ballot was a 500."""
+    _colonias, process, ballot, _projects, table, (clerk,) = pb_table(make, BallotRule.APPROVAL)
+    login(client, clerk.email)
+    data = {"name": "Mesa 9", "pb_ballot_id": "0.0", "staff_ids": str(clerk.id)}
+    response = client.post(f"{_base(process, table)}/editar", data=data)
+    assert response.status_code == 400
+    assert "Choose the ballot this table serves." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (table.name, table.pb_ballot_id) == ("Mesa 1", ballot.id)
