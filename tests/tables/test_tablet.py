@@ -242,4 +242,4 @@ def test_a_ballot_that_is_not_a_number_is_refused_and_changes_nothing(client, ma
     assert response.status_code == 400
     assert "Choose the ballot this table serves." in response.get_data(as_text=True)
     db.session.expire_all()
-    assert (table.name, table.pb_ballot_id) == ("Mesa 1", ballot.id)
+    assert (table.name, table.pb_ballot_id) == ("Mesa PB", ballot.id)
