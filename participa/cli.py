@@ -9,7 +9,7 @@ from participa.aggregates.cli import aggregates_fold, aggregates_recompute
 from participa.audit.services import record, verify_chain
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
-from participa.budgets.cli import pb_import, pb_results
+from participa.budgets.cli import pb_count, pb_import, pb_results
 from participa.core.backup import backup, restore
 from participa.core.timeutil import local_today
 from participa.demo.seed import seed
@@ -96,6 +96,15 @@ def ballots_mix(process_id: int | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    commands = (seed_demo, audit_verify, create_admin, pb_results, pb_import, backup, restore)
+    commands = (
+        seed_demo,
+        audit_verify,
+        create_admin,
+        pb_results,
+        pb_import,
+        pb_count,
+        backup,
+        restore,
+    )
     for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold):
         app.cli.add_command(command)

@@ -94,3 +94,7 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 # Administrators must set up two-factor login (TOTP) before any /admin page works.
 ADMIN_REQUIRE_TOTP = True
 TOTP_ISSUER = "Participa"
+
+# Where PB comparisons (greedy and Equal Shares, which reads every vote) are kept for every
+# server process and restart; None: instance/cache/pb; "": memory only.
+PB_COMPARISON_CACHE = None

@@ -41,6 +41,7 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "ADMIN_REQUIRE_TOTP": False,
     "PUBLIC_URL": "http://localhost",
+    "PB_COMPARISON_CACHE": "",  # memory only; tests/budgets/test_comparison_cache.py sets one
     # Production syncs every commit (FULL); unit tests need no power-cut safety, only speed.
     # The attack tests (tests/attacks/, a real server) run with the production default.
     "SQLITE_SYNCHRONOUS": "NORMAL",

@@ -8,9 +8,13 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from participa.budgets.ballots import ballots
+from participa.budgets.counting import compare
 from participa.budgets.pb_io import import_election
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
+from participa.extensions import db
+from participa.processes.models import Process
 from participa.tally.pabulib import PabulibError, read_pabulib
 from participa.tally.pb import (
     Amount,
@@ -138,3 +142,23 @@ def pb_import(path: Path, title: str | None) -> None:
         f"Process {done.process.id} created: ballot {done.ballot.id}, "
         f"{len(done.project_ids)} projects, {done.voters} voters."
     )
+
+
+@click.command("pb-count")
+@click.option("--process", "process_id", type=int, required=True, help="The PB process (id).")
+def pb_count(process_id: int) -> None:
+    """Count every ballot of a PB process now (greedy and Equal Shares), for its readers.
+
+    Equal Shares reads every vote: almost a minute at a million here, longer than a web
+    request may take. The result is kept in instance/cache/pb/, where the results pages of
+    every server process find it.
+    """
+    process = db.session.get(Process, process_id)
+    if process is None:
+        raise click.ClickException(f"There is no process {process_id}.")
+    found = ballots(process)
+    if not found:
+        raise click.ClickException(f"Process {process_id} has no PB ballots.")
+    for ballot in found:
+        comparison = compare(ballot)
+        click.echo(f"ballot {ballot.id}: {comparison.voters} votes counted")

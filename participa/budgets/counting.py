@@ -5,9 +5,14 @@ text, so ties go to the older project); the tally decides, this module explains.
 outcome is saved and published by `participa.budgets.outcomes`.
 """
 
+import hashlib
+import logging
+import os
+import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import format_decimal
@@ -27,6 +32,8 @@ from participa.budgets.models import (
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.tally import pb
+
+log = logging.getLogger("participa.budgets")
 
 MANUAL = "manual"
 RULES = (CountingRule.GREEDY.value, CountingRule.MES.value, MANUAL)
@@ -316,16 +323,55 @@ SETTINGS = (
 )
 
 
+def _cache_file(key: tuple) -> Path | None:
+    """Where the comparison for `key` is kept (PB_COMPARISON_CACHE; "" keeps none on disk)."""
+    folder = current_app.config.get("PB_COMPARISON_CACHE")
+    if folder == "":
+        return None
+    folder = Path(folder) if folder else Path(current_app.instance_path) / "cache" / "pb"
+    return folder / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.pickle"
+
+
+def _read_cached(key: tuple) -> Comparison | None:
+    if _cache_file(key) is None:
+        return None
+    try:
+        with _cache_file(key).open("rb") as handle:
+            return pickle.load(handle)  # our own file, in the instance folder
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def _write_cached(key: tuple, comparison: Comparison) -> None:
+    path = _cache_file(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        spare = path.with_suffix(f".{os.getpid()}.tmp")
+        spare.write_bytes(pickle.dumps(comparison))
+        os.replace(spare, path)  # whole or not at all, whichever worker writes it
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        log.warning("PB comparison of ballot %s not cached on disk", key[0])
+
+
 def compare(ballot: PbBallot) -> Comparison:
     """Greedy and Equal Shares for the ballot, with a reason per project.
 
-    Equal Shares on a large ballot takes seconds, and votes no longer change once voting
-    closes: each application keeps the last comparisons, keyed by what they depend on.
+    Equal Shares on a large ballot takes seconds (almost a minute at a million votes), and
+    votes no longer change once voting closes: the comparison is kept, keyed by what it
+    depends on, in the application's memory and in `instance/cache/pb/`, so every worker and
+    restart reuses it; `flask pb-count` computes it ahead of the first reader.
     """
     cache = current_app.extensions.setdefault("pb_comparisons", {})
     key = _fingerprint(ballot)
     if key not in cache:
         if len(cache) >= 32:
             cache.clear()
-        cache[key] = _compute(ballot)
+        found = _read_cached(key)
+        if found is None:
+            found = _compute(ballot)
+            if found.mes is not None:  # only Equal Shares is slow enough to keep on disk
+                _write_cached(key, found)
+        cache[key] = found
     return cache[key]

@@ -7,10 +7,12 @@ lifecycle when the process reaches "results published").
 import json
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from participa.aggregates.reads import ballot_support
 from participa.audit.services import record
 from participa.budgets.ballots import ballots
 from participa.budgets.counting import (
@@ -204,7 +206,30 @@ class Turnout:
 
 
 def turnout(process) -> Turnout:
-    """Who voted in the process's ballots, by colonia, as a share of its population."""
+    """Who voted in the process's ballots, by colonia, as a share of its population.
+
+    People are counted once across the process's ballots, which needs every participation
+    (seconds at a million). Once voting has closed nobody else takes part: the count is kept
+    in memory, keyed by the ballots' vote counts (aggregates; paper batches typed later).
+    """
+    if process.status is ProcessStatus.OPEN:
+        return _count_turnout(process)
+    votes = tuple(
+        (ballot_id, ballot_support(ballot_id).ballots)
+        for ballot_id in db.session.execute(
+            db.select(PbBallot.id).where(PbBallot.process_id == process.id).order_by(PbBallot.id)
+        ).scalars()
+    )
+    cache = current_app.extensions.setdefault("pb_turnout", {})
+    key = (process.id, votes)
+    if key not in cache:
+        if len(cache) >= 32:
+            cache.clear()
+        cache[key] = _count_turnout(process)
+    return cache[key]
+
+
+def _count_turnout(process) -> Turnout:
     ids = db.select(PbBallot.id).where(PbBallot.process_id == process.id)
     people = func.count(func.distinct(PbParticipation.voter_key))
     of_process = PbParticipation.ballot_id.in_(ids)
