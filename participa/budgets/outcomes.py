@@ -210,7 +210,8 @@ def turnout(process) -> Turnout:
 
     People are counted once across the process's ballots, which needs every participation
     (seconds at a million). Once voting has closed nobody else takes part: the count is kept
-    in memory, keyed by the ballots' vote counts (aggregates; paper batches typed later).
+    in memory, keyed by the ballots' vote counts (aggregates; paper batches typed later) and
+    the colonias' populations.
     """
     if process.status is ProcessStatus.OPEN:
         return _count_turnout(process)
@@ -220,8 +221,9 @@ def turnout(process) -> Turnout:
             db.select(PbBallot.id).where(PbBallot.process_id == process.id).order_by(PbBallot.id)
         ).scalars()
     )
+    population = tuple((c.id, c.population) for c in colonias_in_scope(process))
     cache = current_app.extensions.setdefault("pb_turnout", {})
-    key = (process.id, votes)
+    key = (process.id, votes, population)
     if key not in cache:
         if len(cache) >= 32:
             cache.clear()

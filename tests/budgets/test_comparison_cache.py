@@ -8,6 +8,9 @@ import pytest
 
 from participa.budgets import counting
 from participa.budgets.models import CountingRule
+from participa.budgets.outcomes import turnout
+from participa.extensions import db
+from participa.territory.models import Colonia
 from tests.budgets.test_counting import APPROVAL_VOTES, add_votes, seed_ballot
 
 
@@ -55,3 +58,21 @@ def test_pb_count_command_fills_the_cache(app, ballot, tmp_path, runner):
     assert len(list((tmp_path / "pb").glob("*.pickle"))) == 1
     unknown = runner.invoke(args=["pb-count", "--process", "999"])
     assert unknown.exit_code != 0 and "There is no process 999" in unknown.output
+
+
+def _centro(turnout):
+    return next(row for row in turnout.by_colonia if row.zone.startswith("Centro"))
+
+
+def test_turnout_is_kept_once_closed_and_follows_votes_and_populations(app, make, ballot):
+    process = ballot.process  # closed: nobody else takes part
+    first = turnout(process)
+    assert first.total == len(APPROVAL_VOTES)
+    assert turnout(process) is first  # kept
+    centro = db.session.execute(db.select(Colonia).filter_by(name="Centro")).scalar_one()
+    centro.population *= 2
+    db.session.commit()
+    doubled = turnout(process)
+    assert doubled is not first and _centro(doubled).population == 2 * _centro(first).population
+    add_votes(ballot, [APPROVAL_VOTES[0]], colonia=centro)
+    assert turnout(process).total == len(APPROVAL_VOTES) + 1
