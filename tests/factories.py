@@ -2,10 +2,14 @@
 
 import random
 from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.consultations.models import Option, Question, QuestionKind
+from participa.core.timeutil import local_today
 from participa.demo.people import make_curp
 from participa.extensions import db
 from participa.processes.models import Process
@@ -121,3 +125,8 @@ def process_questions(process: Process) -> list[Question]:
 
 def login(client, email: str, password: str = PASSWORD):
     return client.post("/cuenta/entrar", data={"email": email, "password": password})
+
+
+def municipal_today() -> date:
+    """Today in the municipality's time zone, as the app sees it (not the machine's UTC day)."""
+    return local_today(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))

@@ -36,6 +36,7 @@ def _supporters() -> list[User]:
 
 
 def _proposal(process, author, title, category, colonia, body, supporters=(), **fields):
+    supporters = list({u.id: u for u in supporters}.values())  # one support per person
     proposal = Proposal(
         process_id=process.id,
         author_id=author.id,

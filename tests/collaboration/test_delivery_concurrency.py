@@ -1,7 +1,6 @@
 """Ten desks record a delivery of the same pledge at once: the pledge is never exceeded."""
 
 from collections import Counter
-from datetime import date
 
 import pytest
 
@@ -26,7 +25,7 @@ def check_deliveries_never_exceed_the_pledge(app):
     db.session.add(pledge)
     db.session.commit()
     path = f"/gestion/procesos/{process.id}/aportaciones/{pledge.id}/entrega"
-    data = {"quantity": "3", "delivered_on": date.today().isoformat()}
+    data = {"quantity": "3", "delivered_on": factories.municipal_today().isoformat()}
 
     statuses, _pages = simultaneous_posts(app, staff.email, path, data, ATTEMPTS)
 

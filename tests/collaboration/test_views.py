@@ -1,14 +1,13 @@
 """Collaboration pages: pledging, my pledges, public totals; staff walk-ins, deliveries, CSV."""
 
 import re
-from datetime import date
 
 import pytest
 
 from participa.collaboration.models import Pledge, PledgeKind
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, municipal_today
 
 
 def url(world, suffix):
@@ -129,7 +128,7 @@ def test_staff_records_walk_in_and_deliveries(world, as_user):
     assert (item.person, item.user_id) == ("Don Julián", None)
     listing = client.get(staff_url(world)).get_data(as_text=True)
     assert "Don Julián" in listing
-    today = date.today().isoformat()
+    today = municipal_today().isoformat()
     deliver = staff_url(world, f"/{item.id}/entrega")
     assert client.post(deliver, data={"quantity": "5", "delivered_on": today}).status_code == 302
     over = client.post(deliver, data={"quantity": "8", "delivered_on": today})
@@ -165,7 +164,7 @@ def test_residents_cannot_reach_staff_pages(world, as_user):
     client = as_user(world.resident)
     assert client.get(staff_url(world)).status_code == 403
     assert client.get(staff_url(world, "/aportaciones.csv")).status_code == 403
-    today = date.today().isoformat()
+    today = municipal_today().isoformat()
     response = client.post(
         staff_url(world, f"/{item.id}/entrega"), data={"quantity": "1", "delivered_on": today}
     )
