@@ -27,8 +27,8 @@ from werkzeug.security import generate_password_hash
 from bench import city
 from bench.loader import Loader
 from participa.aggregates.fold import recompute_ballot, recompute_process
-from participa.consultations.answering import RECEIPT_ALPHABET
 from participa.extensions import db
+from participa.receipts.services import RECEIPT_ALPHABET
 from participa.tally import age_band
 
 PASSWORD = "bench-password"  # every generated resident's; bench databases only

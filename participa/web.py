@@ -52,7 +52,7 @@ from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
 from participa.proposals import manage_views as proposals_manage_views
 from participa.proposals import views as proposals_views
-from participa.results import mixing as _mixing  # noqa: F401 - registers the mix at close
+from participa.receipts.views import bp as receipts_bp
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.tables import batch_views as table_batch_views
@@ -69,6 +69,7 @@ BLUEPRINTS = (
     processes_manage_bp,
     consultations_bp,
     builder_bp,
+    receipts_bp,
     results_bp,
     territory_bp,
     admin_bp,

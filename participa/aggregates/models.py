@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participa.core.dbtypes import UtcDateTime, enum_type
-from participa.core.participants import Channel
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 
 NO_OPTION = 0

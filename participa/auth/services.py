@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from participa.auth.curp import InvalidCurp, parse_curp
 from participa.auth.models import Role, User
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.territory.models import Colonia
@@ -44,8 +45,12 @@ def register_resident(
     colonia_id: int,
     hash_method: str,
     today: date,
+    now: datetime,
 ) -> User:
-    """Create a citizen account; a CURP and an e-mail can own only one account."""
+    """Create a citizen account; a CURP and an e-mail can own only one account.
+
+    Announces `user_registered` once stored (the eligibility roll claims the CURP's entries).
+    """
     try:
         info = parse_curp(curp)
     except InvalidCurp as error:
@@ -70,6 +75,7 @@ def register_resident(
     except IntegrityError as error:
         db.session.rollback()
         raise _duplicate_error(info.curp, user.email) from error
+    signals.user_registered.send(user, now=now)
     return user
 
 

@@ -32,7 +32,6 @@ from participa.core.forms import EmptyForm, show_error
 from participa.core.limits import per_ip, per_ip_and_email, per_pending_login
 from participa.core.mailer import public_url, send_mail
 from participa.core.timeutil import local_today, utcnow
-from participa.eligibility import matching
 from participa.extensions import db
 from participa.territory.services import colonia_choices
 
@@ -54,11 +53,11 @@ def register():
                 colonia_id=form.colonia_id.data,
                 hash_method=current_app.config["PASSWORD_HASH_METHOD"],
                 today=local_today(get_timezone()),
+                now=utcnow(),
             )
         except DomainError as error:
             show_error(form, error)
         else:
-            matching.match_user(user, utcnow())  # on the roll by CURP from the first moment
             session.permanent = True
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")

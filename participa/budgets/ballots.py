@@ -16,10 +16,9 @@ from participa.budgets.models import (
     PbBallot,
     PbParticipation,
 )
-from participa.consultations.answering import in_scope, too_young, voter_colonia
 from participa.core.errors import DomainError
-from participa.core.participants import as_voter, voter_key
-from participa.eligibility.rules import participation_problem
+from participa.eligibility.participants import voter_key
+from participa.eligibility.standing import Wording, check_standing
 from participa.extensions import db
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.territory.models import Colonia
@@ -142,25 +141,24 @@ def has_voted(ballot: PbBallot, person) -> bool:
     return db.session.execute(query).first() is not None
 
 
+WORDING = Wording(
+    not_open=_l("Voting is not open."),
+    unidentified=_l("Only residents registered with their CURP and colonia can vote."),
+    out_of_scope=_l("This vote is for residents of other zones of the municipality."),
+    too_young=lambda age: _l("This vote is for people aged %(age)s or more.", age=age),
+)
+ALREADY_VOTED = _l("You have already voted in this ballot. Thank you for taking part.")
+
+
 def voting_problem(ballot: PbBallot, person, today: date):
     """Why `person` (a User or a looked-up Voter) cannot vote in `ballot` now, or None."""
-    process = ballot.process
-    if process.status is not ProcessStatus.OPEN:
-        return _l("Voting is not open.")
-    voter = as_voter(person, today, process)
-    colonia = voter_colonia(voter)
-    if not voter.voter_key or colonia is None:
-        return _l("Only residents registered with their CURP and colonia can vote.")
-    if not in_scope(process, colonia):
-        return _l("This vote is for residents of other zones of the municipality.")
-    if problem := participation_problem(process, voter):
+    problem, voter = check_standing(ballot.process, person, today, WORDING)
+    if problem is not None:
         return problem
     if ballot.is_zone and voter.colonia_id not in {c.id for c in ballot.colonias}:
         return _l("This ballot is for residents of another zone.")
-    if too_young(process, voter, today):
-        return _l("This vote is for people aged %(age)s or more.", age=process.min_age)
     if has_voted(ballot, voter):
-        return _l("You have already voted in this ballot. Thank you for taking part.")
+        return ALREADY_VOTED
     return None
 
 

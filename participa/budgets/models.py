@@ -25,8 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UNFOLDED, UtcDateTime, enum_type
-from participa.core.participants import Channel, ParticipantColumns
 from participa.core.timeutil import utcnow
+from participa.eligibility.participants import Channel, ParticipantColumns
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.territory.models import Colonia

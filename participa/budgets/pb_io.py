@@ -39,7 +39,7 @@ from participa.budgets.models import (
 )
 from participa.budgets.outcomes import winners_of
 from participa.core.errors import DomainError
-from participa.core.participants import Channel
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 from participa.audit.services import record
 from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, ProjectStatus
-from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
@@ -66,7 +65,7 @@ def zone_colonias(process, ballot: PbBallot | None) -> list[Colonia]:
     if ballot is not None and ballot.is_zone:
         return list(ballot.colonias)
     everything = db.session.execute(db.select(Colonia).order_by(Colonia.name)).scalars()
-    return [c for c in everything if in_scope(process, c)]
+    return [c for c in everything if process.covers(c)]
 
 
 def proposal_problem(ballot: PbBallot, user):
@@ -75,7 +74,7 @@ def proposal_problem(ballot: PbBallot, user):
         return _l("This ballot is not taking project proposals now.")
     if not user.curp or user.colonia is None:
         return _l("Only residents registered with their CURP and colonia can propose projects.")
-    if not in_scope(ballot.process, user.colonia):
+    if not ballot.process.covers(user.colonia):
         return _l("This process is for residents of other zones of the municipality.")
     if ballot.is_zone and user.colonia_id not in {c.id for c in ballot.colonias}:
         return _l("This ballot is for residents of another zone.")

@@ -3,11 +3,10 @@
 import secrets
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from participa.budgets.ballot_rules import Selection, Totals, rule_for
-from participa.budgets.ballots import has_voted, voting_problem
+from participa.budgets.ballots import ALREADY_VOTED, has_voted, voting_problem
 from participa.budgets.models import (
     PbBallot,
     PbParticipation,
@@ -16,13 +15,11 @@ from participa.budgets.models import (
     PbVoteItem,
     ProjectStatus,
 )
-from participa.consultations.answering import new_receipt_code, receipt_hash
 from participa.core.errors import DomainError
-from participa.core.participants import Channel, participant
+from participa.eligibility.participants import Channel, participant
 from participa.extensions import db
 from participa.processes.models import Process
-
-ALREADY_VOTED = _l("You have already voted in this ballot. Thank you for taking part.")
+from participa.receipts.services import new_receipt_code, receipt_hash
 
 
 class AlreadyVoted(DomainError):
@@ -84,7 +81,9 @@ def cast_vote(
     """
     if problem := voting_problem(ballot, user, today):
         raise AlreadyVoted(problem) if has_voted(ballot, user) else DomainError(problem)
-    rule_for(ballot).validate(ballot, feasible_projects(ballot), selection)
+    if projects is None:
+        projects = feasible_projects(ballot)
+    rule_for(ballot).validate(ballot, projects, selection)
     db.session.add(
         PbParticipation(
             ballot_id=ballot.id,
@@ -101,12 +100,12 @@ def cast_vote(
     return code
 
 
-def find_vote_receipt(code: str) -> Process | None:
-    """The process whose PB votes include the receipt `code`, or None."""
+def receipt_process(digest: str) -> Process | None:
+    """The process whose PB votes include the receipt hash `digest`, or None."""
     query = (
         db.select(Process)
         .join(PbBallot, PbBallot.process_id == Process.id)
         .join(PbVote, PbVote.ballot_id == PbBallot.id)
-        .where(PbVote.receipt_hash == receipt_hash(code))
+        .where(PbVote.receipt_hash == digest)
     )
     return db.session.execute(query).scalar_one_or_none()

@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.collaboration.models import Delivery, Pledge, PledgeKind
-from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
 from participa.oversight.models import WatchedWork
@@ -86,7 +85,7 @@ def record_walk_in(
     colonia = db.session.get(Colonia, colonia_id) if colonia_id is not None else None
     if colonia is None:
         raise DomainError(_l("Choose the person's colonia."), field="colonia_id")
-    if not in_scope(work.process, colonia):
+    if not work.process.covers(colonia):
         raise DomainError(
             _l("This process is for residents of other zones of the municipality."),
             field="colonia_id",

@@ -1,6 +1,5 @@
 """Answering a consultation: eligibility, validation, one secret response per person."""
 
-import hashlib
 import secrets
 from datetime import date, datetime
 
@@ -18,15 +17,11 @@ from participa.consultations.models import (
 )
 from participa.consultations.questionnaire import questions
 from participa.core.errors import DomainError
-from participa.core.participants import Channel, Voter, as_voter, participant, voter_key
-from participa.eligibility.rules import participation_problem
+from participa.eligibility.participants import Channel, participant, voter_key
+from participa.eligibility.standing import Wording, check_standing
 from participa.extensions import db
 from participa.processes.models import Process
-from participa.processes.types import ProcessStatus, ScopeKind
-from participa.tally import age_on
-from participa.territory.models import Colonia
-
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud without doubt
+from participa.receipts.services import new_receipt_code, receipt_hash
 
 
 class AlreadyTookPart(DomainError):
@@ -41,12 +36,13 @@ class AnswerErrors(DomainError):
         self.errors = errors
 
 
-def in_scope(process, colonia) -> bool:
-    if process.scope is ScopeKind.MUNICIPALITY:
-        return True
-    if process.scope is ScopeKind.DELEGACIONES:
-        return colonia.delegacion_id in {d.id for d in process.delegaciones}
-    return colonia.id in {c.id for c in process.colonias}
+WORDING = Wording(
+    not_open=_l("This consultation is not open for answers."),
+    unidentified=_l("Only residents registered with their CURP and colonia can take part."),
+    out_of_scope=_l("This consultation is for residents of other zones of the municipality."),
+    too_young=lambda age: _l("This consultation is for people aged %(age)s or more.", age=age),
+)
+ALREADY_ANSWERED = _l("You have already answered this consultation. Thank you for taking part.")
 
 
 def has_taken_part(process, person) -> bool:
@@ -58,34 +54,12 @@ def has_taken_part(process, person) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def voter_colonia(voter: Voter) -> Colonia | None:
-    return db.session.get(Colonia, voter.colonia_id) if voter.colonia_id else None
-
-
-def too_young(process, voter: Voter, today: date) -> bool:
-    """Below the process's minimum age, or of unknown age when there is one."""
-    if process.min_age is None:
-        return False
-    return voter.birth_date is None or age_on(voter.birth_date, today) < process.min_age
-
-
 def eligibility_problem(process, person, today: date):
     """Why `person` (a User or a looked-up Voter) cannot answer `process` now, or None."""
-    if process.status is not ProcessStatus.OPEN:
-        return _l("This consultation is not open for answers.")
-    voter = as_voter(person, today, process)
-    colonia = voter_colonia(voter)
-    if not voter.voter_key or colonia is None:
-        return _l("Only residents registered with their CURP and colonia can take part.")
-    if not in_scope(process, colonia):
-        return _l("This consultation is for residents of other zones of the municipality.")
-    if problem := participation_problem(process, voter):
-        return problem
-    if too_young(process, voter, today):
-        return _l("This consultation is for people aged %(age)s or more.", age=process.min_age)
-    if has_taken_part(process, voter):
-        return _l("You have already answered this consultation. Thank you for taking part.")
-    return None
+    problem, voter = check_standing(process, person, today, WORDING)
+    if problem is None and has_taken_part(process, voter):
+        return ALREADY_ANSWERED
+    return problem
 
 
 def _check(question: Question, value, max_text: int):
@@ -141,16 +115,6 @@ def _answer_rows(question: Question, value) -> list[Answer]:
     return [Answer(question_id=qid, seq=0, value=value)]
 
 
-def new_receipt_code() -> str:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def receipt_hash(code: str) -> str:
-    normal = "".join(ch for ch in code.upper() if ch.isalnum())
-    return hashlib.sha256(normal.encode()).hexdigest()
-
-
 def response_row(process, found: list[Question], answers: dict[int, object], channel: Channel):
     """The secret content of one ballot and its receipt code; the caller adds and commits.
 
@@ -196,14 +160,12 @@ def submit_response(
         db.session.commit()
     except IntegrityError as error:  # a concurrent attempt of the same person won the race
         db.session.rollback()
-        raise AlreadyTookPart(
-            _l("You have already answered this consultation. Thank you for taking part.")
-        ) from error
+        raise AlreadyTookPart(ALREADY_ANSWERED) from error
     return code
 
 
-def find_receipt(code: str):
-    """The process whose responses include the receipt `code`, or None."""
+def receipt_process(digest: str) -> Process | None:
+    """The process whose responses include the receipt hash `digest`, or None."""
     query = db.select(Process).join(Response, Response.process_id == Process.id)
-    query = query.where(Response.receipt_hash == receipt_hash(code))
+    query = query.where(Response.receipt_hash == digest)
     return db.session.execute(query).scalar_one_or_none()

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UNFOLDED, enum_type
-from participa.core.participants import Channel, ParticipantColumns
+from participa.eligibility.participants import Channel, ParticipantColumns
 from participa.extensions import db
 
 

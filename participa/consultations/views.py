@@ -1,4 +1,4 @@
-"""Answering a consultation: form, review, confirmation, receipt; checking a receipt."""
+"""Answering a consultation: form, review, confirmation, receipt."""
 
 from flask import (
     Blueprint,
@@ -13,7 +13,6 @@ from flask import (
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
 
-from participa.budgets.voting import find_vote_receipt
 from participa.consultations import answering
 from participa.consultations.forms import add_error, answer_form, answer_summary, answers_from
 from participa.consultations.questionnaire import questions
@@ -97,12 +96,3 @@ def receipt(process_id: int):
     data = session.pop("receipt", None)
     code = data["code"] if data and data["process_id"] == process.id else None
     return render_template("consultations/receipt.html", process=process, code=code)
-
-
-@bp.route("/recibos", methods=["GET", "POST"])
-def check_receipt():
-    # POST, not a query string: a code in a URL would sit in access logs beside the IP.
-    code = request.form.get("codigo", "").strip()[:40] if request.method == "POST" else ""
-    # A receipt is a consultation response's or, failing that, a PB vote's.
-    process = (answering.find_receipt(code) or find_vote_receipt(code)) if code else None
-    return render_template("consultations/check_receipt.html", code=code, process=process)

@@ -7,7 +7,6 @@ from sqlalchemy import insert
 from werkzeug.security import generate_password_hash
 
 from participa.auth.models import User
-from participa.consultations.answering import new_receipt_code, receipt_hash
 from participa.consultations.models import (
     Answer,
     Option,
@@ -20,6 +19,7 @@ from participa.demo.people import random_person
 from participa.extensions import db
 from participa.processes.models import Phase, Process
 from participa.processes.types import ProcessStatus, ProcessType
+from participa.receipts.services import new_receipt_code, receipt_hash
 from participa.tally import age_band
 
 

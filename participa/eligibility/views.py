@@ -26,9 +26,7 @@ from participa.eligibility.models import (
     RollConflict,
 )
 from participa.extensions import db
-from participa.processes import components
 from participa.processes.services import get_process
-from participa.processes.types import Component
 
 bp = Blueprint("eligibility", __name__, url_prefix="/gestion")
 guard_blueprint(bp, "staff", "admin")
@@ -224,20 +222,3 @@ def process_rule(process_id: int):
         own=keys.own_roll(process),
         size=rules.roll_size,
     ), (400 if form.errors or form.form_errors else 200)
-
-
-@components.on_manage(Component.QUESTIONNAIRE)
-@components.on_manage(Component.PB_BALLOT)
-@components.on_manage(Component.SUPPORTS)
-def manage_panel(process):
-    roll = keys.roll_for(process)
-    return components.Panel(
-        "eligibility/_manage_panel.html",
-        {
-            "process": process,
-            "rule": rules.RULE_LABELS[keys.rule_for(process)],
-            "roll": roll,
-            "own": keys.own_roll(process) is not None,
-            "size": rules.roll_size(roll),
-        },
-    )

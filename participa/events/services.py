@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
-from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
 from participa.events.models import Event, Registration, RegistrationStatus
 from participa.extensions import db
@@ -107,7 +106,7 @@ def resident_problem(process: Process, user, today: date):
         return _l("This process is not taking part now.")
     if not user.curp or user.colonia is None:
         return _l("Only residents registered with their CURP and colonia can take part.")
-    if not in_scope(process, user.colonia):
+    if not process.covers(user.colonia):
         return _l("This process is for residents of other zones of the municipality.")
     if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
         return _l("This process is for people aged %(age)s or more.", age=process.min_age)

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
 from participa.budgets.models import PbProject, ProjectStatus
-from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.oversight.models import Finding, WatchedWork, WorkKind
@@ -169,7 +168,7 @@ def participation_problem(process: Process, user, today: date):
         return _l("Log in to take part.")
     if not user.curp or user.colonia is None:
         return _l("Only residents registered with their CURP and colonia can take part.")
-    if not in_scope(process, user.colonia):
+    if not process.covers(user.colonia):
         return _l("This process is for residents of other zones of the municipality.")
     if process.min_age is not None and age_on(user.birth_date, today) < process.min_age:
         return _l("This process is for people aged %(age)s or more.", age=process.min_age)

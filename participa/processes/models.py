@@ -66,6 +66,14 @@ class Process(db.Model):
     def has_questionnaire(self) -> bool:
         return Component.QUESTIONNAIRE in self.components
 
+    def covers(self, colonia: Colonia) -> bool:
+        """Tell whether residents of `colonia` are within this process's territorial scope."""
+        if self.scope is ScopeKind.MUNICIPALITY:
+            return True
+        if self.scope is ScopeKind.DELEGACIONES:
+            return colonia.delegacion_id in {d.id for d in self.delegaciones}
+        return colonia.id in {c.id for c in self.colonias}
+
     def phase_to_show(self, today: date) -> "Phase | None":
         """The current phase, else the next one, else the last one."""
         current = [p for p in self.phases if p.is_current(today)]

@@ -8,9 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
-from participa.budgets import ballots as pb_ballots
-from participa.budgets import outcomes as pb_outcomes
-from participa.consultations import questionnaire
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.processes import components
@@ -25,7 +23,6 @@ from participa.processes.types import (
 from participa.territory.models import Colonia, Delegacion
 
 EDITABLE_STATUSES = frozenset({ProcessStatus.DRAFT, ProcessStatus.PUBLISHED})
-PB_CHECKED = frozenset({ProcessStatus.PUBLISHED, ProcessStatus.OPEN})
 
 
 @dataclass(frozen=True)
@@ -125,33 +122,33 @@ def delete_phase(actor, phase: Phase) -> None:
 
 
 def readiness_problems(process: Process, target: ProcessStatus | None = None) -> list:
-    """What must be fixed before the process may move to `target` (default: the next step)."""
+    """What must be fixed before the process may move to `target` (default: the next step).
+
+    Each component says what it needs (processes/components.py); processes knows none of them.
+    """
     target = target or next(iter(TRANSITIONS[process.status]), process.status)
-    problems = []
-    if process.has_questionnaire and target in (ProcessStatus.PUBLISHED, ProcessStatus.OPEN):
-        problems += questionnaire.problems(process)
-    if process.type is ProcessType.PRESUPUESTO and target in PB_CHECKED:
-        problems += pb_ballots.readiness_problems(process, opening=target is ProcessStatus.OPEN)
-    if process.type is ProcessType.PRESUPUESTO and target is ProcessStatus.RESULTS_PUBLISHED:
-        problems += pb_outcomes.publication_problems(process)
-    problems += components.readiness_problems(process, target)
-    return problems
+    return components.readiness_problems(process, target)
 
 
 def change_status(actor, process: Process, target: ProcessStatus) -> None:
-    """Move the process along its lifecycle, refusing skipped or backward steps."""
+    """Move the process along its lifecycle, refusing skipped or backward steps.
+
+    The components' status work runs in this transaction; then `process_status_changed`, and
+    `voting_opened` or `results_published`, are announced before the one commit.
+    """
     if target not in TRANSITIONS[process.status]:
         raise DomainError(_l("That change of status is not possible now."))
     if problems := readiness_problems(process, target):
         raise DomainError(problems[0])
-    if target is ProcessStatus.DRAFT and questionnaire.response_count(process):
-        raise DomainError(_l("People have already taken part; the process cannot go back."))
     before = process.status
     process.status = target
-    if target is ProcessStatus.RESULTS_PUBLISHED:
-        pb_outcomes.mark_published(process)
     components.status_changed(actor, process, before)
     record(actor, "process.status", process, before=before, after=target)
+    signals.process_status_changed.send(process, actor=actor, before=before, after=target)
+    if target is ProcessStatus.OPEN:
+        signals.voting_opened.send(process, actor=actor)
+    if target is ProcessStatus.RESULTS_PUBLISHED:
+        signals.results_published.send(process, actor=actor)
     db.session.commit()
 
 

@@ -5,8 +5,6 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participa.budgets import ballots
-from participa.consultations import answering, questionnaire
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -20,7 +18,6 @@ from participa.processes.types import (
     TRANSITION_LABELS,
     TRANSITIONS,
     ProcessStatus,
-    ProcessType,
     ScopeKind,
 )
 from participa.territory.services import colonia_choices, delegaciones
@@ -45,22 +42,10 @@ def index():
 def detail(process_id: int):
     process = services.get_process(process_id, public=True)
     today = local_today(get_timezone())
-    problem = taken = None
-    if current_user.is_authenticated and process.has_questionnaire:
-        problem = answering.eligibility_problem(process, current_user, today)
-        taken = answering.has_taken_part(process, current_user)
-    pb_ballots = None
-    if process.type is ProcessType.PRESUPUESTO:
-        pb_ballots = ballots.ballots_for(process, user_or_none(), today)
     return render_template(
         "processes/detail.html",
         process=process,
         today=today,
-        problem=problem,
-        taken=taken,
-        results_public=process.status in RESULTS_PUBLIC_STATUSES,
-        question_count=len(questionnaire.questions(process)),
-        pb_ballots=pb_ballots,
         panels=components.detail_panels(process, user_or_none(), today),
     )
 
@@ -126,7 +111,6 @@ def _render_manage(process, phase_form, status=200):
         transitions=transitions,
         problems=services.readiness_problems(process),
         phase_form=phase_form,
-        responses=questionnaire.response_count(process) if process.has_questionnaire else None,
         panels=components.manage_panels(process),
     ), status
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.comments.services import new_thread
-from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError, NotAllowed
 from participa.core.geo import check_coordinates
 from participa.extensions import db
@@ -127,7 +126,7 @@ class ProposalData:
 
 def zone_colonias(process) -> list[Colonia]:
     everything = db.session.execute(db.select(Colonia).order_by(Colonia.name)).scalars()
-    return [c for c in everything if in_scope(process, c)]
+    return [c for c in everything if process.covers(c)]
 
 
 def proposing_problem(process, user):

@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from participa.consultations.answering import in_scope
 from participa.core.errors import DomainError
 from participa.eligibility.rules import participation_problem
 from participa.extensions import db
@@ -86,7 +85,7 @@ def support_problem(proposal: Proposal, user, today: date):
         return _l("Only residents can support proposals; staff and council accounts cannot.")
     if not user.curp or user.colonia is None:
         return _l("Only residents registered with their CURP and colonia can support proposals.")
-    if not in_scope(process, user.colonia):
+    if not process.covers(user.colonia):
         return _l("This process is for residents of other zones of the municipality.")
     if problem := participation_problem(process, user):
         return problem

@@ -3,7 +3,7 @@
 Which rows are ballot content, and how they are grouped: a consultation's responses (with
 their answers) by process, a PB ballot's votes (with their items) by ballot. The mixing itself
 is `core.mixing.shuffle_rows`. It runs in the transaction that moves a consultation or a PB
-process out of OPEN (registered below through `processes.components`), and from the command
+process out of OPEN (registered in results/hooks.py), and from the command
 `flask ballots-mix` (cli.py), which a cron job can run every few minutes while voting is open.
 """
 
@@ -11,7 +11,6 @@ from participa.budgets.models import PbBallot, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Response
 from participa.core.mixing import Content, shuffle_rows
 from participa.extensions import db
-from participa.processes import components
 from participa.processes.models import Process
 from participa.processes.types import Component, ProcessStatus
 
@@ -42,13 +41,7 @@ def mixable_processes() -> list[Process]:
     return [p for p in db.session.scalars(query) if set(p.components) & set(MIXERS)]
 
 
-@components.on_status_change(Component.QUESTIONNAIRE)
-def _mix_responses_on_close(actor, process: Process, before: ProcessStatus) -> None:
+def mix_on_close(actor, process: Process, before: ProcessStatus) -> None:
+    """Mix the ballots of a process that has just closed (results/hooks.py registers it)."""
     if before is ProcessStatus.OPEN:
-        mix_responses(process)
-
-
-@components.on_status_change(Component.PB_BALLOT)
-def _mix_pb_votes_on_close(actor, process: Process, before: ProcessStatus) -> None:
-    if before is ProcessStatus.OPEN:
-        mix_pb_votes(process)
+        mix_process(process)

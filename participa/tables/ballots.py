@@ -20,7 +20,7 @@ from participa.consultations.models import Participation
 from participa.consultations.questionnaire import questions
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
-from participa.core.participants import Channel, participant
+from participa.eligibility.participants import Channel, participant
 
 
 def dumps(content: dict) -> str:

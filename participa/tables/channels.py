@@ -15,7 +15,7 @@ from participa.aggregates import reads
 from participa.budgets.models import PbParticipation
 from participa.consultations.models import QuestionKind
 from participa.consultations.questionnaire import questions
-from participa.core.participants import Channel
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 
 MIN_BALLOTS = 5

@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from participa.auth.curp import InvalidCurp, parse_curp
 from participa.auth.models import User
 from participa.core.errors import DomainError
-from participa.core.participants import Voter, voter_key
 from participa.eligibility.keys import SEPARATORS, VOTER_KEY, entry_of, roll_for, rule_for
 from participa.eligibility.models import EligibilityRule, KeyKind, RollEntry
+from participa.eligibility.participants import Voter, voter_key
 from participa.extensions import db
 from participa.tally import age_band
 from participa.territory.models import Colonia

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participa.auth.models import User
 from participa.budgets.models import PbBallot
 from participa.core.dbtypes import UtcDateTime, enum_type
-from participa.core.participants import Channel
 from participa.core.timeutil import utcnow
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.territory.models import Colonia

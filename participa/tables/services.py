@@ -11,7 +11,7 @@ from participa.audit.services import record
 from participa.auth.models import Role, User
 from participa.budgets.models import PbBallot
 from participa.core.errors import DomainError, NotAllowed
-from participa.core.participants import Channel, Voter
+from participa.eligibility.participants import Channel, Voter
 from participa.extensions import db
 from participa.processes.types import Component, ProcessStatus
 from participa.tables.ballots import ballot_of

@@ -22,13 +22,11 @@ from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
-from participa.processes import components
 from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.results.report import SEX_LABELS
 from participa.tables import services
 from participa.tables.ballots import ballot_of
-from participa.tables.channels import CHANNEL_LABELS
 from participa.tables.forms import BATCH_LABELS, BatchForm, LookupForm, ReceivedForm, TableForm
 from participa.tables.lookup import look_up
 from participa.tables.models import VotingTable
@@ -268,15 +266,3 @@ def receipt(process_id: int, table_id: int):
     data = session.pop("table_receipt", None)
     code = data["code"] if data and data["table"] == table.id else None
     return _tablet("receipt.html", process, table, code=code, form=EmptyForm())
-
-
-# --- the process's staff page -----------------------------------------------------------
-
-
-@components.on_manage(Component.QUESTIONNAIRE)
-@components.on_manage(Component.PB_BALLOT)
-def _manage_panel(process):
-    return components.Panel(
-        "tables/_manage.html",
-        {"tables": services.tables(process), "channel_labels": CHANNEL_LABELS},
-    )

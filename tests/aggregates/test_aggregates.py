@@ -33,7 +33,7 @@ from participa.budgets.voting import cast_vote, feasible_projects
 from participa.consultations.answering import submit_response
 from participa.consultations.models import Participation, QuestionKind, Response
 from participa.consultations.questionnaire import questions
-from participa.core.participants import Channel
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.results.services import participation_stats, question_results

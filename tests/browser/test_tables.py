@@ -11,8 +11,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from participa.budgets.models import PbParticipation, PbVote
-from participa.core.participants import Channel
 from participa.demo.people import make_curp
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.tables.models import VotingTable
 from tests.browser.conftest import PageWatch, log_in

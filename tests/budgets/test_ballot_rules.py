@@ -13,6 +13,7 @@ from participa.budgets.models import BallotRule, PbBallot, PbProject, ProjectSta
 from participa.budgets.voting_forms import ballot_form
 from participa.core.errors import DomainError
 from participa.extensions import db
+from participa.receipts.services import find_receipt
 from tests.budgets.test_voting import COSTS, counts, open_ballot, stored_items
 
 NOW = datetime(2027, 3, 1, 18, 0, tzinfo=UTC)
@@ -213,8 +214,8 @@ def test_cast_vote_stores_a_secret_vote_with_the_rule_weights(make):
     code = voting.cast_vote(b, user, {found[0].id: 7, found[2].id: 3}, now=NOW, today=TODAY)
     assert len(code) == 14 and counts() == (1, 1, 2)
     assert stored_items() == {found[0].id: 7, found[2].id: 3}
-    assert voting.find_vote_receipt(code).id == b.process_id
-    assert voting.find_vote_receipt("ZZZZ-ZZZZ-ZZZZ") is None
+    assert find_receipt(code).id == b.process_id
+    assert find_receipt("ZZZZ-ZZZZ-ZZZZ") is None
     with pytest.raises(voting.AlreadyVoted):
         voting.cast_vote(b, user, {found[1].id: 1}, now=NOW, today=TODAY)
     assert counts() == (1, 1, 2)

@@ -16,9 +16,9 @@ from participa.budgets.models import (
     PbVoteItem,
     ProjectStatus,
 )
-from participa.consultations.answering import receipt_hash
 from participa.extensions import db
 from participa.processes.types import ProcessStatus, ProcessType
+from participa.receipts.services import receipt_hash
 from tests.factories import login
 
 COSTS = (400_000, 300_000, 250_000, 150_000, 100_000)

@@ -17,6 +17,7 @@ from participa.core.errors import DomainError
 from participa.core.timeutil import local_today
 from participa.extensions import db
 from participa.processes.types import ProcessStatus, ScopeKind
+from participa.receipts.services import find_receipt, receipt_hash
 from tests import factories
 from tests.factories import curp_for, login
 
@@ -160,7 +161,7 @@ def test_review_then_confirm_then_receipt(app, client, resident, consultation):
     assert (participation.sex, participation.channel.value) == ("M", "web")
 
     response = db.session.execute(db.select(Response)).scalar_one()
-    assert response.receipt_hash == answering.receipt_hash(code)
+    assert response.receipt_hash == receipt_hash(code)
     assert code not in response.receipt_hash
     rows = {(a.question_id, a.seq): (a.option_id, a.value, a.text) for a in response.answers}
     c = consultation
@@ -493,8 +494,8 @@ def test_service_stores_and_refuses_a_second_time(make, territory, consultation)
     with pytest.raises(answering.AlreadyTookPart):
         submit(consultation, user, consultation.answers(single=consultation.o(K.SINGLE, "Luz")))
     assert stored() == (1, 1, 7)
-    assert answering.find_receipt(code).id == consultation.process.id
-    assert answering.find_receipt("2222-2222-2222") is None
+    assert find_receipt(code).id == consultation.process.id
+    assert find_receipt("2222-2222-2222") is None
 
 
 def test_service_receipts_are_distinct(make, territory, consultation):
@@ -504,7 +505,7 @@ def test_service_receipts_are_distinct(make, territory, consultation):
     }
     assert len(codes) == 5
     hashes = set(db.session.execute(db.select(Response.receipt_hash)).scalars())
-    assert hashes == {answering.receipt_hash(code) for code in codes}
+    assert hashes == {receipt_hash(code) for code in codes}
 
 
 def test_service_refuses_an_unknown_question(make, territory, consultation):

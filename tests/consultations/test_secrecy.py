@@ -12,6 +12,7 @@ from participa.consultations import answering
 from participa.consultations.models import Participation, QuestionKind, Response
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
+from participa.receipts.services import receipt_hash
 from tests.factories import login
 
 TODAY = date(2025, 6, 1)
@@ -108,7 +109,7 @@ def process_questions(process):
 def test_response_ids_are_random_and_not_in_insertion_order(make):
     _process, codes = submit_many(make, 30)
     by_hash = dict(db.session.execute(db.select(Response.receipt_hash, Response.id)).all())
-    ids = [by_hash[answering.receipt_hash(code)] for code in codes]  # in insertion order
+    ids = [by_hash[receipt_hash(code)] for code in codes]  # in insertion order
     assert all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in ids)
     assert len(set(ids)) == 30
     assert ids != sorted(ids)  # 1 chance in 30! to fail by luck
@@ -119,8 +120,8 @@ def test_sqlite_scans_responses_in_an_order_unrelated_to_insertion(make):
     """The table's own order (no ORDER BY) does not reveal the insertion order either."""
     _process, codes = submit_many(make, 30)
     scan = list(db.session.execute(sa.text("SELECT receipt_hash FROM response")).scalars())
-    assert scan != [answering.receipt_hash(code) for code in codes]
-    assert sorted(scan) == sorted(answering.receipt_hash(code) for code in codes)
+    assert scan != [receipt_hash(code) for code in codes]
+    assert sorted(scan) == sorted(receipt_hash(code) for code in codes)
 
 
 def test_no_timestamp_elsewhere_equals_a_participation_time(client, make):
@@ -190,7 +191,7 @@ def test_responses_csv_has_no_identifying_column_and_a_random_order(client, make
     for email, curp in people:
         assert email not in body and (curp is None or curp not in body)
     for code in codes:
-        assert code not in body and answering.receipt_hash(code) not in body
+        assert code not in body and receipt_hash(code) not in body
     assert "2025-06-01" not in body
 
     # Row numbers run 1..n, but the rows themselves come in the random order of response ids.

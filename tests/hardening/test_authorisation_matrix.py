@@ -41,7 +41,7 @@ PUBLIC_ENDPOINTS = """
 site.home site.privacy site.health site.set_language
 auth.login auth.register auth.forgot_password auth.reset_password
 processes.index processes.detail
-consultations.check_receipt results.public results.aggregate_csv results.responses_csv
+receipts.check results.public results.aggregate_csv results.responses_csv
 results.responses_xlsx
 pb_projects.index pb_projects.detail
 proposals.index proposals.detail

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from participa.auth.models import Role, User
 from participa.budgets import counting, voting
 from participa.budgets.models import BallotRule, CountingRule, PbBallot, PbVote
-from participa.consultations import answering
 from participa.consultations.models import Response
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.services import change_status
 from participa.processes.types import ProcessStatus
+from participa.receipts.services import find_receipt, receipt_hash
 from participa.results.mixing import mix_process
 from participa.results.services import question_results
 from participa.territory.models import Colonia
@@ -61,8 +61,8 @@ def check_mixing_changes_nothing_but_the_order(make):
 
     assert {name: table_rows(name) for name in CONTENT} == before
     assert results_of(consultation, ballot) == results
-    assert all(answering.find_receipt(code).id == consultation.id for code in answer_codes)
-    assert all(voting.find_vote_receipt(code).id == process.id for code in vote_codes)
+    assert all(find_receipt(code).id == consultation.id for code in answer_codes)
+    assert all(find_receipt(code).id == process.id for code in vote_codes)
 
 
 def test_mixing_keeps_rows_receipts_and_results_sqlite(make):
@@ -86,7 +86,7 @@ def physical_order(table: str, column: str) -> list[str]:
 def test_closing_a_consultation_leaves_no_xmin_or_ctid_link_postgres(pg_app):
     make = factories.Factories()
     process, codes = submit_many(make, 30)
-    written = [answering.receipt_hash(code) for code in codes]
+    written = [receipt_hash(code) for code in codes]
     # The gap being closed: one transaction per ballot, rows in the order they were written.
     assert physical_order("response", "receipt_hash") == written
     assert len(set(xmins("response"))) == 30
@@ -106,7 +106,7 @@ def test_closing_a_consultation_leaves_no_xmin_or_ctid_link_postgres(pg_app):
 def test_closing_a_budget_vote_mixes_its_votes_postgres(pg_app):
     make = factories.Factories()
     process, _ballot, codes = cast_pb_votes(make, 20)
-    written = [answering.receipt_hash(code) for code in codes]
+    written = [receipt_hash(code) for code in codes]
     assert physical_order("pb_vote", "receipt_hash") == written
 
     change_status(make.user(Role.STAFF), db.session.get(Process, process.id), ProcessStatus.CLOSED)
@@ -115,7 +115,7 @@ def test_closing_a_budget_vote_mixes_its_votes_postgres(pg_app):
     assert len(content) == 1
     assert not content & set(xmins("pb_participation"))
     assert physical_order("pb_vote", "receipt_hash") != written
-    assert all(voting.find_vote_receipt(code).id == process.id for code in codes)
+    assert all(find_receipt(code).id == process.id for code in codes)
 
 
 @pytest.mark.postgres
@@ -169,7 +169,7 @@ def test_votes_arriving_while_mixing_are_all_kept_postgres(pg_app):
     participations = db.session.scalar(sa.text("SELECT count(*) FROM pb_participation"))
     assert votes == participations == 35
     assert db.session.scalar(sa.text("SELECT count(*) FROM pb_vote_item")) == 35 + 5
-    assert all(voting.find_vote_receipt(code).id == process_id for code in codes)
+    assert all(find_receipt(code).id == process_id for code in codes)
 
 
 def test_the_command_mixes_open_processes_and_refuses_an_unknown_one(app, make):
@@ -182,7 +182,7 @@ def test_the_command_mixes_open_processes_and_refuses_an_unknown_one(app, make):
     assert f"Process {consultation.id}: 5 ballots" in result.output
     db.session.expire_all()
     assert table_rows("answer") == before
-    assert all(answering.find_receipt(code) is not None for code in codes)
+    assert all(find_receipt(code) is not None for code in codes)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 5
 
     result = runner.invoke(args=["ballots-mix", "--process", "9999"])

@@ -9,8 +9,8 @@ from participa.auth.models import Role
 from participa.budgets.models import BallotRule, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Response
 from participa.core.errors import DomainError, NotAllowed
-from participa.core.participants import Channel
 from participa.core.timeutil import utcnow
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 from participa.tables import batches, services

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from participa.budgets.models import BallotRule
 from participa.budgets.voting import cast_vote
 from participa.consultations import answering
-from participa.core.participants import Channel
 from participa.core.timeutil import utcnow
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 from participa.tables.channels import ballot_channels, consultation_channels, hidden_channels

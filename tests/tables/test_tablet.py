@@ -12,9 +12,10 @@ from participa.budgets.models import BallotRule, PbParticipation, PbVote
 from participa.consultations import answering
 from participa.consultations.models import Participation, Response
 from participa.core.errors import NotAllowed
-from participa.core.participants import Channel
 from participa.core.timeutil import utcnow
+from participa.eligibility.participants import Channel
 from participa.extensions import db
+from participa.receipts.services import find_receipt
 from participa.tables import services
 from participa.tables.models import TableService, VotingTable
 from tests.factories import PASSWORD, curp_for, login
@@ -56,7 +57,7 @@ def test_tablet_vote_stores_one_desk_ballot_and_shows_the_receipt(client, make):
     assert participation.channel is Channel.DESK and response.channel is Channel.DESK
     assert participation.voter_key == f"curp:{resident.curp}"
     assert participation.user_id == resident.id and participation.colonia_id == colonias["Lomas"].id
-    assert answering.find_receipt(code).id == process.id
+    assert find_receipt(code).id == process.id
     served = db.session.execute(sa.select(TableService)).scalar_one()
     assert (served.table_id, served.channel, served.staff_id) == (table.id, Channel.DESK, clerk.id)
     audit = db.session.execute(

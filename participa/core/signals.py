@@ -1,0 +1,38 @@
+"""Domain events: what one domain announces and others may react to, without being imported.
+
+The emitter sends; notifications, audit, aggregates or any later domain subscribe from their
+own hooks.py (`@signal.connect`). Every receiver gets the sender (positional) and the keyword
+arguments listed here. Signals sent inside a service's transaction (the default) reach the
+receivers before the commit: a receiver may add rows to the session and must not commit, so
+its work is stored or dropped with the service's. Signals marked "after commit" are sent once
+the emitter's transaction is stored; a receiver of those commits its own work.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+user_registered = _signals.signal("user-registered")
+"""A resident created an account (after commit). Sender: the `User`. Keywords: `now`."""
+
+process_status_changed = _signals.signal("process-status-changed")
+"""A process moved along its lifecycle. Sender: the `Process` (already in its new status).
+Keywords: `actor` (the staff `User`), `before` and `after` (`ProcessStatus`)."""
+
+voting_opened = _signals.signal("voting-opened")
+"""A process opened participation (answers, ballots). Sender: the `Process`. Keywords: `actor`."""
+
+results_published = _signals.signal("results-published")
+"""A process published its results. Sender: the `Process`. Keywords: `actor`."""
+
+proposal_answered = _signals.signal("proposal-answered")
+"""The office answered a proposal officially. Sender: the `Proposal`. Keywords: `actor`,
+`answer` (the new answer version), `now`."""
+
+proposal_threshold_reached = _signals.signal("proposal-threshold-reached")
+"""A proposal reached its support threshold (exactly once). Sender: the `Proposal`.
+Keywords: `now`."""
+
+work_status_changed = _signals.signal("work-status-changed")
+"""A need or work changed status. Sender: the `Work`. Keywords: `actor`, `before`, `after`
+(`WorkStatus`), `now`."""
