@@ -5,7 +5,6 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participa.auth.models import User
 from participa.core.dbtypes import UtcDateTime
 from participa.core.timeutil import utcnow
 from participa.extensions import db
@@ -23,4 +22,5 @@ class AuditEvent(db.Model):
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
-    actor: Mapped[User | None] = relationship()
+    # Named, not imported: accounts (auth) record their own events here, so audit sits below.
+    actor: Mapped["User | None"] = relationship()  # noqa: F821

@@ -11,6 +11,7 @@ from participa.audit.models import AuditEvent
 from participa.audit.services import verify_chain
 from participa.auth.models import Role
 from participa.consultations.models import QuestionKind, Response
+from participa.core import signals
 from participa.extensions import db
 from participa.processes import components as process_components
 from participa.processes.models import Phase, Process
@@ -484,3 +485,70 @@ def test_staff_text_in_readiness_messages_is_escaped(client, staff, make):
     page = client.get(f"/gestion/procesos/{process.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- the seam: domain events and scope ----------------------------------------------------
+
+
+@pytest.fixture
+def heard():
+    """Every domain event about processes, as (signal name, sender id, keywords) in order."""
+    events = []
+    wanted = (signals.process_status_changed, signals.voting_opened, signals.results_published)
+
+    def receiver(name):
+        # The actor is read while the request runs (views pass the logged-in account).
+        return lambda sender, **kw: events.append(
+            (name, sender.id, {**kw, "actor": kw["actor"].id})
+        )
+
+    receivers = [(signal, receiver(signal.name)) for signal in wanted]
+    for signal, function in receivers:
+        signal.connect(function)
+    yield events
+    for signal, function in receivers:
+        signal.disconnect(function)
+
+
+def test_status_changes_are_announced_with_their_payload(client, staff, make, heard):
+    process = make.consultation(S.PUBLISHED)
+    change(client, process, S.OPEN)
+    change(client, process, S.CLOSED)
+    change(client, process, S.RESULTS_PUBLISHED)
+    names = [(name, sender) for name, sender, _kw in heard]
+    assert names == [
+        ("process-status-changed", process.id),
+        ("voting-opened", process.id),
+        ("process-status-changed", process.id),
+        ("process-status-changed", process.id),
+        ("results-published", process.id),
+    ]
+    first = heard[0][2]
+    assert (first["actor"], first["before"], first["after"]) == (staff.id, S.PUBLISHED, S.OPEN)
+
+
+def test_a_refused_change_announces_nothing(client, staff, make, heard):
+    process = make.process()  # a consultation without questions cannot be announced
+    change(client, process, S.PUBLISHED)
+    assert reload(process.id).status is S.DRAFT
+    assert heard == []
+
+
+@pytest.mark.parametrize(
+    ("scope", "zones", "covered"),
+    [
+        (ScopeKind.MUNICIPALITY, (), {"Centro", "Lomas", "Sauces"}),
+        (ScopeKind.DELEGACIONES, ("Norte",), {"Centro", "Lomas"}),
+        (ScopeKind.COLONIAS, ("Lomas", "Sauces"), {"Lomas", "Sauces"}),
+    ],
+)
+def test_a_process_covers_the_colonias_of_its_scope(make, scope, zones, covered):
+    colonias = make.territory()
+    process = make.process(scope=scope)
+    if scope is ScopeKind.DELEGACIONES:
+        norte_and_sur = {c.delegacion for c in colonias.values()}
+        process.delegaciones = [d for d in norte_and_sur if d.name in zones]
+    if scope is ScopeKind.COLONIAS:
+        process.colonias = [colonias[name] for name in zones]
+    db.session.commit()
+    assert {name for name, c in colonias.items() if process.covers(c)} == covered
