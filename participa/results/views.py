@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participa.core.access import require_roles
+from participa.core.csvfile import csv_stream
 from participa.core.timeutil import local_today
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
@@ -72,7 +73,7 @@ def dashboard():
 
 def _csv(rows, filename: str) -> Response:
     return Response(
-        stream_with_context(exports.csv_stream(rows)),
+        stream_with_context(csv_stream(rows)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
