@@ -6,12 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participa.core.access import require_roles
+from participa.core.charts import pct
 from participa.core.csvfile import csv_stream
 from participa.core.timeutil import local_today
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
-from participa.results import charts, exports, period, sections
 from participa.results import dashboard as dashboard_charts
+from participa.results import exports, period, sections
 from participa.results.access import READERS, Access, results_access
 from participa.results.report import SEX_LABELS, build_report
 from participa.tables.channels import CHANNEL_LABELS, MIN_BALLOTS, consultation_channels
@@ -66,7 +67,7 @@ def dashboard():
         bands=period.BANDS,
         sex_labels=SEX_LABELS,
         source_labels=dashboard_charts.SOURCE_LABELS,
-        pct=charts.pct,
+        pct=pct,
         **dashboard_charts.page_charts(board),
     ), (400 if bad else 200)
 
