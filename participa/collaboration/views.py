@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participa.collaboration import pledges, totals
-from participa.collaboration.forms import KIND_LABELS, DeliveryForm, PledgeForm, WalkInForm
-from participa.collaboration.models import PledgeKind
+from participa.collaboration.forms import DeliveryForm, PledgeForm, WalkInForm
+from participa.collaboration.models import KIND_LABELS, PledgeKind
 from participa.core.access import guard_blueprint
 from participa.core.csvfile import csv_stream
 from participa.core.errors import DomainError, NotAllowed

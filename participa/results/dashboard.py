@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from participa.auth.models import SEX_LABELS
 from participa.consultations.models import QuestionKind
 from participa.core import charts
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
-from participa.proposals.forms import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS
-from participa.proposals.models import ProposalStatus
-from participa.results.report import SEX_LABELS, _block
+from participa.proposals.models import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS, ProposalStatus
+from participa.results.report import _block
 from participa.results.sections import Dashboard
 from participa.results.services import question_results
 

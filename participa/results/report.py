@@ -4,13 +4,13 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from participa.auth.models import SEX_LABELS
 from participa.consultations.models import QuestionKind
 from participa.core.charts import Chart, counts_chart, shares_chart
 from participa.results import charts
 from participa.results.services import ParticipationStats, participation_stats, question_results
 from participa.tally import TextAnswers
 
-SEX_LABELS = {"M": _l("Women"), "H": _l("Men"), "X": _l("Non-binary")}
 YES_NO_LABELS = {1: _l("Yes"), 0: _l("No")}
 
 
