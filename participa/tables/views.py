@@ -21,6 +21,7 @@ from participa.budgets.voting_forms import ballot_rows
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
+from participa.core.participants import CHANNEL_LABELS
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.processes import components
@@ -28,7 +29,6 @@ from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.tables import services
 from participa.tables.ballots import ballot_of
-from participa.tables.channels import CHANNEL_LABELS
 from participa.tables.forms import BATCH_LABELS, BatchForm, LookupForm, ReceivedForm, TableForm
 from participa.tables.lookup import look_up
 from participa.tables.models import VotingTable
