@@ -4,6 +4,7 @@ import enum
 import hashlib
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -27,6 +28,9 @@ class Sex(enum.StrEnum):
     H = "H"
     M = "M"
     X = "X"
+
+
+SEX_LABELS = {Sex.M: _l("Women"), Sex.H: _l("Men"), Sex.X: _l("Non-binary")}
 
 
 class User(UserMixin, db.Model):

@@ -1,4 +1,4 @@
-"""Charts of PB results, built with the results pages' Plotly helpers, each with its table."""
+"""Charts of PB results, built with the shared Plotly helpers, each with its table."""
 
 from fractions import Fraction
 
@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from participa.budgets.counting import Comparison
 from participa.budgets.outcomes import BallotResult, Turnout
-from participa.results.charts import PRIMARY, Chart, base_figure, pct, shares_chart, wrap
+from participa.core.charts import PRIMARY, Chart, base_figure, pct, shares_chart, wrap
 
 # Against white: PRIMARY 6.9:1, GREY 3.7:1, ORANGE 3.8:1, GREEN 3.3:1 (WCAG's 3:1 for
 # graphics); blue, orange, green and grey stay apart for the common colour blindnesses.

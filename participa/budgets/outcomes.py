@@ -35,8 +35,8 @@ from participa.budgets.models import (
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from participa.processes.scope import colonias_in_scope
 from participa.processes.types import ProcessStatus
-from participa.results.services import colonias_in_scope
 from participa.tally import shares_of_population
 
 

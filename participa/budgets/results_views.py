@@ -17,18 +17,20 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
+from participa.aggregates.channels import MIN_BALLOTS
 from participa.budgets import charts, outcomes
 from participa.budgets.ballot_views import load
 from participa.budgets.ballots import ballots
+from participa.budgets.channels import ballot_channels
 from participa.budgets.forms import COUNTING_LABELS
 from participa.budgets.models import ProjectStatus
 from participa.budgets.pb_io import export_pb_lines
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, MultiCheckboxField, show_error
+from participa.eligibility.participants import CHANNEL_LABELS
 from participa.processes.services import change_status
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
-from participa.tables.channels import CHANNEL_LABELS, MIN_BALLOTS, ballot_channels
 
 public_bp = Blueprint("pb_results", __name__, url_prefix="/procesos/<int:process_id>/presupuesto")
 manage_bp = Blueprint(

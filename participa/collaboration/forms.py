@@ -7,14 +7,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import TextInput
 
 from participa.budgets.projects import parse_pesos
-from participa.collaboration.models import PledgeKind
+from participa.collaboration.models import KIND_LABELS
 from participa.collaboration.pledges import MAX_MATERIAL, MAX_NAME, MAX_NOTE, MAX_UNIT
-
-KIND_LABELS = {
-    PledgeKind.MONEY: _l("Money (pesos)"),
-    PledgeKind.MATERIALS: _l("Materials"),
-    PledgeKind.LABOUR: _l("Labour (hours)"),
-}
 
 
 class QuantityField(IntegerField):

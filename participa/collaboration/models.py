@@ -8,6 +8,7 @@ resident moves. Quantities are whole numbers: pesos, hours, or units of the mate
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,13 @@ class PledgeKind(enum.StrEnum):
     MONEY = "money"  # quantity in whole pesos
     MATERIALS = "materials"  # quantity in `unit` of `material`
     LABOUR = "labour"  # quantity in hours
+
+
+KIND_LABELS = {
+    PledgeKind.MONEY: _l("Money (pesos)"),
+    PledgeKind.MATERIALS: _l("Materials"),
+    PledgeKind.LABOUR: _l("Labour (hours)"),
+}
 
 
 class Pledge(db.Model):

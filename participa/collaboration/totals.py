@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from participa.collaboration.models import Delivery, Pledge, PledgeKind
+from participa.core.charts import MUTED, PRIMARY, Chart, base_figure, wrap
 from participa.extensions import db
 from participa.oversight.models import WatchedWork
-from participa.results.charts import MUTED, PRIMARY, Chart, base_figure, wrap
 from participa.territory.models import Colonia
 
 

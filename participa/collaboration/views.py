@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participa.collaboration import pledges, totals
-from participa.collaboration.forms import KIND_LABELS, DeliveryForm, PledgeForm, WalkInForm
-from participa.collaboration.models import PledgeKind
+from participa.collaboration.forms import DeliveryForm, PledgeForm, WalkInForm
+from participa.collaboration.models import KIND_LABELS, PledgeKind
 from participa.core.access import guard_blueprint
+from participa.core.csvfile import csv_stream
 from participa.core.errors import DomainError, NotAllowed
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import utcnow
@@ -25,7 +26,6 @@ from participa.oversight import subjects
 from participa.oversight.pages import load, small_int, status_code, today
 from participa.processes import components
 from participa.processes.types import Component
-from participa.results.exports import csv_stream
 
 public_bp = Blueprint("collaboration", __name__, url_prefix="/procesos/<int:process_id>")
 manage_bp = Blueprint(

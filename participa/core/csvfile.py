@@ -1,12 +1,18 @@
-"""Reading the CSV files staff export from Excel or LibreOffice, in any of their usual forms."""
+"""CSV and spreadsheets: files staff export from Excel or LibreOffice, downloads we stream.
+
+Reading accepts their usual encodings and delimiters; writing neutralises cells a spreadsheet
+would run as formulas.
+"""
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask_babel import lazy_gettext as _l
 
 from participa.core.errors import DomainError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def decode(data: bytes) -> str:
@@ -50,3 +56,22 @@ def read_records(data: bytes, aliases: dict[str, str]) -> tuple[list[str], Itera
 
 def _cell(cells: list[str], index: int) -> str:
     return cells[index].strip() if index < len(cells) else ""
+
+
+def safe_cell(value):
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_stream(rows: Iterable[Iterable]) -> Iterator[str]:
+    """Encode rows as CSV lines one at a time, for a streamed response."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"  # a BOM so spreadsheet programs read the accents right
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participa.core.access import guard_blueprint
+from participa.core.csvfile import csv_stream
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.council import operations
@@ -12,7 +13,6 @@ from participa.council.forms import OperationFilterForm, OperationStatusForm
 from participa.council.models import OperationKind, OperationRequest, OperationStatus
 from participa.council.pages import render
 from participa.extensions import db
-from participa.results.exports import csv_stream
 
 bp = Blueprint("council_operations", __name__, url_prefix="/gestion/consejo/operaciones")
 guard_blueprint(bp, "staff", "admin")

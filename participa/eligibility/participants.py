@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,6 +22,13 @@ class Channel(enum.StrEnum):
     WEB = "web"
     DESK = "desk"
     PAPER = "paper"
+
+
+CHANNEL_LABELS = {
+    Channel.WEB: _l("Web"),
+    Channel.DESK: _l("Table (tablet)"),
+    Channel.PAPER: _l("Paper ballot"),
+}
 
 
 class ParticipantColumns:

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from participa.auth.models import User
 from participa.core.access import guard_blueprint
+from participa.core.csvfile import csv_stream
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import local_today, utcnow
@@ -22,7 +23,6 @@ from participa.events.models import EventQuestion
 from participa.events.views import load
 from participa.extensions import db
 from participa.processes.services import get_process
-from participa.results.exports import csv_stream
 from participa.territory.services import colonia_choices
 
 bp = Blueprint("events_manage", __name__, url_prefix="/gestion/procesos/<int:process_id>/eventos")

@@ -4,6 +4,7 @@ every reportable thing carries."""
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,6 +18,12 @@ class Visibility(enum.StrEnum):
     PENDING_REVIEW = "pending_review"  # hidden by reports until staff review it
     HIDDEN = "hidden"  # hidden by staff, with a reason
 
+
+VISIBILITY_LABELS = {
+    Visibility.VISIBLE: _l("Visible"),
+    Visibility.PENDING_REVIEW: _l("Hidden pending review"),
+    Visibility.HIDDEN: _l("Hidden by moderation"),
+}
 
 # One nullable foreign key per kind of target; exactly one is set (database check).
 TARGET_COLUMNS = ("proposal_id", "comment_id", "question_id", "finding_id")

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participa.collaboration import totals
-from participa.collaboration.forms import KIND_LABELS as PLEDGE_KIND_LABELS
+from participa.collaboration.models import KIND_LABELS as PLEDGE_KIND_LABELS
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error

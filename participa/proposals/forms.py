@@ -19,27 +19,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from participa.budgets.project_forms import CoordinateField, PesosField
 from participa.comments.services import MAX_COMMENT
-from participa.moderation.models import Visibility
 from participa.moderation.services import MAX_REASON
 from participa.proposals.answers import MAX_ANSWER
-from participa.proposals.models import ModerationMode, ProposalStatus, ThresholdKind
+from participa.proposals.models import STATUS_LABELS, ModerationMode, ProposalStatus, ThresholdKind
 from participa.proposals.services import MAX_BODY, MAX_LOCATION, MAX_TITLE
 
-STATUS_LABELS = {
-    ProposalStatus.PENDING: _l("Waiting for approval"),
-    ProposalStatus.PUBLISHED: _l("Collecting supports"),
-    ProposalStatus.EVALUATION: _l("In evaluation"),
-    ProposalStatus.ACCEPTED: _l("Accepted"),
-    ProposalStatus.REJECTED: _l("Rejected"),
-    ProposalStatus.CONVERTED: _l("Converted"),
-}
-# A process without supports (proyectos sociales) shows a published proposal as just that.
-PUBLISHED_WITHOUT_SUPPORTS = _l("Published")
-VISIBILITY_LABELS = {
-    Visibility.VISIBLE: _l("Visible"),
-    Visibility.PENDING_REVIEW: _l("Hidden pending review"),
-    Visibility.HIDDEN: _l("Hidden by moderation"),
-}
 MODERATION_LABELS = {
     ModerationMode.IMMEDIATE: _l("Publish proposals at once"),
     ModerationMode.APPROVAL: _l("Publish proposals after staff approve them"),

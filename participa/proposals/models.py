@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
@@ -55,6 +56,18 @@ class ProposalStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     CONVERTED = "converted"
+
+
+STATUS_LABELS = {
+    ProposalStatus.PENDING: _l("Waiting for approval"),
+    ProposalStatus.PUBLISHED: _l("Collecting supports"),
+    ProposalStatus.EVALUATION: _l("In evaluation"),
+    ProposalStatus.ACCEPTED: _l("Accepted"),
+    ProposalStatus.REJECTED: _l("Rejected"),
+    ProposalStatus.CONVERTED: _l("Converted"),
+}
+# A process without supports (proyectos sociales) shows a published proposal as just that.
+PUBLISHED_WITHOUT_SUPPORTS = _l("Published")
 
 
 class AttachmentKind(enum.StrEnum):

@@ -30,15 +30,18 @@ from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.proposals import attachments, services, supports
 from participa.proposals.forms import (
-    PUBLISHED_WITHOUT_SUPPORTS,
-    STATUS_LABELS,
     CommentForm,
     FilterForm,
     NewProposalForm,
     ProposalForm,
     ReportForm,
 )
-from participa.proposals.models import Proposal, ProposalStatus
+from participa.proposals.models import (
+    PUBLISHED_WITHOUT_SUPPORTS,
+    STATUS_LABELS,
+    Proposal,
+    ProposalStatus,
+)
 
 bp = Blueprint("proposals", __name__, url_prefix="/procesos/<int:process_id>/propuestas")
 FILE_NAME = re.compile(r"^[0-9a-f]{32}\.(jpg|pdf)$")

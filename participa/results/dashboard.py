@@ -2,14 +2,15 @@
 
 from dataclasses import dataclass
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
+from participa.auth.models import SEX_LABELS
 from participa.consultations.models import QuestionKind
+from participa.core import charts
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
-from participa.proposals.forms import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS
-from participa.proposals.models import ProposalStatus
-from participa.results import charts
-from participa.results.report import SEX_LABELS, _block
+from participa.proposals.models import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS, ProposalStatus
+from participa.results.report import _block
 from participa.results.sections import Dashboard
 from participa.results.services import question_results
 
@@ -36,7 +37,7 @@ def colonia_chart(heard) -> charts.Chart:
             name,
             *(r.by_source[s] for s in SOURCE_LABELS),
             r.participants,
-            charts.format_decimal(r.population),
+            format_decimal(r.population),
             charts.pct(r.share),
         )
         for name, r in zip(names, rows, strict=True)

@@ -1,7 +1,5 @@
 """CSV and XLSX exports, written row by row so large processes stream in constant memory."""
 
-import csv
-import io
 import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import groupby
@@ -16,28 +14,6 @@ from participa.results.services import answer_rows, question_results
 from participa.tally import ChoiceTally, RankingTally, ScaleTally
 
 YES_NO_TEXT = {1: "sí", 0: "no"}
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def csv_stream(rows: Iterable[Iterable]) -> Iterator[str]:
-    """Encode rows as CSV lines one at a time, for a streamed response."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    yield "\ufeff"  # a BOM so spreadsheet programs read the accents right
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
 
 
 XLSX_CHUNK = 64 * 1024

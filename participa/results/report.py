@@ -4,19 +4,20 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from participa.auth.models import SEX_LABELS
 from participa.consultations.models import QuestionKind
+from participa.core.charts import Chart, counts_chart, shares_chart
 from participa.results import charts
 from participa.results.services import ParticipationStats, participation_stats, question_results
 from participa.tally import TextAnswers
 
-SEX_LABELS = {"M": _l("Women"), "H": _l("Men"), "X": _l("Non-binary")}
 YES_NO_LABELS = {1: _l("Yes"), 0: _l("No")}
 
 
 @dataclass(frozen=True)
 class QuestionBlock:
     question: object
-    chart: charts.Chart | None
+    chart: Chart | None
     texts: TextAnswers | None
 
 
@@ -24,7 +25,7 @@ class QuestionBlock:
 class Report:
     stats: ParticipationStats
     questions: list[QuestionBlock]
-    turnout: list[charts.Chart]
+    turnout: list[Chart]
     answers_shown: bool
 
 
@@ -48,14 +49,14 @@ def build_report(process, tz, answers: bool = True) -> Report:
     stats = participation_stats(process, tz)
     turnout = [
         charts.per_day_chart(stats.per_day),
-        charts.shares_chart(
+        shares_chart(
             "by-delegacion",
             _l("Participation by delegación, as a share of its population"),
             stats.by_delegacion,
         ),
-        charts.counts_chart("by-age", _l("Participants by age band"), stats.by_age_band),
-        charts.counts_chart("by-sex", _l("Participants by sex"), stats.by_sex, SEX_LABELS),
-        charts.shares_chart(
+        counts_chart("by-age", _l("Participants by age band"), stats.by_age_band),
+        counts_chart("by-sex", _l("Participants by sex"), stats.by_sex, SEX_LABELS),
+        shares_chart(
             "by-colonia",
             _l("Participation by colonia, as a share of its population"),
             stats.by_colonia,

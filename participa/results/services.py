@@ -14,7 +14,7 @@ from participa.aggregates.reads import (
 from participa.consultations.models import Answer, Participation, Question, QuestionKind, Response
 from participa.consultations.questionnaire import questions
 from participa.extensions import db
-from participa.processes.types import ScopeKind
+from participa.processes.scope import colonias_in_scope
 from participa.tally import (
     AGE_BANDS,
     borda_from_positions,
@@ -26,7 +26,6 @@ from participa.tally import (
     shares_of_population,
 )
 from participa.tally.consultation import TextAnswers
-from participa.territory.models import Colonia
 from participa.territory.services import delegaciones
 
 YES_NO_IDS = (1, 0)
@@ -152,18 +151,6 @@ def question_results(process, raw: bool = False) -> list[QuestionResult]:
     """Every question of the process with its aggregate (`raw`: counted from every row)."""
     counted = _count_answers(process, raw)
     return [QuestionResult(q, _tally(q, counted)) for q in questions(process)]
-
-
-def colonias_in_scope(process) -> list[Colonia]:
-    """The colonias whose residents may take part in `process`."""
-    everything = [c for d in delegaciones() for c in d.colonias]
-    if process.scope is ScopeKind.DELEGACIONES:
-        wanted = {d.id for d in process.delegaciones}
-        return [c for c in everything if c.delegacion_id in wanted]
-    if process.scope is ScopeKind.COLONIAS:
-        wanted = {c.id for c in process.colonias}
-        return [c for c in everything if c.id in wanted]
-    return everything
 
 
 def _groups_raw(process) -> PeopleCounts:

@@ -5,15 +5,20 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from participa.aggregates.channels import MIN_BALLOTS
+from participa.auth.models import SEX_LABELS
 from participa.core.access import require_roles
+from participa.core.charts import pct
+from participa.core.csvfile import csv_stream
 from participa.core.timeutil import local_today
+from participa.eligibility.participants import CHANNEL_LABELS
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
-from participa.results import charts, exports, period, sections
 from participa.results import dashboard as dashboard_charts
+from participa.results import exports, period, sections
 from participa.results.access import READERS, Access, results_access
-from participa.results.report import SEX_LABELS, build_report
-from participa.tables.channels import CHANNEL_LABELS, MIN_BALLOTS, consultation_channels
+from participa.results.channels import consultation_channels
+from participa.results.report import build_report
 from participa.territory.services import delegaciones
 
 bp = Blueprint("results", __name__)
@@ -65,14 +70,14 @@ def dashboard():
         bands=period.BANDS,
         sex_labels=SEX_LABELS,
         source_labels=dashboard_charts.SOURCE_LABELS,
-        pct=charts.pct,
+        pct=pct,
         **dashboard_charts.page_charts(board),
     ), (400 if bad else 200)
 
 
 def _csv(rows, filename: str) -> Response:
     return Response(
-        stream_with_context(exports.csv_stream(rows)),
+        stream_with_context(csv_stream(rows)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -15,6 +15,7 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participa.auth.models import SEX_LABELS
 from participa.budgets.ballots import ballots
 from participa.budgets.voting_forms import ballot_rows
 from participa.core.access import guard_blueprint
@@ -24,7 +25,6 @@ from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.processes.services import get_process
 from participa.processes.types import Component
-from participa.results.report import SEX_LABELS
 from participa.tables import services
 from participa.tables.ballots import ballot_of
 from participa.tables.forms import BATCH_LABELS, BatchForm, LookupForm, ReceivedForm, TableForm

@@ -5,7 +5,7 @@ from collections import Counter
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from participa.results.charts import MUTED, PRIMARY, Chart, base_figure, hbar, wrap
+from participa.core.charts import MUTED, PRIMARY, Chart, base_figure, hbar, wrap
 from participa.tally.priorities import Priorities
 from participa.works.forms import FUNDING_LABELS
 

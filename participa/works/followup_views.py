@@ -21,13 +21,13 @@ from flask_login import current_user
 
 from participa.budgets.projects import parse_pesos
 from participa.core.access import guard_blueprint
+from participa.core.csvfile import csv_stream
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
 from participa.core.timeutil import local_today, utcnow
 from participa.core.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
 from participa.council.models import CouncilSession
 from participa.extensions import db
-from participa.results.exports import csv_stream
 from participa.territory.models import Delegacion
 from participa.works import accountability, followup, schedule
 from participa.works.charts import gantt_chart, history_charts, progress_chart

@@ -14,7 +14,6 @@ from participa.consultations.answering import submit_response
 from participa.consultations.models import QuestionKind
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
-from participa.results.exports import safe_cell
 from tests.factories import login
 from tests.results.test_results import seed_results
 
@@ -213,19 +212,3 @@ def test_empty_process_exports_only_headers(client, make):
     aggregate = read_csv(client.get(f"/procesos/{process.id}/resultados.csv"))
     assert aggregate[0][0] == "question_id"
     assert {row[4] for row in aggregate[1:]} == {"0"}
-
-
-@pytest.mark.parametrize(
-    ("value", "written"),
-    [
-        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
-        ("+1", "'+1"),
-        ("-2", "'-2"),
-        ("@a", "'@a"),
-        ("normal", "normal"),
-        (-3, -3),
-        ("", ""),
-    ],
-)
-def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(value, written):
-    assert safe_cell(value) == written

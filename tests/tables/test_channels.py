@@ -5,6 +5,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from participa.aggregates.channels import hidden_channels
+from participa.budgets.channels import ballot_channels
 from participa.budgets.models import BallotRule
 from participa.budgets.voting import cast_vote
 from participa.consultations import answering
@@ -12,7 +14,7 @@ from participa.core.timeutil import utcnow
 from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
-from participa.tables.channels import ballot_channels, consultation_channels, hidden_channels
+from participa.results.channels import consultation_channels
 from tests.tables.helpers import TODAY, answers, consultation_table, desk, pb_table, walk_in
 
 W, D, P = Channel.WEB, Channel.DESK, Channel.PAPER
