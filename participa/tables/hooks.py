@@ -1,10 +1,10 @@
 """How in-person tables plug into the staff page of processes that take votes."""
 
+from participa.eligibility.participants import CHANNEL_LABELS
 from participa.processes import components
 from participa.processes.components import Panel
 from participa.processes.types import Component
 from participa.tables import services
-from participa.tables.channels import CHANNEL_LABELS
 
 
 @components.on_manage(Component.QUESTIONNAIRE)
