@@ -4,6 +4,7 @@ every reportable thing carries."""
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +17,13 @@ class Visibility(enum.StrEnum):
     VISIBLE = "visible"
     PENDING_REVIEW = "pending_review"  # hidden by reports until staff review it
     HIDDEN = "hidden"  # hidden by staff, with a reason
+
+
+VISIBILITY_LABELS = {
+    Visibility.VISIBLE: _l("Visible"),
+    Visibility.PENDING_REVIEW: _l("Hidden pending review"),
+    Visibility.HIDDEN: _l("Hidden by moderation"),
+}
 
 
 # One nullable foreign key per kind of target; exactly one is set (database check).

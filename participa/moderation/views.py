@@ -12,8 +12,9 @@ from participa.core.forms import EmptyForm
 from participa.events.models import EventQuestion
 from participa.extensions import db
 from participa.moderation import services
+from participa.moderation.forms import HideForm
+from participa.moderation.models import VISIBILITY_LABELS
 from participa.oversight.models import Finding
-from participa.proposals.forms import VISIBILITY_LABELS, HideForm
 from participa.proposals.models import Proposal
 
 bp = Blueprint("moderation", __name__, url_prefix="/gestion/moderacion")

@@ -9,13 +9,13 @@ from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from participa.moderation.models import VISIBILITY_LABELS
 from participa.processes import components
 from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.proposals import answers, services, supports
 from participa.proposals.forms import (
     MODERATION_LABELS,
-    VISIBILITY_LABELS,
     AnswerForm,
     ConversionForm,
     SettingsForm,

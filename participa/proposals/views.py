@@ -26,6 +26,7 @@ from participa.core.limits import per_account
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.moderation import services as moderation
+from participa.moderation.forms import ReportForm
 from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.proposals import attachments, services, supports
@@ -36,7 +37,6 @@ from participa.proposals.forms import (
     FilterForm,
     NewProposalForm,
     ProposalForm,
-    ReportForm,
 )
 from participa.proposals.models import Proposal, ProposalStatus
 
