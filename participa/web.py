@@ -24,6 +24,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import participa.comments.hooks  # noqa: F401 - registers with moderation
+import participa.events.hooks  # noqa: F401 - registers with moderation
+import participa.oversight.hooks  # noqa: F401 - registers with moderation
+import participa.proposals.hooks  # noqa: F401 - registers with moderation
 from participa.admin.views import bp as admin_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
