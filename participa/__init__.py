@@ -9,16 +9,30 @@ from flask import Flask
 
 from participa import cli, web
 from participa.budgets import hooks as budgets_hooks
+from participa.comments import hooks as comments_hooks
 from participa.consultations import hooks as consultations_hooks
 from participa.eligibility import hooks as eligibility_hooks
+from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
+from participa.oversight import hooks as oversight_hooks
+from participa.proposals import hooks as proposals_hooks
 from participa.results import hooks as results_hooks
 from participa.tables import hooks as tables_hooks
 
 # Each domain connects to the shared seams (process components, receipts, moderation, domain
 # signals) from its own hooks.py, which registers when imported. The order is the order of
 # the panels a component shows on a process's pages.
-HOOKS = (consultations_hooks, budgets_hooks, eligibility_hooks, tables_hooks, results_hooks)
+HOOKS = (
+    consultations_hooks,
+    budgets_hooks,
+    proposals_hooks,
+    comments_hooks,
+    events_hooks,
+    oversight_hooks,
+    eligibility_hooks,
+    tables_hooks,
+    results_hooks,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The usual names of a deployment's environment variables, and the settings they set. Any

@@ -1,5 +1,6 @@
 """Writing comments and replies (one level deep) and reading a thread."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,8 +9,12 @@ from flask_babel import lazy_gettext as _l
 from participa.comments.models import Comment, CommentThread, Position
 from participa.core.errors import DomainError
 from participa.extensions import db
+from participa.moderation.registry import Location
 
 MAX_COMMENT = 2000
+# Thread id -> where its owner (a proposal, an event) is shown, or None when not its owner's.
+# Each owner's domain adds its lookup from its hooks.py: comments import none of them.
+_thread_owners: list[Callable[[int], Location | None]] = []
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,18 @@ def entries(thread: CommentThread) -> list[Entry]:
         if comment.parent_id is not None:
             replies.setdefault(comment.parent_id, []).append(comment)
     return [Entry(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
+
+
+def register_thread_owner(lookup: Callable[[int], Location | None]) -> None:
+    _thread_owners.append(lookup)
+
+
+def thread_location(thread_id: int) -> Location:
+    """Where a thread is shown: its owner's page."""
+    for lookup in _thread_owners:
+        if (found := lookup(thread_id)) is not None:
+            return found
+    raise LookupError(f"No owner shows comment thread {thread_id}")
 
 
 def comment_count(thread: CommentThread) -> int:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participa.comments.models import Comment, Position
+from participa.core.access import has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import local_today, utcnow
@@ -13,6 +14,7 @@ from participa.events import calendar, discussion, questions, records, registrat
 from participa.events.forms import POSITION_LABELS, EventCommentForm, QuestionForm
 from participa.events.models import EventQuestion
 from participa.extensions import db
+from participa.moderation.models import VISIBILITY_LABELS
 from participa.moderation.reporting import handle_report
 from participa.processes import components
 from participa.processes.services import get_process
@@ -70,6 +72,8 @@ def _page(process, event, form=None, status=200, comment_form=None):
         "comment_form": comment_form or EventCommentForm(formdata=None),
         "comment_problem": discussion.commenting_problem(event),
         "position_labels": POSITION_LABELS,
+        "visibility_labels": VISIBILITY_LABELS,
+        "is_staff": has_role("staff", "admin"),
         **discussion.discussion(event),
         **_record(event, now),
     }

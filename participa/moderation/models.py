@@ -25,7 +25,8 @@ VISIBILITY_LABELS = {
     Visibility.HIDDEN: _l("Hidden by moderation"),
 }
 
-# One nullable foreign key per kind of target; exactly one is set (database check).
+# One nullable foreign key per kind of target; exactly one is set (database check). A kind
+# registered in moderation/registry.py under a name uses the column `<name>_id`.
 TARGET_COLUMNS = ("proposal_id", "comment_id", "question_id", "finding_id")
 
 

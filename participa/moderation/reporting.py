@@ -9,7 +9,7 @@ from flask_login import current_user
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.moderation import services
-from participa.proposals.forms import ReportForm
+from participa.moderation.forms import ReportForm
 
 
 def handle_report(target, back: str, render_page: Callable[[int], object]):

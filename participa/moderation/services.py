@@ -1,7 +1,8 @@
 """Reports, hiding by reports, staff review (restore or hide) and blocking accounts.
 
-Reportable targets: proposals, comments (of a proposal's or an event's thread), event
-questions and citizen findings. Each kind has its own nullable column on `Report`.
+Reportable targets are the kinds registered in moderation/registry.py by the domains that own
+them (proposals, comments, event questions, citizen findings); each kind has its own nullable
+column on `Report`.
 """
 
 from dataclasses import dataclass
@@ -14,93 +15,45 @@ from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
 from participa.auth.models import Role, User
-from participa.comments.models import Comment
 from participa.core.errors import DomainError
-from participa.events.models import Event, EventQuestion
 from participa.extensions import db
+from participa.moderation import registry
 from participa.moderation.models import Report, Visibility
+from participa.moderation.registry import Location
 from participa.notifications.models import NoticeKind
 from participa.notifications.services import notify_staff
-from participa.oversight.models import Finding, WatchedWork
-from participa.proposals.models import Proposal, ProposalSettings
-from participa.proposals.services import proposal_link
 
 MAX_REASON = 500
 ALREADY_REPORTED = _l("You have already reported this. The office will review it.")
 
 
-# Kind of target → (its column on Report, its name in audit actions and the queue).
-KINDS = {
-    Proposal: (Report.proposal_id, "proposal"),
-    Comment: (Report.comment_id, "comment"),
-    EventQuestion: (Report.question_id, "question"),
-    Finding: (Report.finding_id, "finding"),
-}
-
-
 def _column(target):
-    return KINDS[type(target)][0]
+    return getattr(Report, registry.kind_of(target).column)
 
 
 def _name(target) -> str:
-    return KINDS[type(target)][1]
+    return registry.kind_of(target).name
 
 
-def owner(target) -> Proposal | Event | WatchedWork:
-    """What a target is or belongs to: a proposal, an event (its questions and comments) or
-    a watched work (its findings). A comment belongs to its thread's owner."""
-    if isinstance(target, Proposal):
-        return target
-    if isinstance(target, EventQuestion):
-        return db.session.get(Event, target.event_id)
-    if isinstance(target, Finding):
-        return db.session.get(WatchedWork, target.work_id)
-    found = db.session.execute(
-        db.select(Proposal).where(Proposal.thread_id == target.thread_id)
-    ).scalar_one_or_none()
-    if found is None:
-        query = db.select(Event).where(Event.thread_id == target.thread_id)
-        found = db.session.execute(query).scalar_one()
-    return found
-
-
-def owner_proposal(target) -> Proposal | None:
-    """The proposal a target is or belongs to, if it belongs to one."""
-    found = owner(target)
-    return found if isinstance(found, Proposal) else None
-
-
-def _owner_link(found) -> str:
-    if isinstance(found, Proposal):
-        return proposal_link(found)
-    if isinstance(found, Event):
-        return f"/procesos/{found.process_id}/eventos/{found.id}"
-    return f"/procesos/{found.process_id}/obras/{found.id}"
+def location(target) -> Location:
+    """Where the target is shown and the process it belongs to."""
+    return registry.kind_of(target).locate(target)
 
 
 def link_to(target) -> str:
     """The public path where the target is shown (built by hand: services run off requests)."""
-    url = _owner_link(owner(target))
-    anchor = {
-        Proposal: "",
-        Comment: f"#comentario-{target.id}",
-        EventQuestion: f"#question-{target.id}",
-        Finding: f"#finding-{target.id}",
-    }[type(target)]
-    return url + anchor
+    return location(target).link
 
 
 def subject_of(target) -> str:
-    if isinstance(target, Proposal | Finding):
-        return target.title
-    return (target.body if isinstance(target, Comment) else target.text)[:120]
+    return registry.kind_of(target).subject(target)
 
 
 def reports_needed(target) -> int:
-    """Distinct reports that hide `target`: its process's proposal setting when one is stored,
-    else the installation default `REPORTS_TO_HIDE` (config.py)."""
-    settings = db.session.get(ProposalSettings, owner(target).process_id)
-    return settings.reports_to_hide if settings else current_app.config["REPORTS_TO_HIDE"]
+    """Distinct reports that hide `target`: its process's setting when one is stored (the
+    proposal settings page), else the installation default `REPORTS_TO_HIDE` (config.py)."""
+    needed = registry.reports_to_hide(location(target).process_id)
+    return current_app.config["REPORTS_TO_HIDE"] if needed is None else needed
 
 
 def has_reported(target, user) -> bool:
@@ -121,7 +74,7 @@ def report(reporter, target, reason: str, now: datetime) -> bool:
     if has_reported(target, reporter):
         raise DomainError(ALREADY_REPORTED)
     needed = reports_needed(target)
-    kind, target_id, link = type(target), target.id, link_to(target)
+    model, target_id, link = type(target), target.id, link_to(target)
     subject = subject_of(target)
     column = _column(target)
     try:
@@ -134,8 +87,8 @@ def report(reporter, target, reason: str, now: datetime) -> bool:
         hidden = False
         if report_count(target) >= needed:
             moved = db.session.execute(
-                update(kind)
-                .where(kind.id == target_id, kind.visibility == Visibility.VISIBLE)
+                update(model)
+                .where(model.id == target_id, model.visibility == Visibility.VISIBLE)
                 .values(visibility=Visibility.PENDING_REVIEW)
                 .execution_options(synchronize_session=False)
             )
@@ -154,8 +107,8 @@ def restore(actor, target) -> None:
     """Show the target again and clear its reports: staff found nothing wrong."""
     cleared = report_count(target)
     target.visibility, target.hidden_reason = Visibility.VISIBLE, ""
-    if isinstance(target, Finding):  # staff may also have hidden it from its oversight page
-        target.hidden_at = None
+    if on_restore := registry.kind_of(target).on_restore:
+        on_restore(target)
     db.session.execute(delete(Report).where(_column(target) == target.id))
     record(actor, f"moderation.{_name(target)}.restore", target, reports=cleared)
     db.session.commit()
@@ -182,7 +135,8 @@ def hide(actor, target, reason: str) -> None:
 @dataclass(frozen=True)
 class QueueItem:
     target: object
-    kind: str  # "proposal", "comment", "question" or "finding"
+    kind: str  # a registered kind's name: "proposal", "comment", "question", "finding"…
+    heading: str
     reports: int
     reasons: list[str]
     link: str
@@ -197,7 +151,8 @@ def _reasons(target) -> list[str]:
 def queue() -> list[QueueItem]:
     """Everything reported or hidden by reports, waiting ones first."""
     items = []
-    for model, (column, _kind) in KINDS.items():
+    for kind in registry.kinds():
+        model, column = kind.model, getattr(Report, kind.column)
         reported = db.select(column).where(column.is_not(None))
         query = db.select(model).where(
             (model.visibility == Visibility.PENDING_REVIEW)
@@ -207,7 +162,8 @@ def queue() -> list[QueueItem]:
             items.append(
                 QueueItem(
                     target,
-                    _name(target),
+                    kind.name,
+                    kind.heading(target),
                     report_count(target),
                     _reasons(target),
                     link_to(target),

@@ -5,27 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from participa.auth.models import User
-from participa.comments.models import Comment
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm
-from participa.events.models import EventQuestion
 from participa.extensions import db
-from participa.moderation import services
+from participa.moderation import registry, services
+from participa.moderation.forms import HideForm
 from participa.moderation.models import VISIBILITY_LABELS
-from participa.oversight.models import Finding
-from participa.proposals.forms import HideForm
-from participa.proposals.models import Proposal
 
 bp = Blueprint("moderation", __name__, url_prefix="/gestion/moderacion")
 guard_blueprint(bp, "staff", "admin")
-KINDS = {
-    "propuestas": Proposal,
-    "comentarios": Comment,
-    "preguntas": EventQuestion,
-    "hallazgos": Finding,
-}
-PATHS = {model: path for path, model in KINDS.items()}
 
 
 def _page(status=200, hide_forms=None):
@@ -34,7 +23,7 @@ def _page(status=200, hide_forms=None):
         items=services.queue(),
         blocked=services.blocked_accounts(),
         hide_forms=hide_forms or {},
-        paths={services.KINDS[model][1]: path for model, path in PATHS.items()},
+        kinds={kind.name: kind for kind in registry.kinds()},
         visibility_labels=VISIBILITY_LABELS,
         button=EmptyForm(),
     ), status
@@ -45,9 +34,9 @@ def queue():
     return _page()
 
 
-def _target(kind: str, target_id: int):
-    model = KINDS.get(kind)
-    target = db.session.get(model, target_id) if model else None
+def _target(path: str, target_id: int):
+    kind = registry.by_path(path)
+    target = db.session.get(kind.model, target_id) if kind else None
     if target is None:
         abort(404)
     return target
@@ -75,7 +64,7 @@ def hide(kind: str, target_id: int):
         else:
             flash(_("Hidden. The reason is shown in its place."), "success")
             return redirect(url_for(".queue"))
-    return _page(400, {(services.KINDS[type(target)][1], target.id): form})
+    return _page(400, {(registry.kind_of(target).name, target.id): form})
 
 
 @bp.route("/cuentas/<int:user_id>/<action>", methods=["POST"])

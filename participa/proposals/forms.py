@@ -1,4 +1,4 @@
-"""Forms for proposals: writing, filtering, settings, answers, conversion, comments, reports."""
+"""Forms for proposals: writing, filtering, settings, answers, conversion, comments."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,7 +19,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from participa.budgets.project_forms import CoordinateField, PesosField
 from participa.comments.services import MAX_COMMENT
-from participa.moderation.services import MAX_REASON
 from participa.proposals.answers import MAX_ANSWER
 from participa.proposals.models import STATUS_LABELS, ModerationMode, ProposalStatus, ThresholdKind
 from participa.proposals.services import MAX_BODY, MAX_LOCATION, MAX_TITLE
@@ -157,15 +156,3 @@ class CommentForm(FlaskForm):
         render_kw={"rows": 4},
     )
     parent_id = HiddenField()
-
-
-class ReportForm(FlaskForm):
-    reason = StringField(
-        _l("Why do you report it? (optional)"), validators=[Optional(), Length(max=MAX_REASON)]
-    )
-
-
-class HideForm(FlaskForm):
-    reason = StringField(
-        _l("Reason for hiding it"), validators=[DataRequired(), Length(max=MAX_REASON)]
-    )

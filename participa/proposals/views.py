@@ -26,6 +26,8 @@ from participa.core.limits import per_account
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.moderation import services as moderation
+from participa.moderation.forms import ReportForm
+from participa.moderation.models import VISIBILITY_LABELS
 from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.proposals import attachments, services, supports
@@ -34,7 +36,6 @@ from participa.proposals.forms import (
     FilterForm,
     NewProposalForm,
     ProposalForm,
-    ReportForm,
 )
 from participa.proposals.models import (
     PUBLISHED_WITHOUT_SUPPORTS,
@@ -251,6 +252,7 @@ def _page(process, proposal, status=200, problem=None, comment_form=None, report
         can_edit=services.can_edit(proposal, user),
         comments_closed=services.commenting_problem(process),
         is_staff=has_role("staff", "admin"),
+        visibility_labels=VISIBILITY_LABELS,
         reported=bool(user) and moderation.has_reported(proposal, user),
         problem=problem,
     ), status

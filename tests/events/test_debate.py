@@ -67,8 +67,9 @@ def test_reports_on_debate_comments_go_through_moderation(debate, residents, sta
         moderation.report(person, target, "", utcnow())
     target = db.session.get(Comment, target.id)
     assert target.visibility is Visibility.PENDING_REVIEW
-    assert moderation.owner(target).id == debate.id and moderation.owner_proposal(target) is None
-    assert moderation.link_to(target) == f"{url(debate)}#comentario-{target.id}"
+    where = moderation.location(target)
+    assert where.process_id == debate.process_id
+    assert where.link == moderation.link_to(target) == f"{url(debate)}#comentario-{target.id}"
     assert any(i.kind == "comment" and i.target.id == target.id for i in moderation.queue())
     moderation.restore(staff_user, target)
     assert target.visibility is Visibility.VISIBLE

@@ -110,14 +110,14 @@ FORMS: dict[str, list[Target] | str] = {
     "participa.proposals.forms.AnswerForm": [Target("staff", "proposals_manage.answer")],
     "participa.proposals.forms.ConversionForm": [Target("staff", "proposals_manage.convert")],
     "participa.proposals.forms.CommentForm": [Target("citizen", "proposals.comment")],
-    "participa.proposals.forms.ReportForm": [
+    "participa.moderation.forms.ReportForm": [
         Target("citizen", "proposals.report"),
         Target("citizen", "proposals.report_comment"),
         Target("citizen", "events.report_question"),
         Target("citizen", "events.report_comment"),
         Target("citizen", "oversight.report_finding"),
     ],
-    "participa.proposals.forms.HideForm": [Target("staff", "moderation.hide")],
+    "participa.moderation.forms.HideForm": [Target("staff", "moderation.hide")],
     "participa.territory.forms.DelegacionForm": [Target("admin", "territory.index")],
     "participa.territory.forms.ColoniaForm": [
         Target("admin", "territory.index"),

@@ -1,0 +1,45 @@
+"""What events plug into other domains: their questions are reportable (moderation) and
+their comment threads (debates, forums) are shown on the event's page."""
+
+from flask_babel import lazy_gettext as _l
+
+from participa.comments import services as comments
+from participa.events.models import Event, EventQuestion
+from participa.extensions import db
+from participa.moderation import registry
+from participa.moderation.registry import Location, Reportable
+
+
+def _event_location(event: Event, anchor: str = "") -> Location:
+    return Location(event.process_id, f"/procesos/{event.process_id}/eventos/{event.id}{anchor}")
+
+
+def _locate(question: EventQuestion) -> Location:
+    return _event_location(db.session.get(Event, question.event_id), f"#question-{question.id}")
+
+
+def _thread_owner(thread_id: int) -> Location | None:
+    query = db.select(Event).where(Event.thread_id == thread_id)
+    found = db.session.execute(query).scalar_one_or_none()
+    return _event_location(found) if found else None
+
+
+def _excerpt(question: EventQuestion) -> str:
+    # As Jinja's truncate(80) cuts it: a few characters over pass, longer text loses its
+    # last word.
+    text = question.text
+    return text if len(text) <= 85 else text[:77].rsplit(" ", 1)[0] + "..."
+
+
+registry.register(
+    Reportable(
+        name="question",
+        model=EventQuestion,
+        path="preguntas",
+        label=_l("Event question"),
+        locate=_locate,
+        subject=lambda question: question.text[:120],
+        excerpt=_excerpt,
+    )
+)
+comments.register_thread_owner(_thread_owner)
