@@ -18,6 +18,7 @@ from participa.core.errors import DomainError
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.council.models import CouncilSession, SessionStatus
 from participa.extensions import db
+from participa.works.atomic import rolls_back
 from participa.works.models import (
     ProgressPhoto,
     ProgressReport,
@@ -105,6 +106,7 @@ def _check(work: Work, data: ReportData, photos: list[bytes]) -> str:
     return note
 
 
+@rolls_back
 def add_report(
     actor,
     work: Work,

@@ -74,7 +74,6 @@ def _save(form: ReportForm, work: Work, session: CouncilSession | None) -> bool:
             session,
         )
     except DomainError as error:
-        db.session.rollback()
         show_error(form, error)
         return False
     return True

@@ -16,6 +16,7 @@ from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessType
 from participa.proposals import answers as proposal_answers
 from participa.proposals.models import Proposal
 from participa.territory.models import Colonia, Delegacion
+from participa.works.atomic import rolls_back
 from participa.works.models import (
     FaisCategory,
     Funding,
@@ -147,6 +148,7 @@ def _apply(work: Work, data: WorkData) -> None:
     work.fais_category = data.fais_category if data.fais_eligible else None
 
 
+@rolls_back
 def create_work(actor, data: WorkData, origin: Origin, now: datetime) -> Work:
     """Store a new candidate work, linked to the result it comes from, if any."""
     origin = _check_origin(origin)
@@ -166,6 +168,7 @@ def create_work(actor, data: WorkData, origin: Origin, now: datetime) -> Work:
     return work
 
 
+@rolls_back
 def edit_work(actor, work: Work, data: WorkData, status: WorkStatus) -> None:
     """Change a work's data and, by hand, its status (never to or from "priority")."""
     _check(data)

@@ -168,7 +168,6 @@ def add_task(work_id: int):
         try:
             schedule.add_task(current_user, work, data)
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(_("Task added to the schedule."), "success")
@@ -207,7 +206,6 @@ def edit(work_id: int):
         try:
             services.edit_work(current_user, work, _data(form), WorkStatus(form.status.data))
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(_("Work saved."), "success")
