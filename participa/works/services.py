@@ -240,6 +240,13 @@ def find_works(wanted: WorkFilter) -> list[Work]:
     return list(db.session.execute(query.order_by(Work.id.desc())).scalars())
 
 
+def linkable_works() -> list[Work]:
+    """Works an oversight subject may follow: approved priorities and what they became."""
+    statuses = (WorkStatus.PRIORITY, WorkStatus.IN_EXECUTION, WorkStatus.DONE)
+    query = db.select(Work).where(Work.status.in_(statuses)).order_by(Work.title, Work.id)
+    return list(db.session.execute(query).scalars())
+
+
 def works_from(
     process_id: int | None = None, option_id: int | None = None, project_id: int | None = None
 ) -> list[Work]:
