@@ -162,7 +162,7 @@ def create_work(actor, data: WorkData, origin: Origin, now: datetime) -> Work:
     db.session.flush()
     if origin.kind is WorkOrigin.PROPOSAL:
         proposal = db.session.get(Proposal, origin.proposal_id)
-        proposal_answers.link_work(actor, proposal, work, origin.answer, now)
+        proposal_answers.link_work(actor, proposal, work.id, origin.answer, now)
     record(actor, "works.create", work, title=work.title, origin=origin.kind)
     db.session.commit()
     return work
@@ -238,6 +238,12 @@ def find_works(wanted: WorkFilter) -> list[Work]:
     if wanted.fais is not None:
         query = query.where(Work.fais_eligible == wanted.fais)
     return list(db.session.execute(query.order_by(Work.id.desc())).scalars())
+
+
+def work_of_proposal(proposal: Proposal) -> Work | None:
+    """The need/work a proposal became, if any (the link back)."""
+    query = db.select(Work).where(Work.source_proposal_id == proposal.id)
+    return db.session.execute(query).scalar_one_or_none()
 
 
 def linkable_works() -> list[Work]:

@@ -189,3 +189,9 @@ def edit(work_id: int):
 def works_from(**source) -> list[Work]:
     """The works that came from a result: the "became work X" link on the source's page."""
     return services.works_from(**source)
+
+
+@manage_bp.app_template_global()
+def proposal_work(proposal) -> Work | None:
+    """The need/work a proposal became, for the proposal's pages (proposals cannot ask works)."""
+    return services.work_of_proposal(proposal)
