@@ -24,6 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from participa.accountability import views as accountability_views
 from participa.admin.views import bp as admin_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
@@ -95,7 +96,7 @@ BLUEPRINTS = (
     council_read.council_bp,
     council_read.public_bp,
     works_views.manage_bp,
-    works_views.public_bp,
+    accountability_views.bp,  # /obras: the public pages of works ("works_public")
     works_round_views.bp,
     works_followup_views.bp,
     eligibility_views.bp,

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, update
+from sqlalchemy import exists, func, update
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.collaboration.models import Delivery, Pledge, PledgeKind
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
+from participa.oversight import registry
 from participa.oversight.models import WatchedWork
 from participa.oversight.subjects import participation_problem
 from participa.processes.types import ProcessStatus
@@ -27,6 +28,12 @@ class PledgeData:
     material: str = ""
     unit: str = ""
     note: str = ""
+
+
+@registry.keeps_work
+def pledged_on(work_id: int):
+    """A pledge, cancelled or not, keeps its work (the staff's records): oversight asks."""
+    return exists().where(Pledge.work_id == work_id)
 
 
 def _check(data: PledgeData) -> None:

@@ -145,6 +145,18 @@ def summary(process) -> dict[int, tuple[int, int]]:
     }
 
 
+def count_by_linked_work(work_ids) -> dict[int, int]:
+    """Findings not hidden by staff per council work (`WatchedWork.work_id`), over every
+    subject linked to it, in every process."""
+    query = (
+        db.select(WatchedWork.work_id, func.count(Finding.id))
+        .join(Finding, Finding.work_id == WatchedWork.id)
+        .where(WatchedWork.work_id.in_(list(work_ids)), Finding.hidden_at.is_(None))
+        .group_by(WatchedWork.work_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
 def get_finding(process, finding_id: int) -> Finding | None:
     finding = db.session.get(Finding, finding_id)
     return finding if finding is not None and finding.work.process_id == process.id else None

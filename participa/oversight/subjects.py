@@ -10,11 +10,13 @@ from participa.audit.services import record
 from participa.budgets.models import PbProject, ProjectStatus
 from participa.core.errors import DomainError
 from participa.extensions import db
+from participa.oversight import registry
 from participa.oversight.models import Finding, WatchedWork, WorkKind
 from participa.processes.models import Process
 from participa.processes.types import PUBLIC_STATUSES, ProcessStatus
 from participa.tally import age_on
 from participa.territory.models import Colonia
+from participa.works.services import linkable_works
 
 MAX_NAME, MAX_DESCRIPTION, MAX_AREA = 200, 5000, 160
 MAX_BUDGET = 10**12  # a trillion pesos: anything above is a typing mistake
@@ -35,6 +37,12 @@ class WorkData:
 def works(process: Process) -> list[WatchedWork]:
     query = db.select(WatchedWork).where(WatchedWork.process_id == process.id)
     return list(db.session.execute(query.order_by(WatchedWork.name, WatchedWork.id)).scalars())
+
+
+def linked_to(council_work_id: int) -> list[WatchedWork]:
+    """The subjects, in any process, that follow a council work (works domain)."""
+    query = db.select(WatchedWork).where(WatchedWork.work_id == council_work_id)
+    return list(db.session.execute(query.order_by(WatchedWork.id)).scalars())
 
 
 def get_work(process: Process, work_id: int) -> WatchedWork | None:
@@ -69,11 +77,10 @@ def _check(data: WorkData) -> None:
         p.id for p in pb_project_choices()
     }:
         raise DomainError(_l("Choose a project from the list."), field="pb_project_id")
-    if data.council_work_id is not None:
-        from participa.works.accountability import linkable_works  # works reads oversight models
-
-        if data.council_work_id not in {w.id for w in linkable_works()}:
-            raise DomainError(_l("Choose a priority from the list."), field="council_work_id")
+    if data.council_work_id is not None and data.council_work_id not in {
+        w.id for w in linkable_works()
+    }:
+        raise DomainError(_l("Choose a priority from the list."), field="council_work_id")
 
 
 def _apply(work: WatchedWork, data: WorkData) -> None:
@@ -131,22 +138,18 @@ def _lock_work(work_id: int) -> None:
 
 
 def delete_work(actor, work: WatchedWork) -> None:
-    """Remove a work nobody has taken part on: no finding and no pledge, cancelled or not.
+    """Remove a work nobody has taken part on: no finding, and nothing a domain built on
+    oversight keeps it for (registry.keeps_work: a pledge, cancelled or not).
 
     Findings and pledges go with their work (ON DELETE CASCADE), and cancelled pledges are
     still part of the staff's records, so any of them keeps the work. The check runs in the
     delete's own transaction, after the work's row is locked.
     """
-    from participa.collaboration.models import Pledge  # collaboration builds on oversight
-
     _ensure_changeable(work.process)
     work_id = work.id
     _lock_work(work_id)
     used = db.session.execute(
-        sa.select(
-            sa.exists().where(Finding.work_id == work_id)
-            | sa.exists().where(Pledge.work_id == work_id)
-        )
+        sa.select(sa.or_(sa.exists().where(Finding.work_id == work_id), *registry.keepers(work_id)))
     ).scalar_one()
     if used:
         db.session.rollback()

@@ -14,15 +14,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participa.collaboration import totals
-from participa.collaboration.models import KIND_LABELS as PLEDGE_KIND_LABELS
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import utcnow
 from participa.core.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
 from participa.moderation.reporting import handle_report
-from participa.oversight import findings, subjects
+from participa.oversight import findings, registry, subjects
 from participa.oversight.forms import (
     KIND_LABELS,
     STATUS_LABELS,
@@ -36,7 +34,7 @@ from participa.oversight.models import FindingStatus, WorkKind
 from participa.oversight.pages import load, small_int, status_code, today
 from participa.processes import components
 from participa.processes.types import Component, ProcessStatus
-from participa.works.accountability import linkable_works
+from participa.works.services import linkable_works
 
 public_bp = Blueprint("oversight", __name__, url_prefix="/procesos/<int:process_id>/obras")
 manage_bp = Blueprint("oversight_manage", __name__, url_prefix="/gestion/procesos/<int:process_id>")
@@ -68,7 +66,6 @@ def _work_page(process, work, code: int = 200):
     chosen = request.args.get("estado", "")
     status = FindingStatus(chosen) if chosen in set(FindingStatus) else None
     watching = Component.FINDINGS in process.components
-    pledging = Component.PLEDGES in process.components
     return _render(
         "work.html",
         process=process,
@@ -76,8 +73,7 @@ def _work_page(process, work, code: int = 200):
         watching=watching,
         findings=findings.findings(work, findings.FindingFilter(status)) if watching else [],
         chosen=chosen,
-        pledge_lines=totals.by_work(process).get(work.id, []) if pledging else None,
-        pledge_kind_labels=PLEDGE_KIND_LABELS,
+        sections=registry.work_sections(process, work, _user(), today()),
         problem=subjects.participation_problem(process, _user(), today()),
         button=EmptyForm(),
         status=code,
@@ -162,14 +158,13 @@ def _detail_panel(process, user, today):
 @components.on_manage(Component.FINDINGS)
 @components.on_manage(Component.PLEDGES)
 def _manage_panel(process):
-    """The works and, in a collaboration, the way to its pledges (one panel, works first)."""
-    pledging = Component.PLEDGES in process.components
+    """The works and, after them, what domains built on them add (a collaboration's pledges)."""
     return components.Panel(
         "oversight/_manage.html",
         {
             "works": subjects.works(process),
             "kind_labels": KIND_LABELS,
-            "pledges": sum(totals.pledge_counts(process).values()) if pledging else None,
+            "extras": registry.staff_sections(process),
         },
     )
 

@@ -13,7 +13,6 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessType
 from participa.proposals.models import Proposal, ProposalAnswer, ProposalStatus
-from participa.works.models import Work
 
 MAX_ANSWER = 5000
 ANSWER_STATUSES = (ProposalStatus.EVALUATION, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED)
@@ -118,21 +117,15 @@ def convertible(proposal_id: int | None, text: str) -> tuple[Proposal, str]:
     return proposal, _check_text(text, field="answer")
 
 
-def link_work(actor, proposal: Proposal, work: Work, text: str, now: datetime) -> None:
-    """Second conversion path: the proposal became a council need/work (`work.source_proposal_id`).
+def link_work(actor, proposal: Proposal, work_id: int, text: str, now: datetime) -> None:
+    """Second conversion path: the proposal became council need/work `work_id`.
 
-    Called by `works.services.create_work` inside its transaction (it commits)."""
+    Called by `works.services.create_work` inside its transaction (it commits); works keeps
+    the link (`Work.source_proposal_id`), so proposals never imports works."""
     proposal.status = ProposalStatus.CONVERTED
     proposal.answers.append(
         ProposalAnswer(
             status=ProposalStatus.CONVERTED, text=text, author_id=actor.id, created_at=now
         )
     )
-    record(actor, "proposals.convert", proposal, work=work.id, text=text)
-
-
-def became_work(proposal: Proposal) -> Work | None:
-    """The need/work a proposal became, if any (the link back)."""
-    return db.session.execute(
-        db.select(Work).where(Work.source_proposal_id == proposal.id)
-    ).scalar_one_or_none()
+    record(actor, "proposals.convert", proposal, work=work_id, text=text)

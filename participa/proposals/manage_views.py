@@ -35,12 +35,6 @@ def proposal_origin(project):
     return services.origin_of(project)
 
 
-@bp.app_template_global()
-def proposal_work(proposal):
-    """The council need/work a proposal became (for the proposal pages), or None."""
-    return answers.became_work(proposal)
-
-
 def _process(process_id: int):
     process = get_process(process_id)
     if Component.PROPOSALS not in process.components:

@@ -1,4 +1,4 @@
-"""Monthly follow-up of the approved priorities (their public pages: works/accountability.py).
+"""Monthly follow-up of the approved priorities (their public pages: participa/accountability/).
 
 A `ProgressReport` records a priority's physical progress (whole %) and the pesos spent at a
 date, with a short note and up to three photos. Reports are append-only (a correction is a
@@ -18,6 +18,7 @@ from participa.core.errors import DomainError
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.council.models import CouncilSession, SessionStatus
 from participa.extensions import db
+from participa.works.atomic import rolls_back
 from participa.works.models import (
     ProgressPhoto,
     ProgressReport,
@@ -105,6 +106,7 @@ def _check(work: Work, data: ReportData, photos: list[bytes]) -> str:
     return note
 
 
+@rolls_back
 def add_report(
     actor,
     work: Work,
@@ -189,3 +191,12 @@ def has_photo(work: Work, name: str) -> bool:
         .where(ProgressReport.work_id == work.id, ProgressPhoto.name == name)
     )
     return db.session.execute(query).first() is not None
+
+
+def session_names(reports) -> dict[int, str]:
+    """“number/year” of the council session of each report that has one."""
+    ids = {r.council_session_id for r in reports if r.council_session_id}
+    if not ids:
+        return {}
+    query = db.select(CouncilSession).where(CouncilSession.id.in_(ids))
+    return {s.id: f"{s.number}/{s.year}" for s in db.session.execute(query).scalars()}

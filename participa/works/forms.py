@@ -225,12 +225,3 @@ class ReportForm(FlaskForm):
         description=_l("JPEG, PNG or WebP, up to 5 MB each."),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
-
-
-class AccountabilityFilter(FlaskForm):
-    class Meta:
-        csrf = False
-
-    periodo = SelectField(_l("Period"), choices=[], validate_choice=False)
-    delegacion = SelectField(_l("Delegación"), choices=[], validate_choice=False)
-    estado = SelectField(_l("Status"), choices=[], validate_choice=False)

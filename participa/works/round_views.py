@@ -96,7 +96,6 @@ def add_criterion(round_id: int):
         try:
             rounds.add_criterion(current_user, round_, data)
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             return _done(round_, _("Criterion added."), "criteria")
@@ -127,7 +126,6 @@ def set_candidates(round_id: int):
         try:
             rounds.set_candidates(current_user, round_, form.work_ids.data or [])
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             return _done(round_, _("Candidates saved."), "candidates")
@@ -159,7 +157,6 @@ def score(round_id: int):
         try:
             rounds.save_scores(current_user, round_, score_values(form, round_), utcnow())
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(
@@ -188,7 +185,6 @@ def results(round_id: int):
                 utcnow(),
             )
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(_("The council's list of priorities is approved."), "success")

@@ -13,6 +13,7 @@ from participa.auth.models import Role, User
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
 from participa.tally.priorities import Candidate, Criterion, Priorities, prioritise
+from participa.works.atomic import rolls_back
 from participa.works.models import (
     PrioritisationRound,
     RoundCandidate,
@@ -79,6 +80,7 @@ class CriterionData:
     higher_is_better: bool
 
 
+@rolls_back
 def add_criterion(actor, round_: PrioritisationRound, data: CriterionData) -> RoundCriterion:
     _ensure(round_, RoundStatus.DRAFT)
     name = data.name.strip()
@@ -116,6 +118,7 @@ def remove_criterion(actor, round_: PrioritisationRound, criterion: RoundCriteri
     db.session.commit()
 
 
+@rolls_back
 def set_candidates(actor, round_: PrioritisationRound, work_ids) -> None:
     """Make exactly `work_ids` (candidate works) the round's candidates."""
     _ensure(round_, RoundStatus.DRAFT)
@@ -176,6 +179,7 @@ def member_scores(round_: PrioritisationRound, member_id: int) -> dict[tuple[int
     return {(s.work_id, s.criterion_id): s.value for s in db.session.execute(query).scalars()}
 
 
+@rolls_back
 def save_scores(member, round_: PrioritisationRound, values: dict, now: datetime) -> None:
     """Replace the member's scores with `values` ((work id, criterion id) -> score).
 
@@ -234,6 +238,7 @@ def results(round_: PrioritisationRound) -> Priorities:
     return prioritise(candidates, criteria, table)
 
 
+@rolls_back
 def approve(actor, round_: PrioritisationRound, ranks: dict, justification: str, now) -> None:
     """Approve the list: `ranks` (work id -> place, None: left out) in the council's order.
 

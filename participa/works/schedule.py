@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from participa.audit.services import record
 from participa.core.errors import DomainError
 from participa.extensions import db
+from participa.works.atomic import rolls_back
 from participa.works.models import Work, WorkStatus, WorkTask
 
 MAX_TITLE, MAX_AREA = 200, 160
@@ -27,6 +28,7 @@ def is_overdue(task: WorkTask, today: date) -> bool:
     return not task.done and task.ends_on < today
 
 
+@rolls_back
 def add_task(actor, work: Work, data: TaskData) -> WorkTask:
     """Add a task to a priority's schedule."""
     if work.status not in SCHEDULED:

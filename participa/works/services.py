@@ -16,6 +16,7 @@ from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessType
 from participa.proposals import answers as proposal_answers
 from participa.proposals.models import Proposal
 from participa.territory.models import Colonia, Delegacion
+from participa.works.atomic import rolls_back
 from participa.works.models import (
     FaisCategory,
     Funding,
@@ -147,6 +148,7 @@ def _apply(work: Work, data: WorkData) -> None:
     work.fais_category = data.fais_category if data.fais_eligible else None
 
 
+@rolls_back
 def create_work(actor, data: WorkData, origin: Origin, now: datetime) -> Work:
     """Store a new candidate work, linked to the result it comes from, if any."""
     origin = _check_origin(origin)
@@ -160,12 +162,13 @@ def create_work(actor, data: WorkData, origin: Origin, now: datetime) -> Work:
     db.session.flush()
     if origin.kind is WorkOrigin.PROPOSAL:
         proposal = db.session.get(Proposal, origin.proposal_id)
-        proposal_answers.link_work(actor, proposal, work, origin.answer, now)
+        proposal_answers.link_work(actor, proposal, work.id, origin.answer, now)
     record(actor, "works.create", work, title=work.title, origin=origin.kind)
     db.session.commit()
     return work
 
 
+@rolls_back
 def edit_work(actor, work: Work, data: WorkData, status: WorkStatus) -> None:
     """Change a work's data and, by hand, its status (never to or from "priority")."""
     _check(data)
@@ -235,6 +238,19 @@ def find_works(wanted: WorkFilter) -> list[Work]:
     if wanted.fais is not None:
         query = query.where(Work.fais_eligible == wanted.fais)
     return list(db.session.execute(query.order_by(Work.id.desc())).scalars())
+
+
+def work_of_proposal(proposal: Proposal) -> Work | None:
+    """The need/work a proposal became, if any (the link back)."""
+    query = db.select(Work).where(Work.source_proposal_id == proposal.id)
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def linkable_works() -> list[Work]:
+    """Works an oversight subject may follow: approved priorities and what they became."""
+    statuses = (WorkStatus.PRIORITY, WorkStatus.IN_EXECUTION, WorkStatus.DONE)
+    query = db.select(Work).where(Work.status.in_(statuses)).order_by(Work.title, Work.id)
+    return list(db.session.execute(query).scalars())
 
 
 def works_from(

@@ -1,7 +1,6 @@
-"""Staff pages of needs and works (/gestion/obras) and the public list of priorities (/obras)."""
+"""Staff pages of needs and works (/gestion/obras): the list, the form and the schedule."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_timezone
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,11 +8,10 @@ from participa.budgets.projects import parse_pesos
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
-from participa.core.timeutil import local_today, utcnow
+from participa.core.timeutil import utcnow
 from participa.extensions import db
-from participa.works import rounds, schedule, services
-from participa.works.charts import gantt_chart
-from participa.works.forms import LABELS, STATUS_LABELS, FilterForm, TaskForm, WorkForm
+from participa.works import pages, rounds, schedule, services
+from participa.works.forms import STATUS_LABELS, FilterForm, TaskForm, WorkForm
 from participa.works.models import (
     FaisCategory,
     Funding,
@@ -26,15 +24,6 @@ from participa.works.models import (
 
 manage_bp = Blueprint("works", __name__, url_prefix="/gestion/obras")
 guard_blueprint(manage_bp, "staff", "admin")
-public_bp = Blueprint("works_public", __name__, url_prefix="/obras")
-
-
-def _render(template: str, status: int = 200, **context):
-    return render_template(f"works/{template}", **LABELS, **context), status
-
-
-def _load(work_id: int) -> Work:
-    return db.session.get(Work, work_id) or abort(404)
 
 
 def _int(text: str | None) -> int | None:
@@ -101,7 +90,7 @@ def index():
         funding=Funding(form.fondo.data) if form.fondo.data in set(Funding) else None,
         fais={"1": True, "0": False}.get(form.fais.data or ""),
     )
-    return _render(
+    return pages.render(
         "index.html", form=form, works=services.find_works(wanted), rounds=rounds.rounds()
     )
 
@@ -121,7 +110,7 @@ def new():
         else:
             flash(_("Work saved."), "success")
             return redirect(url_for(".detail", work_id=work.id))
-    return _render(
+    return pages.render(
         "form.html",
         400 if form.errors or form.form_errors else 200,
         form=form,
@@ -130,37 +119,14 @@ def new():
     )
 
 
-def _detail(work: Work, status: int = 200, task_form: TaskForm | None = None, report_form=None):
-    from participa.works.followup_views import staff_followup  # it imports this module
-
-    today = local_today(get_timezone())
-    tasks = schedule.tasks_of([work])
-    chart = gantt_chart(
-        "schedule", _("Schedule"), tasks, today, lambda t: schedule.is_overdue(t, today)
-    )
-    return _render(
-        "detail.html",
-        status,
-        work=work,
-        origin=services.describe_origin(work),
-        tasks=tasks,
-        overdue={t.id for t in tasks if schedule.is_overdue(t, today)},
-        schedule_chart=chart if tasks else None,
-        task_form=task_form or TaskForm(),
-        button=EmptyForm(),
-        scheduled=work.status in schedule.SCHEDULED,
-        **staff_followup(work, report_form),
-    )
-
-
 @manage_bp.route("/<int:work_id>")
 def detail(work_id: int):
-    return _detail(_load(work_id))
+    return pages.work_page(pages.load(work_id))
 
 
 @manage_bp.route("/<int:work_id>/tareas", methods=["POST"])
 def add_task(work_id: int):
-    work, form = _load(work_id), TaskForm()
+    work, form = pages.load(work_id), TaskForm()
     if form.validate_on_submit():
         data = schedule.TaskData(
             form.title.data or "", form.area.data or "", form.starts_on.data, form.ends_on.data
@@ -168,12 +134,11 @@ def add_task(work_id: int):
         try:
             schedule.add_task(current_user, work, data)
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(_("Task added to the schedule."), "success")
             return redirect(url_for(".detail", work_id=work.id, _anchor="schedule"))
-    return _detail(work, 400, task_form=form)
+    return pages.work_page(work, 400, task_form=form)
 
 
 def _task(task_id: int) -> WorkTask:
@@ -201,18 +166,17 @@ def remove_task(task_id: int):
 
 @manage_bp.route("/<int:work_id>/editar", methods=["GET", "POST"])
 def edit(work_id: int):
-    work = _load(work_id)
+    work = pages.load(work_id)
     form = _form(work)
     if form.validate_on_submit():
         try:
             services.edit_work(current_user, work, _data(form), WorkStatus(form.status.data))
         except DomainError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
             flash(_("Work saved."), "success")
             return redirect(url_for(".detail", work_id=work.id))
-    return _render(
+    return pages.render(
         "form.html",
         400 if form.errors or form.form_errors else 200,
         form=form,
@@ -221,7 +185,13 @@ def edit(work_id: int):
     )
 
 
-@public_bp.app_template_global()
+@manage_bp.app_template_global()
 def works_from(**source) -> list[Work]:
     """The works that came from a result: the "became work X" link on the source's page."""
     return services.works_from(**source)
+
+
+@manage_bp.app_template_global()
+def proposal_work(proposal) -> Work | None:
+    """The need/work a proposal became, for the proposal's pages (proposals cannot ask works)."""
+    return services.work_of_proposal(proposal)

@@ -201,3 +201,20 @@ def test_cancel_needs_the_csrf_token(csrf_app, make):
     assert client.post(cancel, data={"csrf_token": token(page)}).status_code == 302
     db.session.expire_all()
     assert item.cancelled_at is not None
+
+
+def test_only_a_collaboration_adds_its_pledges_to_the_pages_of_its_works(world, as_user):
+    """Collaboration plugs its section and panel into oversight's pages (oversight/registry.py)."""
+    add(world, quantity=700)
+    client = as_user(world.resident)
+    site = client.get(url(world, f"/obras/{world.site.id}")).get_data(as_text=True)
+    assert "Aportaciones de los vecinos" in site and "$700" in site
+    assert f'href="{url(world, f"/obras/{world.site.id}/aportar")}"' in site
+    audited = client.get(f"/procesos/{world.audit.id}/obras/{world.work.id}")
+    assert audited.status_code == 200
+    assert "Aportaciones de los vecinos" not in audited.get_data(as_text=True)
+    client = as_user(world.staff)
+    collab = client.get(f"/gestion/procesos/{world.collab.id}").get_data(as_text=True)
+    assert "1 aportación hasta ahora." in collab and 'id="pledges-heading"' in collab
+    audit = client.get(f"/gestion/procesos/{world.audit.id}").get_data(as_text=True)
+    assert "/aportaciones/nueva" not in audit and 'id="pledges-heading"' not in audit

@@ -95,7 +95,7 @@ FORMS: dict[str, list[Target] | str] = {
         Target("staff", "works_followup.work_report"),
         Target("staff", "works_followup.session_report"),
     ],
-    "participa.works.forms.AccountabilityFilter": NO_POST,
+    "participa.accountability.forms.AccountabilityFilter": NO_POST,
     "participa.budgets.results_views.CountForm": [Target("staff", "pb_counting.save_counted")],
     "participa.budgets.results_views.ManualForm": [Target("staff", "pb_counting.save_manual")],
     "participa.budgets.project_forms.ProposalForm": [Target("citizen", "pb_projects.propose")],

@@ -52,7 +52,7 @@ def test_an_accepted_proposal_becomes_a_work_linked_both_ways_and_audited(kit):
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.status is ProposalStatus.CONVERTED
     assert proposal.answer.text == "Se hará como obra municipal."
-    assert answers.became_work(proposal).id == work.id
+    assert works.work_of_proposal(proposal).id == work.id
     assert works.describe_origin(work).proposal.id == proposal.id
     audited = db.session.execute(db.select(AuditEvent.action)).scalars().all()
     assert "proposals.convert" in audited and "works.create" in audited

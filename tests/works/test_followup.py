@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from participa.audit.models import AuditEvent
 from participa.core.errors import DomainError
 from participa.extensions import db
-from participa.works import accountability, followup
+from participa.works import followup, published
 from participa.works.models import ProgressReport
 from tests.works.conftest import NOW
 from tests.works.followup_helpers import approved, held_session, report
@@ -45,7 +45,7 @@ def test_spending_above_the_estimate_needs_a_note(works, tmp_path):
         report(works.staff, pozo, 50, 1_200_000, tmp=tmp_path)
     assert error.value.field == "note"
     report(works.staff, pozo, 50, 1_200_000, "Aumentó el precio del tubo.", tmp=tmp_path)
-    row = accountability.public_rows(accountability.PublicFilter(), date(2026, 11, 20))[0]
+    row = published.public_rows(published.PublicFilter(), date(2026, 11, 20))[0]
     assert row.over_budget and row.spent == 1_200_000
 
 
@@ -120,8 +120,6 @@ def test_candidates_have_no_follow_up_and_are_not_public(works, tmp_path):
     with pytest.raises(DomainError):
         report(works.staff, candidate, 10, tmp=tmp_path)
     approved(works)
-    titles = [
-        r.work.title for r in accountability.public_rows(accountability.PublicFilter(), NOW.date())
-    ]
+    titles = [r.work.title for r in published.public_rows(published.PublicFilter(), NOW.date())]
     assert titles == ["Pozo de agua", "Banquetas"]
-    assert accountability.public_work(candidate.id) is None
+    assert published.public_work(candidate.id) is None
