@@ -9,6 +9,7 @@ from flask import Flask
 
 from participa import cli, web
 from participa.budgets import hooks as budgets_hooks
+from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
 from participa.consultations import hooks as consultations_hooks
 from participa.eligibility import hooks as eligibility_hooks
@@ -29,6 +30,7 @@ HOOKS = (
     comments_hooks,
     events_hooks,
     oversight_hooks,
+    collaboration_hooks,
     eligibility_hooks,
     tables_hooks,
     results_hooks,

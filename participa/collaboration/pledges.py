@@ -11,7 +11,6 @@ from participa.audit.services import record
 from participa.collaboration.models import Delivery, Pledge, PledgeKind
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
-from participa.oversight import registry
 from participa.oversight.models import WatchedWork
 from participa.oversight.subjects import participation_problem
 from participa.processes.types import ProcessStatus
@@ -30,9 +29,9 @@ class PledgeData:
     note: str = ""
 
 
-@registry.keeps_work
 def pledged_on(work_id: int):
-    """A pledge, cancelled or not, keeps its work (the staff's records): oversight asks."""
+    """A pledge, cancelled or not, keeps its work (the staff's records): oversight asks
+    (registered in collaboration/hooks.py)."""
     return exists().where(Pledge.work_id == work_id)
 
 

@@ -22,9 +22,8 @@ from participa.core.csvfile import csv_stream
 from participa.core.errors import DomainError, NotAllowed
 from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import utcnow
-from participa.oversight import registry, subjects
+from participa.oversight import subjects
 from participa.oversight.pages import load, small_int, status_code, today
-from participa.processes import components
 from participa.processes.types import Component
 
 public_bp = Blueprint("collaboration", __name__, url_prefix="/procesos/<int:process_id>")
@@ -123,45 +122,6 @@ def cancel(process_id: int, pledge_id: int):
         else:
             flash(_("Your pledge was cancelled."), "success")
     return redirect(url_for(".mine", process_id=process.id))
-
-
-# --- what the pledges add to oversight's pages --------------------------------------------
-
-
-@registry.on_work_page
-def _work_section(process, work, user, today):
-    if Component.PLEDGES not in process.components:
-        return None
-    return components.Panel(
-        "collaboration/_work_section.html",
-        {
-            "lines": totals.by_work(process).get(work.id, []),
-            "labels": KIND_LABELS,
-            "problem": subjects.participation_problem(process, user, today),
-        },
-    )
-
-
-@registry.on_staff_panel
-def _staff_panel(process):
-    if Component.PLEDGES not in process.components:
-        return None
-    return components.Panel(
-        "collaboration/_manage.html", {"pledges": sum(totals.pledge_counts(process).values())}
-    )
-
-
-@components.on_detail(Component.PLEDGES)
-def _detail_panel(process, user, today):
-    return components.Panel(
-        "collaboration/_detail.html",
-        {
-            "works": subjects.works(process),
-            "totals": totals.by_work(process),
-            "counts": totals.pledge_counts(process),
-            "labels": KIND_LABELS,
-        },
-    )
 
 
 # --- staff pages ------------------------------------------------------------------------

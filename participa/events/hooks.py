@@ -1,13 +1,18 @@
-"""What events plug into other domains: their questions are reportable (moderation) and
-their comment threads (debates, forums) are shown on the event's page."""
+"""What events plug into other domains: panels on the process pages, their questions are
+reportable (moderation), and their comment threads (debates, forums) show on the event's page."""
 
 from flask_babel import lazy_gettext as _l
 
 from participa.comments import services as comments
+from participa.core.timeutil import utcnow
+from participa.events import services
 from participa.events.models import Event, EventQuestion
 from participa.extensions import db
 from participa.moderation import registry
 from participa.moderation.registry import Location, Reportable
+from participa.processes import components
+from participa.processes.components import Panel
+from participa.processes.types import Component
 
 
 def _event_location(event: Event, anchor: str = "") -> Location:
@@ -43,3 +48,18 @@ registry.register(
     )
 )
 comments.register_thread_owner(_thread_owner)
+
+
+@components.on_detail(Component.EVENT)
+def detail_panel(process, user, today) -> Panel:
+    """The process's events with their seats left."""
+    events = services.events_of(process)
+    seats = {event.id: services.seats_left(event) for event in events}
+    return Panel("events/_detail_panel.html", {"events": events, "seats": seats, "now": utcnow()})
+
+
+@components.on_manage(Component.EVENT)
+def manage_panel(process) -> Panel:
+    events = services.events_of(process)
+    counts = {event.id: services.confirmed_count(event) for event in events}
+    return Panel("events/_manage_panel.html", {"events": events, "counts": counts})

@@ -16,9 +16,7 @@ from participa.events.models import EventQuestion
 from participa.extensions import db
 from participa.moderation.models import VISIBILITY_LABELS
 from participa.moderation.reporting import handle_report
-from participa.processes import components
 from participa.processes.services import get_process
-from participa.processes.types import Component
 
 bp = Blueprint("events", __name__, url_prefix="/procesos/<int:process_id>/eventos")
 
@@ -231,22 +229,3 @@ def ics(process_id: int, event_id: int):
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="evento-{event.id}.ics"'},
     )
-
-
-# --- Panels on the process pages ----------------------------------------------------------
-
-
-@components.on_detail(Component.EVENT)
-def detail_panel(process, user, today):
-    events = services.events_of(process)
-    seats = {event.id: services.seats_left(event) for event in events}
-    return components.Panel(
-        "events/_detail_panel.html", {"events": events, "seats": seats, "now": utcnow()}
-    )
-
-
-@components.on_manage(Component.EVENT)
-def manage_panel(process):
-    events = services.events_of(process)
-    counts = {event.id: services.confirmed_count(event) for event in events}
-    return components.Panel("events/_manage_panel.html", {"events": events, "counts": counts})

@@ -1,6 +1,6 @@
 """What the domains built on oversight add to a watched work, so oversight imports none of them.
 
-Collaboration registers here when its modules are imported (web.py imports them all): a
+Collaboration registers here from its hooks.py (imported by the app factory): a
 section of the work's public page, a panel after the works on the staff page, and what keeps
 a work from being removed. A page hook returns None when it has nothing for this process.
 """

@@ -32,8 +32,7 @@ from participa.oversight.forms import (
 )
 from participa.oversight.models import FindingStatus, WorkKind
 from participa.oversight.pages import load, small_int, status_code, today
-from participa.processes import components
-from participa.processes.types import Component, ProcessStatus
+from participa.processes.types import Component
 from participa.works.services import linkable_works
 
 public_bp = Blueprint("oversight", __name__, url_prefix="/procesos/<int:process_id>/obras")
@@ -142,39 +141,6 @@ def file_finding(process_id: int, work_id: int):
         flash(_("Thank you. Your finding was received; the office will answer it."), "success")
         return redirect(url_for(".work", process_id=process.id, work_id=work.id))
     return _render("finding_new.html", status_code(form), process=process, work=work, form=form)
-
-
-# --- process page panels ----------------------------------------------------------------
-
-
-@components.on_detail(Component.FINDINGS)
-def _detail_panel(process, user, today):
-    return components.Panel(
-        "oversight/_detail.html",
-        {"works": subjects.works(process), "counts": findings.summary(process)},
-    )
-
-
-@components.on_manage(Component.FINDINGS)
-@components.on_manage(Component.PLEDGES)
-def _manage_panel(process):
-    """The works and, after them, what domains built on them add (a collaboration's pledges)."""
-    return components.Panel(
-        "oversight/_manage.html",
-        {
-            "works": subjects.works(process),
-            "kind_labels": KIND_LABELS,
-            "extras": registry.staff_sections(process),
-        },
-    )
-
-
-@components.on_readiness(Component.FINDINGS)
-@components.on_readiness(Component.PLEDGES)
-def _readiness(process, target):
-    if target not in (ProcessStatus.PUBLISHED, ProcessStatus.OPEN) or subjects.works(process):
-        return []
-    return [_("Add at least one work or programme for residents to take part on.")]
 
 
 # --- staff: works -----------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """What each component adds to a process: panels on its public and staff pages, and checks.
 
-A domain registers its hooks when its views module is imported (web.py imports them all), so
-`processes` never imports the domains that build on it. A hook returns None when it has
-nothing to show for this process.
+Every mechanism registers its hooks the same way, from its own `<domain>/hooks.py`, which the
+app factory imports (`participa.HOOKS`), so `processes` never imports the domains that build
+on it (tests/test_architecture.py). A hook returns None when it has nothing to show for this
+process. Hooks of one component run in the order of `HOOKS`.
 """
 
 from collections.abc import Callable

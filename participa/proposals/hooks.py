@@ -1,6 +1,6 @@
-"""What proposals plug into other domains: proposals are reportable (moderation), their
-comment threads are shown on the proposal's page, and their settings say how many reports
-hide content."""
+"""What proposals plug into other domains: panels on the process pages; proposals are
+reportable (moderation), their comment threads show on the proposal's page, and their settings
+say how many reports hide content."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -8,7 +8,11 @@ from participa.comments import services as comments
 from participa.extensions import db
 from participa.moderation import registry
 from participa.moderation.registry import Location, Reportable
-from participa.proposals.models import Proposal, ProposalSettings
+from participa.processes import components
+from participa.processes.components import Panel
+from participa.processes.types import Component
+from participa.proposals import services, supports
+from participa.proposals.models import Proposal, ProposalSettings, ProposalStatus
 from participa.proposals.services import proposal_link
 
 
@@ -40,3 +44,28 @@ registry.register(
 )
 registry.register_reports_to_hide(_reports_to_hide)
 comments.register_thread_owner(_thread_owner)
+
+
+@components.on_detail(Component.PROPOSALS)
+def detail_panel(process, user, today) -> Panel:
+    """The three most supported proposals, and whether `user` may propose."""
+    found, _more = services.find_proposals(process, services.ProposalFilter(sort="supports"))
+    return Panel(
+        "proposals/_detail_panel.html",
+        {
+            "process": process,
+            "top": found[:3],
+            "problem": services.proposing_problem(process, user),
+            "collects": supports.collects_supports(process),
+        },
+    )
+
+
+@components.on_manage(Component.PROPOSALS)
+def manage_panel(process) -> Panel:
+    found = services.staff_list(process)
+    pending = sum(p.status is ProposalStatus.PENDING for p in found)
+    return Panel(
+        "proposals/_manage_panel.html",
+        {"process": process, "total": len(found), "pending": pending},
+    )

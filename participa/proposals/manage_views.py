@@ -10,7 +10,6 @@ from participa.core.forms import EmptyForm, show_error
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.moderation.models import VISIBILITY_LABELS
-from participa.processes import components
 from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.proposals import answers, services, supports
@@ -21,7 +20,7 @@ from participa.proposals.forms import (
     SettingsForm,
 )
 from participa.proposals.models import Proposal, ProposalStatus
-from participa.proposals.views import status_labels, user_or_none
+from participa.proposals.views import status_labels
 
 bp = Blueprint(
     "proposals_manage", __name__, url_prefix="/gestion/procesos/<int:process_id>/propuestas"
@@ -180,30 +179,3 @@ def convert(process_id: int, proposal_id: int):
             flash(_("The proposal is now a participatory budget project."), "success")
             return redirect(url_for(".proposal", process_id=process.id, proposal_id=proposal.id))
     return _page(process, proposal, 400, conversion_form=form)
-
-
-# --- panels on the process pages --------------------------------------------------------
-
-
-@components.on_detail(Component.PROPOSALS)
-def detail_panel(process, user, today):
-    found, _more = services.find_proposals(process, services.ProposalFilter(sort="supports"))
-    return components.Panel(
-        "proposals/_detail_panel.html",
-        {
-            "process": process,
-            "top": found[:3],
-            "problem": services.proposing_problem(process, user_or_none()),
-            "collects": supports.collects_supports(process),
-        },
-    )
-
-
-@components.on_manage(Component.PROPOSALS)
-def manage_panel(process):
-    found = services.staff_list(process)
-    pending = sum(p.status is ProposalStatus.PENDING for p in found)
-    return components.Panel(
-        "proposals/_manage_panel.html",
-        {"process": process, "total": len(found), "pending": pending},
-    )
