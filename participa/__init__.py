@@ -15,6 +15,7 @@ from participa.consultations import hooks as consultations_hooks
 from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
+from participa.notifications import hooks as notifications_hooks
 from participa.oversight import hooks as oversight_hooks
 from participa.proposals import hooks as proposals_hooks
 from participa.results import hooks as results_hooks
@@ -34,6 +35,7 @@ HOOKS = (
     eligibility_hooks,
     tables_hooks,
     results_hooks,
+    notifications_hooks,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

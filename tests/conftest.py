@@ -220,3 +220,23 @@ def runner(app):
 def make(app):
     """Factories that create rows and return them (see tests/factories.py)."""
     return factories.Factories()
+
+
+@pytest.fixture
+def listen():
+    """Record what a domain signal announces: `heard = listen(signals.x)` -> [(sender, kw)]."""
+    connected = []
+
+    def start(signal):
+        heard = []
+
+        def receiver(sender, **keywords):
+            heard.append((sender, keywords))
+
+        signal.connect(receiver)
+        connected.append((signal, receiver))
+        return heard
+
+    yield start
+    for signal, receiver in connected:
+        signal.disconnect(receiver)

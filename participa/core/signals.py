@@ -30,9 +30,10 @@ proposal_answered = _signals.signal("proposal-answered")
 `answer` (the new answer version), `now`."""
 
 proposal_threshold_reached = _signals.signal("proposal-threshold-reached")
-"""A proposal reached its support threshold (exactly once). Sender: the `Proposal`.
-Keywords: `now`."""
+"""A proposal reached its support threshold (exactly once, however many support at once).
+Sender: the `Proposal` (its counters may be stale: read them again). Keywords: `title`, `link`
+(its public page's path), `now`. Notifications tell the staff."""
 
 work_status_changed = _signals.signal("work-status-changed")
-"""A need or work changed status. Sender: the `Work`. Keywords: `actor`, `before`, `after`
-(`WorkStatus`), `now`."""
+"""A need or work changed status (by hand, or to priority by the council's approval). Sender:
+the `Work`. Keywords: `actor`, `before` and `after` (`WorkStatus`)."""

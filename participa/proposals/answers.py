@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from participa.audit.services import record
 from participa.budgets import projects as pb_projects
 from participa.budgets.models import PbBallot, ProjectStatus
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.processes.models import Process
@@ -49,6 +50,7 @@ def answer(actor, proposal: Proposal, status: ProposalStatus, text: str, now: da
         ProposalAnswer(status=status, text=text, author_id=actor.id, created_at=now)
     )
     record(actor, "proposals.answer", proposal, before=before, status=status, text=text)
+    signals.proposal_answered.send(proposal, actor=actor, answer=proposal.answers[-1], now=now)
     db.session.commit()
 
 

@@ -15,11 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.eligibility.rules import participation_problem
 from participa.extensions import db
-from participa.notifications.models import NoticeKind
-from participa.notifications.services import notify_staff
 from participa.processes.types import Component, ProcessStatus
 from participa.proposals.models import Proposal, ProposalStatus, Support, ThresholdKind
 from participa.proposals.services import proposal_link, settings_for, zone_colonias
@@ -127,7 +126,7 @@ def support(proposal: Proposal, user, *, now: datetime, today: date) -> bool:
             )
             reached = moved.rowcount == 1
             if reached:
-                notify_staff(NoticeKind.THRESHOLD_REACHED, title, link, now)
+                signals.proposal_threshold_reached.send(proposal, title=title, link=link, now=now)
         db.session.commit()
     except IntegrityError as error:  # a concurrent attempt of the same person won the race
         db.session.rollback()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
 from participa.auth.models import Role, User
+from participa.core import signals
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
 from participa.tally.priorities import Candidate, Criterion, Priorities, prioritise
@@ -285,6 +286,12 @@ def approve(actor, round_: PrioritisationRound, ranks: dict, justification: str,
     for place, work_id in enumerate(order, start=1):
         by_work[work_id].approved_rank = place
         by_work[work_id].work.status = WorkStatus.PRIORITY
+        signals.work_status_changed.send(
+            by_work[work_id].work,
+            actor=actor,
+            before=WorkStatus.CANDIDATE,
+            after=WorkStatus.PRIORITY,
+        )
     round_.status, round_.approved_by_id, round_.approved_at = RoundStatus.APPROVED, actor.id, now
     round_.justification = justification
     record(

@@ -9,6 +9,7 @@ from participa.audit.services import record
 from participa.budgets.models import PbProject
 from participa.budgets.projects import funding as pb_funded
 from participa.consultations.models import Option, Question
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.processes.models import Process
@@ -182,6 +183,8 @@ def edit_work(actor, work: Work, data: WorkData, status: WorkStatus) -> None:
     _apply(work, data)
     work.status = status
     record(actor, "works.edit", work, before=before, title=work.title, status=status)
+    if status is not before["status"]:
+        signals.work_status_changed.send(work, actor=actor, before=before["status"], after=status)
     db.session.commit()
 
 

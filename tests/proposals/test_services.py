@@ -7,6 +7,7 @@ from sqlalchemy import update as sa_update
 
 from participa.audit.models import AuditEvent
 from participa.budgets.models import BallotRule, PbBallot, PbProject, ProjectStatus
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.extensions import db
@@ -114,7 +115,8 @@ def test_bad_attachments_leave_no_row_and_no_file(kit, uploads):
     assert not kit.folder().exists() or not any(kit.folder().iterdir())
 
 
-def test_number_threshold_moves_to_evaluation_and_notifies_once(kit):
+def test_number_threshold_moves_to_evaluation_and_notifies_once(kit, listen):
+    reached = listen(signals.proposal_threshold_reached)
     process = kit.initiative(threshold=2)
     proposal = kit.proposal(process)
     first, second, third = kit.resident(), kit.resident("Lomas"), kit.resident("Sauces")
@@ -126,6 +128,7 @@ def test_number_threshold_moves_to_evaluation_and_notifies_once(kit):
     with pytest.raises(DomainError):  # no longer collecting
         supports.support(proposal, third, now=utcnow(), today=TODAY)
     assert len(notices(NoticeKind.THRESHOLD_REACHED)) == 1
+    assert [(sender.id, kw["title"]) for sender, kw in reached] == [(proposal.id, proposal.title)]
 
 
 def test_percent_threshold_is_taken_of_the_scope_population(kit):
@@ -163,7 +166,8 @@ def test_no_support_on_a_closed_process_or_pending_proposal(kit):
     assert db.session.execute(db.select(Support)).first() is None
 
 
-def test_answers_keep_their_history(kit):
+def test_answers_keep_their_history(kit, listen):
+    answered = listen(signals.proposal_answered)
     process = kit.initiative()
     proposal = kit.proposal(process)
     staff = kit.staff()
@@ -176,6 +180,11 @@ def test_answers_keep_their_history(kit):
     ]
     assert proposal.answer.text == "Se hará en 2027."
     assert actions().count("proposals.answer") == 2
+    said = [(sender.id, kw["actor"].id, kw["answer"].text) for sender, kw in answered]
+    assert said == [
+        (proposal.id, staff.id, "La revisamos."),
+        (proposal.id, staff.id, "Se hará en 2027."),
+    ]
     with pytest.raises(DomainError):
         answers.answer(staff, proposal, ProposalStatus.REJECTED, " ", utcnow())
     with pytest.raises(DomainError):

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from participa.audit.models import AuditEvent
 from participa.auth.models import Role
+from participa.core import signals
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
 from participa.works import rounds
@@ -156,13 +157,16 @@ def test_results_aggregate_the_stored_scores(works):
     assert len(result.members) == 2
 
 
-def test_approving_the_suggested_order_needs_no_justification(works):
+def test_approving_the_suggested_order_needs_no_justification(works, listen):
+    changed = listen(signals.work_status_changed)
     round_, agua, banquetas, calles = scored_round(works)
     council = rounds.members()[0]
     rounds.approve(council, round_, {agua.id: 1, banquetas.id: 2, calles.id: 3}, "", NOW)
     assert round_.status is RoundStatus.APPROVED and round_.approved_by_id == council.id
     assert [c.work.title for c in rounds.approved_list(round_)] == ["Agua", "Banquetas", "Calles"]
     assert {agua.status, banquetas.status, calles.status} == {WorkStatus.PRIORITY}
+    said = [(sender.id, kw["after"]) for sender, kw in changed]
+    assert said == [(w.id, WorkStatus.PRIORITY) for w in (agua, banquetas, calles)]
 
 
 def test_reordering_needs_a_written_justification_that_is_audited(works):

@@ -6,6 +6,7 @@ import pytest
 
 from participa.audit.models import AuditEvent
 from participa.budgets.models import PbBallot, PbOutcome, PbProject, ProjectStatus
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.processes.types import ProcessStatus, ProcessType
@@ -92,8 +93,11 @@ def test_filters_by_status_funding_and_fais(works):
     assert services.find_works(services.WorkFilter(status=WorkStatus.DISCARDED)) == [state]
 
 
-def test_edit_changes_data_and_status_but_never_makes_a_priority_by_hand(works):
+def test_edit_changes_data_and_status_but_never_makes_a_priority_by_hand(works, listen):
+    changed = listen(signals.work_status_changed)
     work = works.work()
+    services.edit_work(works.staff, work, work_data(title="Pozo"), work.status)  # same status
+    assert changed == []
     services.edit_work(
         works.staff, work, work_data(title="Pozo nuevo", estimated_cost=9), WorkStatus.IN_EXECUTION
     )
@@ -106,6 +110,8 @@ def test_edit_changes_data_and_status_but_never_makes_a_priority_by_hand(works):
         services.edit_work(works.staff, work, work_data(), WorkStatus.PRIORITY)
     db.session.rollback()
     assert db.session.get(Work, work.id).status is WorkStatus.IN_EXECUTION
+    said = [(sender.id, kw["before"], kw["after"]) for sender, kw in changed]
+    assert said == [(work.id, WorkStatus.CANDIDATE, WorkStatus.IN_EXECUTION)]
 
 
 def test_fais_category_is_dropped_when_not_eligible(works):
