@@ -251,3 +251,13 @@ def test_function_level_and_relative_imports_are_read(tmp_path, monkeypatch):
         ("participa.results.charts", True),
         ("participa.results", True),
     ]
+
+
+def test_no_private_name_is_taken_from_another_module():
+    private = [
+        f"{path.relative_to(PACKAGE.parent)}: {name}"
+        for path in sources()
+        for name, _inner in imported_modules(path)
+        if name.rpartition(".")[2].startswith("_") and not name.endswith("__init__")
+    ]
+    assert private == [], "a private name used elsewhere is public: rename it or move it down"

@@ -88,7 +88,7 @@ def _upsert(conn, table: sa.Table, rows: list[dict], sums: tuple[str, ...]) -> N
     conn.execute(statement, rows)
 
 
-def _answer_counts(where) -> sa.Select:
+def answer_count_query(where) -> sa.Select:
     """Answers grouped by question, option, value and channel, for responses matching `where`."""
     first = sa.func.sum(sa.case((ANSWER.c.seq == 0, 1), else_=0))
     keys = (ANSWER.c.question_id, ANSWER.c.option_id, ANSWER.c.value, RESPONSE.c.channel)
@@ -110,7 +110,7 @@ def _answer_counts(where) -> sa.Select:
 def _add_responses(conn, process_id: int, where) -> int:
     """Add the answers and totals of the responses matching `where`; return how many."""
     rows = [
-        dict(row._mapping, process_id=process_id) for row in conn.execute(_answer_counts(where))
+        dict(row._mapping, process_id=process_id) for row in conn.execute(answer_count_query(where))
     ]
     _upsert(conn, ANSWERS, rows, ("answers", "respondents"))
     totals = sa.select(RESPONSE.c.channel, sa.func.count()).where(where)

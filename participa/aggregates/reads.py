@@ -22,7 +22,7 @@ from participa.aggregates.fold import (
     RESPONSE,
     RESPONSES,
     VOTE,
-    _answer_counts,
+    answer_count_query,
     fold_ballot,
     fold_process,
     item_counts,
@@ -80,7 +80,7 @@ def answer_counts(process_id: int, channel=None) -> AnswerCounts:
     stored = sa.select(a.question_id, a.option_id, a.value, a.answers, a.respondents).where(
         a.process_id == process_id, _channel_filter(a.channel, channel)
     )
-    live = _answer_counts(
+    live = answer_count_query(
         (RESPONSE.c.process_id == process_id)
         & (RESPONSE.c.folded == sa.false())
         & _channel_filter(RESPONSE.c.channel, channel)

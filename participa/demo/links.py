@@ -4,7 +4,7 @@ debate whose event takes comments with positions (in favour, against, neutral)."
 from datetime import UTC, date, datetime, time, timedelta
 
 from participa.comments.models import Comment, CommentThread, Position
-from participa.demo.proposals import INITIATIVE_TITLE, _proposal, _supporters
+from participa.demo.proposals import INITIATIVE_TITLE, add_proposal, demo_residents
 from participa.events.models import Event
 from participa.extensions import db
 from participa.processes.models import Phase, Process
@@ -29,7 +29,7 @@ def _work_from_proposal(staff, people, now: datetime) -> None:
     colonia = db.session.execute(db.select(Colonia).order_by(Colonia.id)).scalars().first()
     if process is None or colonia is None:
         return
-    proposal = _proposal(
+    proposal = add_proposal(
         process,
         people[3],
         "Alumbrado en el andador del parque",
@@ -104,7 +104,7 @@ def _debate(staff, people, today: date) -> None:
 
 def demo_links(staff, today: date) -> None:
     """Small and quick; skipped when the demo has no synthetic residents."""
-    people = _supporters()
+    people = demo_residents()
     if len(people) < len(COMMENTS) + 1:
         return
     _work_from_proposal(staff, people, datetime.combine(today, time(17), tzinfo=UTC))

@@ -24,7 +24,7 @@ THRESHOLD = 10
 SUPPORTERS = 9
 
 
-def _supporters() -> list[User]:
+def demo_residents() -> list[User]:
     """Residents of the demo who sign: the synthetic ones of the finished consultation."""
     query = (
         db.select(User)
@@ -35,7 +35,7 @@ def _supporters() -> list[User]:
     return list(db.session.execute(query).scalars())
 
 
-def _proposal(process, author, title, category, colonia, body, supporters=(), **fields):
+def add_proposal(process, author, title, category, colonia, body, supporters=(), **fields):
     supporters = list({u.id: u for u in supporters}.values())  # one support per person
     proposal = Proposal(
         process_id=process.id,
@@ -60,7 +60,7 @@ def initiative(staff, today) -> Process | None:
     db.session.flush()
     colonias = list(db.session.execute(db.select(Colonia).order_by(Colonia.id)).scalars())
     author = db.session.execute(db.select(User).where(User.role == Role.CITIZEN)).scalars().first()
-    people = _supporters()
+    people = demo_residents()
     if len(people) < SUPPORTERS:  # a demo loaded without synthetic residents
         return None
     process = Process(
@@ -84,7 +84,7 @@ def initiative(staff, today) -> Process | None:
     db.session.flush()
     db.session.add(ProposalSettings(process_id=process.id, threshold_number=THRESHOLD))
     centro = colonias[0]
-    _proposal(
+    add_proposal(
         process,
         author,
         "Semáforo frente a la Secundaria Técnica 12",
@@ -95,7 +95,7 @@ def initiative(staff, today) -> Process | None:
         supporters=people[:8],
         location="Hidalgo y Morelos",
     )
-    rejected = _proposal(
+    rejected = add_proposal(
         process,
         people[0],
         "Recolección de basura también los domingos",
@@ -115,7 +115,7 @@ def initiative(staff, today) -> Process | None:
     )
     project = db.session.execute(db.select(PbProject).order_by(PbProject.id)).scalars().first()
     if project is not None:
-        converted = _proposal(
+        converted = add_proposal(
             process,
             people[1],
             project.title,
@@ -133,7 +133,7 @@ def initiative(staff, today) -> Process | None:
                 text="Aceptada e incluida como proyecto del presupuesto participativo 2027.",
             )
         )
-    discussed = _proposal(
+    discussed = add_proposal(
         process,
         people[2],
         "Ciclovía por la avenida principal",

@@ -10,7 +10,7 @@ from participa.consultations.models import QuestionKind
 from participa.core import charts
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.proposals.models import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS, ProposalStatus
-from participa.results.report import _block
+from participa.results.report import question_block
 from participa.results.sections import Dashboard
 from participa.results.services import question_results
 
@@ -85,7 +85,7 @@ def headline(process, published: bool) -> Headline:
         return Headline(process, None)
     for result in question_results(process):
         if result.question.kind is not QuestionKind.TEXT:
-            block = _block(result)
+            block = question_block(result)
             chart = block.chart
             return Headline(
                 process,

@@ -29,7 +29,7 @@ class Report:
     answers_shown: bool
 
 
-def _block(result) -> QuestionBlock:
+def question_block(result) -> QuestionBlock:
     question, tally = result.question, result.tally
     key, title = f"q{question.id}", question.text
     labels = {o.id: o.label for o in question.options}
@@ -62,5 +62,5 @@ def build_report(process, tz, answers: bool = True) -> Report:
             stats.by_colonia,
         ),
     ]
-    blocks = [_block(r) for r in question_results(process)] if answers else []
+    blocks = [question_block(r) for r in question_results(process)] if answers else []
     return Report(stats, blocks, turnout, answers)
