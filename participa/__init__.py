@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=instance_path(),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -54,6 +54,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def instance_path() -> str:
+    """The folder of this installation's data: PARTICIPA_INSTANCE_PATH, or ./instance.
+
+    The database, uploads, outbox, PB cache, secret key and instance config.py live there, so
+    code and data can be kept (and backed up) apart.
+    """
+    given = os.environ.get("PARTICIPA_INSTANCE_PATH", "").strip()
+    return os.path.abspath(os.path.expanduser(given)) if given else str(ROOT / "instance")
+
+
 def _load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object("participa.config")
     if test_config is None:
@@ -66,7 +76,7 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
 
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
-        Path(app.instance_path).mkdir(exist_ok=True)
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         path = Path(app.instance_path) / "participa.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -93,7 +103,7 @@ def _instance_secret(instance: Path) -> str:
     to a file of this process's own and linked into place, which succeeds for one of them only,
     so every process reads the same complete key, never a half-written one.
     """
-    instance.mkdir(exist_ok=True)
+    instance.mkdir(parents=True, exist_ok=True)
     path = instance / "secret_key"
     if not path.exists():
         draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
