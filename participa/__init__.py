@@ -86,6 +86,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["POSTGRES_ENGINE_OPTIONS"], **given}
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    old_keys = app.config["SECRET_KEY_FALLBACKS"] or []  # a JSON list, or one key as text
+    app.config["SECRET_KEY_FALLBACKS"] = [old_keys] if isinstance(old_keys, str) else old_keys
 
 
 def _normalise_db_url(url: str) -> str:

@@ -1,5 +1,5 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
-`ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
+`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
 
 import click
 from flask import Flask, current_app
@@ -7,6 +7,7 @@ from flask_babel import get_timezone
 
 from participa.aggregates.cli import aggregates_fold, aggregates_recompute
 from participa.audit.services import record, verify_chain
+from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.budgets.cli import pb_count, pb_import, pb_results
@@ -105,6 +106,7 @@ def init_app(app: Flask) -> None:
         pb_count,
         backup,
         restore,
+        rotate_keys,
     )
     for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold):
         app.cli.add_command(command)

@@ -30,6 +30,9 @@ POSTGRES_ENGINE_OPTIONS = {
 
 # None means: read instance/secret_key, generating it on first start.
 SECRET_KEY = None
+# Earlier keys, still accepted while SECRET_KEY changes: sessions signed with them (Flask) and
+# two-factor secrets encrypted under them (`flask rotate-keys`); docs/deploy.md, "Rotating".
+SECRET_KEY_FALLBACKS: list[str] = []
 
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
