@@ -1,6 +1,7 @@
 """Default settings: safe for production, no secrets.
 
-Layering (later wins): these defaults -> `instance/config.py` -> environment variables
+Layering (later wins): these defaults -> `config.py` of the instance folder (`instance/`, or
+PARTICIPA_INSTANCE_PATH) -> environment variables
 (`DATABASE_URL`, `SECRET_KEY`, `REDIS_URL` for RATELIMIT_STORAGE_URI, `PUBLIC_URL`, and any
 setting as `PARTICIPA_<NAME>`, JSON-parsed). docs/deploy.md shows a production set.
 """
