@@ -1,6 +1,8 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
 `rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask_babel import get_timezone
@@ -33,6 +35,7 @@ def seed_demo(if_empty: bool, responses: int) -> None:
         today = local_today(get_timezone())
     accounts = seed(today, responses, current_app.config["PASSWORD_HASH_METHOD"])
     lines = [f"  {a.role.value:<8} {a.email:<28} {a.password}" for a in accounts]
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)  # none yet on PostgreSQL
     path = f"{current_app.instance_path}/demo-accounts.txt"
     with open(path, "w") as handle:
         handle.write("\n".join(lines) + "\n")

@@ -90,3 +90,11 @@ def test_the_instance_folder_comes_from_the_environment_and_holds_all_the_data(i
     assert len(list((instance / "outbox").glob("*.eml"))) == 1
     assert cache.is_relative_to(instance / "cache" / "pb")
     assert snapshot(checkout) == before
+
+
+def test_the_demo_accounts_file_goes_to_an_instance_folder_not_made_yet(app, runner, tmp_path):
+    """With PostgreSQL and SECRET_KEY set, nothing else creates the instance folder."""
+    app.instance_path = str(tmp_path / "aun" / "no")
+    result = runner.invoke(args=["seed-demo", "--responses", "5"])
+    assert result.exit_code == 0, result.output
+    assert VECINA in (tmp_path / "aun" / "no" / "demo-accounts.txt").read_text()
