@@ -41,7 +41,8 @@ db: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
-# The development server (one process, reloads nothing, debug off).
+# The development server (one process, reloads nothing, debug off). Data goes to instance/,
+# or to the folder in PARTICIPA_INSTANCE_PATH: `PARTICIPA_INSTANCE_PATH=/tmp/datos make run`.
 run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -10,6 +10,8 @@ MUNICIPALITY_NAME = "Municipio de Ejemplo, Jalisco"
 # Leave unset to have a random key generated into instance/secret_key on first start.
 # Several instances (machines) must share one key: set it here or as SECRET_KEY.
 # SECRET_KEY = "..."
+# While changing it, the old key(s) here, then `flask rotate-keys` (docs/deploy.md):
+# SECRET_KEY_FALLBACKS = ["the-old-key"]
 
 # Production, behind nginx, with several gunicorn workers:
 # PUBLIC_URL = "https://participa.example.mx"

@@ -1,3 +1,4 @@
+import contextlib
 import logging
 from logging.config import fileConfig
 
@@ -39,6 +40,30 @@ def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+@contextlib.contextmanager
+def sqlite_foreign_keys_off(connection):
+    """On SQLite, run the migrations with foreign keys off, then check none is broken.
+
+    A batch migration rebuilds a table (copy, DROP, rename), and with foreign keys on SQLite's
+    DROP first deletes the rows that cascade from the table (every answer of a response). The
+    pragma only works outside a transaction, hence set and committed before the migrations.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    connection.rollback()
+    if broken:
+        raise RuntimeError(f"Foreign keys broken by the migrations: {broken[:10]}")
 
 
 def run_migrations_offline():
@@ -87,7 +112,7 @@ def run_migrations_online():
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
-        with context.begin_transaction():
+        with sqlite_foreign_keys_off(connection), context.begin_transaction():
             context.run_migrations()
 
 

@@ -53,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers, CLI."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=instance_path(),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -72,6 +72,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def instance_path() -> str:
+    """The folder of this installation's data: PARTICIPA_INSTANCE_PATH, or ./instance.
+
+    The database, uploads, outbox, PB cache, secret key and instance config.py live there, so
+    code and data can be kept (and backed up) apart.
+    """
+    given = os.environ.get("PARTICIPA_INSTANCE_PATH", "").strip()
+    return os.path.abspath(os.path.expanduser(given)) if given else str(ROOT / "instance")
+
+
 def _load_config(app: Flask, test_config: dict | None) -> None:
     app.config.from_object("participa.config")
     if test_config is None:
@@ -84,7 +94,7 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
 
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
-        Path(app.instance_path).mkdir(exist_ok=True)
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         path = Path(app.instance_path) / "participa.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -94,6 +104,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["POSTGRES_ENGINE_OPTIONS"], **given}
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    old_keys = app.config["SECRET_KEY_FALLBACKS"] or []  # a JSON list, or one key as text
+    app.config["SECRET_KEY_FALLBACKS"] = [old_keys] if isinstance(old_keys, str) else old_keys
 
 
 def _normalise_db_url(url: str) -> str:
@@ -111,7 +123,7 @@ def _instance_secret(instance: Path) -> str:
     to a file of this process's own and linked into place, which succeeds for one of them only,
     so every process reads the same complete key, never a half-written one.
     """
-    instance.mkdir(exist_ok=True)
+    instance.mkdir(parents=True, exist_ok=True)
     path = instance / "secret_key"
     if not path.exists():
         draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"

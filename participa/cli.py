@@ -1,5 +1,7 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
-`ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
+`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
+
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -7,6 +9,7 @@ from flask_babel import get_timezone
 
 from participa.aggregates.cli import aggregates_fold, aggregates_recompute
 from participa.audit.services import record, verify_chain
+from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.budgets.cli import pb_count, pb_import, pb_results
@@ -32,6 +35,7 @@ def seed_demo(if_empty: bool, responses: int) -> None:
         today = local_today(get_timezone())
     accounts = seed(today, responses, current_app.config["PASSWORD_HASH_METHOD"])
     lines = [f"  {a.role.value:<8} {a.email:<28} {a.password}" for a in accounts]
+    Path(current_app.instance_path).mkdir(parents=True, exist_ok=True)  # none yet on PostgreSQL
     path = f"{current_app.instance_path}/demo-accounts.txt"
     with open(path, "w") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -105,6 +109,7 @@ def init_app(app: Flask) -> None:
         pb_count,
         backup,
         restore,
+        rotate_keys,
     )
     for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold):
         app.cli.add_command(command)

@@ -1,6 +1,7 @@
 """Default settings: safe for production, no secrets.
 
-Layering (later wins): these defaults -> `instance/config.py` -> environment variables
+Layering (later wins): these defaults -> `config.py` of the instance folder (`instance/`, or
+PARTICIPA_INSTANCE_PATH) -> environment variables
 (`DATABASE_URL`, `SECRET_KEY`, `REDIS_URL` for RATELIMIT_STORAGE_URI, `PUBLIC_URL`, and any
 setting as `PARTICIPA_<NAME>`, JSON-parsed). docs/deploy.md shows a production set.
 """
@@ -30,6 +31,9 @@ POSTGRES_ENGINE_OPTIONS = {
 
 # None means: read instance/secret_key, generating it on first start.
 SECRET_KEY = None
+# Earlier keys, still accepted while SECRET_KEY changes: sessions signed with them (Flask) and
+# two-factor secrets encrypted under them (`flask rotate-keys`); docs/deploy.md, "Rotating".
+SECRET_KEY_FALLBACKS: list[str] = []
 
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -12,8 +12,11 @@ from alembic.migration import MigrationContext
 from participa import ROOT, create_app
 from participa.extensions import db
 from tests.conftest import TEST_CONFIG, postgres_url
+from tests.hardening.test_backup import ballots, seed_ballots
 
 MIGRATIONS = str(ROOT / "migrations")
+# The revision before 9d602ac9e9c6, which gave SQLite the CHECK on `channel` it had skipped.
+WITHOUT_CHANNEL_CHECK = "6bcb88415129"
 
 
 @pytest.fixture(autouse=True)
@@ -34,24 +37,55 @@ def keep_logging():
         logger.disabled, logger.level = disabled, logger_level
 
 
-def migrated_app(url: str, **overrides):
+def migrated_app(url: str, revision: str = "head", **overrides):
     """An app whose database is built only by the migrations (no create_all)."""
     app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
     with app.app_context():
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision=revision)
     return app
 
 
-def schema_differences(app) -> list:
+def modelled_app(url: str, **overrides):
+    """An app whose database is built from the models (create_all), for comparison."""
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **overrides})
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def check_constraints(app) -> dict[str, list[tuple[str, str]]]:
+    """Every table's CHECK constraints as the database reports them: (name, condition)."""
+    with app.app_context():
+        inspector = sa.inspect(db.engine)
+        found = {
+            table: sorted(
+                (check["name"], " ".join(check["sqltext"].split()))
+                for check in inspector.get_check_constraints(table)
+            )
+            for table in db.metadata.tables
+        }
+        db.engine.dispose()
+    return found
+
+
+def schema_differences(app, modelled) -> list:
+    """What Alembic finds between the database and the models, and CHECK constraints
+    that differ from a database built from the models (Alembic does not compare those)."""
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
+        differences = compare_metadata(context, db.metadata)
+    migrated, expected = check_constraints(app), check_constraints(modelled)
+    for table in sorted(expected):
+        if migrated[table] != expected[table]:
+            differences.append(("check constraints", table, migrated[table], expected[table]))
+    return differences
 
 
 def test_sqlite_migrations_match_the_models(tmp_path):
     app = migrated_app(f"sqlite:///{tmp_path / 'migrated.db'}")
+    modelled = modelled_app(f"sqlite:///{tmp_path / 'modelled.db'}")
     try:
-        assert schema_differences(app) == []
+        assert schema_differences(app, modelled) == []
         with app.app_context():
             tables = set(sa.inspect(db.engine).get_table_names())
             assert set(db.metadata.tables) | {"alembic_version"} == tables
@@ -60,6 +94,38 @@ def test_sqlite_migrations_match_the_models(tmp_path):
     finally:
         with app.app_context():
             db.engine.dispose()
+
+
+def test_the_comparison_sees_the_check_constraint_sqlite_once_lacked(tmp_path):
+    """Before 9d602ac9e9c6 SQLite had no CHECK on `channel`: the comparison must say so."""
+    app = migrated_app(f"sqlite:///{tmp_path / 'old.db'}", WITHOUT_CHANNEL_CHECK)
+    modelled = modelled_app(f"sqlite:///{tmp_path / 'modelled.db'}")
+    differences = schema_differences(app, modelled)
+    assert {(kind, table) for kind, table, *_ in differences} == {
+        ("check constraints", "response"),
+        ("check constraints", "pb_vote"),
+    }
+    assert ("ck_response_channel", "channel IN ('web', 'desk', 'paper')") in differences[-1][3]
+
+
+def test_sqlite_channel_check_keeps_every_ballot_and_refuses_unknown_channels(tmp_path):
+    """The table rebuild keeps each response's answers and each vote's items (which cascade
+    from them), and the rebuilt tables refuse a channel that does not exist."""
+    app = migrated_app(f"sqlite:///{tmp_path / 'migrated.db'}", WITHOUT_CHANNEL_CHECK)
+    with app.app_context():
+        seed_ballots(3)
+        before = ballots()
+        db.session.remove()
+        flask_migrate.upgrade(directory=MIGRATIONS)
+        assert ballots() == before
+        assert len(before["Answer"]) > 3 and len(before["PbVoteItem"]) == 3
+        assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        for table in ("response", "pb_vote"):
+            with pytest.raises(sa.exc.IntegrityError):
+                db.session.execute(sa.text(f"UPDATE {table} SET channel = 'fax'"))
+            db.session.rollback()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_sqlite_migrations_keep_ballot_tables_without_rowid(tmp_path):
@@ -71,7 +137,7 @@ def test_sqlite_migrations_keep_ballot_tables_without_rowid(tmp_path):
         db.session.remove()
         db.engine.dispose()
     sql = {name: text.upper() for name, text in rows}
-    for table in ("response", "answer"):
+    for table in ("response", "answer", "pb_vote", "pb_vote_item"):
         assert "WITHOUT ROWID" in sql[table], table
     # The others keep their rowid: only the secret ballot tables need no insertion order.
     assert "WITHOUT ROWID" not in sql["participation"]
@@ -103,11 +169,14 @@ def test_postgresql_migrations_match_the_models():
     admin = sa.create_engine(url)
     with admin.begin() as connection:
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}_models"))
     try:
         options = {"connect_args": {"options": f"-csearch_path={schema}"}}
         app = migrated_app(url, SQLALCHEMY_ENGINE_OPTIONS=options)
+        modelled_options = {"connect_args": {"options": f"-csearch_path={schema}_models"}}
+        modelled = modelled_app(url, SQLALCHEMY_ENGINE_OPTIONS=modelled_options)
         try:
-            assert schema_differences(app) == []
+            assert schema_differences(app, modelled) == []
             with app.app_context():
                 tables = set(sa.inspect(db.engine).get_table_names())
                 assert set(db.metadata.tables) <= tables
@@ -117,4 +186,5 @@ def test_postgresql_migrations_match_the_models():
     finally:
         with admin.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+            connection.execute(sa.text(f"DROP SCHEMA {schema}_models CASCADE"))
         admin.dispose()

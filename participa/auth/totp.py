@@ -1,18 +1,22 @@
 """Two-factor login with TOTP (RFC 6238) for staff and administrators.
 
 The secret is stored encrypted with Fernet under a key derived from SECRET_KEY: a copy of the
-database alone does not reveal it (changing SECRET_KEY means everyone enrols again). A code
-is accepted once: the time-step it belongs to is remembered, and older or equal steps are
-refused, so a code seen over someone's shoulder cannot be replayed.
+database alone does not reveal it. When SECRET_KEY changes, the old keys stay readable through
+SECRET_KEY_FALLBACKS: a secret under one of them is re-encrypted under the current key at its
+next successful login, or for every account at once by `flask rotate-keys`. A code is accepted
+once: the time-step it belongs to is remembered, and older or equal steps are refused, so a
+code seen over someone's shoulder cannot be replayed.
 """
 
 import base64
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyotp
 import segno
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
@@ -27,6 +31,17 @@ WRONG_CODE = _l("That code is not right or was already used. Wait for the next o
 def _fernet(secret_key: str) -> Fernet:
     digest = hashlib.sha256(b"participa.totp:" + secret_key.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _read(token: str, secret_key: str, fallbacks: Sequence[str]) -> tuple[str, str | None]:
+    """The secret in `token`, and the token re-encrypted under the current key when it was
+    under an old one (None when it already is current). InvalidToken if no key reads it."""
+    try:
+        return _fernet(secret_key).decrypt(token.encode()).decode(), None
+    except InvalidToken:
+        keys = MultiFernet([_fernet(key) for key in (secret_key, *fallbacks)])
+        secret = keys.decrypt(token.encode()).decode()
+        return secret, keys.rotate(token.encode()).decode()
 
 
 def new_secret() -> str:
@@ -72,21 +87,27 @@ def enrol(user: User, secret: str, code: str, *, now: datetime, secret_key: str)
     db.session.commit()
 
 
-def check_code(user: User, code: str, *, now: datetime, secret_key: str) -> None:
-    """Accept a fresh code of the user's app (and use it up), or raise DomainError."""
+def check_code(
+    user: User, code: str, *, now: datetime, secret_key: str, fallbacks: Sequence[str] = ()
+) -> None:
+    """Accept a fresh code of the user's app (and use it up), or raise DomainError.
+
+    A secret still under an old key (in `fallbacks`) is stored again under `secret_key`.
+    """
     try:
-        secret = _fernet(secret_key).decrypt(user.totp_secret.encode()).decode()
+        secret, current = _read(user.totp_secret, secret_key, fallbacks)
     except (InvalidToken, AttributeError) as error:
         raise DomainError(WRONG_CODE, field="code") from error
     step = _matching_step(secret, code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         raise DomainError(WRONG_CODE, field="code")
     # Only move forward: two simultaneous logins with one code cannot both pass.
+    values = {"totp_last_step": step} | ({"totp_secret": current} if current else {})
     done = db.session.execute(
         db.update(User)
         .where(User.id == user.id)
         .where((User.totp_last_step.is_(None)) | (User.totp_last_step < step))
-        .values(totp_last_step=step)
+        .values(**values)
     )
     db.session.commit()
     if done.rowcount != 1:
@@ -106,3 +127,43 @@ def reset(actor: User, user: User) -> None:
     user.totp_last_step = None
     record(actor, "auth.totp_reset", user)
     db.session.commit()
+
+
+@dataclass
+class Rotation:
+    """What `rotate_secrets` did: accounts re-encrypted, already current, unreadable."""
+
+    rewritten: int = 0
+    current: int = 0
+    unreadable: list[int] = field(default_factory=list)
+
+
+def rotate_secrets(secret_key: str, fallbacks: Sequence[str]) -> Rotation:
+    """Re-encrypt every two-factor secret still under an old key under `secret_key`.
+
+    Secrets no key can read (their key was dropped from the fallbacks too early) are left
+    as they are and reported: those accounts need an administrator's reset.
+    """
+    rotation = Rotation()
+    enrolled = db.select(User).where(User.totp_secret.is_not(None)).order_by(User.id)
+    for user in db.session.execute(enrolled).scalars():
+        try:
+            _, current = _read(user.totp_secret, secret_key, fallbacks)
+        except InvalidToken:
+            rotation.unreadable.append(user.id)
+            continue
+        if current is None:
+            rotation.current += 1
+        else:
+            user.totp_secret = current
+            rotation.rewritten += 1
+    if rotation.rewritten or rotation.unreadable:
+        record(
+            None,
+            "auth.totp_rotate",
+            None,
+            rewritten=rotation.rewritten,
+            unreadable=rotation.unreadable,
+        )
+    db.session.commit()
+    return rotation

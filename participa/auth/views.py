@@ -131,7 +131,11 @@ def login_code():
     if form.validate_on_submit():
         try:
             totp.check_code(
-                user, form.code.data, now=utcnow(), secret_key=current_app.config["SECRET_KEY"]
+                user,
+                form.code.data,
+                now=utcnow(),
+                secret_key=current_app.config["SECRET_KEY"],
+                fallbacks=current_app.config["SECRET_KEY_FALLBACKS"],
             )
         except DomainError as error:
             show_error(form, error)
