@@ -8,24 +8,31 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 CATALOGS := $(wildcard participa/translations/*/LC_MESSAGES/messages.po)
+# Every install takes the exact versions of constraints.txt, build backend included, so two
+# servers installed on different days run the same libraries. `make constraints` renews it.
+PIP_INSTALL := $(BIN)/pip install --quiet -c constraints.txt --build-constraint constraints.txt
 
 .PHONY: run serve test test-postgres install install-test install-bench translations db lint \
-	extract-messages clean bench bench-quick
+	extract-messages clean bench bench-quick constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# pip itself at the version of constraints.txt (which --build-constraint needs).
+$(VENV)/.pip: constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt pip
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed: pyproject.toml constraints.txt $(VENV)/.pip
+	$(PIP_INSTALL) -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.pip
+	$(PIP_INSTALL) -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+$(VENV)/.installed-bench: pyproject.toml constraints.txt $(VENV)/.pip
+	$(PIP_INSTALL) -e '.[test,bench]'
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed
 
 install: $(VENV)/.installed translations
@@ -73,6 +80,18 @@ bench-quick: install-bench
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Renew constraints.txt: the newest versions that pyproject.toml's ranges allow, for every
+# extra and every Python from 3.11 on; then `make test`, read the diff, commit both (see
+# docs/deploy.md, "Upgrading the libraries"). Besides the app: pip, the build backend (its
+# range is [build-system] requires) and uv, which does the resolving. `make constraints UPGRADE=`
+# keeps every pin and adds only what is new; UPGRADE='--upgrade-package flask' moves one.
+UPGRADE ?= --upgrade
+constraints: $(VENV)/.pip
+	$(BIN)/pip install --quiet -c constraints.txt uv
+	printf 'pip\nsetuptools>=77,<85\nuv\n' | $(BIN)/uv pip compile --quiet $(UPGRADE) \
+		--all-extras --universal --python-version 3.11 --custom-compile-command 'make constraints' \
+		-o constraints.txt pyproject.toml -
 
 # Refresh the message catalogs after changing interface text.
 extract-messages: install
