@@ -13,6 +13,9 @@ Every value can be set from the environment, so one file serves every instance:
 | `GUNICORN_ACCESS_LOG` | `-` (stdout) | access log file; `""` turns it off |
 | `GUNICORN_CONTROL_SOCKET` | none (off) | path of gunicorn's control socket (`gunicornc`) |
 
+With the setting METRICS_ENABLED (`PARTICIPA_METRICS_ENABLED=true`) the master serves the sum
+of its workers' Prometheus metrics on METRICS_ADDRESS:METRICS_PORT (127.0.0.1:9464).
+
 The ballot POST was measured with sync and gthread workers (bench/gunicorn_workers.py, figures
 in docs/deploy.md, "Workers and threads"): a ballot spends much of its time waiting on
 PostgreSQL (several queries and a commit), which a sync worker cannot overlap, so gthread
@@ -23,6 +26,8 @@ thread may hold one database connection: keep threads <= pool_size + max_overflo
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -69,10 +74,28 @@ if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
 
+# Metrics: each worker writes its figures to files in a folder of this master's own, which the
+# master adds up (participa/core/metrics.py). prometheus_client reads the folder's name when it
+# is imported, so it is set here, before the app loads (once: a reload reads this file again);
+# the folder stays empty unless METRICS_ENABLED.
+METRICS_DIR_PREFIX = "participa-metrics-"
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=METRICS_DIR_PREFIX)
+
+
 def when_ready(server):
-    """Warn in the log about settings that break with several workers (memory:// limits)."""
+    """Warn about settings that break with several workers; serve the workers' metrics."""
+    from participa.core import metrics
     from participa.core.deployment import startup_warnings
 
     app = server.app.wsgi()  # already loaded in the master (preload_app)
     for warning in startup_warnings(app.config, server.cfg.workers):
         server.log.warning("participa: %s", warning)
+    if app.config["METRICS_ENABLED"]:
+        metrics.serve_workers(app.config)
+
+
+def on_exit(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    if os.path.basename(folder).startswith(METRICS_DIR_PREFIX):  # ours, not one given
+        shutil.rmtree(folder, ignore_errors=True)

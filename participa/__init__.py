@@ -12,6 +12,7 @@ from participa.budgets import hooks as budgets_hooks
 from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
 from participa.consultations import hooks as consultations_hooks
+from participa.core import logs, metrics
 from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -46,6 +47,8 @@ ENVIRONMENT = {
     "SECRET_KEY": "SECRET_KEY",
     "REDIS_URL": "RATELIMIT_STORAGE_URI",
     "PUBLIC_URL": "PUBLIC_URL",
+    "LOG_LEVEL": "LOG_LEVEL",
+    "LOG_FORMAT": "LOG_FORMAT",
 }
 
 
@@ -59,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     _load_config(app, test_config)
+    logs.init_app(app)  # first: its request hook times and names every request
+    metrics.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

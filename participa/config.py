@@ -99,6 +99,21 @@ PUBLIC_URL = "http://127.0.0.1:5000"
 ADMIN_REQUIRE_TOTP = True
 TOTP_ISSUER = "Participa"
 
+# Operations (docs/deploy.md, "Logs, health and metrics"). Logging: the level, and "text" or
+# "json" (one object per line, for a log collector); the environment's LOG_LEVEL and
+# LOG_FORMAT set them. Prometheus metrics, off by default: when on, served on their own port of
+# the loopback interface, never through the site (gunicorn's master adds up its workers').
+LOG_LEVEL = "INFO"
+LOG_FORMAT = "text"
+METRICS_ENABLED = False
+METRICS_ADDRESS = "127.0.0.1"
+METRICS_PORT = 9464
+# When Redis (the rate-limit storage) fails, count limits in each process's memory until it
+# answers again, rather than refusing logins and ballots with an error.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+# A Redis that hangs must not hang requests: give up connecting or reading after 2 s.
+RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+
 # Where PB comparisons (greedy and Equal Shares, which reads every vote) are kept for every
 # server process and restart; None: instance/cache/pb; "": memory only.
 PB_COMPARISON_CACHE = None

@@ -15,6 +15,7 @@ from participa.budgets.models import (
     PbVoteItem,
     ProjectStatus,
 )
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.eligibility.participants import Channel, participant
 from participa.extensions import db
@@ -97,6 +98,7 @@ def cast_vote(
     except IntegrityError as error:  # a concurrent attempt of the same person won the race
         db.session.rollback()
         raise AlreadyVoted(ALREADY_VOTED) from error
+    signals.ballot_cast.send(ballot, mechanism="pb", channel=channel)
     return code
 
 

@@ -16,6 +16,7 @@ from participa.consultations.models import (
     Response,
 )
 from participa.consultations.questionnaire import questions
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.eligibility.participants import Channel, participant, voter_key
 from participa.eligibility.standing import Wording, check_standing
@@ -161,6 +162,7 @@ def submit_response(
     except IntegrityError as error:  # a concurrent attempt of the same person won the race
         db.session.rollback()
         raise AlreadyTookPart(ALREADY_ANSWERED) from error
+    signals.ballot_cast.send(process, mechanism="consultation", channel=channel)
     return code
 
 

@@ -37,3 +37,9 @@ Sender: the `Proposal` (its counters may be stale: read them again). Keywords: `
 work_status_changed = _signals.signal("work-status-changed")
 """A need or work changed status (by hand, or to priority by the council's approval). Sender:
 the `Work`. Keywords: `actor`, `before` and `after` (`WorkStatus`)."""
+
+ballot_cast = _signals.signal("ballot-cast")
+"""A ballot was stored: a consultation's answers or a PB vote (after commit). Sender: what was
+voted on, the consultation's `Process` or the `PbBallot`. Keywords: `mechanism`
+("consultation" or "pb") and `channel` (`Channel`); nothing that tells who voted or what they
+chose (ballot secrecy). Paper ballots typed in batches are not sent one by one."""

@@ -1,4 +1,4 @@
-"""Home page, language switch and the privacy notice."""
+"""Home page, language switch, the privacy notice, and the health URLs for monitoring."""
 
 from flask import (
     Blueprint,
@@ -13,6 +13,8 @@ from flask import (
 
 from participa.core.access import safe_next
 from participa.core.forms import EmptyForm
+from participa.core.health import run_checks
+from participa.core.logs import quiet
 from participa.processes.services import public_processes
 from participa.processes.types import ProcessStatus
 
@@ -45,5 +47,20 @@ def privacy():
 
 
 @bp.route("/salud")
+@quiet
 def health():
-    return {"status": "ok"}
+    # Readiness (proxy, systemd, a monitor): every part the site needs answers. Public, so
+    # only names and short reasons; the details are in the log (docs/deploy.md).
+    checks = run_checks(current_app)
+    failing = [name for name, result in checks.items() if result != "ok"]
+    body = {"status": "failing" if failing else "ok", "checks": checks}
+    if failing:
+        body["failing"] = failing
+    return body, 503 if failing else 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/vivo")
+@quiet
+def alive():
+    # Liveness: the process answers, whatever the database does (restarting it would not help).
+    return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
