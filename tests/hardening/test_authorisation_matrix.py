@@ -38,7 +38,7 @@ NOT_PUBLISHED = _classes(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)  # see the note
 
 # Public pages and downloads: anyone, logged in or not.
 PUBLIC_ENDPOINTS = """
-site.home site.privacy site.health site.set_language
+site.home site.privacy site.health site.alive site.set_language
 auth.login auth.register auth.forgot_password auth.reset_password
 processes.index processes.detail
 receipts.check results.public results.aggregate_csv results.responses_csv
