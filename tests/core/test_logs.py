@@ -4,9 +4,10 @@ their traceback, JSON lines on request, the level from the environment."""
 import json
 import logging
 
+import flask_migrate
 import pytest
 
-from participa import create_app
+from participa import ROOT, create_app
 from participa.core import logs
 from tests.conftest import TEST_CONFIG
 
@@ -127,3 +128,12 @@ def test_a_wrong_logging_setting_stops_the_start(setting, tmp_path, restore_logg
     config = {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"}
     with pytest.raises(ValueError):
         create_app({**config, **setting})
+
+
+def test_migrating_in_the_same_process_leaves_the_app_logs_on(tmp_path, restore_logging):
+    # Alembic's env.py configures logging from alembic.ini: it must not disable the app's.
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.db'}"})
+    with app.app_context():
+        flask_migrate.upgrade(directory=str(ROOT / "migrations"))
+    for name in ("participa.request", "participa.core.health", "flask-limiter", app.logger.name):
+        assert not logging.getLogger(name).disabled, name
