@@ -80,6 +80,8 @@ def test_an_unhandled_error_is_logged_with_its_traceback_and_request_id(database
         response = app.test_client().get("/fallo-de-prueba?token=secreto")
     assert response.status_code == 500
     request_id = response.headers["X-Request-ID"]
+    # The resident sees the id, to give the office, which finds the traceback with it.
+    assert f"da esta referencia: {request_id}" in response.get_data(as_text=True)
     (error,) = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert error.request_id == request_id and error.exc_info[0] is RuntimeError
     assert "algo se rompió" in caplog.text and "Traceback" in caplog.text
