@@ -37,3 +37,8 @@ Sender: the `Proposal` (its counters may be stale: read them again). Keywords: `
 work_status_changed = _signals.signal("work-status-changed")
 """A need or work changed status (by hand, or to priority by the council's approval). Sender:
 the `Work`. Keywords: `actor`, `before` and `after` (`WorkStatus`)."""
+
+paper_ballots_committed = _signals.signal("paper-ballots-committed")
+"""A batch of paper ballots was written as ballot content (before commit; also after voting
+closed, while results are not published). Sender: the `Process`. Keywords: `pb_ballot_id`
+(the PB ballot's id; None for a consultation), `now`."""
