@@ -14,8 +14,10 @@ from stdnum.mx import curp as stdnum_curp
 
 from participa.auth.models import Role, User
 from participa.budgets.counting import count
+from participa.budgets.counts import count_here
 from participa.budgets.models import BallotRule, PbBallot, PbOutcome, PbProject, ProjectStatus
 from participa.consultations.models import Option, Question, QuestionKind
+from participa.core.timeutil import utcnow
 from participa.demo.budgets import CITY_PROJECTS, NORTH_PROJECTS
 from participa.demo.people import FIRST_NAMES_F, FIRST_NAMES_M, SURNAMES
 from participa.demo.seed import TERRITORY
@@ -286,7 +288,10 @@ def structure(rng: random.Random, now: datetime, published: bool) -> City:
 
 
 def save_outcomes(made: City) -> None:
-    """Save and publish each ballot's greedy count, as staff would before publishing."""
+    """Count the ballots and store the count, as the close of voting does (Equal Shares reads
+    every vote: a minute or more at a million), then save and publish each ballot's count by
+    its own rule, as staff would before publishing."""
+    count_here(made.pb_process_id, [ballot.id for ballot in made.ballots], utcnow())
     for ballot in made.ballots:
         row = db.session.get(PbBallot, ballot.id)
         counted = count(row, row.counting_rule)

@@ -114,6 +114,10 @@ RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 # A Redis that hangs must not hang requests: give up connecting or reading after 2 s.
 RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
-# Where PB comparisons (greedy and Equal Shares, which reads every vote) are kept for every
-# server process and restart; None: instance/cache/pb; "": memory only.
-PB_COMPARISON_CACHE = None
+
+# Background work (participa.core.jobs): "thread" runs each job in a daemon thread of the
+# server process that started it; "inline" runs it at once, in the caller's thread.
+JOBS_MODE = "thread"
+# A PB count still "counting" after this many seconds is taken for stopped (its server
+# process was restarted): staff may start it again.
+PB_COUNT_STALE_AFTER = 3600

@@ -41,7 +41,9 @@ TEST_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "ADMIN_REQUIRE_TOTP": False,
     "PUBLIC_URL": "http://localhost",
-    "PB_COMPARISON_CACHE": "",  # memory only; tests/budgets/test_comparison_cache.py sets one
+    # Background jobs run at once, in the test's thread; tests/budgets/test_background_counts.py
+    # runs them in threads, as a server does.
+    "JOBS_MODE": "inline",
     # Production syncs every commit (FULL); unit tests need no power-cut safety, only speed.
     # The attack tests (tests/attacks/, a real server) run with the production default.
     "SQLITE_SYNCHRONOUS": "NORMAL",

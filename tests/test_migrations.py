@@ -57,12 +57,14 @@ def check_constraints(app) -> dict[str, list[tuple[str, str]]]:
     """Every table's CHECK constraints as the database reports them: (name, condition)."""
     with app.app_context():
         inspector = sa.inspect(db.engine)
+        present = set(inspector.get_table_names())
         found = {
             table: sorted(
                 (check["name"], " ".join(check["sqltext"].split()))
                 for check in inspector.get_check_constraints(table)
             )
             for table in db.metadata.tables
+            if table in present  # an older revision lacks the newer tables
         }
         db.engine.dispose()
     return found
@@ -76,7 +78,7 @@ def schema_differences(app, modelled) -> list:
         differences = compare_metadata(context, db.metadata)
     migrated, expected = check_constraints(app), check_constraints(modelled)
     for table in sorted(expected):
-        if migrated[table] != expected[table]:
+        if table in migrated and migrated[table] != expected[table]:
             differences.append(("check constraints", table, migrated[table], expected[table]))
     return differences
 
@@ -101,20 +103,26 @@ def test_the_comparison_sees_the_check_constraint_sqlite_once_lacked(tmp_path):
     app = migrated_app(f"sqlite:///{tmp_path / 'old.db'}", WITHOUT_CHANNEL_CHECK)
     modelled = modelled_app(f"sqlite:///{tmp_path / 'modelled.db'}")
     differences = schema_differences(app, modelled)
-    assert {(kind, table) for kind, table, *_ in differences} == {
+    checks = [d for d in differences if d[0] == "check constraints"]  # later revisions add more
+    assert {(kind, table) for kind, table, *_ in checks} == {
         ("check constraints", "response"),
         ("check constraints", "pb_vote"),
     }
-    assert ("ck_response_channel", "channel IN ('web', 'desk', 'paper')") in differences[-1][3]
+    assert ("ck_response_channel", "channel IN ('web', 'desk', 'paper')") in checks[-1][3]
 
 
 def test_sqlite_channel_check_keeps_every_ballot_and_refuses_unknown_channels(tmp_path):
     """The table rebuild keeps each response's answers and each vote's items (which cascade
-    from them), and the rebuilt tables refuse a channel that does not exist."""
-    app = migrated_app(f"sqlite:///{tmp_path / 'migrated.db'}", WITHOUT_CHANNEL_CHECK)
+    from them), both ways, and the rebuilt tables refuse a channel that does not exist."""
+    app = migrated_app(f"sqlite:///{tmp_path / 'migrated.db'}")
     with app.app_context():
+        # Written by today's models, then taken back to the schema before the rebuild (the
+        # models have columns of later revisions: they cannot write the old schema).
         seed_ballots(3)
         before = ballots()
+        db.session.remove()
+        flask_migrate.downgrade(directory=MIGRATIONS, revision=WITHOUT_CHANNEL_CHECK)
+        assert ballots() == before
         db.session.remove()
         flask_migrate.upgrade(directory=MIGRATIONS)
         assert ballots() == before

@@ -26,10 +26,11 @@ from participa.aggregates.models import (
     ParticipationHourTally,
     ParticipationTally,
     PbBallotTally,
+    PbParticipationTally,
     PbProjectTally,
     ResponseTally,
 )
-from participa.budgets.models import PbBallot, PbVote, PbVoteItem
+from participa.budgets.models import PbBallot, PbParticipation, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Participation, Response
 from participa.extensions import db
 from participa.processes.models import Process
@@ -48,11 +49,13 @@ PARTICIPATIONS = ParticipationTally.__table__
 HOURS = ParticipationHourTally.__table__
 PROJECTS = PbProjectTally.__table__
 BALLOTS = PbBallotTally.__table__
+PB_PEOPLE = PbParticipationTally.__table__
 RESPONSE = Response.__table__
 ANSWER = Answer.__table__
 PARTICIPATION = Participation.__table__
 VOTE = PbVote.__table__
 ITEM = PbVoteItem.__table__
+PB_PARTICIPATION = PbParticipation.__table__
 
 
 def _lock(conn, namespace: int, table: sa.Table, target_id: int, wait: bool) -> bool:
@@ -245,8 +248,34 @@ def _add_votes(conn, ballot_id: int, where) -> int:
     return sum(n for _ch, n in by_channel)
 
 
+def _add_pb_people(conn, ballot_id: int, rows) -> None:
+    """Add PB participation rows (colonia, channel) to the ballot's people tally."""
+    counts = Counter((colonia or NO_COLONIA, channel) for colonia, channel in rows)
+    tallies = [
+        {"ballot_id": ballot_id, "colonia_id": colonia, "channel": channel, "people": n}
+        for (colonia, channel), n in counts.items()
+    ]
+    _upsert(conn, PB_PEOPLE, tallies, ("people",))
+
+
+def _fold_pb_people(conn, ballot_id: int, batch: int) -> int:
+    """Fold a batch of the ballot's participations, whole: who voted is not secret."""
+    p = PB_PARTICIPATION.c
+    people = conn.execute(
+        sa.select(p.id, p.colonia_id, p.channel)
+        .where(p.ballot_id == ballot_id, p.folded == sa.false())
+        .limit(batch)
+    ).all()
+    if people:
+        _add_pb_people(conn, ballot_id, [row[1:] for row in people])
+        done = [row[0] for row in people]
+        conn.execute(sa.update(PB_PARTICIPATION).where(p.id.in_(done)).values(folded=True))
+    return len(people)
+
+
 def fold_ballot(ballot_id: int, batch: int = FOLD_BATCH, keep: int = FOLD_KEEP) -> int:
-    """Fold a PB ballot's unfolded votes, a batch per transaction; return the votes folded."""
+    """Fold a PB ballot's unfolded votes and participations, a batch of each per transaction;
+    return the votes folded."""
     folded = 0
     while True:
         with _fold_transaction(LOCK_BALLOT, PbBallot.__table__, ballot_id) as conn:
@@ -256,8 +285,9 @@ def fold_ballot(ballot_id: int, batch: int = FOLD_BATCH, keep: int = FOLD_KEEP) 
             if ids:
                 _add_votes(conn, ballot_id, VOTE.c.id.in_(ids))
                 conn.execute(sa.update(VOTE).where(VOTE.c.id.in_(ids)).values(folded=True))
+            people = _fold_pb_people(conn, ballot_id, batch)
         folded += len(ids)
-        if len(ids) < batch:
+        if len(ids) < batch and people < batch:
             return folded
 
 
@@ -296,10 +326,26 @@ def recompute_process(process_id: int, keep: int = FOLD_KEEP) -> int:
 
 
 def recompute_ballot(ballot_id: int, keep: int = FOLD_KEEP) -> int:
-    """Rebuild a PB ballot's aggregates from all its votes in one transaction."""
+    """Rebuild a PB ballot's aggregates from all its votes and participations in one
+    transaction; return the votes counted."""
     with _fold_transaction(LOCK_BALLOT, PbBallot.__table__, ballot_id, wait=True) as conn:
-        for table in (PROJECTS, BALLOTS):
+        for table in (PROJECTS, BALLOTS, PB_PEOPLE):
             conn.execute(sa.delete(table).where(table.c.ballot_id == ballot_id))
         of_ballot = VOTE.c.ballot_id == ballot_id
         _mark_all_but_residue(conn, VOTE, VOTE.c.ballot_id, ballot_id, keep)
-        return _add_votes(conn, ballot_id, of_ballot & (VOTE.c.folded == sa.true()))
+        total = _add_votes(conn, ballot_id, of_ballot & (VOTE.c.folded == sa.true()))
+        p = PB_PARTICIPATION.c
+        of_ballot = p.ballot_id == ballot_id
+        conn.execute(sa.update(PB_PARTICIPATION).where(of_ballot).values(folded=True))
+        colonia = sa.func.coalesce(p.colonia_id, NO_COLONIA)
+        people = conn.execute(
+            sa.select(colonia, p.channel, sa.func.count())
+            .where(of_ballot, p.folded == sa.true())
+            .group_by(colonia, p.channel)
+        ).all()
+        rows = [
+            {"ballot_id": ballot_id, "colonia_id": c, "channel": ch, "people": n}
+            for c, ch, n in people
+        ]
+        _upsert(conn, PB_PEOPLE, rows, ("people",))
+    return total

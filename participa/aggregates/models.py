@@ -117,3 +117,21 @@ class PbBallotTally(db.Model):
     )
     channel: Mapped[Channel] = mapped_column(enum_type(Channel), primary_key=True)
     ballots: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PbParticipationTally(db.Model):
+    """Folded PB participations (who voted, not what) per ballot, colonia and channel.
+
+    The results page reads turnout and each channel's people from here instead of counting
+    every participation; people counted once across several ballots are not a sum of these
+    (participa.budgets.turnout keeps that count once voting has closed).
+    """
+
+    __tablename__ = "pb_participation_tally"
+
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_ballot.id", ondelete="CASCADE"), primary_key=True
+    )
+    colonia_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    channel: Mapped[Channel] = mapped_column(enum_type(Channel), primary_key=True)
+    people: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -18,6 +18,8 @@ from participa.aggregates.fold import (
     HOURS,
     PARTICIPATION,
     PARTICIPATIONS,
+    PB_PARTICIPATION,
+    PB_PEOPLE,
     PROJECTS,
     RESPONSE,
     RESPONSES,
@@ -27,7 +29,8 @@ from participa.aggregates.fold import (
     fold_process,
     item_counts,
 )
-from participa.aggregates.models import NO_OPTION, NO_VALUE
+from participa.aggregates.models import NO_COLONIA, NO_OPTION, NO_VALUE
+from participa.eligibility.participants import Channel
 from participa.extensions import db
 
 DEFAULT_FOLD_AT = 1000
@@ -55,9 +58,13 @@ def fold_if_needed_process(process_id: int) -> None:
 
 
 def fold_if_needed_ballot(ballot_id: int) -> None:
-    """Fold the PB ballot when enough votes wait."""
+    """Fold the PB ballot when enough votes or participations wait."""
     limit = _fold_at()
-    if _waiting(VOTE.c.ballot_id, ballot_id, VOTE.c.folded, limit) >= limit:
+    waiting = max(
+        _waiting(VOTE.c.ballot_id, ballot_id, VOTE.c.folded, limit),
+        _waiting(PB_PARTICIPATION.c.ballot_id, ballot_id, PB_PARTICIPATION.c.folded, limit),
+    )
+    if waiting >= limit:
         fold_ballot(ballot_id)
 
 
@@ -203,6 +210,33 @@ def ballot_support(ballot_id: int, channel=None) -> BallotSupport:
     }
     total = projects.pop(0, None)
     return BallotSupport(projects, total.votes if total else 0)
+
+
+def ballot_people(ballot_ids: list[int]) -> dict[int, dict[tuple, int]]:
+    """Who voted in each PB ballot: ballot -> (colonia id or None, channel) -> people.
+
+    One statement over the participation tally and the unfolded participations, so it reads
+    a few rows per colonia and channel however many people voted.
+    """
+    for ballot_id in ballot_ids:
+        fold_if_needed_ballot(ballot_id)
+    t, p = PB_PEOPLE.c, PB_PARTICIPATION.c
+    stored = sa.select(t.ballot_id, t.colonia_id, t.channel, t.people).where(
+        t.ballot_id.in_(ballot_ids)
+    )
+    colonia = sa.func.coalesce(p.colonia_id, NO_COLONIA)
+    live = (
+        sa.select(p.ballot_id, colonia, p.channel, sa.func.count())
+        .where(p.ballot_id.in_(ballot_ids), p.folded == sa.false())
+        .group_by(p.ballot_id, colonia, p.channel)
+    )
+    both = sa.union_all(stored, live).subquery()
+    keys = (both.c.ballot_id, both.c.colonia_id, both.c.channel)
+    query = sa.select(*keys, sa.func.sum(both.c.people)).group_by(*keys)
+    found: dict[int, dict[tuple, int]] = {ballot_id: {} for ballot_id in ballot_ids}
+    for ballot_id, colonia_id, channel, n in db.session.execute(query):
+        found[ballot_id][(colonia_id or None, Channel(channel))] = int(n)
+    return found
 
 
 def people_per_process(process_ids: list[int], narrowed) -> dict[int, int]:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
+from participa.budgets import counts
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -17,6 +18,7 @@ from participa.budgets.models import (
     PbParticipation,
 )
 from participa.core.errors import DomainError
+from participa.core.timeutil import utcnow
 from participa.eligibility.participants import voter_key
 from participa.eligibility.standing import Wording, check_standing
 from participa.extensions import db
@@ -113,6 +115,8 @@ def save_ballot(actor, process, ballot: PbBallot | None, data: BallotData) -> Pb
         rule=ballot.rule,
         counting=ballot.counting_rule,
     )
+    if process.status is ProcessStatus.CLOSED:  # the stored count follows the settings
+        counts.recount_if_changed(ballot, utcnow())
     db.session.commit()
     return ballot
 

@@ -1,24 +1,18 @@
 """A PB ballot's votes by channel (web, table, paper), for its results page."""
 
-from sqlalchemy import func
-
 from participa.aggregates import reads
-from participa.aggregates.channels import CHANNELS, Breakdown, breakdown, by_channel
-from participa.budgets.models import PbParticipation
-from participa.extensions import db
+from participa.aggregates.channels import CHANNELS, Breakdown, breakdown
+from participa.eligibility.participants import Channel
 
 
 def ballot_channels(ballot) -> Breakdown:
-    """Per project of a PB ballot: how many ballots of each channel include it (aggregates)."""
+    """Per project of a PB ballot: how many ballots of each channel include it, and who took
+    part through each channel (both from the maintained tallies)."""
     support = {channel: reads.ballot_support(ballot.id, channel=channel) for channel in CHANNELS}
     ballots = {channel: found.ballots for channel, found in support.items() if found.ballots}
-    people = dict(
-        db.session.execute(
-            db.select(PbParticipation.channel, func.count())
-            .where(PbParticipation.ballot_id == ballot.id)
-            .group_by(PbParticipation.channel)
-        ).all()
-    )
+    people: dict[Channel, int] = {}
+    for (_colonia, channel), n in reads.ballot_people([ballot.id])[ballot.id].items():
+        people[channel] = people.get(channel, 0) + n
     rows = [
         (
             p.title,
@@ -31,4 +25,4 @@ def ballot_channels(ballot) -> Breakdown:
         for p in sorted(ballot.projects, key=lambda p: p.id)
         if p.status.value == "feasible"
     ]
-    return breakdown(ballot.name, ballots, by_channel(people), rows)
+    return breakdown(ballot.name, ballots, people, rows)

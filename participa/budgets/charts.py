@@ -6,7 +6,8 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from participa.budgets.counting import Comparison
-from participa.budgets.outcomes import BallotResult, Turnout
+from participa.budgets.outcomes import BallotResult
+from participa.budgets.turnout import Turnout
 from participa.core.charts import PRIMARY, Chart, base_figure, pct, shares_chart, wrap
 
 # Against white: PRIMARY 6.9:1, GREY 3.7:1, ORANGE 3.8:1, GREEN 3.3:1 (WCAG's 3:1 for

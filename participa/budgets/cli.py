@@ -1,5 +1,5 @@
 """Command-line tools: `flask pb-results` counts a Pabulib file without touching the database;
-`flask pb-import` stores one as a closed PB process."""
+`flask pb-import` stores one as a closed PB process; `flask pb-count` counts stored ballots."""
 
 import json
 from fractions import Fraction
@@ -8,13 +8,15 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from participa.budgets import counts
 from participa.budgets.ballots import ballots
-from participa.budgets.counting import compare
+from participa.budgets.models import CountState, PbBallot, PbCount
 from participa.budgets.pb_io import import_election
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.models import Process
+from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
 from participa.tally.pabulib import PabulibError, read_pabulib
 from participa.tally.pb import (
     Amount,
@@ -27,6 +29,7 @@ from participa.tally.pb import (
     greedy_for_meta,
 )
 
+COUNTED = {ProcessStatus.CLOSED, *RESULTS_PUBLIC_STATUSES}
 MES_ONLY = ("completion", "exhaustive_stop", "comparison", "points_as_weights")
 
 
@@ -145,20 +148,47 @@ def pb_import(path: Path, title: str | None) -> None:
 
 
 @click.command("pb-count")
-@click.option("--process", "process_id", type=int, required=True, help="The PB process (id).")
-def pb_count(process_id: int) -> None:
-    """Count every ballot of a PB process now (greedy and Equal Shares), for its readers.
+@click.option("--process", "process_id", type=int, help="The PB process (id).")
+@click.option("--all", "every", is_flag=True, help="Every PB process whose voting has closed.")
+def pb_count(process_id: int | None, every: bool) -> None:
+    """Count the ballots of a PB process now (greedy and Equal Shares) and store the result.
 
-    Equal Shares reads every vote: almost a minute at a million here, longer than a web
-    request may take. The result is kept in instance/cache/pb/, where the results pages of
-    every server process find it.
+    What voting's close starts in the background, in this process: Equal Shares reads every
+    vote, about a minute at a million. The results pages show the stored count. A ballot
+    being counted by the server meanwhile is left to that count.
     """
-    process = db.session.get(Process, process_id)
-    if process is None:
-        raise click.ClickException(f"There is no process {process_id}.")
-    found = ballots(process)
-    if not found:
-        raise click.ClickException(f"Process {process_id} has no PB ballots.")
-    for ballot in found:
-        comparison = compare(ballot)
-        click.echo(f"ballot {ballot.id}: {comparison.voters} votes counted")
+    if (process_id is None) == (not every):
+        raise click.UsageError("give --process ID or --all")
+    for process in _closed_processes(process_id):
+        ids = [ballot.id for ballot in ballots(process)]
+        claims = counts.count_here(process.id, ids, utcnow())
+        for ballot_id in sorted(set(ids) - {ballot_id for ballot_id, _ in claims}):
+            click.echo(f"ballot {ballot_id}: being counted by another process; left to it")
+        failed = False
+        for ballot_id, _attempt in claims:
+            row = db.session.get(PbCount, ballot_id)
+            if row.state is CountState.FAILED:
+                failed = True
+                click.echo(f"ballot {ballot_id}: the count failed: {row.error}")
+            else:
+                voters = json.loads(row.result)["voters"]
+                click.echo(f"ballot {ballot_id}: {voters} votes counted")
+        if failed:
+            raise click.ClickException(f"process {process.id}: a count failed")
+
+
+def _closed_processes(process_id: int | None) -> list[Process]:
+    """The process asked for (closed or later), or every such PB process."""
+    if process_id is not None:
+        process = db.session.get(Process, process_id)
+        if process is None:
+            raise click.ClickException(f"There is no process {process_id}.")
+        if not ballots(process):
+            raise click.ClickException(f"Process {process_id} has no PB ballots.")
+        if process.status not in COUNTED:
+            raise click.ClickException(f"Process {process_id}: voting has not closed yet.")
+        return [process]
+    query = db.select(Process).where(
+        Process.status.in_(COUNTED), Process.id.in_(db.select(PbBallot.process_id))
+    )
+    return list(db.session.execute(query.order_by(Process.id)).scalars())

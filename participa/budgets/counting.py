@@ -1,20 +1,15 @@
 """Count PB ballots with the tally's rules and compare them, with a reason per project.
 
 The stored votes become a `participa.tally.pb.Election` (project ids are the database ids as
-text, so ties go to the older project); the tally decides, this module explains. A saved
-outcome is saved and published by `participa.budgets.outcomes`.
+text, so ties go to the older project); the tally decides, this module explains. The count
+runs in the background and is stored (`participa.budgets.counts`); a saved outcome is saved
+and published by `participa.budgets.outcomes`.
 """
 
-import hashlib
-import logging
-import os
-import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
@@ -32,8 +27,6 @@ from participa.budgets.models import (
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.tally import pb
-
-log = logging.getLogger("participa.budgets")
 
 MANUAL = "manual"
 RULES = (CountingRule.GREEDY.value, CountingRule.MES.value, MANUAL)
@@ -274,13 +267,8 @@ def _off_ballot(project: PbProject) -> Line:
     )
 
 
-def _compute(ballot: PbBallot) -> Comparison:
-    greedy, voters = _count_greedy(ballot)
-    mes, problem = None, None
-    if ballot.rule is BallotRule.RANKING:
-        problem = MES_NOT_FOR_RANKING
-    else:  # Equal Shares needs every ballot: they are read only here, and the result cached.
-        mes = _count_mes(election_for(ballot), ballot)
+def explain(ballot: PbBallot, voters: int, greedy: Count, mes: Count | None, problem) -> Comparison:
+    """Lay both counts side by side with a reason per project (no vote is read)."""
     g_reasons = greedy_reasons(ballot, greedy.detail.ranking, set(greedy.winners))
     m_reasons = _mes_reasons(ballot, greedy, mes)
     titles = {p.id: p for p in ballot.projects}
@@ -298,80 +286,24 @@ def _compute(ballot: PbBallot) -> Comparison:
             m_reasons.get(r.project_id),
         )
         for r in greedy.detail.ranking
+        if int(r.project_id) in titles  # a project deleted since the count
     ]
     on_ballot = {line.project_id for line in lines}
     lines += [_off_ballot(p) for p in ballot.projects if p.id not in on_ballot]
     return Comparison(voters, ballot.amount, tuple(lines), greedy, mes, problem)
 
 
-def _fingerprint(ballot: PbBallot) -> tuple:
-    """What the comparison depends on: settings, projects and how many votes."""
-    votes = ballot_support(ballot.id).ballots
-    projects = tuple((p.id, p.cost, p.status.value, p.title) for p in ballot.projects)
-    settings = tuple(getattr(ballot, name) for name in SETTINGS)
-    return (ballot.id, votes, projects, settings)
-
-
-SETTINGS = (
-    "amount",
-    "rule",
-    "greedy_variant",
-    "greedy_threshold",
-    "mes_completion",
-    "mes_exhaustive_stop",
-    "mes_comparison",
-)
-
-
-def _cache_file(key: tuple) -> Path | None:
-    """Where the comparison for `key` is kept (PB_COMPARISON_CACHE; "" keeps none on disk)."""
-    folder = current_app.config.get("PB_COMPARISON_CACHE")
-    if folder == "":
-        return None
-    folder = Path(folder) if folder else Path(current_app.instance_path) / "cache" / "pb"
-    return folder / f"{hashlib.sha256(repr(key).encode()).hexdigest()}.pickle"
-
-
-def _read_cached(key: tuple) -> Comparison | None:
-    if _cache_file(key) is None:
-        return None
-    try:
-        with _cache_file(key).open("rb") as handle:
-            return pickle.load(handle)  # our own file, in the instance folder
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        return None
-
-
-def _write_cached(key: tuple, comparison: Comparison) -> None:
-    path = _cache_file(key)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        spare = path.with_suffix(f".{os.getpid()}.tmp")
-        spare.write_bytes(pickle.dumps(comparison))
-        os.replace(spare, path)  # whole or not at all, whichever worker writes it
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        log.warning("PB comparison of ballot %s not cached on disk", key[0])
-
-
 def compare(ballot: PbBallot) -> Comparison:
-    """Greedy and Equal Shares for the ballot, with a reason per project.
+    """Count the ballot with greedy and Equal Shares, with a reason per project.
 
-    Equal Shares on a large ballot takes seconds (almost a minute at a million votes), and
-    votes no longer change once voting closes: the comparison is kept, keyed by what it
-    depends on, in the application's memory and in `instance/cache/pb/`, so every worker and
-    restart reuses it; `flask pb-count` computes it ahead of the first reader.
+    Equal Shares reads every vote (almost a minute at a million): this runs in the
+    background (participa.budgets.counts) or from `flask pb-count`, never in a request;
+    pages read the stored result.
     """
-    cache = current_app.extensions.setdefault("pb_comparisons", {})
-    key = _fingerprint(ballot)
-    if key not in cache:
-        if len(cache) >= 32:
-            cache.clear()
-        found = _read_cached(key)
-        if found is None:
-            found = _compute(ballot)
-            if found.mes is not None:  # only Equal Shares is slow enough to keep on disk
-                _write_cached(key, found)
-        cache[key] = found
-    return cache[key]
+    greedy, voters = _count_greedy(ballot)
+    mes, problem = None, None
+    if ballot.rule is BallotRule.RANKING:
+        problem = MES_NOT_FOR_RANKING
+    else:
+        mes = _count_mes(election_for(ballot), ballot)
+    return explain(ballot, voters, greedy, mes, problem)

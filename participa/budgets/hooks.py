@@ -1,6 +1,8 @@
 """How participatory budgets plug into the rest: process pages, lifecycle and receipts."""
 
-from participa.budgets import ballots, outcomes, voting
+from participa.budgets import ballots, counts, outcomes, voting
+from participa.core import signals
+from participa.core.timeutil import utcnow
 from participa.processes import components
 from participa.processes.components import Panel
 from participa.processes.types import Component, ProcessStatus
@@ -39,3 +41,18 @@ def readiness(process, target: ProcessStatus) -> list:
 def publish_outcomes(actor, process, before: ProcessStatus) -> None:
     if process.status is ProcessStatus.RESULTS_PUBLISHED:
         outcomes.mark_published(process)
+
+
+@components.on_status_change(PB_BALLOT)
+def count_at_close(actor, process, before: ProcessStatus) -> None:
+    """Voting closed: count every ballot in the background once the change is committed."""
+    if before is ProcessStatus.OPEN and process.status is ProcessStatus.CLOSED:
+        ids = [ballot.id for ballot in ballots.ballots(process)]
+        counts.count_after_commit(process.id, ids, utcnow())
+
+
+@signals.paper_ballots_committed.connect
+def count_paper_ballots(process, pb_ballot_id=None, **_) -> None:
+    """Paper ballots typed after voting closed change the count: count the ballot again."""
+    if pb_ballot_id is not None and process.status is ProcessStatus.CLOSED:
+        counts.count_after_commit(process.id, [pb_ballot_id], utcnow())

@@ -62,6 +62,12 @@ class ProjectStatus(enum.StrEnum):
     UNFEASIBLE = "unfeasible"
 
 
+class CountState(enum.StrEnum):
+    COUNTING = "counting"  # claimed by a background count (or one that stopped: see started_at)
+    DONE = "done"
+    FAILED = "failed"
+
+
 class ExecutionStatus(enum.StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
@@ -189,13 +195,64 @@ class PbOutcome(db.Model):
     ballot: Mapped[PbBallot] = relationship(back_populates="outcome")
 
 
+class PbCount(db.Model):
+    """A ballot's background count (greedy, Equal Shares, the comparison) and its state.
+
+    `state`, `started_at`, `finished_at` and `error` describe the last attempt; `result` is
+    the last successful count (JSON, participa.budgets.count_store) and `fingerprint` what it
+    was counted from, so a reader tells a current count from one that votes or settings
+    have overtaken. `attempt` grows with every claim: only the claiming run may finish it.
+    """
+
+    __tablename__ = "pb_count"
+    # No CHECK of finished_at against started_at: they may come from two servers' clocks.
+    __table_args__ = (CheckConstraint("attempt >= 1", name="attempt_positive"),)
+
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_ballot.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    state: Mapped[CountState] = mapped_column(enum_type(CountState))
+    attempt: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    error: Mapped[str] = mapped_column(Text, default="")
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[str | None] = mapped_column(Text)
+    counted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when `result` was made
+
+
+class PbTurnout(db.Model):
+    """People who voted in a PB process, each counted once across its ballots.
+
+    Tallies cannot give it (one person may vote in several ballots): the background count
+    stores it once voting has closed; `fingerprint` is the participations per ballot it was
+    counted from. `by_colonia` is JSON: {colonia id: people}.
+    """
+
+    __tablename__ = "pb_turnout"
+    __table_args__ = (CheckConstraint("people >= 0", name="people_not_negative"),)
+
+    process_id: Mapped[int] = mapped_column(
+        ForeignKey("process.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    people: Mapped[int] = mapped_column(BigInteger)
+    by_colonia: Mapped[str] = mapped_column(Text)
+    counted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class PbParticipation(ParticipantColumns, db.Model):
     """Who voted in a ballot: one row per eligibility key, enforced by the database."""
 
     __tablename__ = "pb_participation"
-    __table_args__ = (UniqueConstraint("ballot_id", "voter_key"),)
+    __table_args__ = (
+        UniqueConstraint("ballot_id", "voter_key"),
+        Index("ix_pb_participation_unfolded", "ballot_id", **UNFOLDED),
+    )
 
     ballot_id: Mapped[int] = mapped_column(ForeignKey("pb_ballot.id"), index=True)
+    # False until participa.aggregates.fold adds it to pb_participation_tally.
+    folded: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class PbVote(db.Model):

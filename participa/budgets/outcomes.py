@@ -1,18 +1,16 @@
 """The outcome of a PB ballot: what the public page shows, saving it, publishing it.
 
-A saved `PbOutcome` is published with its process (`mark_published`, called by the
-lifecycle when the process reaches "results published").
+Everything here reads the count stored by the background count (participa.budgets.counts):
+no page and no save counts votes. A saved `PbOutcome` is published with its process
+(`mark_published`, called by the lifecycle when the process reaches "results published").
 """
 
 import json
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
 
-from participa.aggregates.reads import ballot_support
 from participa.audit.services import record
 from participa.budgets.ballots import ballots
 from participa.budgets.counting import (
@@ -22,22 +20,14 @@ from participa.budgets.counting import (
     Comparison,
     Line,
     Reason,
-    compare,
     greedy_reasons,
 )
-from participa.budgets.models import (
-    CountingRule,
-    PbBallot,
-    PbOutcome,
-    PbParticipation,
-    ProjectStatus,
-)
+from participa.budgets.counts import CountStatus, status
+from participa.budgets.models import CountingRule, PbBallot, PbOutcome, ProjectStatus
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.extensions import db
-from participa.processes.scope import colonias_in_scope
 from participa.processes.types import ProcessStatus
-from participa.tally import shares_of_population
 
 
 @dataclass(frozen=True)
@@ -57,8 +47,9 @@ class BallotResult:
     justification: str
     winners: tuple[int, ...]
     used: int
-    comparison: Comparison
+    comparison: Comparison | None  # None: no count stored yet
     lines: tuple[ResultLine, ...]
+    count: CountStatus
 
     @property
     def funded_lines(self) -> list[ResultLine]:
@@ -92,16 +83,19 @@ def _reasons(ballot, comparison: Comparison, rule: str, winners: tuple[int, ...]
     return reasons
 
 
-def ballot_result(ballot: PbBallot) -> BallotResult:
-    comparison = compare(ballot)
-    outcome = ballot.outcome
+def ballot_result(ballot: PbBallot, now) -> BallotResult:
+    """The ballot's result as stored: its saved outcome, or its stored count (no vote read)."""
+    count = status(ballot, now)
+    comparison, outcome = count.comparison, ballot.outcome
     if outcome is not None:
         rule, winners, note = outcome.rule, winners_of(outcome), outcome.justification
-    else:
+    elif comparison is not None:
         own = comparison.mes if ballot.counting_rule is CountingRule.MES else None
         counted = own or comparison.greedy
         rule, winners, note = counted.rule, counted.winners, ""
-    costs = {line.project_id: line.cost or 0 for line in comparison.lines}
+    else:
+        rule, winners, note = ballot.counting_rule.value, (), ""
+    costs = {p.id: p.cost or 0 for p in ballot.projects}
     return BallotResult(
         ballot=ballot,
         rule=rule,
@@ -110,8 +104,14 @@ def ballot_result(ballot: PbBallot) -> BallotResult:
         winners=winners,
         used=sum(costs.get(w, 0) for w in winners),
         comparison=comparison,
-        lines=tuple(_reasons(ballot, comparison, rule, winners)),
+        lines=() if comparison is None else tuple(_reasons(ballot, comparison, rule, winners)),
+        count=count,
     )
+
+
+NOT_COUNTED = _l(
+    "The count of this ballot is not up to date: count it again, and save once it has ended."
+)
 
 
 def _manual_winners(ballot: PbBallot, chosen, justification: str) -> tuple[int, ...]:
@@ -140,8 +140,11 @@ def _manual_winners(ballot: PbBallot, chosen, justification: str) -> tuple[int, 
             ),
             field="project_ids",
         )
-    order = {line.project_id: i for i, line in enumerate(compare(ballot).lines)}
-    return tuple(sorted(chosen, key=order.__getitem__))
+    # In the order of votes when a count is stored, else as the projects were entered.
+    comparison = status(ballot, utcnow()).comparison
+    lines = comparison.lines if comparison is not None else ()
+    order = {line.project_id: i for i, line in enumerate(lines)}
+    return tuple(sorted(chosen, key=lambda w: (order.get(w, len(order)), w)))
 
 
 def save_outcome(
@@ -156,7 +159,10 @@ def save_outcome(
     if rule == MANUAL:
         winners = _manual_winners(ballot, winners, justification)
     else:
-        comparison = compare(ballot)
+        count = status(ballot, now or utcnow())
+        if not count.current:
+            raise DomainError(NOT_COUNTED)
+        comparison = count.comparison
         counted = comparison.greedy if rule == CountingRule.GREEDY.value else comparison.mes
         if counted is None:
             raise DomainError(comparison.mes_problem)
@@ -196,49 +202,3 @@ def mark_published(process) -> None:
     for ballot in ballots(process):
         if ballot.outcome is not None:
             ballot.outcome.published = True
-
-
-@dataclass(frozen=True)
-class Turnout:
-    total: int  # distinct people who voted in any ballot
-    located: int  # of them, those with a colonia in the process's scope
-    by_colonia: tuple  # ZoneShare rows
-
-
-def turnout(process) -> Turnout:
-    """Who voted in the process's ballots, by colonia, as a share of its population.
-
-    People are counted once across the process's ballots, which needs every participation
-    (seconds at a million). Once voting has closed nobody else takes part: the count is kept
-    in memory, keyed by the ballots' vote counts (aggregates; paper batches typed later) and
-    the colonias' populations.
-    """
-    if process.status is ProcessStatus.OPEN:
-        return _count_turnout(process)
-    votes = tuple(
-        (ballot_id, ballot_support(ballot_id).ballots)
-        for ballot_id in db.session.execute(
-            db.select(PbBallot.id).where(PbBallot.process_id == process.id).order_by(PbBallot.id)
-        ).scalars()
-    )
-    population = tuple((c.id, c.population) for c in colonias_in_scope(process))
-    cache = current_app.extensions.setdefault("pb_turnout", {})
-    key = (process.id, votes, population)
-    if key not in cache:
-        if len(cache) >= 32:
-            cache.clear()
-        cache[key] = _count_turnout(process)
-    return cache[key]
-
-
-def _count_turnout(process) -> Turnout:
-    ids = db.select(PbBallot.id).where(PbBallot.process_id == process.id)
-    people = func.count(func.distinct(PbParticipation.voter_key))
-    of_process = PbParticipation.ballot_id.in_(ids)
-    total = db.session.execute(db.select(people).where(of_process)).scalar_one()
-    grouped = db.select(PbParticipation.colonia_id, people).where(of_process)
-    rows = db.session.execute(grouped.group_by(PbParticipation.colonia_id)).all()
-    in_scope = {c.id: c for c in colonias_in_scope(process)}
-    counts = {in_scope[cid].label: n for cid, n in rows if cid in in_scope}
-    population = {c.label: c.population for c in in_scope.values()}
-    return Turnout(total, sum(counts.values()), shares_of_population(counts, population))

@@ -18,16 +18,18 @@ from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length
 
 from participa.aggregates.channels import MIN_BALLOTS
-from participa.budgets import charts, outcomes
+from participa.budgets import charts, counts, outcomes
 from participa.budgets.ballot_views import load
 from participa.budgets.ballots import ballots
 from participa.budgets.channels import ballot_channels
 from participa.budgets.forms import COUNTING_LABELS
 from participa.budgets.models import ProjectStatus
 from participa.budgets.pb_io import export_pb_lines
+from participa.budgets.turnout import turnout
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, MultiCheckboxField, show_error
+from participa.core.timeutil import utcnow
 from participa.eligibility.participants import CHANNEL_LABELS
 from participa.processes.services import change_status
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
@@ -73,14 +75,18 @@ def _manual_form(ballot, submitted: bool = False) -> ManualForm:
     return form
 
 
+def _compare_chart(result):
+    return result.comparison and charts.comparison_chart(result.ballot, result.comparison)
+
+
 def _render_staff(process, failed: tuple | None = None, status: int = 200):
     """The counting page; `failed` is (ballot id, manual form with errors)."""
     counted = process.status in COUNTED_STATUSES
-    sections = []
+    sections, now = [], utcnow()
     for ballot in ballots(process) if counted else []:
-        result = outcomes.ballot_result(ballot)
+        result = outcomes.ballot_result(ballot, now)
         form = failed[1] if failed and failed[0] == ballot.id else _manual_form(ballot)
-        sections.append((result, charts.comparison_chart(ballot, result.comparison), form))
+        sections.append((result, _compare_chart(result), form))
     return render_template(
         "budgets/results/manage.html",
         process=process,
@@ -88,6 +94,7 @@ def _render_staff(process, failed: tuple | None = None, status: int = 200):
         rule_labels=RULE_LABELS,
         counting_labels=COUNTING_LABELS,
         problems=outcomes.publication_problems(process) if counted else [],
+        counting=any(result.count.counting for result, _chart, _form in sections),
     ), status
 
 
@@ -95,6 +102,21 @@ def _render_staff(process, failed: tuple | None = None, status: int = 200):
 def manage(process_id: int):
     process, _ballot = load(process_id)
     return _render_staff(process)
+
+
+@manage_bp.route("/resultados/contar-ahora", methods=["POST"])
+def count_now(process_id: int):
+    """Count every ballot of the process again, in the background."""
+    process, _ballot = load(process_id)
+    if not EmptyForm().validate_on_submit() or process.status not in COUNTED_STATUSES:
+        abort(400)
+    try:
+        counts.request_count(process.id, [b.id for b in ballots(process)], utcnow())
+    except DomainError as error:
+        flash(error.message, "info")
+    else:
+        flash(_("Counting started. This page shows the result when it ends."), "success")
+    return redirect(url_for(".manage", process_id=process.id))
 
 
 @manage_bp.route("/resultados/<int:ballot_id>/contar", methods=["POST"])
@@ -157,20 +179,22 @@ def _readable(process_id: int):
 
 @public_bp.route("/resultados")
 def public(process_id: int):
+    """The results as stored by the background count: a page never counts votes."""
     process, preliminary = _readable(process_id)
-    results = [outcomes.ballot_result(b) for b in ballots(process)]
-    turnout = outcomes.turnout(process)
-    sections = [
-        (r, charts.votes_chart(r), charts.comparison_chart(r.ballot, r.comparison)) for r in results
-    ]
+    now = utcnow()
+    results = [outcomes.ballot_result(b, now) for b in ballots(process)]
+    people = turnout(process)
+    sections = [(r, r.comparison and charts.votes_chart(r), _compare_chart(r)) for r in results]
+    counted = [r for r in results if r.comparison]
     return render_template(
         "budgets/results/public.html",
         process=process,
         preliminary=preliminary,
         sections=sections,
-        money_chart=charts.money_chart(results) if results else None,
-        turnout_chart=charts.turnout_chart(turnout),
-        people=turnout.total,
+        money_chart=charts.money_chart(counted) if counted else None,
+        turnout_chart=charts.turnout_chart(people),
+        turnout=people,
+        can_count=has_role("staff", "admin"),
         rule_labels=RULE_LABELS,
         channels={r.ballot.id: ballot_channels(r.ballot) for r in results},
         channel_labels=CHANNEL_LABELS,

@@ -43,3 +43,8 @@ ballot_cast = _signals.signal("ballot-cast")
 voted on, the consultation's `Process` or the `PbBallot`. Keywords: `mechanism`
 ("consultation" or "pb") and `channel` (`Channel`); nothing that tells who voted or what they
 chose (ballot secrecy). Paper ballots typed in batches are not sent one by one."""
+
+paper_ballots_committed = _signals.signal("paper-ballots-committed")
+"""A batch of paper ballots was written as ballot content (before commit; also after voting
+closed, while results are not published). Sender: the `Process`. Keywords: `pb_ballot_id`
+(the PB ballot's id; None for a consultation), `now`."""

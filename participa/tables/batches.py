@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
+from participa.core import signals
 from participa.core.errors import DomainError, NotAllowed
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
@@ -194,4 +195,6 @@ def _commit(actor, ballot, batch, papers: list[Paper], now: datetime, resolved=(
         spoiled=batch.spoiled,
         resolved=[{"paper": n, "slot": s} for n, s in resolved],
     )
+    pb_ballot = ballot.ballot.id if ballot.kind == "pb" else None
+    signals.paper_ballots_committed.send(batch.table.process, pb_ballot_id=pb_ballot, now=now)
     db.session.commit()

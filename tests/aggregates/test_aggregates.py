@@ -21,13 +21,14 @@ from participa.aggregates.models import (
     ParticipationHourTally,
     ParticipationTally,
     PbBallotTally,
+    PbParticipationTally,
     PbProjectTally,
     ResponseTally,
 )
-from participa.aggregates.reads import ballot_support, response_totals
+from participa.aggregates.reads import ballot_people, ballot_support, response_totals
 from participa.auth.models import User
 from participa.budgets import counting
-from participa.budgets.models import BallotRule, PbBallot, PbVote
+from participa.budgets.models import BallotRule, PbBallot, PbParticipation, PbVote
 from participa.budgets.pb_io import _store_votes
 from participa.budgets.voting import cast_vote, feasible_projects
 from participa.consultations.answering import submit_response
@@ -271,15 +272,26 @@ def check_ballot(bid: int) -> None:
     assert ballot_support(bid, Channel.PAPER).ballots == 15 + 6
     assert {pid for pid in ballot_support(bid).projects} <= {p.id for p in feasible}
 
+    p = PbParticipation
+    colonia = sa.func.coalesce(p.colonia_id, 0)
+    raw_people = sa.select(colonia, p.channel, sa.func.count()).where(p.ballot_id == bid)
+    raw_people = {
+        (c or None, Channel(ch)): n
+        for c, ch, n in db.session.execute(raw_people.group_by(colonia, p.channel))
+    }
+    assert ballot_people([bid]) == {bid: raw_people}
+    assert sum(raw_people.values()) == 24 + 15 and len({ch for _c, ch in raw_people}) == 3
+
+    tallies = (PbProjectTally, PbBallotTally, PbParticipationTally)
     fold_ballot(bid, keep=0)
-    maintained = [rows_of(PbProjectTally, ballot_id=bid), rows_of(PbBallotTally, ballot_id=bid)]
+    maintained = [rows_of(model, ballot_id=bid) for model in tallies]
     recompute_ballot(bid, keep=0)
-    assert maintained[0]
-    assert [rows_of(PbProjectTally, ballot_id=bid), rows_of(PbBallotTally, ballot_id=bid)] == (
-        maintained
-    )
-    unfolded = sa.select(sa.func.count()).where(PbVote.ballot_id == bid, ~PbVote.folded)
-    assert db.session.execute(unfolded).scalar() == 0
+    assert maintained[0] and maintained[2]
+    assert [rows_of(model, ballot_id=bid) for model in tallies] == maintained
+    for model in (PbVote, PbParticipation):
+        unfolded = sa.select(sa.func.count()).where(model.ballot_id == bid, ~model.folded)
+        assert db.session.execute(unfolded).scalar() == 0
+    assert ballot_people([bid]) == {bid: raw_people}
 
 
 @pytest.mark.parametrize("rule", list(BallotRule))

@@ -7,7 +7,7 @@ import pytest
 
 from participa.audit.models import AuditEvent
 from participa.auth.models import Role
-from participa.budgets import counting, outcomes
+from participa.budgets import counting, counts, outcomes
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -20,7 +20,9 @@ from participa.budgets.models import (
     PbVoteItem,
     ProjectStatus,
 )
+from participa.budgets.turnout import turnout
 from participa.core.errors import DomainError
+from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.services import change_status
 from participa.processes.types import ProcessStatus, ProcessType
@@ -58,10 +60,12 @@ def ids(ballot) -> dict[str, int]:
     return {p.title: p.id for p in ballot.projects}
 
 
-def add_votes(ballot, votes, colonia=None):
-    """Store votes: each a tuple of titles (best first) or a {title: points} dict."""
+def add_votes(ballot, votes, colonia=None, first_person=None):
+    """Store votes: each a tuple of titles (best first) or a {title: points} dict, by people
+    numbered from `first_person` (default: people who have not voted in any ballot)."""
     by_title = ids(ballot)
     start = len(db.session.execute(db.select(PbVote.id)).all())
+    start = start if first_person is None else first_person
     for n, chosen in enumerate(votes, start):
         weights = chosen if isinstance(chosen, dict) else {t: 1 for t in chosen}
         if ballot.rule is BallotRule.RANKING:
@@ -79,6 +83,11 @@ def add_votes(ballot, votes, colonia=None):
             )
         )
     db.session.commit()
+
+
+def count(ballot) -> None:
+    """Count the ballot and store it, as voting's close does (here in the test's thread)."""
+    counts.count_here(ballot.process_id, [ballot.id], utcnow())
 
 
 def titles(ballot, winners) -> list[str]:
@@ -242,6 +251,9 @@ def test_save_a_counted_result_is_audited(make):
     staff = make.user(Role.STAFF)
     ballot = seed_ballot(make, counting_rule=CountingRule.MES)
     add_votes(ballot, APPROVAL_VOTES)
+    with pytest.raises(DomainError, match="not up to date"):
+        outcomes.save_outcome(staff, ballot, "mes")  # nothing counted yet
+    count(ballot)
     outcome = outcomes.save_outcome(staff, ballot, "mes")
     assert (outcome.rule, outcome.published) == ("mes", False)
     assert titles(ballot, json.loads(outcome.winners)) == ["A", "C"]
@@ -251,6 +263,10 @@ def test_save_a_counted_result_is_audited(make):
 
     outcomes.save_outcome(staff, ballot, "greedy")  # saving again replaces it
     assert titles(ballot, outcomes.winners_of(ballot.outcome)) == ["A", "B"]
+
+    add_votes(ballot, [("B",)])  # a count that votes overtook is not saved
+    with pytest.raises(DomainError, match="not up to date"):
+        outcomes.save_outcome(staff, ballot, "greedy")
 
 
 @pytest.mark.parametrize(
@@ -280,6 +296,7 @@ def test_manual_override_is_saved_in_vote_order_and_audited(make):
     staff = make.user(Role.STAFF)
     ballot = seed_ballot(make)
     add_votes(ballot, APPROVAL_VOTES)
+    count(ballot)
     why = "  The council prefers the bench: it serves the school entrance.  "
     outcomes.save_outcome(staff, ballot, "manual", [ids(ballot)["C"], ids(ballot)["A"]], why)
     assert titles(ballot, outcomes.winners_of(ballot.outcome)) == ["A", "C"]
@@ -287,7 +304,7 @@ def test_manual_override_is_saved_in_vote_order_and_audited(make):
     details = json.loads(last_event("pb.outcome.save").details)
     assert details["rule"] == "manual" and details["justification"] == why.strip()
     assert titles(ballot, details["winners"]) == ["A", "C"]
-    result = outcomes.ballot_result(ballot)
+    result = outcomes.ballot_result(ballot, utcnow())
     assert [(r.line.title, r.funded, r.reason.code) for r in result.lines] == [
         ("A", True, "manual_funded"),
         ("B", False, "manual_not"),
@@ -311,6 +328,7 @@ def test_publishing_needs_every_ballot_counted_and_marks_outcomes_published(make
     with pytest.raises(DomainError, match="no saved result"):
         change_status(staff, process, ProcessStatus.RESULTS_PUBLISHED)
     assert process.status is ProcessStatus.CLOSED
+    count(ballot)
     outcomes.save_outcome(staff, ballot, "greedy")
     change_status(staff, process, ProcessStatus.RESULTS_PUBLISHED)
     assert process.status is ProcessStatus.RESULTS_PUBLISHED
@@ -324,7 +342,7 @@ def test_turnout_counts_people_once_across_ballots(make):
     ballot = seed_ballot(make)
     add_votes(ballot, APPROVAL_VOTES[:2], colonia=colonias["Centro"])
     add_votes(ballot, APPROVAL_VOTES[2:])
-    turnout = outcomes.turnout(ballot.process)
-    assert (turnout.total, turnout.located) == (4, 2)
-    centro = next(z for z in turnout.by_colonia if z.zone.startswith("Centro"))
+    found = turnout(ballot.process)
+    assert (found.total, found.located) == (4, 2)
+    centro = next(z for z in found.by_colonia if z.zone.startswith("Centro"))
     assert (centro.participants, centro.population) == (2, 1000)

@@ -26,7 +26,7 @@ from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.tally import pb
 from participa.tally.pabulib import parse_pabulib, read_pabulib
-from tests.budgets.test_counting import APPROVAL_VOTES, add_votes, seed_ballot
+from tests.budgets.test_counting import APPROVAL_VOTES, add_votes, count, seed_ballot
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "pabulib"
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"no Pabulib files in {DATA}")
@@ -200,6 +200,7 @@ def test_export_reparses_to_the_same_winners(make, rule, votes):
 def test_export_marks_the_saved_winners(make):
     ballot = seed_ballot(make)
     add_votes(ballot, APPROVAL_VOTES)
+    count(ballot)
     outcomes.save_outcome(make.user(), ballot, "mes")
     election = parse_pabulib(export_pb(ballot))
     assert {p.name: p.extra["selected"] for p in election.projects} == {

@@ -12,7 +12,14 @@ from participa.extensions import db
 from participa.processes.services import change_status
 from participa.processes.types import ProcessStatus
 from tests import factories
-from tests.budgets.test_counting import APPROVAL_VOTES, add_votes, ids, seed_ballot, titles
+from tests.budgets.test_counting import (
+    APPROVAL_VOTES,
+    add_votes,
+    count,
+    ids,
+    seed_ballot,
+    titles,
+)
 from tests.factories import login
 
 
@@ -21,6 +28,7 @@ def ballot(make):
     colonias = make.territory()
     ballot = seed_ballot(make, counting_rule=CountingRule.MES)
     add_votes(ballot, APPROVAL_VOTES, colonia=colonias["Centro"])
+    count(ballot)
     return ballot
 
 
@@ -198,6 +206,7 @@ def test_saving_needs_the_csrf_token(csrf_app):
     client = csrf_app.test_client()
     ballot = seed_ballot(make)
     add_votes(ballot, APPROVAL_VOTES)
+    count(ballot)
     page = client.get("/cuenta/entrar").get_data(as_text=True)
     staff = make.user(Role.STAFF)
     client.post(
@@ -231,6 +240,7 @@ def test_saving_needs_the_csrf_token(csrf_app):
 def test_plain_equal_shares_with_a_fractional_share_renders(web, make):
     ballot = seed_ballot(make, mes_completion=MesCompletion.NONE)
     add_votes(ballot, APPROVAL_VOTES[:3])  # 40 / 3 pesos each
+    count(ballot)
     as_role(web, make, Role.STAFF)
     page = web.get(staff_url(ballot)).get_data(as_text=True)
     assert "each voter $13.333 to spend" in page

@@ -72,7 +72,7 @@ manage.delete_phase
 builder.index builder.edit builder.change builder.preview
 pb_ballots.edit pb_review.manage pb_review.review pb_review.edit pb_review.execution
 pb_review.import_csv pb_counting.manage pb_counting.save_counted pb_counting.save_manual
-pb_counting.publish
+pb_counting.publish pb_counting.count_now
 proposals_manage.index proposals_manage.proposal proposals_manage.approve
 proposals_manage.convert proposals_manage.answer proposals_manage.settings
 moderation.queue moderation.hide moderation.restore moderation.account

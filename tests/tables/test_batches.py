@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from participa.auth.models import Role
-from participa.budgets.models import BallotRule, PbVote, PbVoteItem
+from participa.budgets.models import BallotRule, CountState, PbCount, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Response
 from participa.core.errors import DomainError, NotAllowed
 from participa.core.timeutil import utcnow
@@ -52,6 +52,19 @@ def test_agreeing_entries_are_stored_as_paper_ballots(pb):
     votes = db.session.execute(sa.select(PbVote)).scalars().all()
     assert [v.channel for v in votes] == [Channel.PAPER, Channel.PAPER]
     assert sorted(len(v.items) for v in votes) == [1, 2]
+
+
+def test_paper_ballots_typed_after_voting_closed_are_counted_again(pb):
+    table, projects, (first, second, _third), ballot = pb
+    table.process.status = ProcessStatus.CLOSED
+    db.session.commit()
+    assert db.session.get(PbCount, ballot.ballot.id) is None
+    batch = batches.new_batch(first, table, 1, utcnow())
+    for typist in (first, second):
+        _type(typist, ballot, batch, [{projects[0].id: 1}])
+    assert batch.status is BatchStatus.COMMITTED
+    count = db.session.get(PbCount, ballot.ballot.id)  # counted after the commit (inline here)
+    assert count.state is CountState.DONE and json.loads(count.result)["voters"] == 1
 
 
 def test_disagreeing_entries_wait_for_a_supervisor_who_did_not_type(pb):

@@ -15,6 +15,7 @@ from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 from participa.results.channels import consultation_channels
+from tests.budgets.test_counting import count
 from tests.tables.helpers import TODAY, answers, consultation_table, desk, pb_table, walk_in
 
 W, D, P = Channel.WEB, Channel.DESK, Channel.PAPER
@@ -115,6 +116,7 @@ def test_pb_results_split_by_channel_while_counting_all_together(client, make):
 
     process.status = ProcessStatus.RESULTS_PUBLISHED
     db.session.commit()
+    count(ballot)
     page = client.get(f"/procesos/{process.id}/presupuesto/resultados").get_data(as_text=True)
     assert "Votes by channel" in page
     assert _row(page, "Proyecto 1")[:4] == ["0", "5", "0", "5"]
