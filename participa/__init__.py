@@ -80,7 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def instance_path() -> str:
     """The folder of this installation's data: PARTICIPA_INSTANCE_PATH, or ./instance.
 
-    The database, uploads, outbox, PB cache, secret key and instance config.py live there, so
+    The database, uploads, outbox, secret key and instance config.py live there, so
     code and data can be kept (and backed up) apart.
     """
     given = os.environ.get("PARTICIPA_INSTANCE_PATH", "").strip()

@@ -120,4 +120,4 @@ RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 JOBS_MODE = "thread"
 # A PB count still "counting" after this many seconds is taken for stopped (its server
 # process was restarted): staff may start it again.
-PB_COUNT_STALE_AFTER = 3600
+PB_COUNT_STALE_AFTER = 900

@@ -7,10 +7,22 @@ from participa.auth import totp
 
 
 @click.command("rotate-keys")
-def rotate_keys() -> None:
+@click.option(
+    "--old-key",
+    envvar="OLD_SECRET_KEY",
+    default="",
+    show_envvar=True,
+    help="A leaked key: read by this command only, never by the servers, so sessions signed "
+    "with it stop working at once.",
+)
+@click.option("--ask-old-key", is_flag=True, help="Ask for the leaked key (typed, not shown).")
+def rotate_keys(old_key: str, ask_old_key: bool) -> None:
     """Re-encrypt every two-factor secret still under an old key (SECRET_KEY_FALLBACKS)."""
     config = current_app.config
-    rotation = totp.rotate_secrets(config["SECRET_KEY"], config["SECRET_KEY_FALLBACKS"])
+    if ask_old_key:
+        old_key = click.prompt("Old (leaked) key", hide_input=True)
+    old_keys = [*config["SECRET_KEY_FALLBACKS"], *([old_key] if old_key else [])]
+    rotation = totp.rotate_secrets(config["SECRET_KEY"], old_keys)
     click.echo(
         f"Two-step login secrets: {rotation.rewritten} re-encrypted under the current key, "
         f"{rotation.current} already under it."

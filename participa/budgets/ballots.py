@@ -115,9 +115,12 @@ def save_ballot(actor, process, ballot: PbBallot | None, data: BallotData) -> Pb
         rule=ballot.rule,
         counting=ballot.counting_rule,
     )
-    if process.status is ProcessStatus.CLOSED:  # the stored count follows the settings
-        counts.recount_if_changed(ballot, utcnow())
     db.session.commit()
+    if process.status is ProcessStatus.CLOSED:  # the stored count follows the settings
+        # After the commit: its fingerprint may fold waiting votes on a connection of its
+        # own, which on SQLite would wait for this transaction's write lock.
+        counts.recount_if_changed(ballot, utcnow())
+        db.session.commit()
     return ballot
 
 

@@ -150,20 +150,28 @@ def pb_import(path: Path, title: str | None) -> None:
 @click.command("pb-count")
 @click.option("--process", "process_id", type=int, help="The PB process (id).")
 @click.option("--all", "every", is_flag=True, help="Every PB process whose voting has closed.")
-def pb_count(process_id: int | None, every: bool) -> None:
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Take over a count still marked as running (its server process was restarted).",
+)
+def pb_count(process_id: int | None, every: bool, force: bool) -> None:
     """Count the ballots of a PB process now (greedy and Equal Shares) and store the result.
 
     What voting's close starts in the background, in this process: Equal Shares reads every
     vote, about a minute at a million. The results pages show the stored count. A ballot
-    being counted by the server meanwhile is left to that count.
+    being counted by the server meanwhile is left to that count, unless --force.
     """
     if (process_id is None) == (not every):
         raise click.UsageError("give --process ID or --all")
     for process in _closed_processes(process_id):
         ids = [ballot.id for ballot in ballots(process)]
-        claims = counts.count_here(process.id, ids, utcnow())
+        claims = counts.count_here(process.id, ids, utcnow(), force)
         for ballot_id in sorted(set(ids) - {ballot_id for ballot_id, _ in claims}):
-            click.echo(f"ballot {ballot_id}: being counted by another process; left to it")
+            click.echo(
+                f"ballot {ballot_id}: being counted by another process; left to it "
+                "(--force takes it over)"
+            )
         failed = False
         for ballot_id, _attempt in claims:
             row = db.session.get(PbCount, ballot_id)

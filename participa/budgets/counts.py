@@ -6,7 +6,9 @@ statement that only one of two simultaneous claims can win), then runs away from
 (participa.core.jobs), ballot by ballot, each stored in a transaction of its own with the
 fingerprint of what it counted, or with its error. Pages read only what is stored
 (`status`). A claim older than PB_COUNT_STALE_AFTER is taken for a count whose server
-process stopped, and may be claimed again; only the latest claim may store its result.
+process stopped, and may be claimed again (`flask pb-count --force` takes it over at once);
+only the latest claim may store its result. A count that sees the ballot change while it ran
+(a paper batch, new settings) counts again, up to RECOUNTS times.
 """
 
 import logging
@@ -18,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
+from participa.audit.services import record
 from participa.budgets.count_store import dumps, fingerprint, loads
 from participa.budgets.counting import Comparison, compare
 from participa.budgets.models import CountState, PbBallot, PbCount
@@ -30,6 +33,7 @@ from participa.extensions import db
 log = logging.getLogger("participa.budgets")
 
 MAX_ERROR = 2000  # characters of an error kept for staff
+RECOUNTS = 3  # counts of one claim while votes or settings change under it
 ALREADY_COUNTING = _l("The count is already running; this page shows its result when it ends.")
 
 
@@ -56,7 +60,7 @@ class CountStatus:
 
 
 def _stale_before(now: datetime) -> datetime:
-    return now - timedelta(seconds=current_app.config.get("PB_COUNT_STALE_AFTER", 3600))
+    return now - timedelta(seconds=current_app.config.get("PB_COUNT_STALE_AFTER", 900))
 
 
 def status(ballot: PbBallot, now: datetime) -> CountStatus:
@@ -77,8 +81,9 @@ def status(ballot: PbBallot, now: datetime) -> CountStatus:
     )
 
 
-def _claim(ballot_id: int, now: datetime) -> int | None:
-    """Mark the ballot "counting" unless a live count holds it; the attempt number, or None."""
+def _claim(ballot_id: int, now: datetime, force: bool = False) -> int | None:
+    """Mark the ballot "counting" unless a live count holds it (or `force`: take it over);
+    the attempt number, or None."""
     table = PbCount.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     first = (
@@ -89,14 +94,14 @@ def _claim(ballot_id: int, now: datetime) -> int | None:
     )
     if (attempt := db.session.execute(first).scalar()) is not None:
         return attempt
-    # A row exists: take it over when its count ended, or stopped long ago. Of two claims at
-    # once, the second waits for the first's row lock and then no longer matches.
+    # A row exists: take it over when its count ended, or stopped long ago (or when forced: a
+    # count killed with its worker; a count still running then cannot store its end, as only
+    # the latest attempt may). Of two claims at once, the second waits for the first's row
+    # lock and then no longer matches.
+    free = (table.c.state != CountState.COUNTING) | (table.c.started_at < _stale_before(now))
     again = (
         sa.update(table)
-        .where(
-            table.c.ballot_id == ballot_id,
-            (table.c.state != CountState.COUNTING) | (table.c.started_at < _stale_before(now)),
-        )
+        .where(table.c.ballot_id == ballot_id, sa.true() if force else free)
         .values(
             state=CountState.COUNTING,
             attempt=table.c.attempt + 1,
@@ -109,11 +114,11 @@ def _claim(ballot_id: int, now: datetime) -> int | None:
     return db.session.execute(again).scalar()  # None: counting already
 
 
-def claim(ballot_ids: list[int], now: datetime) -> list[list[int]]:
+def claim(ballot_ids: list[int], now: datetime, force: bool = False) -> list[list[int]]:
     """Claim each ballot not being counted; [ballot id, attempt] of those claimed (no commit)."""
     claims = []
     for ballot_id in ballot_ids:
-        attempt = _claim(ballot_id, now)
+        attempt = _claim(ballot_id, now, force)
         if attempt is not None:
             claims.append([ballot_id, attempt])
     return claims
@@ -134,21 +139,25 @@ def recount_if_changed(ballot: PbBallot, now: datetime) -> None:
         count_after_commit(ballot.process_id, [ballot.id], now)
 
 
-def request_count(process_id: int, ballot_ids: list[int], now: datetime) -> int:
+def request_count(actor, process, ballot_ids: list[int], now: datetime) -> int:
     """Staff's "count now": claim and commit, then count in the background; how many started.
 
     Raises DomainError when every ballot is being counted already.
     """
-    claims = count_after_commit(process_id, ballot_ids, now)
+    claims = count_after_commit(process.id, ballot_ids, now)
+    if claims:
+        record(actor, "pb.count.request", process, ballots=[ballot_id for ballot_id, _ in claims])
     db.session.commit()
     if not claims and ballot_ids:
         raise DomainError(ALREADY_COUNTING)
     return len(claims)
 
 
-def count_here(process_id: int, ballot_ids: list[int], now: datetime) -> list[list[int]]:
+def count_here(
+    process_id: int, ballot_ids: list[int], now: datetime, force: bool = False
+) -> list[list[int]]:
     """Claim the ballots and count them in this thread (commands); the claims counted."""
-    claims = claim(ballot_ids, now)
+    claims = claim(ballot_ids, now, force)
     db.session.commit()
     run_counts(process_id, claims)
     return claims
@@ -176,8 +185,12 @@ def count_ballot(ballot_id: int, attempt: int) -> None:
         ballot = db.session.get(PbBallot, ballot_id)
         if ballot is None:
             return  # deleted since: its pb_count row went with it
-        key = fingerprint(ballot)  # before counting: votes added meanwhile make it stale
-        stored = dumps(compare(ballot))
+        for _round in range(RECOUNTS):
+            key = fingerprint(ballot)  # before counting: votes added meanwhile make it stale
+            stored = dumps(compare(ballot))
+            db.session.rollback()  # end the read snapshot: see what others committed since
+            if fingerprint(ballot) == key:
+                break  # nothing changed while counting (a paper batch, new settings)
     except Exception as error:
         db.session.rollback()
         log.exception("PB count of ballot %s failed", ballot_id)

@@ -57,6 +57,13 @@ class BallotResult:
         by_id = {r.line.project_id: r for r in self.lines}
         return [by_id[w] for w in self.winners if w in by_id]
 
+    @property
+    def funded_projects(self) -> list:
+        """The funded projects themselves, in funding order: a saved outcome is the result,
+        shown even when no count is stored (imported, or not counted since an upgrade)."""
+        by_id = {p.id: p for p in self.ballot.projects}
+        return [by_id[w] for w in self.winners if w in by_id]
+
 
 def winners_of(outcome: PbOutcome) -> tuple[int, ...]:
     return tuple(int(w) for w in json.loads(outcome.winners))

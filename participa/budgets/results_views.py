@@ -111,7 +111,7 @@ def count_now(process_id: int):
     if not EmptyForm().validate_on_submit() or process.status not in COUNTED_STATUSES:
         abort(400)
     try:
-        counts.request_count(process.id, [b.id for b in ballots(process)], utcnow())
+        counts.request_count(current_user, process, [b.id for b in ballots(process)], utcnow())
     except DomainError as error:
         flash(error.message, "info")
     else:

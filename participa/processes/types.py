@@ -57,7 +57,8 @@ COMPONENTS: dict[ProcessType, tuple[Component, ...]] = {
     ProcessType.AYUNTAMIENTO_ABIERTO: (Component.EVENT,),
     ProcessType.COMPARECENCIA: (Component.EVENT,),
     ProcessType.AUDIENCIA: (Component.EVENT,),
-    ProcessType.DEBATE: (Component.EVENT, Component.QUESTIONNAIRE),
+    # The questionnaire first: its panel ("answer the consultation") leads the process pages.
+    ProcessType.DEBATE: (Component.QUESTIONNAIRE, Component.EVENT),
     ProcessType.ASAMBLEA: (Component.EVENT,),
     ProcessType.AUDITORIA: (Component.FINDINGS,),
     ProcessType.COLABORACION: (Component.PLEDGES,),

@@ -109,3 +109,21 @@ def test_rotate_keys_re_encrypts_every_secret_and_names_the_unreadable(database)
 @pytest.mark.parametrize(("given", "kept"), [("una", ["una"]), (["a", "b"], ["a", "b"])])
 def test_the_fallbacks_may_be_one_key_or_a_list(database, given, kept):
     assert database(SECRET_KEY_FALLBACKS=given).config["SECRET_KEY_FALLBACKS"] == kept
+
+
+def test_a_leaked_key_is_given_to_the_command_alone(database):
+    start = datetime.now(UTC)
+    before = database(SECRET_KEY=OLD)
+    with before.app_context():
+        moved, moved_secret = enrolled(OLD, start, Factories())
+    rotated = database(SECRET_KEY=NEW)  # no fallback: sessions under the leaked key are dead
+    with rotated.app_context():
+        runner = rotated.test_cli_runner()
+        refused = runner.invoke(args=["rotate-keys"])
+        assert refused.exit_code == 1 and f"(accounts {moved})" in refused.output
+        result = runner.invoke(args=["rotate-keys", "--ask-old-key"], input=f"{OLD}\n")
+        assert result.exit_code == 0, result.output
+        assert "1 re-encrypted under the current key" in result.output
+        assert OLD not in result.output  # typed, not echoed
+        assert passes(moved, moved_secret, start + timedelta(seconds=30), NEW)
+        db.engine.dispose()

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from participa.audit.models import AuditEvent
 from participa.auth.models import Role
-from participa.budgets import count_store, counting, counts
+from participa.budgets import count_store, counting, counts, outcomes
 from participa.budgets.ballots import BallotData, save_ballot
 from participa.budgets.models import (
     BallotRule,
@@ -28,6 +29,7 @@ from participa.processes.services import change_status
 from participa.processes.types import ProcessStatus
 from tests import factories
 from tests.budgets.test_counting import APPROVAL_VOTES, CASES, add_votes, count, seed_ballot
+from tests.budgets.test_counting import ids as ids_by_title
 from tests.budgets.test_pb_results_pages import as_role, public_url, staff_url
 
 WAIT = 60  # seconds a test waits for a background count before failing
@@ -319,3 +321,64 @@ def test_the_results_page_reads_the_same_few_rows_whatever_the_votes(client, mak
         assert "ORDER BY pb_vote.id" not in statement  # the read of every vote for a count
         assert "count(DISTINCT" not in statement  # people counted once: stored at close
     assert db.session.get(PbTurnout, process_id).people == 4 + 40
+
+
+def test_a_published_outcome_shows_without_a_stored_count(client, make):
+    ballot = seed_ballot(make)
+    add_votes(ballot, APPROVAL_VOTES)
+    from_titles = ids_by_title(ballot)
+    reason = "El consejo eligió el parque por la consulta de enero y la opinión de las colonias."
+    outcomes.save_outcome(
+        make.user(Role.STAFF), ballot, outcomes.MANUAL, [from_titles["C"]], reason
+    )
+    db.session.commit()
+    ballot.process.status = ProcessStatus.RESULTS_PUBLISHED
+    db.session.commit()
+    assert row(ballot) is None  # imported, or not counted again since an upgrade
+    page = client.get(public_url(ballot)).get_data(as_text=True)
+    assert "The count of this ballot is pending." not in page
+    assert "Funded projects" in page and "<li>C ·" in page and "<li>A ·" not in page
+    assert reason in page
+
+
+def test_count_now_is_audited(client, make):
+    ballot = seed_ballot(make)
+    add_votes(ballot, APPROVAL_VOTES)
+    as_role(client, make, Role.STAFF)
+    client.post(staff_url(ballot, "/contar-ahora"))
+    query = sa.select(AuditEvent.action, AuditEvent.object_id).where(
+        AuditEvent.action == "pb.count.request"
+    )
+    assert db.session.execute(query).all() == [("pb.count.request", str(ballot.process_id))]
+
+
+def test_pb_count_force_takes_over_a_count_killed_with_its_worker(app, make, runner):
+    ballot = seed_ballot(make)
+    add_votes(ballot, APPROVAL_VOTES)
+    counts.claim([ballot.id], utcnow())  # its worker restarted: "counting" for minutes more
+    db.session.commit()
+    left = runner.invoke(args=["pb-count", "--process", str(ballot.process_id)])
+    assert "left to it (--force takes it over)" in left.output
+    assert row(ballot).state is CountState.COUNTING
+    forced = runner.invoke(args=["pb-count", "--process", str(ballot.process_id), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (row(ballot).state, row(ballot).attempt) == (CountState.DONE, 2)
+
+
+def test_votes_stored_while_counting_are_counted_before_the_count_ends(make, monkeypatch):
+    ballot = seed_ballot(make)
+    add_votes(ballot, APPROVAL_VOTES)
+    counts.claim([ballot.id], utcnow())
+    db.session.commit()
+    compare, late = counting.compare, [("B",)]
+
+    def compare_while_a_paper_batch_lands(counted):
+        result = compare(counted)
+        if late:
+            add_votes(counted, [late.pop()])  # committed by another writer meanwhile
+        return result
+
+    monkeypatch.setattr(counts, "compare", compare_while_a_paper_batch_lands)
+    counts.count_ballot(ballot.id, 1)
+    status = counts.status(ballot, utcnow())
+    assert status.current and status.comparison.voters == len(APPROVAL_VOTES) + 1

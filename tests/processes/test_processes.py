@@ -552,3 +552,10 @@ def test_a_process_covers_the_colonias_of_its_scope(make, scope, zones, covered)
         process.colonias = [colonias[name] for name in zones]
     db.session.commit()
     assert {name for name, c in colonias.items() if process.covers(c)} == covered
+
+
+def test_a_debate_shows_its_questionnaire_before_its_events(app, client, make):
+    process = make.consultation(S.PUBLISHED, type=ProcessType.DEBATE, title="Foro del agua")
+    page = client.get(f"/procesos/{process.id}").get_data(as_text=True)
+    announced = page.index(msg(app, "This consultation has been announced and will open soon."))
+    assert announced < page.index('id="events-h"')
