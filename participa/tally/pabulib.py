@@ -38,7 +38,11 @@ LINES_NAMED = 10  # lines quoted in a warning before "and N more"
 
 
 class PabulibError(ValueError):
-    """Report a .pb text that cannot be read, with the line where it went wrong."""
+    """Report a .pb text that cannot be read, with the line where it went wrong if known."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(f"line {line}: {reason}" if line else reason)
+        self.reason, self.line = reason, line
 
 
 def read_pabulib(path: str | Path) -> Election:
@@ -47,7 +51,8 @@ def read_pabulib(path: str | Path) -> Election:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PabulibError(f"{path}: not UTF-8 text ({error})") from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise PabulibError(f"not UTF-8 text ({error.reason} at byte {error.start})", line) from None
     return parse_pabulib(text)
 
 
@@ -58,21 +63,24 @@ def parse_pabulib(text: str) -> Election:
         if name not in sections:
             raise PabulibError(f"missing {name} section")
     meta = {row["key"]: row["value"] or "" for _, row in sections["META"] if row.get("key")}
+    meta_line = {row["key"]: line for line, row in sections["META"] if row.get("key")}
     for derived in COUNTS:  # recomputed from the sections on writing
         meta.pop(derived, None)
-    kind = _kind(meta)
+    kind = _kind(meta, meta_line.get("vote_type"))
     projects = tuple(_project(line, row) for line, row in sections["PROJECTS"])
-    known = {project.id for project in projects}
-    if len(known) != len(projects):
-        raise PabulibError("repeated project_id in PROJECTS")
+    known: set[str] = set()
+    for (line, _), project in zip(sections["PROJECTS"], projects, strict=True):
+        if project.id in known:
+            raise PabulibError(f"repeated project_id {project.id!r} in PROJECTS", line)
+        known.add(project.id)
     read = [_ballot(line, row, kind, known) for line, row in sections["VOTES"]]
     ballots = tuple(ballot for ballot, _ in read)
     notes = [(line, note) for (line, _), (_, note) in zip(sections["VOTES"], read, strict=True)]
     if "budget" not in meta:
         raise PabulibError("META has no budget")
-    budget = _amount(meta["budget"], "budget", 0)
+    budget = _amount(meta["budget"], "budget", meta_line["budget"])
     if budget < 0:
-        raise PabulibError("META budget is negative")
+        raise PabulibError("META budget is negative", meta_line["budget"])
     return Election(
         budget=budget,
         kind=kind,
@@ -113,7 +121,7 @@ def _split_sections(text: str) -> dict[str, list[tuple[int, Row]]]:
         if len(fields) == 1 and name in SECTIONS:
             section, current, header = name, sections.setdefault(name, []), None
         elif current is None:
-            raise PabulibError(f"line {reader.line_num}: data before the META section")
+            raise PabulibError("data before the META section", reader.line_num)
         elif header is None:
             header = [field.strip() for field in fields]
         else:
@@ -133,7 +141,7 @@ def _row(line: int, header: list[str], fields: list[str], name_is_key: bool = Fa
     if len(fields) > len(header) and name_is_key and len(header) == 2:
         fields = [fields[0], ";".join(fields[1:])]
     if len(fields) > len(header):
-        raise PabulibError(f"line {line}: {len(fields)} fields for {len(header)} columns")
+        raise PabulibError(f"{len(fields)} fields for {len(header)} columns", line)
     values = [field.strip() for field in fields] + [None] * (len(header) - len(fields))
     return {
         key: None if value is not None and value.lower() == "none" else value
@@ -141,32 +149,31 @@ def _row(line: int, header: list[str], fields: list[str], name_is_key: bool = Fa
     }
 
 
-def _kind(meta: dict[str, str]) -> BallotKind:
-    """Return the ballot kind named by META vote_type."""
+def _kind(meta: dict[str, str], line: int | None) -> BallotKind:
+    """Return the ballot kind named by META vote_type (on this line)."""
     vote_type = meta.get("vote_type", "").strip().lower()
     if vote_type not in KINDS:
-        raise PabulibError(f"unknown vote_type {vote_type!r} in META")
+        raise PabulibError(f"unknown vote_type {vote_type!r} in META", line)
     return KINDS[vote_type]
 
 
-def _amount(value: str | None, what: str, line: int) -> Amount:
+def _amount(value: str | None, what: str, line: int | None) -> Amount:
     """Return an exact amount, or raise PabulibError naming what and where."""
     text = (value or "").replace(",", ".")  # a decimal comma, as pabutools reads it
     try:
         return exact(text)
     except (ValueError, ZeroDivisionError):
-        where = f"line {line}: " if line else ""
-        raise PabulibError(f"{where}{what} is not a number: {value!r}") from None
+        raise PabulibError(f"{what} is not a number: {value!r}", line) from None
 
 
 def _project(line: int, row: Row) -> Project:
     """Build a Project from a PROJECTS row."""
     project_id = row.get("project_id")
     if not project_id:
-        raise PabulibError(f"line {line}: project without project_id")
+        raise PabulibError("project without project_id", line)
     cost = _amount(row.get("cost"), f"cost of project {project_id}", line)
     if cost < 0:
-        raise PabulibError(f"line {line}: project {project_id} has a negative cost")
+        raise PabulibError(f"project {project_id} has a negative cost", line)
     extra = {key: value for key, value in row.items() if key not in PROJECT_COLUMNS}
     return Project(id=project_id, cost=cost, name=row.get("name") or "", extra=extra)
 
@@ -176,14 +183,14 @@ def _ballot(line: int, row: Row, kind: BallotKind, known: set[str]) -> tuple[Bal
     projects = tuple(_split(row.get("vote")))
     unknown = [pid for pid in projects if pid not in known]
     if unknown:
-        raise PabulibError(f"line {line}: vote names unknown projects {unknown}")
+        raise PabulibError(f"vote names unknown projects {unknown}", line)
     points, note = None, None
     if kind is BallotKind.CUMULATIVE:
         if row.get("points") is None and projects:
             projects, note = (), "gave no points: counted as empty"
         points = tuple(_amount(value, "points", line) for value in _split(row.get("points")))
         if len(points) != len(projects):
-            raise PabulibError(f"line {line}: {len(points)} points for {len(projects)} projects")
+            raise PabulibError(f"{len(points)} points for {len(projects)} projects", line)
     if len(set(projects)) != len(projects):
         projects, points = _once(projects, points)
         note = "named a project more than once: counted once"
