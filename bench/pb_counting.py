@@ -1,9 +1,13 @@
 """Time Participa's PB counting (greedy, Equal Shares Add1) against pabutools.
 
 Run: .venv/bin/python bench/pb_counting.py [--with-slow] [--data DIR] [--skip-pabutools]
+     .venv/bin/python bench/pb_counting.py --only pesos [--with-slow]
 Prints figures; asserts nothing. The public files are read from ../shared/data/pabulib
-(next to the repository) unless --data says otherwise; pabutools' Equal Shares on
-Mokotow (about ten minutes) runs only with --with-slow.
+(next to the repository) unless --data says otherwise. The peso-scale elections (a few
+voters, millions of pesos: a ballot whose voting has just begun) are timed with Add1's
+jumps; --with-slow also runs the one-peso-at-a-time loop (minutes: its winners, budget and
+steps must be the same) and pabutools there, and pabutools' Equal Shares on Mokotow (about
+ten minutes).
 """
 
 import argparse
@@ -15,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from participa.tally.pabulib import read_pabulib
+from participa.tally.pabulib import read_pabulib, write_pabulib
 from participa.tally.pb import (
     Ballot,
     BallotKind,
@@ -26,6 +30,7 @@ from participa.tally.pb import (
     equal_shares,
     greedy,
 )
+from participa.tally.pb.mes import runner_for
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "pabulib"
@@ -153,19 +158,106 @@ def bench_synthetic() -> None:
         )
 
 
+def pesos(voters: int, projects: int, budget: int, seed: int = 7) -> Election:
+    """Return an approval election in whole pesos: projects of 150,000 to 3,500,000."""
+    rng = np.random.default_rng(seed)
+    popularity = np.log(rng.pareto(1.5, projects) + 0.2)
+    costs = rng.integers(150_000, 3_500_000, projects)
+    ids = [str(i + 1) for i in range(projects)]
+    keys = popularity + rng.gumbel(size=(voters, projects))
+    order = np.argsort(-keys, axis=1).tolist()
+    sizes = rng.integers(1, 9, voters).tolist()
+    ballots = [
+        Ballot(tuple(ids[i] for i in sorted(row[:k]))) for row, k in zip(order, sizes, strict=True)
+    ]
+    return Election(
+        budget=budget,
+        kind=BallotKind.APPROVAL,
+        projects=tuple(Project(i, int(c)) for i, c in zip(ids, costs, strict=True)),
+        ballots=tuple(ballots),
+    )
+
+
+PESOS = [(10, 24, 12_000_000), (300, 50, 50_000_000)]  # voters, projects, budget
+
+
+def one_peso_loop(election: Election, settings: MesSettings) -> tuple[tuple[str, ...], int, int]:
+    """Return Add1's winners, per-voter budget and steps by its definition: one peso a step."""
+    runner = runner_for(election)
+    ids = [p.id for p in election.projects]
+    per_voter, steps = election.budget // len(election.ballots), 0
+    result = runner.run(per_voter)
+    while not set(runner.eligible) <= set(result.selected):
+        left = election.budget - result.cost
+        if settings.exhaustive_stop and all(
+            runner.costs[j] > left for j in runner.eligible if j not in result.selected
+        ):
+            break
+        following = runner.run(per_voter + 1)
+        steps += 1
+        if following.cost > election.budget:
+            break
+        per_voter, result = per_voter + 1, following
+    return tuple(ids[j] for j in result.selected), per_voter, steps
+
+
+def bench_pesos(with_slow: bool, skip_pabutools: bool) -> None:
+    """Print Add1 on peso-scale elections; with_slow: against the loop and pabutools."""
+    for voters, projects, budget in PESOS:
+        election = pesos(voters, projects, budget)
+        for exhaustive in (False, True):
+            settings = MesSettings(Completion.ADD1, exhaustive_stop=exhaustive)
+            bench_peso_case(election, settings, with_slow, with_slow and not skip_pabutools)
+
+
+def bench_peso_case(election: Election, settings: MesSettings, loop: bool, pabutools: bool):
+    """Print one peso-scale count, and the slow references asked for."""
+    best = best_of(3, lambda: equal_shares(election, settings))
+    outcome = equal_shares(election, settings)
+    stop = " (exhaustive stop)" if settings.exhaustive_stop else ""
+    print(
+        f"Equal Shares Add1{stop}, {len(election.ballots)} voters x {len(election.projects)}"
+        f" projects, ${election.budget:,}: {best:.3f} s ({outcome.add1_steps:,} steps,"
+        f" per-voter budget {outcome.per_voter_budget:,}, {len(outcome.winners)} winners)"
+    )
+    if loop:
+        seconds, found = timed(lambda: one_peso_loop(election, settings))
+        same = found == (outcome.mes_winners, outcome.per_voter_budget, outcome.add1_steps)
+        print(f"  one peso a step: {seconds:.1f} s; same winners, budget and steps: {same}")
+    if pabutools and settings.exhaustive_stop:
+        seconds, winners = timed(lambda: pabutools_add1(election))
+        print(f"  pabutools: {seconds:.1f} s; same winners: {winners == set(outcome.winners)}")
+
+
+def pabutools_add1(election: Election) -> set[str]:
+    """Return pabutools' Add1 (exhaustive stop) winners for an approval election."""
+    from pabutools.election import Cost_Sat
+    from pabutools.election.pabulib import parse_pabulib_from_string
+    from pabutools.rules import method_of_equal_shares
+
+    instance, profile = parse_pabulib_from_string(write_pabulib(election))
+    found = method_of_equal_shares(instance, profile, sat_class=Cost_Sat, voter_budget_increment=1)
+    return {project.name for project in found}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--with-slow", action="store_true", help="pabutools MES on Mokotow too")
     parser.add_argument("--skip-pabutools", action="store_true")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--only", choices=["files", "pesos", "synthetic"], help="one part only")
     args = parser.parse_args()
     machine = platform.processor() or platform.machine()
     print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, {machine}")
-    if args.data.is_dir():
-        bench_files(args.data, args.with_slow, args.skip_pabutools)
-    else:
-        print(f"no Pabulib files at {args.data}; public-file timings skipped")
-    bench_synthetic()
+    if args.only in (None, "files"):
+        if args.data.is_dir():
+            bench_files(args.data, args.with_slow, args.skip_pabutools)
+        else:
+            print(f"no Pabulib files at {args.data}; public-file timings skipped")
+    if args.only in (None, "pesos"):
+        bench_pesos(args.with_slow, args.skip_pabutools)
+    if args.only in (None, "synthetic"):
+        bench_synthetic()
 
 
 if __name__ == "__main__":

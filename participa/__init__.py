@@ -1,143 +1,18 @@
-"""Participa: the citizen-participation platform of a Mexican municipality."""
+"""Participa: the citizen-participation platform of a Mexican municipality.
 
-import contextlib
-import os
-import secrets
-from pathlib import Path
+The package root imports nothing, so that `participa.tally`, the pure counting core, runs
+without the web app (`python -m participa.tally`). The app factory is participa.factory;
+`from participa import create_app` (and gunicorn's `participa:create_app()`) still work:
+the name is looked up there on first use.
+"""
 
-from flask import Flask
+import importlib
 
-from participa import cli, web
-from participa.budgets import hooks as budgets_hooks
-from participa.collaboration import hooks as collaboration_hooks
-from participa.comments import hooks as comments_hooks
-from participa.consultations import hooks as consultations_hooks
-from participa.core import logs, metrics
-from participa.eligibility import hooks as eligibility_hooks
-from participa.events import hooks as events_hooks
-from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
-from participa.notifications import hooks as notifications_hooks
-from participa.oversight import hooks as oversight_hooks
-from participa.proposals import hooks as proposals_hooks
-from participa.results import hooks as results_hooks
-from participa.tables import hooks as tables_hooks
-
-# Each domain connects to the shared seams (process components, receipts, moderation, domain
-# signals) from its own hooks.py, which registers when imported. The order is the order of
-# the panels a component shows on a process's pages.
-HOOKS = (
-    consultations_hooks,
-    budgets_hooks,
-    proposals_hooks,
-    comments_hooks,
-    events_hooks,
-    oversight_hooks,
-    collaboration_hooks,
-    eligibility_hooks,
-    tables_hooks,
-    results_hooks,
-    notifications_hooks,
-)
-
-ROOT = Path(__file__).resolve().parent.parent
-# The usual names of a deployment's environment variables, and the settings they set. Any
-# other setting is `PARTICIPA_<NAME>` (JSON-parsed, e.g. PARTICIPA_PROXY_FIX_X_FOR=1).
-ENVIRONMENT = {
-    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
-    "SECRET_KEY": "SECRET_KEY",
-    "REDIS_URL": "RATELIMIT_STORAGE_URI",
-    "PUBLIC_URL": "PUBLIC_URL",
-    "LOG_LEVEL": "LOG_LEVEL",
-    "LOG_FORMAT": "LOG_FORMAT",
-}
+FACTORY_NAMES = frozenset({"create_app", "HOOKS", "ROOT", "ENVIRONMENT"})
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: config, extensions, blueprints, error handlers, CLI."""
-    app = Flask(
-        __name__,
-        instance_path=instance_path(),
-        instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
-    )
-    _load_config(app, test_config)
-    logs.init_app(app)  # first: its request hook times and names every request
-    metrics.init_app(app)
-
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    login_manager.init_app(app)
-    csrf.init_app(app)
-    limiter.init_app(app)
-
-    babel.init_app(app, locale_selector=web.select_locale)
-    web.init_app(app)
-    cli.init_app(app)
-    return app
-
-
-def instance_path() -> str:
-    """The folder of this installation's data: PARTICIPA_INSTANCE_PATH, or ./instance.
-
-    The database, uploads, outbox, secret key and instance config.py live there, so
-    code and data can be kept (and backed up) apart.
-    """
-    given = os.environ.get("PARTICIPA_INSTANCE_PATH", "").strip()
-    return os.path.abspath(os.path.expanduser(given)) if given else str(ROOT / "instance")
-
-
-def _load_config(app: Flask, test_config: dict | None) -> None:
-    app.config.from_object("participa.config")
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        for name, key in ENVIRONMENT.items():
-            if os.environ.get(name):
-                app.config[key] = os.environ[name]
-        app.config.from_prefixed_env("PARTICIPA")
-    else:
-        app.config.update(test_config)
-
-    if not app.config["SQLALCHEMY_DATABASE_URI"]:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        path = Path(app.instance_path) / "participa.db"
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        # The pool defaults for several workers; options given in the settings win.
-        given = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["POSTGRES_ENGINE_OPTIONS"], **given}
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-    old_keys = app.config["SECRET_KEY_FALLBACKS"] or []  # a JSON list, or one key as text
-    app.config["SECRET_KEY_FALLBACKS"] = [old_keys] if isinstance(old_keys, str) else old_keys
-
-
-def _normalise_db_url(url: str) -> str:
-    """Let `postgres://` and `postgresql://` URLs use the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-def _instance_secret(instance: Path) -> str:
-    """Read the instance's secret key, generating it (readable by the owner only) once.
-
-    Several processes may start at once (gunicorn workers, two instances): the key is written
-    to a file of this process's own and linked into place, which succeeds for one of them only,
-    so every process reads the same complete key, never a half-written one.
-    """
-    instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
-    if not path.exists():
-        draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
-        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-            with contextlib.suppress(FileExistsError):  # another process won: use its key
-                os.link(draft, path)
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
+def __getattr__(name: str):
+    """Return create_app and the factory's other names from participa.factory."""
+    if name in FACTORY_NAMES:
+        return getattr(importlib.import_module("participa.factory"), name)
+    raise AttributeError(f"module 'participa' has no attribute {name!r}")

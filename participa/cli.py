@@ -12,9 +12,10 @@ from participa.audit.services import record, verify_chain
 from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
-from participa.budgets.cli import pb_count, pb_import, pb_results
+from participa.budgets.cli import pb_count, pb_import
 from participa.core.backup import backup, restore
 from participa.core.timeutil import local_today
+from participa.counting_cli import pb_results
 from participa.demo.seed import seed
 from participa.extensions import db
 from participa.processes.models import Process

@@ -1,8 +1,9 @@
 """The import rule (docs/architecture.md): domains stand on floors and import only downwards.
 
 Read from the source with `ast`, no app needed. A domain is a package of `participa/`; the
-modules at the top of the package (`__init__`, `web`, `cli`) wire everything and stand above
-all of them, `extensions` and `config` below all of them.
+modules at the top of the package (`factory`, `web`, `cli`) wire everything and stand above
+all of them, `extensions` and `config` below all of them. The package's own `__init__`
+imports nothing, so that the pure counting core runs without the web app.
 """
 
 import ast
@@ -49,7 +50,7 @@ ALLOWED_UPWARD = {
     ("budgets", "aggregates"): "PB counting reads the maintained tallies, which fold PB votes",
 }
 ROOT_MODULES_BELOW = {"extensions", "config"}
-ROOT_MODULES_ABOVE = {"__init__", "web", "cli"}
+ROOT_MODULES_ABOVE = {"__init__", "factory", "web", "cli"}
 
 
 def module_name(path: Path) -> str:
@@ -216,11 +217,17 @@ def test_no_function_level_imports_of_the_app():
 
 
 def test_the_factory_imports_every_hooks_module():
-    from participa import HOOKS
+    from participa.factory import HOOKS
 
     registered = {hooks.__name__ for hooks in HOOKS}
     on_disk = {module_name(p) for p in PACKAGE.glob("*/hooks.py")}
     assert registered == on_disk
+
+
+def test_the_package_root_imports_nothing_of_the_app():
+    # participa/__init__.py runs before any participa.x: importing the app there would put
+    # Flask under `python -m participa.tally`. It only names the factory's exports.
+    assert imported_modules(PACKAGE / "__init__.py") == []
 
 
 # --- the checks themselves can fail ---------------------------------------------------

@@ -1,6 +1,10 @@
-"""The `flask pb-results` command counts a Pabulib file and prints JSON, database untouched."""
+"""The `flask pb-results` command counts Pabulib files and prints JSON lines, database untouched."""
 
 import json
+import os
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -9,6 +13,7 @@ import sqlalchemy as sa
 from participa.extensions import db
 from tests.conftest import _make_app
 
+ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "pabulib"
 
 # Voters 1-3 like A and B, voter 4 likes C: greedy funds A and B, Equal Shares A and C.
@@ -92,7 +97,7 @@ def test_counts_a_real_file(runner):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        pytest.param(["missing.pb", "--rule", "mes"], "does not exist", id="missing-file"),
+        pytest.param(["missing.pb", "--rule", "mes"], "No such file", id="missing-file"),
         pytest.param(["{file}", "--rule", "phragmen"], "'phragmen' is not one of", id="bad-rule"),
         pytest.param(["{file}"], "Missing option '--rule'", id="no-rule"),
         pytest.param(["{broken}", "--rule", "greedy"], "unknown vote_type", id="unparsable"),
@@ -118,3 +123,58 @@ def test_does_not_need_the_database(small_file, tmp_path):
         assert result["winners"] == ["A", "B"]
         assert sa.inspect(db.engine).get_table_names() == []
         db.engine.dispose()
+
+
+def test_counts_several_files_and_folders_one_line_each(runner, small_file, tmp_path):
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "b.pb").write_text(SMALL.replace("budget;40", "budget;20"), encoding="utf-8")
+    (folder / "a.pb").write_text(SMALL.replace("2;A,B", "2;A,B,A"), encoding="utf-8")
+    (folder / "notes.txt").write_text("not a .pb file", encoding="utf-8")
+    result = runner.invoke(args=["pb-results", str(small_file), str(folder), "--rule", "greedy"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [Path(line["file"]).name for line in lines] == ["small.pb", "a.pb", "b.pb"]
+    assert [line["winners"] for line in lines] == [["A", "B"], ["A", "B"], ["A"]]
+    assert lines[1]["warnings"] == ["1 vote named a project more than once: counted once (line 17)"]
+
+
+def test_a_bad_file_gives_its_line_and_the_others_go_on(runner, small_file, tmp_path):
+    broken = tmp_path / "broken.pb"
+    broken.write_text(SMALL.replace("2;A,B", "2;A,Z"), encoding="utf-8")
+    result = runner.invoke(args=["pb-results", str(broken), str(small_file), "--rule", "mes"])
+    assert result.exit_code == 1
+    first, second = (json.loads(line) for line in result.output.splitlines())
+    assert first == {
+        "file": str(broken),
+        "error": "line 17: vote names unknown projects ['Z']",
+        "line": 17,
+    }
+    assert second["winners"] == ["A", "C"]
+
+
+def test_the_plugin_command_counts_without_loading_the_app(small_file, tmp_path):
+    # What `pip install -e .` writes for pyproject's flask.commands entry point, on its own:
+    # Flask finds the command before it loads the app, so no database code is imported.
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    target = declared["project"]["entry-points"]["flask.commands"]["pb-results"]
+    info = tmp_path / "site" / "participa_probe-0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: participa-probe\nVersion: 0\n")
+    (info / "entry_points.txt").write_text(f"[flask.commands]\npb-results = {target}\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(info.parent), str(ROOT)])}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "flask", "--app", "app", "pb-results"]
+        + [str(small_file), "--rule", "greedy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["winners"] == ["A", "B"]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
+    assert "participa.tally.count_files" in imported  # counted by the plugin
+    app_modules = ("sqlalchemy", "flask_sqlalchemy", "participa.factory", "participa.budgets")
+    assert [m for m in imported if m.startswith(app_modules)] == []

@@ -1,12 +1,11 @@
-"""Command-line tools: `flask pb-results` counts a Pabulib file without touching the database;
-`flask pb-import` stores one as a closed PB process; `flask pb-count` counts stored ballots."""
+"""Command-line tools: `flask pb-import` stores a Pabulib file as a closed PB process;
+`flask pb-count` counts a process's ballots now. (`flask pb-results`, which needs no app, is
+participa/counting_cli.py.)"""
 
 import json
-from fractions import Fraction
 from pathlib import Path
 
 import click
-from click.core import ParameterSource
 
 from participa.budgets import counts
 from participa.budgets.ballots import ballots
@@ -18,114 +17,8 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
 from participa.tally.pabulib import PabulibError, read_pabulib
-from participa.tally.pb import (
-    Amount,
-    Completion,
-    Election,
-    GreedyOutcome,
-    MesOutcome,
-    MesSettings,
-    equal_shares,
-    greedy_for_meta,
-)
 
 COUNTED = {ProcessStatus.CLOSED, *RESULTS_PUBLIC_STATUSES}
-MES_ONLY = ("completion", "exhaustive_stop", "comparison", "points_as_weights")
-
-
-def amount(value: Amount) -> int | str:
-    """Return an amount for JSON: whole numbers as numbers, fractions as "n/d" text."""
-    value = Fraction(value)
-    return value.numerator if value.denominator == 1 else str(value)
-
-
-def greedy_report(outcome: GreedyOutcome) -> dict:
-    """Describe a greedy count."""
-    return {
-        "rule": "greedy",
-        "variant": outcome.variant.value,
-        "threshold": amount(outcome.threshold),
-    }
-
-
-def mes_report(outcome: MesOutcome) -> dict:
-    """Describe an Equal Shares count."""
-    settings, comparison = outcome.settings, outcome.comparison
-    preferences = None
-    if comparison is not None:
-        preferences = {
-            "prefers_mes": comparison.prefers_mes,
-            "prefers_greedy": comparison.prefers_greedy,
-            "greedy_chosen": outcome.greedy_chosen,
-        }
-    return {
-        "rule": "mes",
-        "completion": settings.completion.value,
-        "exhaustive_stop": settings.exhaustive_stop,
-        "points_as_weights": settings.points_as_weights,
-        "per_voter_budget": amount(outcome.per_voter_budget),
-        "add1_steps": outcome.add1_steps,
-        "mes_winners": list(outcome.mes_winners),
-        "filled": list(outcome.filled),
-        "comparison": preferences,
-    }
-
-
-def report(path: Path, election: Election, outcome: GreedyOutcome | MesOutcome) -> dict:
-    """Return the JSON-ready result of a count."""
-    details = greedy_report(outcome) if isinstance(outcome, GreedyOutcome) else mes_report(outcome)
-    return {
-        "file": path.name,
-        "vote_type": election.kind.value,
-        "voters": len(election.ballots),
-        "projects": len(election.projects),
-        "budget": amount(election.budget),
-        "budget_used": amount(outcome.cost),
-        "winners": list(outcome.winners),  # in the order they were funded
-        **details,
-    }
-
-
-@click.command("pb-results")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "--rule",
-    type=click.Choice(["greedy", "mes"]),
-    required=True,
-    help="greedy: the standard method, with the file's META variant; mes: Equal Shares.",
-)
-@click.option(
-    "--completion",
-    type=click.Choice([c.value for c in Completion]),
-    default=Completion.ADD1.value,
-    show_default=True,
-    help="Equal Shares completion.",
-)
-@click.option("--exhaustive-stop", is_flag=True, help="Stop Add1 at the first exhaustive outcome.")
-@click.option(
-    "--comparison", is_flag=True, help="Take the greedy outcome if more voters prefer it."
-)
-@click.option(
-    "--points-as-weights", is_flag=True, help="Cumulative ballots: pay in proportion to points."
-)
-@click.pass_context
-def pb_results(ctx: click.Context, path: Path, rule: str, **options) -> None:
-    """Count a Pabulib (.pb) file with a PB rule and print the result as JSON."""
-    if rule == "greedy":
-        given = [n for n in MES_ONLY if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE]
-        if given:
-            names = ", ".join("--" + n.replace("_", "-") for n in given)
-            raise click.UsageError(f"{names}: for --rule mes only")
-    try:
-        election = read_pabulib(path)
-    except (PabulibError, OSError) as error:
-        raise click.ClickException(f"cannot read {path}: {error}") from None
-    if rule == "greedy":
-        outcome = greedy_for_meta(election)
-    else:
-        settings = MesSettings(**{**options, "completion": Completion(options["completion"])})
-        outcome = equal_shares(election, settings)
-    click.echo(json.dumps(report(path, election, outcome), indent=1, ensure_ascii=False))
 
 
 @click.command("pb-import")
@@ -145,6 +38,8 @@ def pb_import(path: Path, title: str | None) -> None:
         f"Process {done.process.id} created: ballot {done.ballot.id}, "
         f"{len(done.project_ids)} projects, {done.voters} voters."
     )
+    for warning in election.warnings:
+        click.echo(f"Warning: {warning}.")
 
 
 @click.command("pb-count")

@@ -20,6 +20,7 @@ from participa.aggregates.reads import ballot_support
 from participa.audit.services import record
 from participa.budgets.counting import (
     KINDS,
+    MANUAL,
     counted_projects,
     election_for,
     stored_ballots,
@@ -67,6 +68,11 @@ MES_META = {
     MesCompletion.ADD1: "equalshares/add1",
     MesCompletion.ADD1U: "equalshares/add1u",
 }
+# Pabulib's comment key takes numbered remarks ("#1: ...").
+MANUAL_COMMENT = (
+    "#1: The selected projects were chosen by the office's decision, not by a counting rule; "
+    "its justification is published with the results."
+)
 KEY_LENGTH = 80  # PbParticipation.voter_key
 
 
@@ -277,7 +283,15 @@ def import_election(
 
 
 def _counting_meta(ballot: PbBallot) -> dict[str, str]:
-    if ballot.counting_rule is CountingRule.MES:
+    """META rule: how `selected` was decided (the saved result), else how the ballot counts.
+
+    A manual decision says so: the Pabulib checker verifies `selected` against greedy when
+    the rule is greedy, and takes any other rule name as one it cannot check.
+    """
+    decided = ballot.outcome.rule if ballot.outcome is not None else ballot.counting_rule.value
+    if decided == MANUAL:
+        return {"rule": "manual", "comment": MANUAL_COMMENT}
+    if decided == CountingRule.MES.value:
         return {"rule": MES_META[ballot.mes_completion]}
     meta = {"rule": GREEDY_META[ballot.greedy_variant]}
     if ballot.greedy_variant is GreedyVariant.THRESHOLD:

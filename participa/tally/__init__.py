@@ -7,7 +7,8 @@ participatory-budgeting rules (greedy, Method of Equal Shares) with the Pabulib
 format. It uses the standard library and numpy only - no Flask, no database, no
 other project module - so results are deterministic, exact (integers and
 ``fractions.Fraction``) and testable in isolation. Web and persistence layers
-load the data and call in here.
+load the data and call in here; ``python -m participa.tally pb-results`` counts
+Pabulib files from the command line without them (participa.tally.cli).
 """
 
 from participa.tally.consultation import (

@@ -1,10 +1,15 @@
 """Read and write participatory-budgeting elections in the Pabulib (.pb) format.
 
 A .pb file has three ';'-separated sections - META (key;value), PROJECTS and VOTES -
-each opened by its name on a line of its own and followed by a header row. Reading
-tolerates a byte-order mark, CRLF line ends, quoted fields holding ';', "None" for a
-missing value, decimal amounts ("1200.0") and empty ballots. Amounts become exact
-ints or Fractions. See https://pabulib.org/format.
+each opened by its name on a line of its own and followed by a header row. Every vote
+type of the format reads: approval, choose-1 (an approval of one project), cumulative,
+scoring (points, counted like cumulative), ordinal, and knapsack (counted as approval).
+Reading tolerates what published files contain and pabutools accepts: a byte-order mark,
+CRLF line ends, quoted fields holding ';', "None" (any case) for a missing value, decimal
+amounts ("1200.0", "1200,5"), empty ballots, trailing empty fields, META values with an
+unquoted ';', and a vote naming a project twice - counted once (an ordinal vote keeps the
+first place, a vote with points the last points given, as pabutools does) and reported in
+Election.warnings. Amounts become exact ints or Fractions. See https://pabulib.org/format.
 """
 
 import csv
@@ -20,6 +25,7 @@ __all__ = ["PabulibError", "format_amount", "parse_pabulib", "read_pabulib", "wr
 SECTIONS = ("META", "PROJECTS", "VOTES")
 KINDS = {
     "approval": BallotKind.APPROVAL,
+    "choose-1": BallotKind.APPROVAL,  # an approval ballot of exactly one project
     "knapsack": BallotKind.APPROVAL,  # a knapsack ballot is counted as an approval ballot
     "cumulative": BallotKind.CUMULATIVE,
     "scoring": BallotKind.CUMULATIVE,  # points per project, counted like cumulative
@@ -28,10 +34,15 @@ KINDS = {
 PROJECT_COLUMNS = ("project_id", "cost", "name")
 VOTE_COLUMNS = ("voter_id", "vote", "points")
 COUNTS = ("num_projects", "num_votes")
+LINES_NAMED = 10  # lines quoted in a warning before "and N more"
 
 
 class PabulibError(ValueError):
-    """Report a .pb text that cannot be read, with the line where it went wrong."""
+    """Report a .pb text that cannot be read, with the line where it went wrong if known."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        super().__init__(f"line {line}: {reason}" if line else reason)
+        self.reason, self.line = reason, line
 
 
 def read_pabulib(path: str | Path) -> Election:
@@ -40,7 +51,8 @@ def read_pabulib(path: str | Path) -> Election:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PabulibError(f"{path}: not UTF-8 text ({error})") from None
+        line = data.count(b"\n", 0, error.start) + 1
+        raise PabulibError(f"not UTF-8 text ({error.reason} at byte {error.start})", line) from None
     return parse_pabulib(text)
 
 
@@ -51,26 +63,47 @@ def parse_pabulib(text: str) -> Election:
         if name not in sections:
             raise PabulibError(f"missing {name} section")
     meta = {row["key"]: row["value"] or "" for _, row in sections["META"] if row.get("key")}
+    meta_line = {row["key"]: line for line, row in sections["META"] if row.get("key")}
     for derived in COUNTS:  # recomputed from the sections on writing
         meta.pop(derived, None)
-    kind = _kind(meta)
+    kind = _kind(meta, meta_line.get("vote_type"))
     projects = tuple(_project(line, row) for line, row in sections["PROJECTS"])
-    known = {project.id for project in projects}
-    if len(known) != len(projects):
-        raise PabulibError("repeated project_id in PROJECTS")
-    ballots = tuple(_ballot(line, row, kind, known) for line, row in sections["VOTES"])
+    known: set[str] = set()
+    for (line, _), project in zip(sections["PROJECTS"], projects, strict=True):
+        if project.id in known:
+            raise PabulibError(f"repeated project_id {project.id!r} in PROJECTS", line)
+        known.add(project.id)
+    read = [_ballot(line, row, kind, known) for line, row in sections["VOTES"]]
+    ballots = tuple(ballot for ballot, _ in read)
+    notes = [(line, note) for (line, _), (_, note) in zip(sections["VOTES"], read, strict=True)]
     if "budget" not in meta:
         raise PabulibError("META has no budget")
-    budget = _amount(meta["budget"], "budget", 0)
+    budget = _amount(meta["budget"], "budget", meta_line["budget"])
     if budget < 0:
-        raise PabulibError("META budget is negative")
+        raise PabulibError("META budget is negative", meta_line["budget"])
     return Election(
         budget=budget,
         kind=kind,
         projects=projects,
         ballots=ballots,
         meta=meta,
+        warnings=_warnings(notes),
     )
+
+
+def _warnings(notes: list[tuple[int, str | None]]) -> tuple[str, ...]:
+    """Summarise the repairs made to votes, one warning per kind of repair."""
+    found: dict[str, list[int]] = {}
+    for line, note in notes:
+        if note:
+            found.setdefault(note, []).append(line)
+    warnings = []
+    for note, lines in found.items():
+        named = ", ".join(map(str, lines[:LINES_NAMED]))
+        more = f" and {len(lines) - LINES_NAMED} more" if len(lines) > LINES_NAMED else ""
+        votes = "1 vote" if len(lines) == 1 else f"{len(lines)} votes"
+        warnings.append(f"{votes} {note} (line{'s' if len(lines) > 1 else ''} {named}{more})")
+    return tuple(warnings)
 
 
 Row = dict[str, str | None]
@@ -79,78 +112,100 @@ Row = dict[str, str | None]
 def _split_sections(text: str) -> dict[str, list[tuple[int, Row]]]:
     """Return each section's rows as (line number, {column: value}) pairs."""
     sections: dict[str, list[tuple[int, Row]]] = {}
-    current: list[tuple[int, Row]] | None = None
-    header: list[str] | None = None
+    section, current, header = "", None, None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     for fields in reader:
         if not any(field.strip() for field in fields):
             continue
         name = fields[0].strip().upper()
         if len(fields) == 1 and name in SECTIONS:
-            current, header = sections.setdefault(name, []), None
+            section, current, header = name, sections.setdefault(name, []), None
         elif current is None:
-            raise PabulibError(f"line {reader.line_num}: data before the META section")
+            raise PabulibError("data before the META section", reader.line_num)
         elif header is None:
             header = [field.strip() for field in fields]
         else:
-            current.append((reader.line_num, _row(reader.line_num, header, fields)))
+            row = _row(reader.line_num, header, fields, name_is_key=section == "META")
+            current.append((reader.line_num, row))
     return sections
 
 
-def _row(line: int, header: list[str], fields: list[str]) -> Row:
-    """Map a data row onto its header; missing trailing fields and "None" become None."""
+def _row(line: int, header: list[str], fields: list[str], name_is_key: bool = False) -> Row:
+    """Map a data row onto its header; missing trailing fields and "None" become None.
+
+    Empty fields past the header are dropped; in META (key;value) further fields are the
+    rest of a value that held an unquoted ';'.
+    """
+    while len(fields) > len(header) and not fields[-1].strip():
+        fields = fields[:-1]
+    if len(fields) > len(header) and name_is_key and len(header) == 2:
+        fields = [fields[0], ";".join(fields[1:])]
     if len(fields) > len(header):
-        raise PabulibError(f"line {line}: {len(fields)} fields for {len(header)} columns")
+        raise PabulibError(f"{len(fields)} fields for {len(header)} columns", line)
     values = [field.strip() for field in fields] + [None] * (len(header) - len(fields))
     return {
-        key: None if value == "None" else value for key, value in zip(header, values, strict=True)
+        key: None if value is not None and value.lower() == "none" else value
+        for key, value in zip(header, values, strict=True)
     }
 
 
-def _kind(meta: dict[str, str]) -> BallotKind:
-    """Return the ballot kind named by META vote_type."""
+def _kind(meta: dict[str, str], line: int | None) -> BallotKind:
+    """Return the ballot kind named by META vote_type (on this line)."""
     vote_type = meta.get("vote_type", "").strip().lower()
     if vote_type not in KINDS:
-        raise PabulibError(f"unknown vote_type {vote_type!r} in META")
+        raise PabulibError(f"unknown vote_type {vote_type!r} in META", line)
     return KINDS[vote_type]
 
 
-def _amount(value: str | None, what: str, line: int) -> Amount:
+def _amount(value: str | None, what: str, line: int | None) -> Amount:
     """Return an exact amount, or raise PabulibError naming what and where."""
+    text = (value or "").replace(",", ".")  # a decimal comma, as pabutools reads it
     try:
-        return exact(value or "")
+        return exact(text)
     except (ValueError, ZeroDivisionError):
-        where = f"line {line}: " if line else ""
-        raise PabulibError(f"{where}{what} is not a number: {value!r}") from None
+        raise PabulibError(f"{what} is not a number: {value!r}", line) from None
 
 
 def _project(line: int, row: Row) -> Project:
     """Build a Project from a PROJECTS row."""
     project_id = row.get("project_id")
     if not project_id:
-        raise PabulibError(f"line {line}: project without project_id")
+        raise PabulibError("project without project_id", line)
     cost = _amount(row.get("cost"), f"cost of project {project_id}", line)
     if cost < 0:
-        raise PabulibError(f"line {line}: project {project_id} has a negative cost")
+        raise PabulibError(f"project {project_id} has a negative cost", line)
     extra = {key: value for key, value in row.items() if key not in PROJECT_COLUMNS}
     return Project(id=project_id, cost=cost, name=row.get("name") or "", extra=extra)
 
 
-def _ballot(line: int, row: Row, kind: BallotKind, known: set[str]) -> Ballot:
-    """Build a Ballot from a VOTES row, checking the ids and the points."""
+def _ballot(line: int, row: Row, kind: BallotKind, known: set[str]) -> tuple[Ballot, str | None]:
+    """Build a Ballot from a VOTES row, checking the ids and the points; say what was repaired."""
     projects = tuple(_split(row.get("vote")))
     unknown = [pid for pid in projects if pid not in known]
     if unknown:
-        raise PabulibError(f"line {line}: vote names unknown projects {unknown}")
-    if len(set(projects)) != len(projects):
-        raise PabulibError(f"line {line}: vote repeats a project")
-    points = None
+        raise PabulibError(f"vote names unknown projects {unknown}", line)
+    points, note = None, None
     if kind is BallotKind.CUMULATIVE:
+        if row.get("points") is None and projects:
+            projects, note = (), "gave no points: counted as empty"
         points = tuple(_amount(value, "points", line) for value in _split(row.get("points")))
         if len(points) != len(projects):
-            raise PabulibError(f"line {line}: {len(points)} points for {len(projects)} projects")
+            raise PabulibError(f"{len(points)} points for {len(projects)} projects", line)
+    if len(set(projects)) != len(projects):
+        projects, points = _once(projects, points)
+        note = "named a project more than once: counted once"
     extra = {key: value for key, value in row.items() if key not in VOTE_COLUMNS}
-    return Ballot(projects=projects, points=points, voter_id=row.get("voter_id") or "", extra=extra)
+    ballot = Ballot(
+        projects=projects, points=points, voter_id=row.get("voter_id") or "", extra=extra
+    )
+    return ballot, note
+
+
+def _once(projects: tuple[str, ...], points: tuple[Amount, ...] | None):
+    """Keep each project once, at its first place, with the last points given to it."""
+    last = dict(zip(projects, points, strict=True)) if points is not None else {}
+    kept = tuple(dict.fromkeys(projects))
+    return kept, (tuple(last[p] for p in kept) if points is not None else None)
 
 
 def _split(value: str | None) -> Iterator[str]:

@@ -211,6 +211,27 @@ def test_export_marks_the_saved_winners(make):
     assert re.search(r"^vote_type;approval$", export_pb(ballot), re.M)
 
 
+def test_export_of_a_manual_decision_says_so(make):
+    ballot = seed_ballot(make)  # counted greedily: A and B
+    add_votes(ballot, APPROVAL_VOTES)
+    chosen = {p.title: p.id for p in ballot.projects}
+    why = "The council prefers the bench: it serves the school entrance."
+    outcomes.save_outcome(make.user(), ballot, "manual", [chosen["C"], chosen["A"]], why)
+    election = parse_pabulib(export_pb(ballot))
+    assert election.meta["rule"] == "manual"
+    assert election.meta["comment"].startswith("#1: ")  # Pabulib's numbered remarks
+    selected = {p.name for p in election.projects if p.extra["selected"] == "1"}
+    assert selected == {"A", "C"} != set(pb.greedy(election).winners)
+
+
+def test_export_names_the_rule_of_the_saved_result(make):
+    ballot = seed_ballot(make)  # configured to count greedily
+    add_votes(ballot, APPROVAL_VOTES)
+    assert parse_pabulib(export_pb(ballot)).meta["rule"] == "greedy"
+    outcomes.save_outcome(make.user(), ballot, "mes")
+    assert parse_pabulib(export_pb(ballot)).meta["rule"] == "equalshares/add1"
+
+
 def test_import_then_export_round_trips(runner, tmp_path):
     path = small(tmp_path, "cumulative")
     pb_import(runner, path)
@@ -266,3 +287,21 @@ def test_real_files_import_and_count_to_the_expected_winners(runner, name):
         return
     mes = counting.count(ballot, CountingRule.MES)
     assert sorted(back[w] for w in mes.winners) == sorted(expected_mes(expected))
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["Poland_Zabrze_2020_Helenka", "Netherlands_Amsterdam_604"])
+def test_files_kept_for_the_reader_import_and_count_like_the_tally(runner, name):
+    # choose-1 votes, and a vote naming a project twice (stored once)
+    result = pb_import(runner, DATA / f"{name}.pb")
+    assert result.exit_code == 0, result.output
+    election = read_pabulib(DATA / f"{name}.pb")
+    ballot = only(PbBallot)
+    assert count_rows(PbParticipation) == len(election.ballots)
+    back = {p.id: p.description.rsplit("project_id: ", 1)[1] for p in ballot.projects}
+    for rule, counted in [
+        (CountingRule.GREEDY, pb.greedy(election)),
+        (CountingRule.MES, pb.equal_shares(election, counting.mes_settings(ballot))),
+    ]:
+        winners = counting.count(ballot, rule).winners
+        assert sorted(back[w] for w in winners) == sorted(counted.winners)

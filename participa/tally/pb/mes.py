@@ -13,17 +13,21 @@ pabutools' cost satisfaction; points_as_weights makes payments proportional to p
 """
 
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+import numpy as np
+
 from participa.tally.pb.greedy import fill_greedily, greedy
+from participa.tally.pb.mes_breaks import stable_until
 from participa.tally.pb.mes_run import EqualSharesRunner, RunResult
 from participa.tally.pb.model import Amount, Election, exact, project_key
 from participa.tally.pb.profile import BallotGroup, ballot_groups
 
-__all__ = ["Comparison", "Completion", "MesOutcome", "MesSettings", "equal_shares"]
+__all__ = ["Comparison", "Completion", "MesOutcome", "MesSettings", "equal_shares", "runner_for"]
 
 
 class Completion(StrEnum):
@@ -73,7 +77,7 @@ def equal_shares(election: Election, settings: MesSettings | None = None) -> Mes
     groups = ballot_groups(election, settings.points_as_weights)
     ids = [p.id for p in election.projects]
     costs = [p.cost for p in election.projects]
-    runner = EqualSharesRunner(costs, groups, _tie_keys(ids, costs, groups))
+    runner = _runner(ids, costs, groups)
     per_voter, steps, result = _count(runner, election, settings)
     mes_winners = tuple(ids[j] for j in result.selected)
     needs_greedy = settings.completion is Completion.ADD1U or settings.comparison
@@ -101,6 +105,17 @@ def equal_shares(election: Election, settings: MesSettings | None = None) -> Mes
     )
 
 
+def runner_for(election: Election, points_as_weights: bool = False) -> EqualSharesRunner:
+    """Return the runner that counts this election at any per-voter budget (project indexes)."""
+    groups = ballot_groups(election, points_as_weights)
+    return _runner([p.id for p in election.projects], [p.cost for p in election.projects], groups)
+
+
+def _runner(ids: Sequence[str], costs: Sequence[Amount], groups: Sequence[BallotGroup]):
+    """Prepare Equal Shares with the tie-break order."""
+    return EqualSharesRunner(costs, groups, _tie_keys(ids, costs, groups))
+
+
 def _count(
     runner: EqualSharesRunner, election: Election, settings: MesSettings
 ) -> tuple[Amount, int, RunResult]:
@@ -126,9 +141,14 @@ def _tie_keys(ids: Sequence[str], costs: Sequence[Amount], groups: Sequence[Ball
 def _add1(
     runner: EqualSharesRunner, budget: Amount, voters: int, settings: MesSettings
 ) -> tuple[int, int, RunResult]:
-    """Raise the per-voter budget by 1 while the outcome does not overspend."""
+    """Raise the per-voter budget by 1 while the outcome does not overspend.
+
+    Same result and steps as trying every integer budget, but budgets proven to buy exactly
+    what the current one buys (mes_breaks.stable_until) are counted without being run.
+    """
     per_voter = math.floor(Fraction(budget) / voters)
-    result, steps = runner.run(per_voter), 0
+    pacer = _Pacer()
+    result, steps = pacer.run(runner, per_voter), 0
     everything = set(runner.eligible)
     while True:
         if settings.exhaustive_stop and _exhaustive(runner, result, budget):
@@ -137,12 +157,66 @@ def _add1(
             # Every supported project is funded: later steps could add nothing and would
             # never overspend, so the loop would not end.
             break
-        following = runner.run(per_voter + 1)
+        change = pacer.search(runner, per_voter, result)
+        if change is not None:  # every budget below change buys what per_voter buys
+            steps += change - 1 - per_voter
+            per_voter = change - 1
+        following = pacer.run(runner, per_voter + 1)
         steps += 1
         if following.cost > budget:
             break
+        pacer.stepped(result, following)
         per_voter, result = per_voter + 1, following
     return per_voter, steps, result
+
+
+class _Pacer:
+    """Decide when a search for a jump is worth its cost; time steers speed, never results.
+
+    Where the runs change at nearly every budget (large electorates, budgets near the
+    voters' scale) a search costs more than the single runs it would save. So a search must
+    promise a jump that pays for its cost in runs; after one that does not, the next waits
+    until unit steps have left the run unchanged a few times in a row (twice as many after
+    each further failure), a sign that the budget has reached a stretch where jumps pay.
+    """
+
+    def __init__(self) -> None:
+        self.run_seconds = 0.0  # the last run's time
+        self.search_seconds = 0.0  # the last whole search's time
+        self.patience = 0  # unchanged steps to see before searching again
+        self.calm = 0  # unit steps in a row that left the run unchanged
+
+    def run(self, runner: EqualSharesRunner, per_voter: int) -> RunResult:
+        """Run Equal Shares at this budget, timing it."""
+        start = time.perf_counter()
+        result = runner.run(per_voter)
+        self.run_seconds = time.perf_counter() - start
+        return result
+
+    def stepped(self, before: RunResult, after: RunResult) -> None:
+        """Note a unit step and whether the run did the same on both budgets."""
+        self.calm = self.calm + 1 if _same_run(before, after) else 0
+
+    def search(self, runner: EqualSharesRunner, per_voter: int, result: RunResult) -> int | None:
+        """Return the first budget that may differ from per_voter's, or None (no jump)."""
+        if self.calm < self.patience:
+            return None
+        worth = 2 + int(self.search_seconds / max(self.run_seconds, 1e-6))
+        start = time.perf_counter()
+        change = stable_until(runner, per_voter, result.purchases, worth)
+        if change is None:
+            self.patience, self.calm = max(1, 2 * self.patience), 0
+        else:
+            self.search_seconds, self.patience = time.perf_counter() - start, 0
+        return change
+
+
+def _same_run(one: RunResult, other: RunResult) -> bool:
+    """Tell whether two runs bought the same projects with the same supporters capped."""
+    return len(one.purchases) == len(other.purchases) and all(
+        a.project == b.project and np.array_equal(a.capped, b.capped)
+        for a, b in zip(one.purchases, other.purchases, strict=True)
+    )
 
 
 def _exhaustive(runner: EqualSharesRunner, result: RunResult, budget: Amount) -> bool:

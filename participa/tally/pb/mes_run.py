@@ -28,7 +28,7 @@ import numpy as np
 from participa.tally.pb.model import Amount
 from participa.tally.pb.profile import BallotGroup
 
-__all__ = ["EqualSharesRunner", "RunResult"]
+__all__ = ["EqualSharesRunner", "Purchase", "RunResult"]
 
 # Float results are trusted only beyond this relative margin. A float prefix sum over
 # n weighted voters errs by about n * 1e-16, so the margin grows with the electorate.
@@ -37,11 +37,21 @@ _CHECK_MARGIN = 1e-12  # float budgets drift by a few ulps per purchase, far bel
 
 
 @dataclass(frozen=True)
+class Purchase:
+    """Hold one priced purchase: the project, its exact rate q and who paid all they had."""
+
+    project: int
+    rate: Fraction
+    capped: np.ndarray  # group indexes (already emptied groups included)
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Hold the projects a run bought, in order, and their total cost."""
 
     selected: tuple[int, ...]
     cost: Amount
+    purchases: tuple[Purchase, ...] = ()  # the priced ones (free projects come first)
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,8 @@ class EqualSharesRunner:
         state = _RunState(self, per_voter)
         while (choice := state.next_purchase()) is not None:
             state.buy(*choice)
-        return RunResult(tuple(state.selected), sum(self.costs[j] for j in state.selected))
+        cost = sum(self.costs[j] for j in state.selected)
+        return RunResult(tuple(state.selected), cost, tuple(state.purchases))
 
 
 class _RunState:
@@ -106,6 +117,7 @@ class _RunState:
         self.emptied = np.zeros(len(runner.voters), dtype=bool)  # paid their whole budget
         self.selected: list[int] = list(runner.free)
         self.bought: list[int] = []  # priced purchases, aligned with scaled_rates
+        self.purchases: list[Purchase] = []
         # Exact money is kept as integers over one common denominator.
         self.denominator = math.lcm(runner.cost_denominator, Fraction(per_voter).denominator)
         self.scaled_start = int(Fraction(per_voter) * self.denominator)
@@ -259,6 +271,7 @@ class _RunState:
         self.budget[rich] = np.maximum(self.budget[rich] - charge, 0.0)
         self.selected.append(j)
         self.bought.append(j)
+        self.purchases.append(Purchase(j, rate, poor))
         self._record(rate)
 
     def _record(self, rate: Fraction) -> None:

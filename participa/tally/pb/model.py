@@ -45,6 +45,8 @@ class Election:
     projects: tuple[Project, ...]
     ballots: tuple[Ballot, ...]
     meta: Mapping[str, str] = field(default_factory=dict)  # the source's remaining settings
+    # What reading had to repair (a vote naming a project twice...); not part of equality.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def project(self, project_id: str) -> Project:
         """Return the project with this id, or raise KeyError."""
