@@ -1,7 +1,7 @@
 """What each component adds to a process: panels on its public and staff pages, and checks.
 
 Every mechanism registers its hooks the same way, from its own `<domain>/hooks.py`, which the
-app factory imports (`participa.HOOKS`), so `processes` never imports the domains that build
+app factory imports (`participa.factory.HOOKS`), so `processes` never imports the domains that build
 on it (tests/test_architecture.py). A hook returns None when it has nothing to show for this
 process. Hooks of one component run in the order of `HOOKS`.
 """
