@@ -10,7 +10,7 @@ import unicodedata
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, or_
+from sqlalchemy import ScalarSelect, event, or_, select
 from sqlalchemy.orm import Session
 
 from participa.auth.curp import InvalidCurp, parse_curp
@@ -100,6 +100,22 @@ def rule_for(process) -> EligibilityRule:
         setting = db.session.get(ProcessEligibility, process.id)
         cache[process.id] = setting.rule if setting else EligibilityRule.REGISTERED
     return cache[process.id]
+
+
+def rule_clause(process_id_column) -> ScalarSelect:
+    """The process's rule as a column of a statement that reads the process anyway (NULL: the
+    default); `remember_rule` then keeps what it read for the transaction."""
+    query = select(ProcessEligibility.rule).where(
+        ProcessEligibility.process_id == process_id_column
+    )
+    return query.scalar_subquery()
+
+
+def remember_rule(process_id: int, rule: EligibilityRule | None) -> EligibilityRule:
+    """Keep a rule read by `rule_clause` for the transaction, as `rule_for` keeps its own."""
+    rule = rule or EligibilityRule.REGISTERED
+    db.session.info.setdefault(RULES_CACHE, {})[process_id] = rule
+    return rule
 
 
 @event.listens_for(Session, "after_transaction_end")

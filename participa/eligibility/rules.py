@@ -14,6 +14,7 @@ from participa.eligibility.models import (
     RollConflict,
     RollEntry,
 )
+from participa.eligibility.participants import Voter
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 
@@ -60,16 +61,26 @@ def participation_problem(process, person):
     was seen in person with an ID, which is what verification means.
     """
     rule = rule_for(process)
+    if rule is EligibilityRule.REGISTERED:
+        return None
     if getattr(person, "in_person", False):
         if rule is EligibilityRule.ROLL and not person.voter_key.startswith("roll:"):
             return NOT_ON_ROLL_AT_TABLE
         return None
     user = person if isinstance(person, User) else db.session.get(User, person.user_id)
-    if rule is EligibilityRule.ROLL and (user is None or entry_of(roll_for(process), user) is None):
+    if rule is EligibilityRule.ROLL and not _on_roll(process, person, user):
         return UNDER_REVIEW if user is not None and _has_open_conflict(user) else NOT_ON_ROLL
     if rule is EligibilityRule.VERIFIED and (user is None or not is_verified(user)):
         return NOT_VERIFIED
     return None
+
+
+def _on_roll(process, person, user) -> bool:
+    # A Voter made from an account (participants.as_voter) already carries its one-vote key,
+    # which is the roll entry's exactly when the process's roll has the account.
+    if isinstance(person, Voter):
+        return person.voter_key.startswith("roll:")
+    return user is not None and entry_of(roll_for(process), user) is not None
 
 
 def save_rule(actor, process, rule: EligibilityRule) -> None:
