@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, bindparam, exists, or_
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
@@ -16,12 +18,14 @@ from participa.budgets.models import (
     MesCompletion,
     PbBallot,
     PbParticipation,
+    pb_ballot_colonia,
 )
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.eligibility.participants import voter_key
-from participa.eligibility.standing import Wording, check_standing
+from participa.eligibility.standing import Wording, climb, place_columns, place_from
 from participa.extensions import db
+from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.territory.models import Colonia
 
@@ -157,16 +161,48 @@ WORDING = Wording(
 ALREADY_VOTED = _l("You have already voted in this ballot. Thank you for taking part.")
 
 
+OTHER_ZONE = _l("This ballot is for residents of another zone.")
+
+
+def standing_columns(colonia_id: int | None) -> tuple:
+    """What the ladder and the zone rung read, as columns of a statement reading the ballot
+    and its process: `place_columns` and whether the ballot is for `colonia_id`'s zone."""
+    zoned = exists().where(pb_ballot_colonia.c.ballot_id == PbBallot.id)
+    in_zone = exists().where(
+        pb_ballot_colonia.c.ballot_id == PbBallot.id, pb_ballot_colonia.c.colonia_id == colonia_id
+    )
+    return (*place_columns(colonia_id), or_(~zoned, in_zone).label("in_zone"))
+
+
+@cache
+def _standing_query():
+    return (
+        db.select(*standing_columns(bindparam("colonia_id", type_=Integer)))
+        .select_from(PbBallot)
+        .join(Process, Process.id == PbBallot.process_id)
+        .where(PbBallot.id == bindparam("ballot_id"))
+    )
+
+
+def standing_from(ballot: PbBallot, process, person, row, today: date):
+    """(problem, voter) of `person` in `ballot`, from a row read with `standing_columns`."""
+    problem, voter = climb(process, person, place_from(process, row), today, WORDING)
+    if problem is None and not row.in_zone:
+        problem = OTHER_ZONE
+    return problem, voter
+
+
 def voting_problem(ballot: PbBallot, person, today: date):
     """Why `person` (a User or a looked-up Voter) cannot vote in `ballot` now, or None."""
-    problem, voter = check_standing(ballot.process, person, today, WORDING)
-    if problem is not None:
-        return problem
-    if ballot.is_zone and voter.colonia_id not in {c.id for c in ballot.colonias}:
-        return _l("This ballot is for residents of another zone.")
-    if has_voted(ballot, voter):
+    process = ballot.process
+    if process.status is not ProcessStatus.OPEN:
+        return WORDING.not_open
+    keys = {"colonia_id": person.colonia_id, "ballot_id": ballot.id}
+    row = db.session.execute(_standing_query(), keys).one()
+    problem, voter = standing_from(ballot, process, person, row, today)
+    if problem is None and has_voted(ballot, voter):
         return ALREADY_VOTED
-    return None
+    return problem
 
 
 def ballots_for(process, user, today: date) -> list[tuple[PbBallot, object]]:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from participa.budgets import voting
 from participa.budgets.ballot_rules import pesos, rule_for
-from participa.budgets.ballots import voting_problem
+from participa.budgets.ballots import ALREADY_VOTED
 from participa.budgets.models import PbBallot
 from participa.budgets.voting_forms import ballot_form, ballot_rows
 from participa.core.errors import DomainError
@@ -14,7 +14,7 @@ from participa.core.forms import show_error
 from participa.core.limits import per_account
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
-from participa.processes.services import get_process
+from participa.processes.services import get_process, is_public
 from participa.processes.types import ProcessType
 
 bp = Blueprint("pb_voting", __name__, url_prefix="/procesos/<int:process_id>/boletas")
@@ -33,13 +33,23 @@ def _load(process_id: int, ballot_id: int):
     return process, ballot
 
 
-def _page(ballot, form=None, projects=(), problem=None, status=200):
-    rows = ballot_rows(ballot, form, projects) if form else []
+def _booth(process_id: int, ballot_id: int) -> voting.Booth:
+    today = local_today(get_timezone())
+    booth = voting.open_booth(process_id, ballot_id, current_user._get_current_object(), today)
+    if booth is None or booth.process.type is not ProcessType.PRESUPUESTO:
+        abort(404)
+    if not is_public(booth.process):
+        abort(404)
+    return booth
+
+
+def _page(booth, form=None, problem=None, status=200):
+    rows = ballot_rows(booth.ballot, form, booth.projects) if form else []
     return render_template(
         "budgets/voting/ballot.html",
-        process=ballot.process,
-        ballot=ballot,
-        rule=rule_for(ballot),
+        process=booth.process,
+        ballot=booth.ballot,
+        rule=rule_for(booth.ballot),
         form=form,
         rows=rows,
         problem=problem,
@@ -50,36 +60,43 @@ def _page(ballot, form=None, projects=(), problem=None, status=200):
 @per_account("RATELIMIT_VOTE", "vote")
 @login_required
 def vote(process_id: int, ballot_id: int):
-    process, ballot = _load(process_id, ballot_id)
-    today = local_today(get_timezone())
-    if problem := voting_problem(ballot, current_user, today):
-        return _page(ballot, problem=problem, status=200 if request.method == "GET" else 409)
-    projects = voting.feasible_projects(ballot)
-    form = ballot_form(ballot, projects)
-    step = request.form.get("step")
+    booth, step = _booth(process_id, ballot_id), request.form.get("step")
+    confirming = request.method == "POST" and step == "confirm"
+    # Whether this person voted already: asked before the form; at the confirmation the insert
+    # answers it (the unique constraint), and only a refused confirmation asks.
+    voted = not confirming and not booth.problem and voting.already_voted(booth)
+    if problem := booth.problem or (ALREADY_VOTED if voted else None):
+        return _page(booth, problem=problem, status=200 if request.method == "GET" else 409)
+    form = ballot_form(booth.ballot, booth.projects)
     if not form.validate_on_submit() or step == "edit":
-        return _page(ballot, form, projects, status=400 if form.errors else 200)
+        return _form_again(booth, form, confirming, status=400 if form.errors else 200)
     try:
-        selection = rule_for(ballot).read(form, projects)
-        if step != "confirm":
-            totals = voting.check_selection(ballot, projects, selection)
+        selection = rule_for(booth.ballot).read(form, booth.projects)
+        if not confirming:
+            totals = voting.check_selection(booth.ballot, booth.projects, selection)
             return render_template(
                 "budgets/voting/review.html",
-                process=process,
-                ballot=ballot,
+                process=booth.process,
+                ballot=booth.ballot,
                 form=form,
                 totals=totals,
             )
-        code = voting.cast_vote(
-            ballot, current_user, selection, now=utcnow(), today=today, projects=projects
-        )
+        code = voting.cast(booth, selection, now=utcnow())
     except voting.AlreadyVoted as error:
-        return _page(ballot, problem=error.message, status=409)
+        return _page(booth, problem=error.message, status=409)
     except DomainError as error:
         show_error(form, error)
-        return _page(ballot, form, projects, status=400)
-    session["pb_receipt"] = {"ballot_id": ballot.id, "code": code}
-    return redirect(url_for(".receipt", process_id=process.id, ballot_id=ballot.id))
+        return _form_again(booth, form, confirming)
+    # The ids from the URL: the commit expired the ballot, and reading it would query again.
+    session["pb_receipt"] = {"ballot_id": ballot_id, "code": code}
+    return redirect(url_for(".receipt", process_id=process_id, ballot_id=ballot_id))
+
+
+def _form_again(booth, form, confirming: bool, status: int = 400):
+    """The ballot with the form's errors; a refused confirmation first says if they voted."""
+    if confirming and voting.already_voted(booth):
+        return _page(booth, problem=ALREADY_VOTED, status=409)
+    return _page(booth, form, status=status)
 
 
 @bp.route("/<int:ballot_id>/comprobante")

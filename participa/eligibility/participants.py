@@ -90,7 +90,11 @@ def participant(
     person, *, process, now: datetime, today: date, channel: Channel = Channel.WEB
 ) -> dict:
     """The participation columns for `person` (a User or a Voter) taking part in `process`."""
-    voter = as_voter(person, today, process)
+    return voter_columns(as_voter(person, today, process), now=now, channel=channel)
+
+
+def voter_columns(voter: Voter, *, now: datetime, channel: Channel) -> dict:
+    """The participation columns of `voter`: every one given (a bulk insert sets no default)."""
     return {
         "voter_key": voter.voter_key,
         "user_id": voter.user_id,

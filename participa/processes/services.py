@@ -174,3 +174,8 @@ def get_process(process_id: int, *, public: bool = False) -> Process:
     if process is None or (public and process.status not in PUBLIC_STATUSES):
         abort(404)
     return process
+
+
+def is_public(process: Process) -> bool:
+    """Tell whether public pages show `process` (drafts are missing, as for `get_process`)."""
+    return process.status in PUBLIC_STATUSES
