@@ -1,9 +1,12 @@
 """Answering a consultation: eligibility, validation, one secret response per person."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.exc import IntegrityError
 
 from participa.consultations.models import (
@@ -17,9 +20,10 @@ from participa.consultations.models import (
 )
 from participa.consultations.questionnaire import questions
 from participa.core import signals
-from participa.core.errors import DomainError
-from participa.eligibility.participants import Channel, participant, voter_key
-from participa.eligibility.standing import Wording, check_standing
+from participa.core.errors import DomainError, NotAllowed
+from participa.core.inserts import insert_together
+from participa.eligibility.participants import Channel, Voter, voter_columns, voter_key
+from participa.eligibility.standing import Wording, check_standing, climb, place_columns, place_from
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.receipts.services import new_receipt_code, receipt_hash
@@ -87,49 +91,151 @@ def _check(question: Question, value, max_text: int):
     return None
 
 
-def validate_answers(process, answers: dict[int, object], max_text: int) -> list[Question]:
-    """Check every answer against its question; raise AnswerErrors listing each problem."""
-    found = questions(process)
+def check_answers(found: list[Question], answers: dict[int, object], max_text: int) -> None:
+    """Check every answer against its question of `found`; raise AnswerErrors listing each."""
     unknown = set(answers) - {q.id for q in found}
     errors = {q.id: msg for q in found if (msg := _check(q, answers.get(q.id), max_text))}
     if unknown:
         raise DomainError(_l("The answers do not match this questionnaire; reload the page."))
     if errors:
         raise AnswerErrors(errors)
+
+
+def validate_answers(process, answers: dict[int, object], max_text: int) -> list[Question]:
+    """Check every answer against its question; raise AnswerErrors listing each problem."""
+    found = questions(process)
+    check_answers(found, answers, max_text)
     return found
 
 
-def _answer_rows(question: Question, value) -> list[Answer]:
+def _answer_rows(question: Question, value) -> list[dict]:
     if value is None or value == "" or value == []:
         return []
-    kind, qid = question.kind, question.id
+    row = {"question_id": question.id, "seq": 0, "option_id": None, "value": None, "text": None}
+    kind = question.kind
     if kind is QuestionKind.SINGLE:
-        return [Answer(question_id=qid, seq=0, option_id=value)]
+        return [{**row, "option_id": value}]
     if kind is QuestionKind.MULTIPLE:
-        return [Answer(question_id=qid, seq=i, option_id=o) for i, o in enumerate(sorted(value))]
+        return [{**row, "seq": i, "option_id": o} for i, o in enumerate(sorted(value))]
     if kind is QuestionKind.RANKING:
-        return [
-            Answer(question_id=qid, seq=i, option_id=o, value=i + 1) for i, o in enumerate(value)
-        ]
+        return [{**row, "seq": i, "option_id": o, "value": i + 1} for i, o in enumerate(value)]
     if kind is QuestionKind.TEXT:
-        return [Answer(question_id=qid, seq=0, text=value)]
-    return [Answer(question_id=qid, seq=0, value=value)]
+        return [{**row, "text": value}]
+    return [{**row, "value": value}]
+
+
+def response_content(process, found: list[Question], answers: dict[int, object], channel):
+    """The secret content of one ballot, as column values, and its receipt code.
+
+    Every channel writes its responses from here: `submit` (web, desk) in bulk, the paper
+    batches through `response_row`. Every column is given: a random id, no timestamp, not
+    yet folded.
+    """
+    code = new_receipt_code()
+    response = {
+        "id": secrets.token_hex(16),
+        "process_id": process.id,
+        "receipt_hash": receipt_hash(code),
+        "channel": channel,
+        "folded": False,
+    }
+    rows = [
+        {"response_id": response["id"], **row}
+        for q in found
+        for row in _answer_rows(q, answers.get(q.id))
+    ]
+    return response, rows, code
 
 
 def response_row(process, found: list[Question], answers: dict[int, object], channel: Channel):
-    """The secret content of one ballot and its receipt code; the caller adds and commits.
+    """The content of one ballot as a `Response` with its answers, and its receipt code; the
+    caller adds and commits."""
+    response, rows, code = response_content(process, found, answers, channel)
+    row = Response(**response)
+    row.answers = [Answer(**answer) for answer in rows]
+    return row, code
 
-    Every channel (web, table, paper batches) writes its responses through here.
+
+@dataclass(frozen=True)
+class Booth:
+    """What one response to a consultation needs, read by `open_booth` in two statements.
+
+    `problem` says why the person may not answer (the eligibility ladder), None when they
+    may. Whether they answered already is not in it: on the confirming POST the insert
+    answers that, through the unique (process, voter key) constraint.
     """
-    code = new_receipt_code()
-    response = Response(
-        id=secrets.token_hex(16),
-        process_id=process.id,
-        receipt_hash=receipt_hash(code),
-        channel=channel,
+
+    process: Process
+    questions: list[Question]  # with their options; empty when there is a problem
+    voter: Voter | None
+    problem: object
+
+
+@cache
+def _booth_query():
+    """The booth's one read, built once: a statement is costlier to build than to run."""
+    colonia_id = bindparam("colonia_id", type_=Integer)
+    return db.select(Process, *place_columns(colonia_id)).where(
+        Process.id == bindparam("process_id")
     )
-    response.answers = [row for q in found for row in _answer_rows(q, answers.get(q.id))]
-    return response, code
+
+
+def open_booth(process_id: int, person, today: date) -> Booth | None:
+    """Read the process with the person's standing, then the questionnaire; None: no process.
+
+    One statement reads the process with its eligibility rule and the scope facts of the
+    person's colonia; a second one the questions with their options.
+    """
+    keys = {"colonia_id": person.colonia_id, "process_id": process_id}
+    row = db.session.execute(_booth_query(), keys).first()
+    if row is None:
+        return None
+    process = row.Process
+    problem, voter = climb(process, person, place_from(process, row), today, WORDING)
+    found = questions(process) if problem is None else []
+    return Booth(process, found, voter, problem)
+
+
+def already_answered(booth: Booth) -> bool:
+    """Tell whether the booth's voter answered its consultation (pages ask before the form)."""
+    return booth.voter is not None and has_taken_part(booth.process, booth.voter)
+
+
+def submit(
+    booth: Booth,
+    answers: dict[int, object],
+    *,
+    now: datetime,
+    max_text: int,
+    channel: Channel = Channel.WEB,
+) -> str:
+    """Store who took part and, apart, what they answered; return the receipt code.
+
+    Nothing is written unless the booth lets the person answer and every answer keeps its
+    question's rules. The participation and the content go in one round trip (one statement
+    on PostgreSQL) and one commit; the unique (process, voter key) constraint refuses a
+    second response of the same key, also between concurrent attempts, and then nothing is
+    stored.
+    """
+    if booth.problem is not None:
+        raise NotAllowed(booth.problem)
+    check_answers(booth.questions, answers, max_text)
+    process = booth.process
+    response, rows, code = response_content(process, booth.questions, answers, channel)
+    participation = voter_columns(booth.voter, now=now, channel=channel)
+    participation = {"process_id": process.id, "folded": False, **participation}
+    try:
+        insert_together(
+            (Participation.__table__, [participation]),
+            (Response.__table__, [response]),
+            (Answer.__table__, rows),
+        )
+        db.session.commit()
+    except IntegrityError as error:  # this key answered already, maybe a moment ago elsewhere
+        db.session.rollback()
+        raise AlreadyTookPart(ALREADY_ANSWERED) from error
+    signals.ballot_cast.send(process, mechanism="consultation", channel=channel)
+    return code
 
 
 def submit_response(
@@ -142,28 +248,9 @@ def submit_response(
     max_text: int,
     channel: Channel = Channel.WEB,
 ) -> str:
-    """Store who took part and, apart, what they answered; return the receipt code.
-
-    `user` is a web account or, at a table, a looked-up `Voter`.
-    """
-    if problem := eligibility_problem(process, user, today):
-        raise AlreadyTookPart(problem) if has_taken_part(process, user) else DomainError(problem)
-    found = validate_answers(process, answers, max_text)
-    db.session.add(
-        Participation(
-            process_id=process.id,
-            **participant(user, process=process, now=now, today=today, channel=channel),
-        )
-    )
-    response, code = response_row(process, found, answers, channel)
-    db.session.add(response)
-    try:
-        db.session.commit()
-    except IntegrityError as error:  # a concurrent attempt of the same person won the race
-        db.session.rollback()
-        raise AlreadyTookPart(ALREADY_ANSWERED) from error
-    signals.ballot_cast.send(process, mechanism="consultation", channel=channel)
-    return code
+    """`submit` in the booth of `user` (a web account or, at a table, a looked-up `Voter`)."""
+    booth = open_booth(process.id, user, today)
+    return submit(booth, answers, now=now, max_text=max_text, channel=channel)
 
 
 def receipt_process(digest: str) -> Process | None:
