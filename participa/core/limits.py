@@ -22,7 +22,13 @@ def typed_email() -> str:
 
 
 def account_key() -> str:
-    if current_user.is_authenticated:
+    """`user:<id>` of the session's account, read from the signed session (Flask-Login keeps
+    "id:fingerprint" there, participa/web.py) without loading the account; the IP before login.
+    """
+    user_id, _, _fingerprint = str(session.get("_user_id") or "").partition(":")
+    if user_id.isdigit():
+        return f"user:{user_id}"
+    if current_user.is_authenticated:  # logged in by the remember-me cookie on this request
         return f"user:{current_user.id}"
     return get_remote_address()
 

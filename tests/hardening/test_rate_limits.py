@@ -5,11 +5,14 @@ import os
 import uuid
 
 import pytest
+from flask import session
 
 from participa.auth.models import User
+from participa.core.limits import account_key
 from participa.extensions import db
 from tests.factories import PASSWORD, Factories
 from tests.hardening.conftest import SMALL_LIMITS
+from tests.statements import recorded
 
 TOO_MANY = "Demasiados intentos"
 
@@ -137,3 +140,15 @@ def test_behind_a_proxy_each_resident_has_their_own_limit(app_with):
         assert through_proxy(f"n{n}@example.mx", "x", "203.0.113.5").status_code == 400
     assert through_proxy("n9@example.mx", "x", "203.0.113.5").status_code == 429
     assert through_proxy("vecina@example.mx", PASSWORD, "203.0.113.6").status_code == 302
+
+
+def test_the_per_account_key_is_read_from_the_session_without_loading_the_account(limited_app):
+    """The vote limit's key comes from the signed session ("id:fingerprint"), so the limiter
+    asks the database nothing; before login it is the address."""
+    user = Factories().user()
+    with limited_app.test_request_context(environ_base={"REMOTE_ADDR": "10.0.2.1"}):
+        assert account_key() == "10.0.2.1"
+        session["_user_id"] = user.get_id()
+        with recorded() as statements:
+            assert account_key() == f"user:{user.id}"
+        assert statements == []
