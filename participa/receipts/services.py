@@ -19,7 +19,12 @@ _finders: list[Finder] = []
 
 
 def new_receipt_code() -> str:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    """12 random characters of the alphabet (60 bits), as XXXX-XXXX-XXXX.
+
+    The alphabet has 32 characters, so the low 5 bits of a random byte pick one uniformly:
+    one call for random bytes instead of one per character (this runs in every vote).
+    """
+    raw = "".join(RECEIPT_ALPHABET[byte & 31] for byte in secrets.token_bytes(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
