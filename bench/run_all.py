@@ -24,14 +24,14 @@ FULL = (
 QUICK = (
     (
         "throughput",
-        ["-m", "bench.throughput", "--seconds", "5", "--residents", "300", "--base", "2000"],
+        ["-m", "bench.throughput", "--seconds", "5", "--base", "2000"],
     ),
     ("results at scale", ["-m", "bench.results_scale", "2000", "10000", "--runs", "5"]),
     ("exports", ["-m", "bench.export_scale", "10000"]),
     ("PB counting", ["bench/pb_counting.py", "--skip-pabutools"]),
 )
 HEADLINES = (
-    "of the baseline",
+    "ballot POST / baseline",
     "req/s",
     "participa ",
     "baseline ",

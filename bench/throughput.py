@@ -1,32 +1,42 @@
 """Cast-ballot throughput over HTTP: Participa against a one-INSERT Flask baseline.
 
-Run: .venv/bin/python -m bench.throughput [--seconds 15] [--residents 4000] [--base 10000]
-     [--workers 4] [--threads 4] [--connections 16] [--only sqlite|postgresql]
+Run: .venv/bin/python -m bench.throughput [--seconds 15] [--runs 1] [--max-rate 1500]
+     [--base 10000] [--workers 4] [--threads 4] [--connections 16] [--only sqlite|postgresql]
 Needs `wrk` (Debian package). Prints figures; asserts nothing.
 
 For each database (an SQLite file, and PostgreSQL when a server answers), the generator
-fills an open consultation and PB vote with `--base` ballots and `--residents` residents who
-have not voted. gunicorn serves Participa; each resident logs in over HTTP (login page, CSRF
-token, password), opens the ballot and keeps its cookie and token. wrk then sends each
-resident's real ballot POST (session, CSRF token, the ballot's validation and rules, the
-rate limit, the receipt) exactly once. gunicorn then serves bench/baseline_app.py with the
-same workers and threads on the same database, and wrk drives its one-INSERT POST for the
-same time. Afterwards the rows stored are compared with the responses acknowledged.
+fills an open consultation and PB vote with `--base` ballots and enough residents who have
+not voted for every run to last its `--seconds` at `--max-rate` ballots a second (far above
+what the ballot POST reaches here: no wrk thread may run out of residents). gunicorn serves
+Participa, and beside it bench/baseline_app.py (one INSERT per POST) with the same workers and
+threads on the same database. One resident logs in over HTTP (login page, CSRF token,
+password) and opens the ballot; every other resident gets a copy of that real session with
+their own account id and CSRF token, signed with the server's key (logging thousands in over
+HTTP would take minutes of set-up and measure nothing). wrk then sends each resident's real
+confirmed ballot POST exactly once (session, CSRF token, eligibility, the ballot's rule, the
+per-account rate limit, the receipt, the redirect), and drives the baseline for the same
+time; with `--runs N` the two alternate N times, so a change in the machine's load falls on
+both. Afterwards the rows stored are compared with the responses acknowledged. The server's
+CPU per ballot is the CPU time its processes (gunicorn's workers; on PostgreSQL also the
+database's backends serving them) used during the run, divided by the ballots acknowledged.
+It ends with one line per database: `ballot POST / baseline: 0.NN (X ballots/s vs Y)`, the
+medians over the runs.
 """
 
 import argparse
+import math
 import os
 import re
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -39,6 +49,7 @@ PG_ADMIN = os.environ.get(
 )
 REDIS = "redis://127.0.0.1:6379/7"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True)
@@ -54,10 +65,16 @@ class Run:
     p50_ms: float
     p95_ms: float
     p99_ms: float
+    stored: int = 0
+    app_cpu: float = 0.0  # seconds of CPU of the server's processes during the run
+    db_cpu: float = 0.0  # seconds of CPU of PostgreSQL's backends serving them
 
     @property
     def rate(self) -> float:
         return self.acked / self.seconds if self.seconds else 0.0
+
+    def cpu_ms(self, seconds: float) -> float:
+        return 1000 * seconds / self.acked if self.acked else 0.0
 
 
 def free_port() -> int:
@@ -76,6 +93,22 @@ def redis_url() -> str:
         return REDIS
     except Exception:  # noqa: BLE001 - no server: per-process memory limits, said below
         return "memory://"
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each live process of `pids` (from /proc)."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+    return found
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 class Server:
@@ -105,6 +138,17 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError("gunicorn did not start")
 
+    def pids(self) -> list[int]:
+        """The master and its workers."""
+        master, found = self.process.pid, [self.process.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    found.append(int(stat.parent.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        return found
+
     def __enter__(self):
         return self
 
@@ -132,27 +176,62 @@ def _call(connection, method, path, jar, body=None) -> tuple[int, str]:
     return response.status, text
 
 
-def log_in(port: int, emails: list[str], ballot_path: str, project_ids: list[int]) -> list[str]:
-    """Log each resident in over HTTP, open the ballot; return one wrk request line each."""
+def log_in(port: int, email: str, ballot_path: str) -> dict:
+    """Log one resident in over HTTP and open the ballot; return their cookies."""
     from bench.generate import PASSWORD
 
-    def one(worker: int) -> list[str]:
-        connection, lines = HTTPConnection("127.0.0.1", port, timeout=30), []
-        for i in range(worker, len(emails), 8):
-            jar: dict = {}
-            _status, page = _call(connection, "GET", "/cuenta/entrar", jar)
-            form = {"csrf_token": TOKEN.search(page)[1], "email": emails[i], "password": PASSWORD}
-            status, _page = _call(connection, "POST", "/cuenta/entrar", jar, form)
-            assert status == 302, f"login of {emails[i]} answered {status}"
-            _status, page = _call(connection, "GET", ballot_path, jar)
-            choice = {"csrf_token": TOKEN.search(page)[1], "step": "confirm"}
-            choice["projects"] = project_ids[i % len(project_ids)]
-            cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
-            lines.append(f"{ballot_path}\t{cookie}\t{urllib.parse.urlencode(choice)}")
-        return lines
+    connection, jar = HTTPConnection("127.0.0.1", port, timeout=30), {}
+    _status, page = _call(connection, "GET", "/cuenta/entrar", jar)
+    form = {"csrf_token": TOKEN.search(page)[1], "email": email, "password": PASSWORD}
+    status, _page = _call(connection, "POST", "/cuenta/entrar", jar, form)
+    assert status == 302, f"login of {email} answered {status}"
+    status, page = _call(connection, "GET", ballot_path, jar)
+    assert status == 200 and TOKEN.search(page), f"the ballot page answered {status}"
+    return jar
 
-    with ThreadPoolExecutor(8) as pool:
-        return [line for lines in pool.map(one, range(8)) for line in lines]
+
+def sessions(app, template: dict, accounts: list[str]) -> list[tuple[str, str]]:
+    """(session cookie, CSRF token) of each account id in `accounts` ("id:fingerprint"):
+    the logged-in `template` session with the account's id and a CSRF token of its own."""
+    from flask import g, session
+    from flask_wtf.csrf import generate_csrf
+
+    serializer = app.session_interface.get_signing_serializer(app)
+    name = app.config["SESSION_COOKIE_NAME"]
+    made = []
+    with app.test_request_context():
+        for account in accounts:
+            session.clear()
+            g.pop("csrf_token", None)
+            token = generate_csrf()  # stores its raw form in the session, as a page does
+            data = {**template, "_user_id": account, "csrf_token": session["csrf_token"]}
+            made.append((f"{name}={serializer.dumps(data)}", token))
+    return made
+
+
+def ballot_lines(app, port, made, path, residents: list[str]) -> list[str]:
+    """One wrk request line per resident: their confirmed ballot POST."""
+    from participa.auth.models import User
+    from participa.extensions import db
+
+    name = app.config["SESSION_COOKIE_NAME"]
+    jar = log_in(port, residents[0], path)
+    serializer = app.session_interface.get_signing_serializer(app)
+    template = serializer.loads(jar[name])  # a real session, as the app writes it
+    with app.app_context():
+        accounts = []
+        for start in range(0, len(residents), 5000):
+            chunk = residents[start : start + 5000]
+            query = db.select(User).where(User.email.in_(chunk))
+            by_email = {u.email: u.get_id() for u in db.session.execute(query).scalars()}
+            accounts += [by_email[email] for email in chunk]
+        db.engine.dispose()  # no idle connection of ours among the measured backends
+    projects = [p for p, _cost in made.city.ballots[0].projects]
+    lines = []
+    for i, (cookie, token) in enumerate(sessions(app, template, accounts[1:])):
+        body = {"csrf_token": token, "step": "confirm", "projects": projects[i % len(projects)]}
+        lines.append(f"{path}\t{cookie}\t{urllib.parse.urlencode(body)}")
+    return lines
 
 
 def drive(port: int, lines: list[str], mode: str, expected: int, args, folder: Path) -> Run:
@@ -176,93 +255,154 @@ def count_rows(url: str, sql: str) -> int:
         engine.dispose()
 
 
+def backend_pids(url: str) -> list[int]:
+    """PostgreSQL's backends connected to this database (the servers' pools); none on SQLite."""
+    if not url.startswith("postgresql"):
+        return []
+    sql = (
+        "SELECT pid FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [int(pid) for (pid,) in connection.execute(sa.text(sql))]
+    finally:
+        engine.dispose()
+
+
+def measured(server: Server, url: str, count_sql: str, *drive_args) -> Run:
+    """`drive` the server; add the rows it stored and the CPU it cost the server."""
+    rows = count_rows(url, count_sql)
+    app_before, db_before = cpu_seconds(server.pids()), cpu_seconds(backend_pids(url))
+    result = drive(server.port, *drive_args)
+    app_after, db_after = cpu_seconds(server.pids()), cpu_seconds(backend_pids(url))
+    time.sleep(0.5)  # the requests in flight when wrk stopped finish
+    return replace(
+        result,
+        stored=count_rows(url, count_sql) - rows,
+        app_cpu=spent(app_before, app_after),
+        db_cpu=spent(db_before, db_after),
+    )
+
+
+def residents_per_run(args) -> int:
+    return args.residents or math.ceil(args.seconds * args.max_rate)
+
+
 def prepare(url: str, args):
-    """Create the schema and the generated data; return (made, project ids)."""
+    """Create the schema and the generated data; return what the generator made."""
     from bench.generate import generate
     from participa import create_app
     from participa.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    spare = residents_per_run(args) * args.runs + args.runs  # + the one logged in per run
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
-        made = generate(args.base, spare=args.residents, published=False)
+        made = generate(args.base, spare=spare, published=False)
         print(
-            f"  generated {args.base:,} ballots and {args.residents:,} residents who have "
-            f"not voted in {time.perf_counter() - started:.1f} s"
+            f"  generated {args.base:,} ballots and {spare:,} residents who have not voted "
+            f"({residents_per_run(args):,} a run: {args.seconds} s at {args.max_rate:,}/s) "
+            f"in {time.perf_counter() - started:.1f} s"
         )
         db.engine.dispose()
     return made
 
 
-def participa_run(url: str, made, args, folder: Path) -> tuple[Run, int]:
+def compare(url: str, made, args, folder: Path) -> list[tuple[Run, Run]]:
+    """Alternate a Participa run and a baseline run `args.runs` times; return the pairs."""
+    from bench.baseline_app import SCHEMA, TABLE
+    from participa import create_app
+
     ballot = made.city.ballots[0]  # the knapsack ballot of the whole municipality
     path = f"/procesos/{made.city.pb_process_id}/boletas/{ballot.id}/votar"
+    secret = secrets.token_hex(16)
     env = {
         "DATABASE_URL": url,
-        "SECRET_KEY": secrets.token_hex(16),
+        "SECRET_KEY": secret,
         "PARTICIPA_SESSION_COOKIE_SECURE": "false",
         "PARTICIPA_RATELIMIT_STORAGE_URI": args.redis,
-        # Logging thousands of residents in from one address is the set-up, not the test.
+        "PARTICIPA_RATELIMIT_KEY_PREFIX": f"bench-{secret[:8]}",
+        # Logging residents in from one address is the set-up, not the test.
         "PARTICIPA_RATELIMIT_LOGIN": "1000000/minute",
     }
-    sql = f"SELECT COUNT(*) FROM pb_vote WHERE ballot_id = {ballot.id}"
-    before = count_rows(url, sql)
-    with Server("participa:create_app()", env, args, folder) as server:
-        started = time.perf_counter()
-        lines = log_in(server.port, made.spare_emails, path, [p for p, _c in ballot.projects])
-        print(
-            f"  logged {len(lines):,} residents in over HTTP in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-        run = drive(server.port, lines, "once", 302, args, folder)
-    return run, count_rows(url, sql) - before
-
-
-def baseline_run(url: str, args, folder: Path) -> tuple[Run, int]:
-    from bench.baseline_app import SCHEMA, TABLE
-
+    signer = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text(SCHEMA))
     engine.dispose()
-    sql = f"SELECT COUNT(*) FROM {TABLE}"
-    before = count_rows(url, sql)
-    lines = [f"/vote\t\tchoice={i % 8}" for i in range(1000)]
-    with Server("bench.baseline_app:app", {"DATABASE_URL": url}, args, folder) as server:
-        run = drive(server.port, lines, "cycle", 201, args, folder)
-    return run, count_rows(url, sql) - before
+    votes_sql = f"SELECT COUNT(*) FROM pb_vote WHERE ballot_id = {ballot.id}"
+    base_sql = f"SELECT COUNT(*) FROM {TABLE}"
+    base_lines = [f"/vote\t\tchoice={i % 8}" for i in range(1000)]
+    per_run, pairs = residents_per_run(args) + 1, []
+    with (
+        Server("participa:create_app()", env, args, folder) as ours,
+        Server("bench.baseline_app:app", {"DATABASE_URL": url}, args, folder) as base,
+    ):
+        for n in range(args.runs):
+            started = time.perf_counter()
+            residents = made.spare_emails[n * per_run : (n + 1) * per_run]
+            lines = ballot_lines(signer, ours.port, made, path, residents)
+            print(
+                f"  run {n + 1}: {len(lines):,} residents ready in "
+                f"{time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
+            mine = measured(ours, url, votes_sql, lines, "once", 302, args, folder)
+            theirs = measured(base, url, base_sql, base_lines, "cycle", 201, args, folder)
+            report_run(n + 1, mine, theirs)
+            pairs.append((mine, theirs))
+    return pairs
 
 
-def _stored(run: Run, stored: int) -> str:
-    if stored == run.acked:
+def _stored(run: Run) -> str:
+    if run.stored == run.acked:
         return "stored = acknowledged"
-    if run.acked < stored <= run.acked + run.in_flight:
-        return (
-            f"stored = acknowledged + {stored - run.acked} of {run.in_flight} in flight at the end"
-        )
-    return f"MISMATCH: {stored} stored, {run.acked} acknowledged, {run.in_flight} in flight"
+    if run.acked < run.stored <= run.acked + run.in_flight:
+        return f"stored = acknowledged + {run.stored - run.acked} in flight at the end"
+    return f"MISMATCH: {run.stored} stored, {run.acked} acknowledged, {run.in_flight} in flight"
 
 
-def report(name: str, ours: tuple[Run, int], base: tuple[Run, int]) -> float:
-    """Print both runs and the ratio; return it."""
+def _cpu(run: Run) -> str:
+    if run.db_cpu:
+        return f"{run.cpu_ms(run.app_cpu):.2f}+{run.cpu_ms(run.db_cpu):.2f}"
+    return f"{run.cpu_ms(run.app_cpu):.2f}"
+
+
+def report_run(n: int, ours: Run, base: Run) -> None:
+    """Print one run of both servers: rates, latencies, CPU per ballot, rows stored."""
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     print(
         f"  {'':10} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'acked':>6} {'stored':>6}"
+        f"{'CPU ms/ballot':>13} {'acked':>6}  (load average {load})"
     )
-    for label, (run, stored) in (("participa", ours), ("baseline", base)):
+    for label, run in (("participa", ours), ("baseline", base)):
         print(
             f"  {label:10} {run.rate:7.1f} {run.p50_ms:7.1f} {run.p95_ms:7.1f} {run.p99_ms:7.1f} "
-            f"{run.errors + run.socket_errors:6} {run.acked:6} {stored:6}  {_stored(run, stored)}"
+            f"{run.errors + run.socket_errors:6} {_cpu(run):>13} {run.acked:6}  {_stored(run)}"
         )
-    ratio = ours[0].rate / base[0].rate if base[0].rate else 0.0
-    print(f"  {name}: Participa's ballot POST at {ratio:.0%} of the baseline's (target 50%)")
-    if ours[0].exhausted or ours[0].refused:
+    print(f"  run {n}: ballot POST / baseline {ours.rate / base.rate if base.rate else 0:.2f}")
+    if ours.exhausted or ours.refused:
         print(
-            f"  note: {ours[0].exhausted} wrk thread(s) ran out of residents before the end "
-            f"and {ours[0].refused} POSTs were refused as second votes: raise --residents"
+            f"  note: {ours.exhausted} wrk thread(s) ran out of residents before the end "
+            f"and {ours.refused} POSTs were refused as second votes: raise --max-rate"
         )
-    return ratio
+
+
+def summary(name: str, pairs: list[tuple[Run, Run]]) -> str:
+    """The database's line: medians over the runs of the ratio, the rates and CPU per ballot."""
+    ratio = statistics.median(o.rate / b.rate for o, b in pairs if b.rate)
+    ours = statistics.median(o.rate for o, _b in pairs)
+    base = statistics.median(b.rate for _o, b in pairs)
+    cpu = statistics.median(o.cpu_ms(o.app_cpu + o.db_cpu) for o, _b in pairs)
+    base_cpu = statistics.median(b.cpu_ms(b.app_cpu + b.db_cpu) for _o, b in pairs)
+    runs = f"median of {len(pairs)} runs" if len(pairs) > 1 else "1 run"
+    return (
+        f"{name}: ballot POST / baseline: {ratio:.2f} ({ours:,.0f} ballots/s vs {base:,.0f}); "
+        f"server CPU per ballot {cpu:.2f} ms vs {base_cpu:.2f} ms ({runs})"
+    )
 
 
 PG_NAME = "participa_bench"
@@ -292,7 +432,11 @@ def postgres_database() -> str | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--residents", type=int, default=1500)
+    parser.add_argument("--runs", type=int, default=1, help="alternating pairs of runs")
+    parser.add_argument(
+        "--max-rate", type=int, default=1500, help="ballots/s the residents must last at"
+    )
+    parser.add_argument("--residents", type=int, help="residents a run (default: from the rate)")
     parser.add_argument("--base", type=int, default=10_000, help="ballots already cast")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
@@ -304,8 +448,10 @@ def main() -> None:
     args.redis = redis_url()
     print(
         f"gunicorn {args.workers} workers x {args.threads} threads; wrk 2 threads, "
-        f"{args.connections} connections, {args.seconds} s; rate limits in {args.redis}"
+        f"{args.connections} connections, {args.seconds} s, {args.runs} run(s); "
+        f"rate limits in {args.redis}"
     )
+    lines = []
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         targets = []
@@ -316,11 +462,11 @@ def main() -> None:
         for name, url in targets:
             print(f"\n{name}")
             made = prepare(url, args)
-            ours = participa_run(url, made, args, folder)
-            base = baseline_run(url, args, folder)
-            report(name, ours, base)
+            lines.append(summary(name, compare(url, made, args, folder)))
             if name == "PostgreSQL":
                 _pg_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+    print()
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
