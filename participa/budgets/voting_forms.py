@@ -26,12 +26,10 @@ class Row:
     link: str | None
 
 
-def _link(project: PbProject) -> str | None:
+def _link(process_id: int, project) -> str | None:
     # The project page belongs to the projects work; until it exists, show no link.
     try:
-        return url_for(
-            "pb_projects.detail", process_id=project.ballot.process_id, project_id=project.id
-        )
+        return url_for("pb_projects.detail", process_id=process_id, project_id=project.id)
     except BuildError:
         return None
 
@@ -42,4 +40,7 @@ def ballot_rows(ballot, form, projects) -> list[Row]:
         controls = list(form.projects)
     else:
         controls = [form[project_field(p)] for p in projects]
-    return [Row(p, project_cost(p), c, _link(p)) for p, c in zip(projects, controls, strict=True)]
+    return [
+        Row(p, project_cost(p), c, _link(ballot.process_id, p))
+        for p, c in zip(projects, controls, strict=True)
+    ]
