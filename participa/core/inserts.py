@@ -2,7 +2,8 @@
 
 from functools import lru_cache
 
-from sqlalchemy import Insert, Table, bindparam, insert
+from sqlalchemy import Insert, Table, TextClause, bindparam, insert, text
+from sqlalchemy.dialects import postgresql
 
 from participa.extensions import db
 
@@ -42,15 +43,19 @@ def _insert(table: Table) -> Insert:
 
 
 @lru_cache(maxsize=32)
-def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> Insert:
-    statements = [
-        insert(table).values(
-            [
-                {c: bindparam(f"w{n}r{r}_{c}", type_=table.c[c].type) for c in columns}
-                for r in range(count)
-            ]
-        )
-        for n, (table, columns, count) in enumerate(shape)
-    ]
-    *first, last = statements
-    return last.add_cte(*(statement.cte(f"w{n}") for n, statement in enumerate(first)))
+def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> TextClause:
+    # Written as text with typed parameters: SQLAlchemy caches no compiled form of an INSERT
+    # inside a CTE, and compiling it again at every vote would cost more than sending it.
+    quote = postgresql.dialect().identifier_preparer.quote
+    parts, parameters = [], []
+    for n, (table, columns, count) in enumerate(shape):
+        rows = []
+        for r in range(count):
+            names = {c: f"w{n}r{r}_{c}" for c in columns}
+            parameters += [bindparam(name, type_=table.c[c].type) for c, name in names.items()]
+            rows.append("(" + ", ".join(f":{name}" for name in names.values()) + ")")
+        target = f"{quote(table.name)} ({', '.join(quote(c) for c in columns)})"
+        parts.append(f"INSERT INTO {target} VALUES {', '.join(rows)}")
+    *first, last = parts
+    ctes = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(first))
+    return text(f"WITH {ctes} {last}").bindparams(*parameters)
