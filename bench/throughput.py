@@ -1,6 +1,6 @@
 """Cast-ballot throughput over HTTP: Participa against a one-INSERT Flask baseline.
 
-Run: .venv/bin/python -m bench.throughput [--seconds 15] [--runs 1] [--max-rate 1500]
+Run: .venv/bin/python -m bench.throughput [--seconds 15] [--runs 1] [--warmup 3] [--max-rate 1500]
      [--base 10000] [--workers 4] [--threads 4] [--connections 16] [--only sqlite|postgresql]
 Needs `wrk` (Debian package). Prints figures; asserts nothing.
 
@@ -16,9 +16,11 @@ HTTP would take minutes of set-up and measure nothing). wrk then sends each resi
 confirmed ballot POST exactly once (session, CSRF token, eligibility, the ballot's rule, the
 per-account rate limit, the receipt, the redirect), and drives the baseline for the same
 time; with `--runs N` the two alternate N times, so a change in the machine's load falls on
-both. Afterwards the rows stored are compared with the responses acknowledged. The server's
-CPU per ballot is the CPU time its processes (gunicorn's workers; on PostgreSQL also the
-database's backends serving them) used during the run, divided by the ballots acknowledged.
+both. Both servers first serve `--warmup` seconds unmeasured, so no run pays a worker's first
+requests (statements compiled, catalogs loaded). Afterwards the rows stored are compared with
+the responses acknowledged. The server's CPU per ballot is the CPU time its processes
+(gunicorn's workers; on PostgreSQL also the database's backends serving them) used during the
+run, divided by the ballots acknowledged.
 It ends with one line per database: `ballot POST / baseline: 0.NN (X ballots/s vs Y)`, the
 medians over the runs.
 """
@@ -286,8 +288,24 @@ def measured(server: Server, url: str, count_sql: str, *drive_args) -> Run:
     )
 
 
-def residents_per_run(args) -> int:
-    return args.residents or math.ceil(args.seconds * args.max_rate)
+def empty_baseline(url: str, table: str) -> None:
+    """Empty the baseline's table, so each of its runs starts as the first one (a table grown
+    by the earlier runs slowed the later ones, which flattered the ratio)."""
+    engine = sa.create_engine(url)
+    emptying = "TRUNCATE" if url.startswith("postgresql") else "DELETE FROM"
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"{emptying} {table}"))
+    finally:
+        engine.dispose()
+
+
+def residents_per_run(args, seconds: int | None = None) -> int:
+    return args.residents or math.ceil((seconds or args.seconds) * args.max_rate)
+
+
+def warm_residents(args) -> int:
+    return residents_per_run(args, args.warmup) if args.warmup else 0
 
 
 def prepare(url: str, args):
@@ -297,7 +315,8 @@ def prepare(url: str, args):
     from participa.extensions import db
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-    spare = residents_per_run(args) * args.runs + args.runs  # + the one logged in per run
+    # + the one logged in over HTTP per run, and the residents of the warm-up
+    spare = (residents_per_run(args) + 1) * args.runs + warm_residents(args) + 1
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
@@ -341,6 +360,12 @@ def compare(url: str, made, args, folder: Path) -> list[tuple[Run, Run]]:
         Server("participa:create_app()", env, args, folder) as ours,
         Server("bench.baseline_app:app", {"DATABASE_URL": url}, args, folder) as base,
     ):
+        if args.warmup:  # every worker and thread has served ballots before the first run
+            residents = made.spare_emails[-(warm_residents(args) + 1) :]
+            lines = ballot_lines(signer, ours.port, made, path, residents)
+            warm = argparse.Namespace(**{**vars(args), "seconds": args.warmup})
+            drive(ours.port, lines, "once", 302, warm, folder)
+            drive(base.port, base_lines, "cycle", 201, warm, folder)
         for n in range(args.runs):
             started = time.perf_counter()
             residents = made.spare_emails[n * per_run : (n + 1) * per_run]
@@ -351,6 +376,7 @@ def compare(url: str, made, args, folder: Path) -> list[tuple[Run, Run]]:
                 flush=True,
             )
             mine = measured(ours, url, votes_sql, lines, "once", 302, args, folder)
+            empty_baseline(url, TABLE)
             theirs = measured(base, url, base_sql, base_lines, "cycle", 201, args, folder)
             report_run(n + 1, mine, theirs)
             pairs.append((mine, theirs))
@@ -437,6 +463,9 @@ def main() -> None:
         "--max-rate", type=int, default=1500, help="ballots/s the residents must last at"
     )
     parser.add_argument("--residents", type=int, help="residents a run (default: from the rate)")
+    parser.add_argument(
+        "--warmup", type=int, default=3, help="seconds each server serves before the first run"
+    )
     parser.add_argument("--base", type=int, default=10_000, help="ballots already cast")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
@@ -448,7 +477,8 @@ def main() -> None:
     args.redis = redis_url()
     print(
         f"gunicorn {args.workers} workers x {args.threads} threads; wrk 2 threads, "
-        f"{args.connections} connections, {args.seconds} s, {args.runs} run(s); "
+        f"{args.connections} connections, {args.seconds} s, {args.runs} run(s) after "
+        f"{args.warmup} s of warm-up; "
         f"rate limits in {args.redis}"
     )
     lines = []
