@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from participa import _instance_secret, create_app
 from participa.core.deployment import startup_warnings
+from participa.factory import _instance_secret, create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
