@@ -42,7 +42,7 @@ def _insert(table: Table) -> Insert:
     return insert(table)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=256)  # a shape per number of answers or vote items: a few dozen
 def _together(shape: tuple[tuple[Table, tuple[str, ...], int], ...]) -> TextClause:
     # Written as text with typed parameters: SQLAlchemy caches no compiled form of an INSERT
     # inside a CTE, and compiling it again at every vote would cost more than sending it.

@@ -24,6 +24,9 @@ def typed_email() -> str:
 def account_key() -> str:
     """`user:<id>` of the session's account, read from the signed session (Flask-Login keeps
     "id:fingerprint" there, participa/web.py) without loading the account; the IP before login.
+
+    A session whose password has changed since is refused by `login_required` right after;
+    counting that attempt against the account it names is harmless (it can only be that one).
     """
     user_id, _, _fingerprint = str(session.get("_user_id") or "").partition(":")
     if user_id.isdigit():
