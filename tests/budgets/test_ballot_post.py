@@ -55,6 +55,7 @@ def confirm(client, process, ballot, projects, *, csrf: bool):
     return response, statements
 
 
+@pytest.mark.sqlite_only  # the SQLite shape; the PostgreSQL one is tested below
 def test_a_confirmed_ballot_reads_once_and_writes_without_reading_again(csrf_app):
     client, process, ballot, projects = resident_with_ballot(csrf_app, csrf=True)
     done, statements = confirm(client, process, ballot, projects, csrf=True)

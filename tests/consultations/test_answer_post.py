@@ -53,6 +53,7 @@ def confirm(client, layout, *, csrf: bool):
     return response, statements
 
 
+@pytest.mark.sqlite_only  # the SQLite shape; the PostgreSQL one is tested below
 def test_a_confirmed_answer_reads_once_and_writes_without_reading_again(csrf_app):
     client, layout = resident_with_consultation(csrf_app, csrf=True)
     done, statements = confirm(client, layout, csrf=True)
