@@ -5,8 +5,6 @@ the projects; then the participation, the vote and its items (one statement on P
 Whether the resident voted already is the unique constraint's answer at the insert.
 """
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
@@ -18,16 +16,10 @@ from participa.extensions import db
 from participa.processes.types import ScopeKind
 from tests import factories
 from tests.budgets.test_voting import ALREADY, ANOTHER_ZONE, counts, open_ballot, say, url
-from tests.factories import login
-from tests.statements import reads_after_writes, recorded, touching
+from tests.statements import log_in, post_recorded, reads_after_writes, touching
 
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SQLITE_STATEMENTS = 6  # user, ballot + process + standing, projects, 3 INSERTs
 POSTGRES_STATEMENTS = 4  # the same reads, the 3 INSERTs as one statement
-
-
-def token(client, path: str) -> str:
-    return TOKEN.search(client.get(path).get_data(as_text=True))[1]
 
 
 def resident_with_ballot(app, rule=BallotRule.APPROVAL, *, csrf: bool):
@@ -37,22 +29,14 @@ def resident_with_ballot(app, rule=BallotRule.APPROVAL, *, csrf: bool):
     user = make.user(colonia=colonias["Centro"])
     process, ballot, projects = open_ballot(make, rule)
     client = app.test_client()
-    if csrf:
-        data = {"email": user.email, "password": factories.PASSWORD}
-        client.post("/cuenta/entrar", data={**data, "csrf_token": token(client, "/cuenta/entrar")})
-    else:
-        login(client, user.email)
+    log_in(client, user, csrf=csrf)
     return client, process, ballot, projects
 
 
 def confirm(client, process, ballot, projects, *, csrf: bool):
     path = url(process, ballot)
     data = {"projects": [str(projects[0].id), str(projects[2].id)], "step": "confirm"}
-    if csrf:
-        data["csrf_token"] = token(client, path)
-    with recorded() as statements:
-        response = client.post(path, data=data)
-    return response, statements
+    return post_recorded(client, path, data, csrf=csrf)
 
 
 @pytest.mark.sqlite_only  # the SQLite shape; the PostgreSQL one is tested below

@@ -5,8 +5,6 @@ with their options; then the participation, the response and its answers (one st
 PostgreSQL). Whether the resident answered already is the unique constraint's answer.
 """
 
-import re
-
 import pytest
 import sqlalchemy as sa
 
@@ -18,16 +16,10 @@ from participa.extensions import db
 from participa.processes.types import ScopeKind
 from tests import factories
 from tests.consultations.test_answering import Layout, stored
-from tests.factories import login
-from tests.statements import reads_after_writes, recorded, touching
+from tests.statements import log_in, post_recorded, reads_after_writes, touching
 
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SQLITE_STATEMENTS = 6  # user, process + standing, questions + options, 3 INSERTs
 POSTGRES_STATEMENTS = 4  # the same reads, the 3 INSERTs as one statement
-
-
-def token(client, path: str) -> str:
-    return TOKEN.search(client.get(path).get_data(as_text=True))[1]
 
 
 def resident_with_consultation(app, *, csrf: bool):
@@ -35,22 +27,14 @@ def resident_with_consultation(app, *, csrf: bool):
     user = make.user(colonia=make.territory()["Centro"])
     layout = Layout(make.consultation())
     client = app.test_client()
-    if csrf:
-        data = {"email": user.email, "password": factories.PASSWORD}
-        client.post("/cuenta/entrar", data={**data, "csrf_token": token(client, "/cuenta/entrar")})
-    else:
-        login(client, user.email)
+    log_in(client, user, csrf=csrf)
     return client, layout
 
 
 def confirm(client, layout, *, csrf: bool):
     path = f"/procesos/{layout.process.id}/responder"
     data = layout.form(step="confirm")
-    if csrf:
-        data["csrf_token"] = token(client, path)
-    with recorded() as statements:
-        response = client.post(path, data=data)
-    return response, statements
+    return post_recorded(client, path, data, csrf=csrf)
 
 
 @pytest.mark.sqlite_only  # the SQLite shape; the PostgreSQL one is tested below
