@@ -86,3 +86,30 @@ def save_photo(folder: Path, jpeg: bytes) -> str:
 def delete_photo(folder: Path, name: str | None) -> None:
     if name and NAME_PATTERN.match(name):
         (folder / name).unlink(missing_ok=True)
+
+
+# Documents (minutes as PDF): kept as uploaded, checked to be a PDF, served as a download.
+MAX_PDF_BYTES = 10 * 1024 * 1024
+PDF_NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.pdf$")
+
+
+def check_pdf(data: bytes, field: str = "pdf") -> bytes:
+    """The upload if it is a PDF of at most 10 MB; DomainError otherwise."""
+    if len(data) > MAX_PDF_BYTES:
+        raise DomainError(_l("The file is too large: at most 10 MB."), field=field)
+    if not data.startswith(b"%PDF-"):
+        raise DomainError(_l("Upload the minutes as a PDF file."), field=field)
+    return data
+
+
+def save_pdf(folder: Path, data: bytes) -> str:
+    """Write a checked PDF under a random name and return the name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.pdf"
+    (folder / name).write_bytes(data)
+    return name
+
+
+def delete_pdf(folder: Path, name: str | None) -> None:
+    if name and PDF_NAME_PATTERN.match(name):
+        (folder / name).unlink(missing_ok=True)
