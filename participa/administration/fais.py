@@ -15,7 +15,7 @@ from participa.audit.services import record
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.works.atomic import rolls_back
-from participa.works.models import FaisCategory, Work
+from participa.works.models import FaisCategory, Funding, Work
 
 MAX_PESOS = 10**12
 AMOUNTS = ("requested", "committed", "programmed")
@@ -34,12 +34,16 @@ def fais_of(work: Work) -> WorkFais | None:
     return db.session.get(WorkFais, work.id)
 
 
-def _check(data: FaisData) -> None:
+def _check(work: Work, data: FaisData) -> None:
     for name in AMOUNTS:
         value = getattr(data, name)
         if value is None or not 0 <= value <= MAX_PESOS:
             raise DomainError(_l("Write an amount in whole pesos (0 or more)."), field=name)
     if data.incidence is FaisIncidence.NO_ELEGIBLE:
+        if work.funding is Funding.FAIS:  # the rule of works/services.py, kept here too
+            raise DomainError(
+                _l("A work funded by the FAIS must be eligible for it."), field="incidence"
+            )
         if any(getattr(data, name) for name in AMOUNTS):
             raise DomainError(
                 _l("A work that is not eligible for the FAIS has no FAIS amounts: write 0."),
@@ -52,7 +56,7 @@ def _check(data: FaisData) -> None:
 @rolls_back
 def save_fais(actor, work: Work, data: FaisData, now: datetime) -> WorkFais:
     """Store the work's FAIS file and keep the work's eligibility and category in step."""
-    _check(data)
+    _check(work, data)
     item = fais_of(work) or WorkFais(work_id=work.id)
     eligible = data.incidence is not FaisIncidence.NO_ELEGIBLE
     item.incidence = data.incidence

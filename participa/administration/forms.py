@@ -70,9 +70,15 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    estado = SelectField(_l("Status"), choices=[("", _l("All"))] + _choices(STATUS_LABELS))
-    fondo = SelectField(_l("Funding source"), choices=[("", _l("All"))] + _choices(FUNDING_LABELS))
-    categoria = SelectField(_l("FAIS category"), choices=[("", _l("All"))] + _choices(FAIS_LABELS))
+    estado = SelectField(
+        _l("Status"), choices=[("", _l("All"))] + _choices(STATUS_LABELS), default=""
+    )
+    fondo = SelectField(
+        _l("Funding source"), choices=[("", _l("All"))] + _choices(FUNDING_LABELS), default=""
+    )
+    categoria = SelectField(
+        _l("FAIS category"), choices=[("", _l("All"))] + _choices(FAIS_LABELS), default=""
+    )
     colonia = SelectField(_l("Colonia"), choices=[], validate_choice=False)
     formato = RadioField(
         _l("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX (Excel)")], default="csv"

@@ -36,7 +36,8 @@ def open_commitments(work_ids, today) -> dict[int, Panel]:
     found = meetings.commitments_of(work_ids, open_only=True)
     return {
         work_id: Panel(
-            "administration/_open_commitments.html", {"commitments": items, "today": today, **LABELS}
+            "administration/_open_commitments.html",
+            {"commitments": items, "today": today, **LABELS},
         )
         for work_id, items in found.items()
     }
