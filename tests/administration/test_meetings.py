@@ -130,7 +130,7 @@ def test_a_commitment_needs_an_approved_priority_a_directorate_and_a_due_date(cl
     due = municipal_today()
     response = commit(client, meeting, candidate, due)
     assert response.status_code == 400
-    assert "approved priorities." in response.get_data(as_text=True)
+    assert "Choose one of the council's approved priorities." in response.get_data(as_text=True)
     response = commit(client, meeting, pozo, due, directorate="")
     assert "Write which directorate committed." in response.get_data(as_text=True)
     response = commit(client, meeting, pozo, meeting.held_on - timedelta(days=1))
