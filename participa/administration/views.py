@@ -127,7 +127,7 @@ def _commitment(commitment_id: int) -> Commitment:
 @manage_bp.route("/compromisos/<int:commitment_id>", methods=["GET", "POST"])
 def commitment(commitment_id: int):
     item = _commitment(commitment_id)
-    form = NoteForm(data=None if item is None else {"status": item.status.value})
+    form = NoteForm(data={"status": item.status.value})
     if form.validate_on_submit():
         status = form.status.data if form.status.data in set(CommitmentStatus) else "open"
         try:

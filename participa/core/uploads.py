@@ -3,6 +3,7 @@
 The copy is re-encoded from the pixels, so no EXIF (GPS position, phone model, date) or other
 metadata of the original survives; it is at most 1600 px on its long side, which keeps
 pages light on slow data. Files get random names and are served only by that pattern.
+Minutes uploaded as PDF are kept as they are, once checked to be a PDF of at most 10 MB.
 """
 
 import io
@@ -75,17 +76,25 @@ def clean_photo(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def save_photo(folder: Path, jpeg: bytes) -> str:
-    """Write a cleaned photo under a random name and return the name."""
+def _save(folder: Path, data: bytes, suffix: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.jpg"
-    (folder / name).write_bytes(jpeg)
+    name = f"{secrets.token_hex(16)}.{suffix}"
+    (folder / name).write_bytes(data)
     return name
 
 
-def delete_photo(folder: Path, name: str | None) -> None:
-    if name and NAME_PATTERN.match(name):
+def _delete(folder: Path, name: str | None, pattern: re.Pattern) -> None:
+    if name and pattern.match(name):
         (folder / name).unlink(missing_ok=True)
+
+
+def save_photo(folder: Path, jpeg: bytes) -> str:
+    """Write a cleaned photo under a random name and return the name."""
+    return _save(folder, jpeg, "jpg")
+
+
+def delete_photo(folder: Path, name: str | None) -> None:
+    _delete(folder, name, NAME_PATTERN)
 
 
 # Documents (minutes as PDF): kept as uploaded, checked to be a PDF, served as a download.
@@ -104,12 +113,8 @@ def check_pdf(data: bytes, field: str = "pdf") -> bytes:
 
 def save_pdf(folder: Path, data: bytes) -> str:
     """Write a checked PDF under a random name and return the name."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
-    (folder / name).write_bytes(data)
-    return name
+    return _save(folder, data, "pdf")
 
 
 def delete_pdf(folder: Path, name: str | None) -> None:
-    if name and PDF_NAME_PATTERN.match(name):
-        (folder / name).unlink(missing_ok=True)
+    _delete(folder, name, PDF_NAME_PATTERN)
