@@ -72,9 +72,32 @@ def test_a_mayor_meeting_commitment_appears_in_the_monthly_follow_up(
     expect(item).to_have_count(1)
     expect(item.locator(".badge-overdue")).to_be_visible()
     check_axe(page, f"admin-followup-{viewport}", axe_report)
+    page.goto(f"/gestion/obras/{work_id}")
+    expect(page.locator("#commitments")).to_contain_text(text)
+    expect(page.locator("#fais")).to_be_visible()
+    check_axe(page, f"admin-work-{viewport}", axe_report)
+    page.goto(f"/obras/{work_id}")
+    expect(page.locator("#commitments")).to_contain_text(text)
+    check_axe(page, f"admin-public-work-{viewport}", axe_report)
 
     logged_in("council")
     page.goto("/consejo/administracion/")
     page.locator("table a").first.click()
     expect(page.locator("#commitments")).to_be_visible()
     check_axe(page, f"admin-council-read-{viewport}", axe_report)
+
+
+def test_the_social_council_fais_and_export_pages_of_the_demo_are_accessible(
+    page, live_server, logged_in, viewport, axe_report
+):
+    work_id, _ = _priority_and_session(live_server.app)
+    logged_in("staff")
+    page.goto("/gestion/consejos-sociales/")
+    page.locator("#councils a").first.click()
+    expect(page.locator("#pledges li").first).to_be_visible()
+    check_axe(page, f"social-council-{viewport}", axe_report)
+    page.goto(f"/gestion/administracion/obras/{work_id}/fais")
+    expect(page.locator("#fais-form")).to_be_visible()
+    check_axe(page, f"fais-form-{viewport}", axe_report)
+    page.goto("/gestion/administracion/obras/exportar")
+    check_axe(page, f"works-export-{viewport}", axe_report)
