@@ -72,7 +72,9 @@ def test_the_export_lists_every_work_with_its_fais_fields_and_filters(client, wo
     works.work("Banquetas")  # a candidate: the export is not only approved priorities
     login(client, works.staff.email)
     client.post(f"/gestion/administracion/obras/{pozo.id}/fais", data=FAIS)
-    every = rows_of(client.get("/gestion/administracion/obras/exportar?formato=csv"))
+    response = client.get("/gestion/administracion/obras/exportar?formato=csv")
+    assert response.is_streamed and "Content-Length" not in response.headers
+    every = rows_of(response)
     assert [r["title"] for r in every] == ["Pozo de agua", "Banquetas"]
     first = every[0]
     assert (first["fais_category"], first["fais_incidence"], first["fais_requested"],

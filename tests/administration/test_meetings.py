@@ -168,3 +168,19 @@ def test_recording_a_meeting_needs_the_csrf_token(csrf_app):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post(url, data={**meeting_form(), "csrf_token": token}).status_code == 302
     assert count(Meeting) == 1
+
+
+def test_staff_correct_a_meeting_and_a_bad_correction_changes_nothing(client, works):
+    login(client, works.staff.email)
+    meeting = new_meeting(client)
+    url = f"/gestion/administracion/reuniones/{meeting.id}/editar"
+    assert client.get(url).status_code == 200
+    response = client.post(url, data=meeting_form(place=""))
+    assert response.status_code == 400
+    assert "Write where the meeting took place." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert meeting.place == "Sala de Cabildo"
+    response = client.post(url, data=meeting_form(kind="fais_liaison", place="Tesorería"))
+    assert response.status_code == 302
+    page = client.get(f"/gestion/administracion/reuniones/{meeting.id}").get_data(as_text=True)
+    assert "FAIS liaison meeting" in page and "Tesorería" in page
