@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from participa import cli, web
+from participa.administration import hooks as administration_hooks
 from participa.budgets import hooks as budgets_hooks
 from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
@@ -37,6 +38,7 @@ HOOKS = (
     tables_hooks,
     results_hooks,
     notifications_hooks,
+    administration_hooks,  # the work page's FAIS file and commitments, after its own panels
 )
 
 ROOT = Path(__file__).resolve().parent.parent

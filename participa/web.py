@@ -26,6 +26,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participa.accountability import views as accountability_views
 from participa.admin.views import bp as admin_bp
+from participa.administration import fais_views as administration_fais_views
+from participa.administration import views as administration_views
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.budgets import project_views, results_views, voting_views
@@ -56,6 +58,7 @@ from participa.proposals import views as proposals_views
 from participa.receipts.views import bp as receipts_bp
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
+from participa.social_councils.views import bp as social_councils_bp
 from participa.tables import batch_views as table_batch_views
 from participa.tables import views as table_views
 from participa.territory.views import bp as territory_bp
@@ -103,6 +106,10 @@ BLUEPRINTS = (
     eligibility_account_views.bp,
     table_views.bp,
     table_batch_views.bp,
+    administration_views.manage_bp,
+    administration_views.read_bp,
+    administration_fais_views.bp,
+    social_councils_bp,
 )
 
 CSP = (

@@ -33,8 +33,10 @@ FLOORS = (
     ("events",),
     ("council",),
     ("works",),
+    ("administration",),  # meetings with the mayor and directors, commitments, the FAIS file
     ("oversight",),
     ("collaboration",),
+    ("social_councils",),  # consejos sociales: their pledges are collaboration's pledges
     ("accountability",),
     ("tables",),  # the in-person channel of consultations and budgets
     ("results",),  # reads every mechanism

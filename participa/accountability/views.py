@@ -20,6 +20,8 @@ from flask_babel import gettext as _
 
 from participa.accountability import downloads, service
 from participa.accountability.forms import AccountabilityFilter
+from participa.administration import meetings
+from participa.administration.models import COMMITMENT_STATUS_LABELS, MEETING_KIND_LABELS
 from participa.core.csvfile import csv_stream
 from participa.core.timeutil import local_today
 from participa.core.uploads import NAME_PATTERN, photo_folder
@@ -97,6 +99,11 @@ def public_work(work_id: int):
         else None,
         subjects=service.linked_subjects(work),
         report_sessions=followup.session_names(reports),
+        # The directorates' commitments are public follow-up: what each one promised, by when.
+        commitments=meetings.commitments_of([work.id]).get(work.id, []),
+        commitment_labels=COMMITMENT_STATUS_LABELS,
+        meeting_labels=MEETING_KIND_LABELS,
+        today=today,
     )
 
 

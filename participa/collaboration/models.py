@@ -47,6 +47,11 @@ class Pledge(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     person_name: Mapped[str] = mapped_column(String(160), default="")  # walk-in pledges
     colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"), index=True)
+    # A consejo social's pledge (social_councils/, the floor above: a key, no import). Its
+    # `person_name` is the council's name then, so every total and list reads it as one pledger.
+    social_council_id: Mapped[int | None] = mapped_column(
+        ForeignKey("social_council.id"), index=True
+    )
     kind: Mapped[PledgeKind] = mapped_column(enum_type(PledgeKind))
     quantity: Mapped[int] = mapped_column(BigInteger)
     material: Mapped[str] = mapped_column(String(200), default="")

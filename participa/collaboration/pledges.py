@@ -78,9 +78,16 @@ def pledge(work: WatchedWork, user, data: PledgeData, now: datetime, today: date
 
 
 def record_walk_in(
-    actor, work: WatchedWork, name: str, colonia_id: int | None, data: PledgeData, now: datetime
+    actor,
+    work: WatchedWork,
+    name: str,
+    colonia_id: int | None,
+    data: PledgeData,
+    now: datetime,
+    social_council_id: int | None = None,
 ) -> Pledge:
-    """Staff capture the pledge of a person without an account (name and colonia)."""
+    """Staff capture the pledge of a person without an account (name and colonia), or of a
+    consejo social (`social_council_id`: its name; a council of a sector may have no colonia)."""
     if work.process.status is not ProcessStatus.OPEN:
         raise DomainError(_l("This process is not open for participation now."))
     name = name.strip()
@@ -88,6 +95,22 @@ def record_walk_in(
         raise DomainError(_l("Write the person's name."), field="person_name")
     if len(name) > MAX_NAME:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_NAME), field="person_name")
+    if colonia_id is not None or social_council_id is None:
+        _check_colonia(work, colonia_id)
+    _check(data)
+    item = _new(
+        work, data, now, person_name=name, colonia_id=colonia_id, recorded_by_id=actor.id,
+        social_council_id=social_council_id,
+    )  # fmt: skip
+    db.session.add(item)
+    db.session.flush()
+    record(actor, "collaboration.pledge.walk_in", item, work=work.id, kind=data.kind,
+           social_council=social_council_id)  # fmt: skip
+    db.session.commit()
+    return item
+
+
+def _check_colonia(work: WatchedWork, colonia_id: int | None) -> None:
     colonia = db.session.get(Colonia, colonia_id) if colonia_id is not None else None
     if colonia is None:
         raise DomainError(_l("Choose the person's colonia."), field="colonia_id")
@@ -96,13 +119,6 @@ def record_walk_in(
             _l("This process is for residents of other zones of the municipality."),
             field="colonia_id",
         )
-    _check(data)
-    item = _new(work, data, now, person_name=name, colonia_id=colonia_id, recorded_by_id=actor.id)
-    db.session.add(item)
-    db.session.flush()
-    record(actor, "collaboration.pledge.walk_in", item, work=work.id, kind=data.kind)
-    db.session.commit()
-    return item
 
 
 def pending(item: Pledge) -> bool:

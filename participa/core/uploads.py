@@ -3,6 +3,7 @@
 The copy is re-encoded from the pixels, so no EXIF (GPS position, phone model, date) or other
 metadata of the original survives; it is at most 1600 px on its long side, which keeps
 pages light on slow data. Files get random names and are served only by that pattern.
+Minutes uploaded as PDF are kept as they are, once checked to be a PDF of at most 10 MB.
 """
 
 import io
@@ -75,14 +76,45 @@ def clean_photo(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def save_photo(folder: Path, jpeg: bytes) -> str:
-    """Write a cleaned photo under a random name and return the name."""
+def _save(folder: Path, data: bytes, suffix: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.jpg"
-    (folder / name).write_bytes(jpeg)
+    name = f"{secrets.token_hex(16)}.{suffix}"
+    (folder / name).write_bytes(data)
     return name
 
 
-def delete_photo(folder: Path, name: str | None) -> None:
-    if name and NAME_PATTERN.match(name):
+def _delete(folder: Path, name: str | None, pattern: re.Pattern) -> None:
+    if name and pattern.match(name):
         (folder / name).unlink(missing_ok=True)
+
+
+def save_photo(folder: Path, jpeg: bytes) -> str:
+    """Write a cleaned photo under a random name and return the name."""
+    return _save(folder, jpeg, "jpg")
+
+
+def delete_photo(folder: Path, name: str | None) -> None:
+    _delete(folder, name, NAME_PATTERN)
+
+
+# Documents (minutes as PDF): kept as uploaded, checked to be a PDF, served as a download.
+MAX_PDF_BYTES = 10 * 1024 * 1024
+PDF_NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.pdf$")
+
+
+def check_pdf(data: bytes, field: str = "pdf") -> bytes:
+    """The upload if it is a PDF of at most 10 MB; DomainError otherwise."""
+    if len(data) > MAX_PDF_BYTES:
+        raise DomainError(_l("The file is too large: at most 10 MB."), field=field)
+    if not data.startswith(b"%PDF-"):
+        raise DomainError(_l("Upload the minutes as a PDF file."), field=field)
+    return data
+
+
+def save_pdf(folder: Path, data: bytes) -> str:
+    """Write a checked PDF under a random name and return the name."""
+    return _save(folder, data, "pdf")
+
+
+def delete_pdf(folder: Path, name: str | None) -> None:
+    _delete(folder, name, PDF_NAME_PATTERN)

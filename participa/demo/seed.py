@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.demo import (
+    administration,
     budgets,
     consultations,
     council,
@@ -80,6 +81,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     eligibility.demo_roll(staff, today)
     council.council(staff, today)
     followup_demo.demo_followup(staff, today)
+    administration.demo_administration(staff, today)
     tables_demo.demo_table(budget, today)
     return accounts
 

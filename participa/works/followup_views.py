@@ -14,7 +14,7 @@ from participa.core.timeutil import utcnow
 from participa.core.uploads import MAX_PHOTO_BYTES, photo_folder
 from participa.council.models import CouncilSession
 from participa.extensions import db
-from participa.works import followup, pages, published
+from participa.works import followup, pages, published, registry
 from participa.works.charts import progress_chart
 from participa.works.forms import ReportForm
 from participa.works.models import Work
@@ -88,6 +88,7 @@ def _session_page(session: CouncilSession, status: int = 200, failed: tuple | No
         last=last,
         forms=forms,
         open_=session.status in followup.REPORTING_SESSIONS,
+        panels=registry.followup_panels((w.id for w in works), pages.today()),
         progress=progress_chart(published.public_rows(published.PublicFilter(), pages.today())),
     )
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from participa.core.forms import EmptyForm
 from participa.core.timeutil import local_today
 from participa.extensions import db
-from participa.works import followup, schedule, services
+from participa.works import followup, registry, schedule, services
 from participa.works.charts import gantt_chart, history_charts
 from participa.works.forms import LABELS, ReportForm, TaskForm
 from participa.works.models import Work
@@ -50,6 +50,7 @@ def work_page(
         task_form=task_form or TaskForm(),
         button=EmptyForm(),
         scheduled=work.status in schedule.SCHEDULED,
+        panels=registry.work_panels(work, day),
         **_followup(work, report_form),
     )
 

@@ -12,9 +12,9 @@ from participa.budgets.pb_io import _store_votes, export_pb_lines
 from participa.budgets.voting import cast_vote
 from participa.consultations.answering import submit_response
 from participa.consultations.models import QuestionKind
+from participa.core import xlsxfile
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
-from participa.results import exports
 from participa.tally import pb
 from participa.tally.pabulib import parse_pabulib
 from participa.territory.models import Colonia
@@ -60,7 +60,7 @@ def test_the_answers_as_excel_equal_the_csv_and_are_streamed(app, client, make, 
     # The text stays text, not a formula Excel would run.
     assert "=HYPERLINK(1)" in {row[-1] for row in cells}
 
-    monkeypatch.setattr(exports, "XLSX_CHUNK", 512)
+    monkeypatch.setattr(xlsxfile, "XLSX_CHUNK", 512)
     status, chunks = serve(app, path + ".xlsx")
     assert status.startswith("200") and len(chunks) > 2
     assert b"".join(chunks)[:2] == b"PK"

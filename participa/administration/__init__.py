@@ -1,0 +1,1 @@
+"""Meetings with the municipal administration, directorates' commitments, and the FAIS."""

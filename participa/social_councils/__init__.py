@@ -1,0 +1,1 @@
+"""Consejos sociales: residents' councils per colonia or sector, their meetings and pledges."""
