@@ -36,6 +36,7 @@ FLOORS = (
     ("oversight",),
     ("collaboration",),
     ("accountability",),
+    ("residents",),  # what residents hear and took part in: reads the mechanisms above
     ("tables",),  # the in-person channel of consultations and budgets
     ("results",),  # reads every mechanism
     ("site", "admin"),

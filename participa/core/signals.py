@@ -34,6 +34,14 @@ proposal_threshold_reached = _signals.signal("proposal-threshold-reached")
 Sender: the `Proposal` (its counters may be stale: read them again). Keywords: `title`, `link`
 (its public page's path), `now`. Notifications tell the staff."""
 
+proposal_converted = _signals.signal("proposal-converted")
+"""A proposal became a PB project or a council need/work (before commit). Sender: the
+`Proposal`. Keywords: `actor`, `now`."""
+
+comment_replied = _signals.signal("comment-replied")
+"""Someone replied to a comment (before commit). Sender: the reply `Comment` (flushed). Keywords:
+`parent` (the `Comment` replied to), `now`."""
+
 work_status_changed = _signals.signal("work-status-changed")
 """A need or work changed status (by hand, or to priority by the council's approval). Sender:
 the `Work`. Keywords: `actor`, `before` and `after` (`WorkStatus`)."""
