@@ -37,7 +37,8 @@ def _write_to_outbox(to: str, subject: str, body: str, headers: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
-    extra = "".join(f"{name}: {value}\n" for name, value in headers.items())
+    mime = {"Content-Type": "text/plain; charset=utf-8", "Content-Transfer-Encoding": "8bit"}
+    extra = "".join(f"{name}: {value}\n" for name, value in {**headers, **mime}.items())
     path.write_text(f"To: {to}\nSubject: {subject}\n{extra}\n{body}\n", encoding="utf-8")
     path.chmod(0o600)  # it holds a password-reset link
     log.info("mail to %s, %r, written to %s", to, subject, path)

@@ -46,7 +46,7 @@ def _due(now: datetime) -> list[tuple[Registration, Event]]:
         )
         .order_by(Registration.id)
     )
-    return list(db.session.execute(query).tuples())
+    return [(r, e) for r, e in db.session.execute(query)]
 
 
 def send_event_reminders(now: datetime) -> int:
