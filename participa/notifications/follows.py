@@ -29,11 +29,6 @@ def unfollow(user_id: int, kind: FollowKind, target_id: int) -> None:
     db.session.commit()
 
 
-def followers(kind: FollowKind, target_id: int) -> list[int]:
-    query = db.select(Follow.user_id).filter_by(kind=kind, target_id=target_id)
-    return list(db.session.execute(query).scalars())
-
-
 def followed(user_id: int, kind: FollowKind) -> list[int]:
     query = db.select(Follow.target_id).filter_by(user_id=user_id, kind=kind)
     return list(db.session.execute(query.order_by(Follow.id)).scalars())

@@ -14,7 +14,7 @@ from participa.consultations.models import Participation
 from participa.core.timeutil import local_today, utcnow
 from participa.eligibility.standing import Place, Wording, climb
 from participa.extensions import db
-from participa.notifications.models import NoticeKind
+from participa.notifications.models import Follow, FollowKind, NoticeKind
 from participa.notifications.services import notify
 from participa.processes.models import Process
 from participa.processes.scope import colonias_in_scope
@@ -86,5 +86,32 @@ def notify_results_published(process_id: int) -> int:
             return told
         last_id = ids[-1]
         notify(ids, NoticeKind.RESULTS_PUBLISHED, process.title, process_link(process), now)
+        db.session.commit()
+        told += len(ids)
+
+
+def notify_followers(
+    follow_kind: str, target_id: int, kind: str, subject: str, link: str, skip_user_id: int
+) -> int:
+    """Tell the followers of a work or proposal (but `skip_user_id`, already told)."""
+    told, last_id, now = 0, 0, utcnow()
+    while True:
+        ids = list(
+            db.session.execute(
+                select(Follow.user_id)
+                .where(
+                    Follow.kind == FollowKind(follow_kind),
+                    Follow.target_id == target_id,
+                    Follow.user_id > last_id,
+                    Follow.user_id != skip_user_id,
+                )
+                .order_by(Follow.user_id)
+                .limit(BATCH)
+            ).scalars()
+        )
+        if not ids:
+            return told
+        last_id = ids[-1]
+        notify(ids, NoticeKind(kind), subject, link, now)
         db.session.commit()
         told += len(ids)

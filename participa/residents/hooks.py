@@ -1,7 +1,6 @@
 """What residents hear: receivers of the domain signals (core/signals.py)."""
 
 from participa.core import jobs, signals
-from participa.core.timeutil import utcnow
 from participa.notifications.models import NoticeKind
 from participa.residents import audiences, fanout
 
@@ -22,9 +21,8 @@ def proposal_converted(proposal, *, now, **extra) -> None:
 
 
 @signals.work_status_changed.connect
-def work_status_changed(work, *, before, after, **extra) -> None:
-    if before != after:
-        audiences.work_news(work, utcnow())
+def work_status_changed(work, **extra) -> None:
+    audiences.work_news(work)
 
 
 @signals.comment_replied.connect
