@@ -1,5 +1,6 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
-`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
+`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`,
+`notifications-send-reminders`, `notifications-digest`."""
 
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from participa.counting_cli import pb_results
 from participa.demo.seed import seed
 from participa.extensions import db
 from participa.processes.models import Process
+from participa.residents.cli import digest, send_reminders
 from participa.results.mixing import mix_process, mixable_processes
 
 
@@ -112,5 +114,6 @@ def init_app(app: Flask) -> None:
         restore,
         rotate_keys,
     )
-    for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold):
+    notices = (send_reminders, digest)
+    for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold, *notices):
         app.cli.add_command(command)

@@ -20,6 +20,7 @@ from participa.extensions import babel, csrf, db, limiter, login_manager, migrat
 from participa.notifications import hooks as notifications_hooks
 from participa.oversight import hooks as oversight_hooks
 from participa.proposals import hooks as proposals_hooks
+from participa.residents import hooks as residents_hooks
 from participa.results import hooks as results_hooks
 from participa.tables import hooks as tables_hooks
 
@@ -39,6 +40,7 @@ HOOKS = (
     results_hooks,
     notifications_hooks,
     administration_hooks,  # the work page's FAIS file and commitments, after its own panels
+    residents_hooks,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

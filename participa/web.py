@@ -24,7 +24,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from participa.accountability import views as accountability_views
+from participa.accountability import follow_views as accountability_follow_views
 from participa.admin.views import bp as admin_bp
 from participa.administration import fais_views as administration_fais_views
 from participa.administration import views as administration_views
@@ -53,9 +53,10 @@ from participa.oversight import views as oversight_views
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
+from participa.proposals import follow_views as proposals_follow_views
 from participa.proposals import manage_views as proposals_manage_views
-from participa.proposals import views as proposals_views
 from participa.receipts.views import bp as receipts_bp
+from participa.residents.views import bp as residents_bp
 from participa.results.views import bp as results_bp
 from participa.site.views import bp as site_bp
 from participa.social_councils.views import bp as social_councils_bp
@@ -83,10 +84,11 @@ BLUEPRINTS = (
     voting_views.bp,
     results_views.public_bp,
     results_views.manage_bp,
-    proposals_views.bp,
+    proposals_follow_views.bp,  # the public proposal pages, with their follow routes
     proposals_manage_views.bp,
     moderation_bp,
     notifications_bp,
+    residents_bp,
     oversight_views.public_bp,
     oversight_views.manage_bp,
     collaboration_views.public_bp,
@@ -99,7 +101,7 @@ BLUEPRINTS = (
     council_read.council_bp,
     council_read.public_bp,
     works_views.manage_bp,
-    accountability_views.bp,  # /obras: the public pages of works ("works_public")
+    accountability_follow_views.bp,  # /obras: public pages of works ("works_public"), follows
     works_round_views.bp,
     works_followup_views.bp,
     eligibility_views.bp,

@@ -38,6 +38,7 @@ FLOORS = (
     ("collaboration",),
     ("social_councils",),  # consejos sociales: their pledges are collaboration's pledges
     ("accountability",),
+    ("residents",),  # what residents hear and took part in: reads the mechanisms above
     ("tables",),  # the in-person channel of consultations and budgets
     ("results",),  # reads every mechanism
     ("site", "admin"),

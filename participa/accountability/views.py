@@ -17,15 +17,19 @@ from flask import (
 )
 from flask_babel import get_timezone
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from participa.accountability import downloads, service
 from participa.accountability.forms import AccountabilityFilter
 from participa.administration import meetings
 from participa.administration.models import COMMITMENT_STATUS_LABELS, MEETING_KIND_LABELS
 from participa.core.csvfile import csv_stream
+from participa.core.forms import EmptyForm
 from participa.core.timeutil import local_today
 from participa.core.uploads import NAME_PATTERN, photo_folder
 from participa.extensions import db
+from participa.notifications import follows
+from participa.notifications.models import FollowKind
 from participa.territory.models import Delegacion
 from participa.works import followup, published, schedule
 from participa.works.charts import gantt_chart, history_charts, progress_chart
@@ -74,13 +78,13 @@ def public_list():
     )
 
 
-def _public(work_id: int) -> Work:
+def public_work_or_404(work_id: int) -> Work:
     return published.public_work(work_id) or abort(404)
 
 
 @bp.route("/<int:work_id>")
 def public_work(work_id: int):
-    work, today = _public(work_id), _today()
+    work, today = public_work_or_404(work_id), _today()
     reports = followup.history(work)
     tasks = schedule.tasks_of([work])
     return _render(
@@ -104,12 +108,15 @@ def public_work(work_id: int):
         commitment_labels=COMMITMENT_STATUS_LABELS,
         meeting_labels=MEETING_KIND_LABELS,
         today=today,
+        following=current_user.is_authenticated
+        and follows.is_following(current_user.id, FollowKind.WORK, work.id),
+        button=EmptyForm(),
     )
 
 
 @bp.route("/<int:work_id>/fotos/<name>")
 def photo(work_id: int, name: str):
-    work = _public(work_id)
+    work = public_work_or_404(work_id)
     if not NAME_PATTERN.match(name) or not followup.has_photo(work, name):
         abort(404)
     folder = photo_folder(current_app.instance_path, followup.AREA)
@@ -146,13 +153,13 @@ def priorities_json():
 
 @bp.route("/<int:work_id>/avances.csv")
 def history_csv(work_id: int):
-    work = _public(work_id)
+    work = public_work_or_404(work_id)
     return _csv(downloads.history_rows(followup.history(work)), f"avances-{work.id}.csv")
 
 
 @bp.route("/<int:work_id>/avances.json")
 def history_json(work_id: int):
-    work = _public(work_id)
+    work = public_work_or_404(work_id)
     reports = followup.history(work)
     sessions = followup.session_names(reports)
     data = {

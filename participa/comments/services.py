@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from participa.comments.models import Comment, CommentThread, Position
+from participa.core import signals
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.moderation.registry import Location
@@ -100,5 +101,9 @@ def add_comment(
         position=position,
     )
     db.session.add(comment)
+    if parent_id is not None:
+        db.session.flush()
+        replied = db.session.get(Comment, parent_id)
+        signals.comment_replied.send(comment, parent=replied, now=now)
     db.session.commit()
     return comment

@@ -20,21 +20,25 @@ def public_url(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
+def send_mail(
+    to: str, subject: str, body: str, *, html: str | None = None, headers: dict | None = None
+) -> None:
     mailer = current_app.config.get("MAILER")
     if mailer is not None:
         mailer(to, subject, body)
         return
-    _write_to_outbox(to, subject, body)
+    _write_to_outbox(to, subject, body, headers or {})
 
 
-def _write_to_outbox(to: str, subject: str, body: str) -> None:
+def _write_to_outbox(to: str, subject: str, body: str, headers: dict) -> None:
     folder = Path(
         current_app.config.get("MAIL_OUTBOX") or Path(current_app.instance_path) / "outbox"
     )
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{stamp}-{secrets.token_hex(4)}.eml"
-    path.write_text(f"To: {to}\nSubject: {subject}\n\n{body}\n", encoding="utf-8")
+    mime = {"Content-Type": "text/plain; charset=utf-8", "Content-Transfer-Encoding": "8bit"}
+    extra = "".join(f"{name}: {value}\n" for name, value in {**headers, **mime}.items())
+    path.write_text(f"To: {to}\nSubject: {subject}\n{extra}\n{body}\n", encoding="utf-8")
     path.chmod(0o600)  # it holds a password-reset link
     log.info("mail to %s, %r, written to %s", to, subject, path)

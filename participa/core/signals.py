@@ -32,7 +32,15 @@ proposal_answered = _signals.signal("proposal-answered")
 proposal_threshold_reached = _signals.signal("proposal-threshold-reached")
 """A proposal reached its support threshold (exactly once, however many support at once).
 Sender: the `Proposal` (its counters may be stale: read them again). Keywords: `title`, `link`
-(its public page's path), `now`. Notifications tell the staff."""
+(its public page's path), `now`. Notifications tell the staff; residents tell the author."""
+
+proposal_converted = _signals.signal("proposal-converted")
+"""A proposal became a PB project or a council need/work (before commit). Sender: the
+`Proposal`. Keywords: `actor`, `now`."""
+
+comment_replied = _signals.signal("comment-replied")
+"""Someone replied to a comment (before commit). Sender: the reply `Comment` (flushed). Keywords:
+`parent` (the `Comment` replied to), `now`."""
 
 work_status_changed = _signals.signal("work-status-changed")
 """A need or work changed status (by hand, or to priority by the council's approval). Sender:

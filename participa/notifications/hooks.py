@@ -1,4 +1,4 @@
-"""What notifications listen to: domain events that the staff should hear about."""
+"""What notifications listen to themselves: domain events the staff should hear about."""
 
 from participa.core import signals
 from participa.notifications.models import NoticeKind

@@ -1,10 +1,13 @@
-"""Create staff notices and read the inbox."""
+"""Create notices and read the inbox: staff notices shared by the team, residents' their own."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, or_
 
+from participa.core import jobs
 from participa.extensions import db
+from participa.notifications import delivery
 from participa.notifications.models import NoticeKind, Notification
 
 STAFF_ROLES = frozenset({"staff", "admin"})
@@ -18,6 +21,39 @@ def notify_staff(kind: NoticeKind, subject: str, link: str, now: datetime) -> No
     )
     db.session.add(notice)
     return notice
+
+
+def notify(
+    user_ids: Iterable[int],
+    kind: NoticeKind,
+    subject: str,
+    link: str,
+    now: datetime,
+    *,
+    dedupe: dict[int, str] | None = None,
+) -> list[Notification]:
+    """Add a notice for each person (once each) in the caller's transaction, and deliver them
+    by e-mail or SMS, as each prefers, once it commits (never for a rolled-back action).
+
+    `dedupe` maps a person's id to a key that makes the notice unique ("reminder:<id>")."""
+    keys = dedupe or {}
+    notices = [
+        Notification(
+            user_id=user_id,
+            kind=kind,
+            subject=subject[:200],
+            link=link,
+            created_at=now,
+            dedupe=keys.get(user_id),
+        )
+        for user_id in sorted(set(user_ids))
+    ]
+    if not notices:
+        return []
+    db.session.add_all(notices)
+    db.session.flush()
+    jobs.after_commit("notices-deliver", delivery.deliver_notices, [n.id for n in notices])
+    return notices
 
 
 def _for(user):

@@ -107,6 +107,7 @@ def convert_to_pb(actor, proposal: Proposal, conversion: Conversion, now: dateti
         )
     )
     record(actor, "proposals.convert", proposal, pb_project=project.id, ballot=ballot.id, text=text)
+    signals.proposal_converted.send(proposal, actor=actor, now=now)
     db.session.commit()
     return project
 
@@ -131,3 +132,4 @@ def link_work(actor, proposal: Proposal, work_id: int, text: str, now: datetime)
         )
     )
     record(actor, "proposals.convert", proposal, work=work_id, text=text)
+    signals.proposal_converted.send(proposal, actor=actor, now=now)

@@ -28,6 +28,8 @@ from participa.extensions import db
 from participa.moderation import services as moderation
 from participa.moderation.forms import ReportForm
 from participa.moderation.models import VISIBILITY_LABELS
+from participa.notifications import follows
+from participa.notifications.models import FollowKind
 from participa.processes.services import get_process
 from participa.processes.types import Component
 from participa.proposals import attachments, services, supports
@@ -73,6 +75,11 @@ def _proposal(process, proposal_id: int) -> Proposal:
     if not services.can_see(proposal, user_or_none()):
         abort(404)
     return proposal
+
+
+def proposal_or_404(process_id: int, proposal_id: int) -> Proposal:
+    """The proposal of a process with proposals, as the public may see it, or 404."""
+    return _proposal(_process(process_id), proposal_id)
 
 
 def _today():
@@ -245,6 +252,7 @@ def _page(process, proposal, status=200, problem=None, comment_form=None, report
         open_for_support=collects and supports.collecting_problem(proposal, _today()) is None,
         support_problem=support_problem,
         supported=bool(user) and supports.has_supported(proposal, user),
+        following=bool(user) and follows.is_following(user.id, FollowKind.PROPOSAL, proposal.id),
         entries=comments.entries(proposal.thread),
         comment_form=comment_form or CommentForm(formdata=None),
         report_form=report_form or ReportForm(formdata=None),

@@ -91,7 +91,7 @@ def test_staff_proposal_pages_are_accessible(page, logged_in, initiative_id, vie
         ("staff-proposals", f"/gestion/procesos/{initiative_id}/propuestas/"),
         ("staff-proposal-settings", f"/gestion/procesos/{initiative_id}/propuestas/ajustes"),
         ("staff-moderation", "/gestion/moderacion/"),
-        ("staff-notices", "/gestion/avisos/"),
+        ("staff-notices", "/avisos/"),
     ):
         assert page.goto(path).status == 200
         check_axe(page, f"{name}[{viewport}]", report)

@@ -149,6 +149,7 @@ FORMS: dict[str, list[Target] | str] = {
         Target("staff", "council_operations.set_status")
     ],
     "participa.council.forms.OperationFilterForm": NO_POST,
+    "participa.notifications.forms.PreferencesBase": [Target("citizen", "notifications.settings")],
     "participa.eligibility.forms.AccountKeyForm": [
         Target("citizen", "eligibility_account.add_key")
     ],
@@ -176,6 +177,7 @@ BUILT_FORMS = [
     (Target("citizen", "pb_voting.vote"), "pb_voting.vote"),
     (Target("council", "priorities.score"), "priorities.score"),
     (Target("staff", "council_manage.attendance"), "council_manage.session"),
+    (Target("citizen", "notifications.settings"), "notifications.settings"),
 ]
 
 # --- values --------------------------------------------------------------------------------

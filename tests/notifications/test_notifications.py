@@ -14,11 +14,11 @@ def test_staff_see_new_proposals_waiting_and_mark_them_read(kit, client):
     staff = kit.staff()
     login(client, staff.email)
     home = client.get("/").get_data(as_text=True)
-    assert 'nav-count">1' in home
-    inbox = client.get("/gestion/avisos/").get_data(as_text=True)
+    assert 'nav-count" aria-hidden="true">1' in home
+    inbox = client.get("/avisos/").get_data(as_text=True)
     assert "New proposal waiting for approval: “Semáforo en la escuela”." in inbox
     [notice] = db.session.execute(db.select(Notification)).scalars()
-    response = client.post(f"/gestion/avisos/{notice.id}/leido")
+    response = client.post(f"/avisos/{notice.id}/leido")
     assert response.status_code == 302
     assert response.location.endswith(f"/procesos/{process.id}/propuestas/{proposal.id}")
     assert services.unread_count(staff) == 0

@@ -26,7 +26,8 @@ from tests.proposals.helpers import PDF, TODAY, jpeg_bytes
 
 
 def notices(kind=None) -> list[Notification]:
-    query = db.select(Notification)
+    """The staff's notices (residents' own notices are tested in tests/residents/)."""
+    query = db.select(Notification).where(Notification.audience == "staff")
     if kind:
         query = query.where(Notification.kind == kind)
     return list(db.session.execute(query).scalars())

@@ -17,7 +17,7 @@ ATTEMPTS = 30
 
 def _threshold_notices() -> int:
     query = db.select(db.func.count(Notification.id)).where(
-        Notification.kind == NoticeKind.THRESHOLD_REACHED
+        Notification.kind == NoticeKind.THRESHOLD_REACHED, Notification.audience == "staff"
     )
     return db.session.execute(query).scalar_one()
 
