@@ -54,6 +54,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if not active and _last_admin(user):
         raise DomainError(_l("The last administrator cannot be blocked."))
     user.active = active
+    if not active:
+        user.end_sessions()
     record(actor, "user.unblock" if active else "user.block", user)
     db.session.commit()
 

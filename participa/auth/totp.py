@@ -125,6 +125,7 @@ def reset(actor: User, user: User) -> None:
         raise DomainError(_l("This account does not use two-step login."))
     user.totp_secret = None
     user.totp_last_step = None
+    user.end_sessions()  # whoever holds a session of the account logs in again, with a code
     record(actor, "auth.totp_reset", user)
     db.session.commit()
 

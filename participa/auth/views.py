@@ -26,6 +26,7 @@ from participa.auth.forms import (
     ResetRequestForm,
 )
 from participa.auth.models import Role, User
+from participa.core import logs
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -201,7 +202,7 @@ def forgot_password():
         user = reset.account_for_reset(form.email.data)
         if user is not None:
             token = reset.make_token(user, current_app.config["SECRET_KEY"])
-            link = public_url(".reset_password", token=token)
+            link = public_url(".reset_link", token=token)
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
             send_mail(
                 user.email,
@@ -228,13 +229,30 @@ def RESET_SENT() -> str:  # noqa: N802 - read like a constant, translated per re
     )
 
 
-@bp.route("/recuperar/<token>", methods=["GET", "POST"])
+RESET_TOKEN = "reset_token"  # the mailed link's token, moved out of the URL into the session
+
+
+@bp.route("/recuperar/<token>")
+@logs.secret_url
+def reset_link(token: str):
+    """The mailed link: keep its token in the session and leave its URL at once.
+
+    The token is a password for an hour: in a URL it would sit in access logs, the browser's
+    history and Referer headers. The page that asks for the new password has a fixed URL.
+    """
+    session[RESET_TOKEN] = token
+    return redirect(url_for(".reset_password"), code=303)
+
+
+@bp.route("/recuperar/nueva", methods=["GET", "POST"])
 @per_ip("RATELIMIT_PASSWORD_RESET", "reset-token")
-def reset_password(token: str):
+def reset_password():
     config = current_app.config
+    token = session.get(RESET_TOKEN) or ""
     try:
         reset.user_from_token(token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"])
     except DomainError as error:
+        session.pop(RESET_TOKEN, None)
         page = render_template("auth/reset_password.html", form=None, problem=error.message)
         return page, 400
     form = NewPasswordForm()
@@ -250,6 +268,7 @@ def reset_password(token: str):
         except DomainError as error:
             show_error(form, error)
         else:
+            session.pop(RESET_TOKEN, None)
             flash(_("Your password was changed. Log in with the new one."), "success")
             return redirect(url_for(".login"))
     page = render_template("auth/reset_password.html", form=form, problem=None)
@@ -260,6 +279,7 @@ def reset_password(token: str):
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        services.log_out_everywhere(current_user)
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("site.home"))
