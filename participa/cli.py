@@ -9,6 +9,7 @@ from flask_babel import get_timezone
 
 from participa.aggregates.cli import aggregates_fold, aggregates_recompute
 from participa.audit.services import record, verify_chain
+from participa.auth import totp
 from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
@@ -72,7 +73,7 @@ def create_admin(name: str, email: str, password: str) -> None:
     record(None, "user.create", user, role=Role.ADMIN, via="cli")
     db.session.commit()
     click.echo(f"Administrator {email} created.")
-    if current_app.config["ADMIN_REQUIRE_TOTP"]:
+    if Role.ADMIN in totp.required_roles(current_app.config["REQUIRE_TOTP_ROLES"]):
         click.echo(
             "At the first login the account must set up two-step login (TOTP) with an "
             "authenticator app at /cuenta/dos-pasos before any /admin page works."

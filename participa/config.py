@@ -95,8 +95,11 @@ MAIL_OUTBOX = None  # None means instance/outbox
 # the request (which anyone can set, to send a victim a genuine reset link to their site).
 PUBLIC_URL = "http://127.0.0.1:5000"
 
-# Administrators must set up two-factor login (TOTP) before any /admin page works.
-ADMIN_REQUIRE_TOTP = True
+# Roles that must set up two-factor login (TOTP) before any other page works: staff read rolls,
+# CURPs and exports, the council unpublished results, admins everything. A comma-separated
+# text or a list; "" requires it of nobody (PARTICIPA_REQUIRE_TOTP_ROLES=admin relaxes it to
+# administrators). Residents never need it.
+REQUIRE_TOTP_ROLES = "admin,staff,council"
 TOTP_ISSUER = "Participa"
 
 # Operations (docs/deploy.md, "Logs, health and metrics"). Logging: the level, and "text" or

@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from participa import cli, web
+from participa.auth import totp
 from participa.budgets import hooks as budgets_hooks
 from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
@@ -109,6 +110,7 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["POSTGRES_ENGINE_OPTIONS"], **given}
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    totp.required_roles(app.config["REQUIRE_TOTP_ROLES"])  # a typo stops the start-up
     old_keys = app.config["SECRET_KEY_FALLBACKS"] or []  # a JSON list, or one key as text
     app.config["SECRET_KEY_FALLBACKS"] = [old_keys] if isinstance(old_keys, str) else old_keys
 

@@ -24,7 +24,7 @@ from participa.auth.models import Role, User
 from participa.core.errors import DomainError
 from participa.extensions import db
 
-TOTP_ROLES = (Role.STAFF, Role.ADMIN)
+TOTP_ROLES = (Role.STAFF, Role.COUNCIL, Role.ADMIN)
 WRONG_CODE = _l("That code is not right or was already used. Wait for the next one.")
 
 
@@ -50,6 +50,25 @@ def new_secret() -> str:
 
 def can_enrol(user: User) -> bool:
     return user.role in TOTP_ROLES
+
+
+def required_roles(setting: str | Sequence[str] | None) -> frozenset[Role]:
+    """The roles the REQUIRE_TOTP_ROLES setting names ("admin,staff" or a list).
+
+    ValueError names a word that is not a role that can enrol (a typo must not silently
+    leave a role without its second factor).
+    """
+    words = setting.split(",") if isinstance(setting, str) else list(setting or [])
+    names = {str(word).strip().lower() for word in words} - {""}
+    allowed = {role.value for role in TOTP_ROLES}
+    if unknown := sorted(names - allowed):
+        raise ValueError(f"REQUIRE_TOTP_ROLES: {unknown} are not among {sorted(allowed)}")
+    return frozenset(Role(name) for name in names)
+
+
+def must_enrol(user: User, setting: str | Sequence[str] | None) -> bool:
+    """Tell whether the account's role requires two-step login and it has none yet."""
+    return user.role in required_roles(setting) and not user.has_totp
 
 
 def provisioning_uri(secret: str, email: str, issuer: str) -> str:

@@ -25,7 +25,7 @@ from participa.auth.forms import (
     RegisterForm,
     ResetRequestForm,
 )
-from participa.auth.models import Role, User
+from participa.auth.models import User
 from participa.core import logs
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
@@ -100,16 +100,21 @@ def _finish_login(user: User, remember: bool, next_url: str | None):
     services.mark_logged_in(user, utcnow())
     session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
     login_user(user, remember=remember)
-    if _must_enrol(user):
-        flash(_("Administrators must set up two-step login before using the admin pages."), "info")
+    if totp.must_enrol(user, current_app.config["REQUIRE_TOTP_ROLES"]):
+        flash(ENROL_FIRST(), "info")
         return redirect(url_for(".two_factor", next=next_url))
     return redirect(safe_next(next_url, url_for("site.home")))
 
 
-def _must_enrol(user) -> bool:
-    return (
-        current_app.config["ADMIN_REQUIRE_TOTP"] and user.role == Role.ADMIN and not user.has_totp
-    )
+def ENROL_FIRST() -> str:  # noqa: N802 - read like a constant, translated per request
+    return _("Your role needs two-step login: set it up to go on.")
+
+
+# What an account that must enrol may still reach: the enrolment itself, logging out, the
+# language switch, static files and the health checks.
+BEFORE_ENROLMENT = frozenset(
+    {"auth.two_factor", "auth.logout", "site.set_language", "static", "site.health", "site.alive"}
+)
 
 
 def _pending_user() -> User | None:
@@ -147,11 +152,14 @@ def login_code():
 
 
 @bp.before_app_request
-def _admins_enrol_first():
-    """No /admin page works for an administrator without two-step login."""
-    if request.blueprint == "admin" and current_user.is_authenticated and _must_enrol(current_user):
-        flash(_("Administrators must set up two-step login before using the admin pages."), "info")
-        return redirect(url_for("auth.two_factor", next=request.full_path.rstrip("?")))
+def _enrol_first():
+    """No page works for an account whose role requires two-step login until it has it."""
+    if request.endpoint in BEFORE_ENROLMENT or not current_user.is_authenticated:
+        return None
+    if totp.must_enrol(current_user, current_app.config["REQUIRE_TOTP_ROLES"]):
+        flash(ENROL_FIRST(), "info")
+        next_url = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.two_factor", next=next_url))
     return None
 
 
