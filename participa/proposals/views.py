@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from participa.comments import services as comments
 from participa.comments.models import Comment
+from participa.core import paging
 from participa.core.access import has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -123,8 +124,9 @@ def _wanted(form: FilterForm) -> services.ProposalFilter:
 def index(process_id: int):
     process = _process(process_id)
     form = _filter_form(process)
-    page = _small_int(request.args.get("pagina")) or 1
+    page = paging.requested_page()
     found, more = services.find_proposals(process, _wanted(form), page)
+    paging.beyond_the_end(page, found)
     return render_template(
         "proposals/index.html",
         process=process,
