@@ -96,7 +96,9 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 def enrol(user: User, secret: str, code: str, *, now: datetime, secret_key: str) -> None:
     """Turn on two-factor login once the person proves their app shows the right codes."""
     if not can_enrol(user):
-        raise DomainError(_l("Two-step login is for staff and administrators."), field="code")
+        raise DomainError(
+            _l("Two-step login is for staff, council members and administrators."), field="code"
+        )
     step = _matching_step(secret, code, now)
     if step is None:
         raise DomainError(WRONG_CODE, field="code")
