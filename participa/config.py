@@ -56,6 +56,10 @@ PASSWORD_HASH_METHOD = "scrypt"
 # Cache static files for a day; their URLs carry a version so a new release is fetched at once.
 SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=1)
 
+# The process's umask, set at start: files the app or SQLite creates (the database and its
+# -wal/-shm, uploads, the outbox, backups) are the owner's alone. None leaves it as it is.
+INSTANCE_UMASK = 0o077
+
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
 
