@@ -43,6 +43,11 @@ def seed_demo(if_empty: bool, responses: int) -> None:
         handle.write("\n".join(lines) + "\n")
     click.echo("Demo loaded. Accounts (role, e-mail, password), also in " + path + ":")
     click.echo("\n".join(lines))
+    if roles := totp.required_roles(current_app.config["REQUIRE_TOTP_ROLES"]):
+        click.echo(
+            f"Accounts of {', '.join(sorted(roles))} set up two-step login at their first "
+            "log-in (/cuenta/dos-pasos, with any authenticator app); residents log in at once."
+        )
 
 
 @click.command("audit-verify")
