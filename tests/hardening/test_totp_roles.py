@@ -76,4 +76,3 @@ def test_the_setting_is_read_as_text_or_list_and_a_typo_stops_the_start_up(tmp_p
         _make_app(f"sqlite:///{tmp_path / 'x.db'}", False, REQUIRE_TOTP_ROLES="admin,staf")
     with pytest.raises(ValueError, match="citizen"):
         totp.required_roles("citizen")
-
