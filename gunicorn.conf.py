@@ -29,6 +29,10 @@ import os
 import shutil
 import tempfile
 
+from gunicorn.glogging import Logger
+
+from participa.core.logs import LOGGED_PATH_KEY
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
@@ -62,9 +66,28 @@ proxy_allow_ips = forwarded_allow_ips
 # Access log: time, method, path WITHOUT the query string (it can carry reset tokens, search
 # terms or CURPs), status, size, duration in microseconds and the worker's pid. No client IP,
 # no referrer and no user agent: rate limits work from the request itself, the log needs none.
+# The path is the one the app chose to log (participa/core/logs.py, `logged_path`): a URL
+# with a secret in it, such as a password reset link, is written as its rule
+# (`/cuenta/recuperar/<token>`), never with the token.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus %(p)s'
 errorlog = "-"
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, writing the app's safe path where a format asks for the path."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        path = environ.get(LOGGED_PATH_KEY)
+        if path is None:  # the app never saw the request (gunicorn refused it): no secret
+            path = environ.get("PATH_INFO", "-")
+        # %(r)s (the request line) and %(q)s (the query) are left without what they would leak.
+        atoms.update(U=path, r=f"{atoms['m']} {path} {atoms['H']}", q="")
+        return atoms
+
+
+logger_class = AccessLogger
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "participa")
 # gunicorn 25+ opens a control socket at one path per user ($HOME/.gunicorn/gunicorn.ctl): two

@@ -27,6 +27,7 @@ CONFIG = {
     "WTF_CSRF_ENABLED": False,
     "SESSION_COOKIE_SECURE": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "REQUIRE_TOTP_ROLES": "",  # the pages are measured, not the two-step enrolment
 }
 
 # (label, role or None for anonymous, path); {open} and {finished} are process ids.

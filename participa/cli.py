@@ -10,6 +10,7 @@ from flask_babel import get_timezone
 
 from participa.aggregates.cli import aggregates_fold, aggregates_recompute
 from participa.audit.services import record, verify_chain
+from participa.auth import totp
 from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
@@ -44,6 +45,11 @@ def seed_demo(if_empty: bool, responses: int) -> None:
         handle.write("\n".join(lines) + "\n")
     click.echo("Demo loaded. Accounts (role, e-mail, password), also in " + path + ":")
     click.echo("\n".join(lines))
+    if roles := totp.required_roles(current_app.config["REQUIRE_TOTP_ROLES"]):
+        click.echo(
+            f"Accounts of {', '.join(sorted(roles))} set up two-step login at their first "
+            "log-in (/cuenta/dos-pasos, with any authenticator app); residents log in at once."
+        )
 
 
 @click.command("audit-verify")
@@ -74,7 +80,7 @@ def create_admin(name: str, email: str, password: str) -> None:
     record(None, "user.create", user, role=Role.ADMIN, via="cli")
     db.session.commit()
     click.echo(f"Administrator {email} created.")
-    if current_app.config["ADMIN_REQUIRE_TOTP"]:
+    if Role.ADMIN in totp.required_roles(current_app.config["REQUIRE_TOTP_ROLES"]):
         click.echo(
             "At the first login the account must set up two-step login (TOTP) with an "
             "authenticator app at /cuenta/dos-pasos before any /admin page works."

@@ -56,6 +56,10 @@ PASSWORD_HASH_METHOD = "scrypt"
 # Cache static files for a day; their URLs carry a version so a new release is fetched at once.
 SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=1)
 
+# The process's umask, set at start: files the app or SQLite creates (the database and its
+# -wal/-shm, uploads, the outbox, backups) are the owner's alone. None leaves it as it is.
+INSTANCE_UMASK = 0o077
+
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
 
@@ -95,8 +99,11 @@ MAIL_OUTBOX = None  # None means instance/outbox
 # the request (which anyone can set, to send a victim a genuine reset link to their site).
 PUBLIC_URL = "http://127.0.0.1:5000"
 
-# Administrators must set up two-factor login (TOTP) before any /admin page works.
-ADMIN_REQUIRE_TOTP = True
+# Roles that must set up two-factor login (TOTP) before any other page works: staff read rolls,
+# CURPs and exports, the council unpublished results, admins everything. A comma-separated
+# text or a list; "" requires it of nobody (PARTICIPA_REQUIRE_TOTP_ROLES=admin relaxes it to
+# administrators). Residents never need it.
+REQUIRE_TOTP_ROLES = "admin,staff,council"
 TOTP_ISSUER = "Participa"
 
 # Operations (docs/deploy.md, "Logs, health and metrics"). Logging: the level, and "text" or

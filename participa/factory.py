@@ -6,14 +6,16 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 from participa import cli, web
 from participa.administration import hooks as administration_hooks
+from participa.auth import totp
 from participa.budgets import hooks as budgets_hooks
 from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
 from participa.consultations import hooks as consultations_hooks
-from participa.core import logs, metrics
+from participa.core import filemodes, logs, metrics
 from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -101,20 +103,30 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_prefixed_env("PARTICIPA")
     else:
         app.config.update(test_config)
+    filemodes.set_umask(app.config["INSTANCE_UMASK"])  # before anything is created
 
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         path = Path(app.instance_path) / "participa.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _narrow_sqlite_files(app.config["SQLALCHEMY_DATABASE_URI"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # The pool defaults for several workers; options given in the settings win.
         given = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["POSTGRES_ENGINE_OPTIONS"], **given}
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    totp.required_roles(app.config["REQUIRE_TOTP_ROLES"])  # a typo stops the start-up
     old_keys = app.config["SECRET_KEY_FALLBACKS"] or []  # a JSON list, or one key as text
     app.config["SECRET_KEY_FALLBACKS"] = [old_keys] if isinstance(old_keys, str) else old_keys
+
+
+def _narrow_sqlite_files(url: str) -> None:
+    """A SQLite database made by an earlier version (0644): its owner's alone from now on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        filemodes.narrow(filemodes.sqlite_files(Path(parsed.database)))
 
 
 def _normalise_db_url(url: str) -> str:

@@ -163,10 +163,11 @@ def select_locale() -> str:
 
 
 def _load_user(session_id: str) -> User | None:
-    """The account of a session, unless its password changed since the session began."""
-    user_id, _, fingerprint = session_id.partition(":")
+    """The account of a session (or remember-me cookie) that is still valid: the account is
+    active, and neither its password nor its session epoch changed since the session began."""
+    user_id, _, rest = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or fingerprint != user.password_fingerprint:
+    if user is None or not user.active or rest != user.get_id().partition(":")[2]:
         return None
     return user
 

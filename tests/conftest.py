@@ -39,7 +39,7 @@ TEST_CONFIG = {
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     # Turned on explicitly by tests/test_hardening_*.py.
     "RATELIMIT_ENABLED": False,
-    "ADMIN_REQUIRE_TOTP": False,
+    "REQUIRE_TOTP_ROLES": "",
     "PUBLIC_URL": "http://localhost",
     # Background jobs run at once, in the test's thread; tests/budgets/test_background_counts.py
     # runs them in threads, as a server does.

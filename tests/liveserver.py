@@ -136,7 +136,7 @@ class LiveServer:
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
             "RATELIMIT_ENABLED": False,
-            "ADMIN_REQUIRE_TOTP": False,
+            "REQUIRE_TOTP_ROLES": "",
             "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options,
         }
         env = {k: v for k, v in os.environ.items() if not k.startswith("PARTICIPA_")}

@@ -14,8 +14,8 @@ from participa.extensions import db
 PAGE_SIZE = 50
 
 
-def search_users(text: str = "", page: int = 1) -> tuple[list[User], int]:
-    """Accounts matching `text` in name, e-mail or CURP, a page at a time, with the total."""
+def _matching(text: str):
+    """Accounts matching `text` in name, e-mail or CURP (all of them for no text)."""
     query = db.select(User)
     if text := text.strip():
         like = f"%{text.lower()}%"
@@ -26,9 +26,19 @@ def search_users(text: str = "", page: int = 1) -> tuple[list[User], int]:
                 func.lower(User.curp).like(like),
             )
         )
-    total = db.session.execute(db.select(func.count()).select_from(query.subquery())).scalar_one()
-    query = query.order_by(User.name).limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
-    return list(db.session.execute(query).scalars()), total
+    return query
+
+
+def count_users(text: str = "") -> int:
+    query = db.select(func.count()).select_from(_matching(text).subquery())
+    return db.session.execute(query).scalar_one()
+
+
+def search_users(text: str = "", page: int = 1) -> list[User]:
+    """One page of the accounts matching `text` (page: from 1, bounded by the caller)."""
+    query = _matching(text).order_by(User.name)
+    query = query.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)
+    return list(db.session.execute(query).scalars())
 
 
 def _last_admin(user: User) -> bool:
@@ -54,6 +64,8 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if not active and _last_admin(user):
         raise DomainError(_l("The last administrator cannot be blocked."))
     user.active = active
+    if not active:
+        user.end_sessions()
     record(actor, "user.unblock" if active else "user.block", user)
     db.session.commit()
 

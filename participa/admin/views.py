@@ -9,6 +9,7 @@ from participa.admin.forms import AccountForm, RoleForm
 from participa.audit.services import verify_chain
 from participa.auth import totp
 from participa.auth.models import Role, User
+from participa.core import paging
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -30,8 +31,9 @@ def index():
 @bp.route("/usuarios")
 def users():
     text = request.args.get("q", "")[:100]
-    page = request.args.get("pagina", 1, type=int)
-    found, total = services.search_users(text, page)
+    total = services.count_users(text)
+    page = paging.last_page(paging.requested_page(), total, services.PAGE_SIZE)
+    found = services.search_users(text, page)
     return render_template(
         "admin/users.html",
         users=found,

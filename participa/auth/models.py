@@ -50,6 +50,9 @@ class User(UserMixin, db.Model):
     # (participa/auth/totp.py), and the last time-step used, so a code works only once.
     totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
+    # Sessions of the account carry this number; raising it (log-out, password change or
+    # reset, blocking, a two-step reset) ends every session and remember-me cookie at once.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     colonia: Mapped[Colonia | None] = relationship()
 
@@ -63,9 +66,14 @@ class User(UserMixin, db.Model):
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:20]
 
     def get_id(self) -> str:
-        # The session (and the remember cookie) carries the fingerprint too, so changing the
-        # password, by a reset or otherwise, logs out every other session of the account.
-        return f"{self.id}:{self.password_fingerprint}"
+        # The session (and the remember cookie) carries the fingerprint and the epoch too, so
+        # changing the password, by a reset or otherwise, or ending the account's sessions
+        # (`end_sessions`) logs out every session of the account, wherever its cookie went.
+        return f"{self.id}:{self.password_fingerprint}:{self.session_epoch or 0}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember-me cookie of this account invalid (caller commits)."""
+        self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
     def has_totp(self) -> bool:

@@ -53,6 +53,7 @@ def reset_password(
 ) -> User:
     user = user_from_token(token, secret_key, max_age)
     user.password_hash = generate_password_hash(password, method=hash_method)
+    user.end_sessions()
     record(user, "auth.password_reset", user)
     db.session.commit()
     return user

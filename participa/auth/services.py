@@ -107,6 +107,12 @@ def mark_logged_in(user: User, now: datetime) -> None:
     db.session.commit()
 
 
+def log_out_everywhere(user: User) -> None:
+    """End every session of the account: this one and any copy of its cookies elsewhere."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def create_account(
     *, name: str, email: str, password: str, role: Role, hash_method: str, **fields
 ) -> User:

@@ -24,7 +24,7 @@ from participa.auth.models import Role, User
 from participa.core.errors import DomainError
 from participa.extensions import db
 
-TOTP_ROLES = (Role.STAFF, Role.ADMIN)
+TOTP_ROLES = (Role.STAFF, Role.COUNCIL, Role.ADMIN)
 WRONG_CODE = _l("That code is not right or was already used. Wait for the next one.")
 
 
@@ -52,6 +52,25 @@ def can_enrol(user: User) -> bool:
     return user.role in TOTP_ROLES
 
 
+def required_roles(setting: str | Sequence[str] | None) -> frozenset[Role]:
+    """The roles the REQUIRE_TOTP_ROLES setting names ("admin,staff" or a list).
+
+    ValueError names a word that is not a role that can enrol (a typo must not silently
+    leave a role without its second factor).
+    """
+    words = setting.split(",") if isinstance(setting, str) else list(setting or [])
+    names = {str(word).strip().lower() for word in words} - {""}
+    allowed = {role.value for role in TOTP_ROLES}
+    if unknown := sorted(names - allowed):
+        raise ValueError(f"REQUIRE_TOTP_ROLES: {unknown} are not among {sorted(allowed)}")
+    return frozenset(Role(name) for name in names)
+
+
+def must_enrol(user: User, setting: str | Sequence[str] | None) -> bool:
+    """Tell whether the account's role requires two-step login and it has none yet."""
+    return user.role in required_roles(setting) and not user.has_totp
+
+
 def provisioning_uri(secret: str, email: str, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
@@ -77,7 +96,9 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
 def enrol(user: User, secret: str, code: str, *, now: datetime, secret_key: str) -> None:
     """Turn on two-factor login once the person proves their app shows the right codes."""
     if not can_enrol(user):
-        raise DomainError(_l("Two-step login is for staff and administrators."), field="code")
+        raise DomainError(
+            _l("Two-step login is for staff, council members and administrators."), field="code"
+        )
     step = _matching_step(secret, code, now)
     if step is None:
         raise DomainError(WRONG_CODE, field="code")
@@ -125,6 +146,7 @@ def reset(actor: User, user: User) -> None:
         raise DomainError(_l("This account does not use two-step login."))
     user.totp_secret = None
     user.totp_last_step = None
+    user.end_sessions()  # whoever holds a session of the account logs in again, with a code
     record(actor, "auth.totp_reset", user)
     db.session.commit()
 

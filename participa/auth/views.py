@@ -25,7 +25,8 @@ from participa.auth.forms import (
     RegisterForm,
     ResetRequestForm,
 )
-from participa.auth.models import Role, User
+from participa.auth.models import User
+from participa.core import logs
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -99,16 +100,21 @@ def _finish_login(user: User, remember: bool, next_url: str | None):
     services.mark_logged_in(user, utcnow())
     session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds the session
     login_user(user, remember=remember)
-    if _must_enrol(user):
-        flash(_("Administrators must set up two-step login before using the admin pages."), "info")
+    if totp.must_enrol(user, current_app.config["REQUIRE_TOTP_ROLES"]):
+        flash(ENROL_FIRST(), "info")
         return redirect(url_for(".two_factor", next=next_url))
     return redirect(safe_next(next_url, url_for("site.home")))
 
 
-def _must_enrol(user) -> bool:
-    return (
-        current_app.config["ADMIN_REQUIRE_TOTP"] and user.role == Role.ADMIN and not user.has_totp
-    )
+def ENROL_FIRST() -> str:  # noqa: N802 - read like a constant, translated per request
+    return _("Your role needs two-step login: set it up to go on.")
+
+
+# What an account that must enrol may still reach: the enrolment itself, logging out, the
+# language switch, static files and the health checks.
+BEFORE_ENROLMENT = frozenset(
+    {"auth.two_factor", "auth.logout", "site.set_language", "static", "site.health", "site.alive"}
+)
 
 
 def _pending_user() -> User | None:
@@ -146,11 +152,14 @@ def login_code():
 
 
 @bp.before_app_request
-def _admins_enrol_first():
-    """No /admin page works for an administrator without two-step login."""
-    if request.blueprint == "admin" and current_user.is_authenticated and _must_enrol(current_user):
-        flash(_("Administrators must set up two-step login before using the admin pages."), "info")
-        return redirect(url_for("auth.two_factor", next=request.full_path.rstrip("?")))
+def _enrol_first():
+    """No page works for an account whose role requires two-step login until it has it."""
+    if request.endpoint in BEFORE_ENROLMENT or not current_user.is_authenticated:
+        return None
+    if totp.must_enrol(current_user, current_app.config["REQUIRE_TOTP_ROLES"]):
+        flash(ENROL_FIRST(), "info")
+        next_url = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("auth.two_factor", next=next_url))
     return None
 
 
@@ -201,7 +210,7 @@ def forgot_password():
         user = reset.account_for_reset(form.email.data)
         if user is not None:
             token = reset.make_token(user, current_app.config["SECRET_KEY"])
-            link = public_url(".reset_password", token=token)
+            link = public_url(".reset_link", token=token)
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
             send_mail(
                 user.email,
@@ -228,13 +237,30 @@ def RESET_SENT() -> str:  # noqa: N802 - read like a constant, translated per re
     )
 
 
-@bp.route("/recuperar/<token>", methods=["GET", "POST"])
+RESET_TOKEN = "reset_token"  # the mailed link's token, moved out of the URL into the session
+
+
+@bp.route("/recuperar/<token>")
+@logs.secret_url
+def reset_link(token: str):
+    """The mailed link: keep its token in the session and leave its URL at once.
+
+    The token is a password for an hour: in a URL it would sit in access logs, the browser's
+    history and Referer headers. The page that asks for the new password has a fixed URL.
+    """
+    session[RESET_TOKEN] = token
+    return redirect(url_for(".reset_password"), code=303)
+
+
+@bp.route("/recuperar/nueva", methods=["GET", "POST"])
 @per_ip("RATELIMIT_PASSWORD_RESET", "reset-token")
-def reset_password(token: str):
+def reset_password():
     config = current_app.config
+    token = session.get(RESET_TOKEN) or ""
     try:
         reset.user_from_token(token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"])
     except DomainError as error:
+        session.pop(RESET_TOKEN, None)
         page = render_template("auth/reset_password.html", form=None, problem=error.message)
         return page, 400
     form = NewPasswordForm()
@@ -250,6 +276,7 @@ def reset_password(token: str):
         except DomainError as error:
             show_error(form, error)
         else:
+            session.pop(RESET_TOKEN, None)
             flash(_("Your password was changed. Log in with the new one."), "success")
             return redirect(url_for(".login"))
     page = render_template("auth/reset_password.html", form=form, problem=None)
@@ -260,6 +287,7 @@ def reset_password(token: str):
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        services.log_out_everywhere(current_user)
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("site.home"))

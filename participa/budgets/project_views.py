@@ -28,6 +28,7 @@ from participa.budgets.project_forms import (
     ProposalForm,
     ReviewForm,
 )
+from participa.core import paging
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
@@ -95,8 +96,9 @@ def _wanted(form: FilterForm) -> projects.ProjectFilter:
 def index(process_id: int):
     process = _public_process(process_id)
     form = _filter_form(process)
-    page = _small_int(request.args.get("pagina")) or 1
+    page = paging.requested_page()
     found, more = projects.find_projects(process, _wanted(form), page)
+    paging.beyond_the_end(page, found)
     return _render(
         "index.html",
         process=process,

@@ -17,8 +17,9 @@ import click
 from flask import current_app
 from sqlalchemy.engine import make_url
 
-from participa.core import archive
+from participa.core import archive, filemodes
 from participa.core.archive import DATABASE, KEY, UPLOADS, ArchiveError
+from participa.core.filemodes import LinkRefused
 from participa.extensions import db
 
 PG_ADVICE = (
@@ -53,7 +54,15 @@ def integrity(path: Path) -> str:
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """Copy `source` into `target` page by page with the online backup API."""
+    """Copy `source` into `target` page by page with the online backup API.
+
+    Neither may be a symbolic link (SQLite would create or write the file it points to); the
+    target is made 0600 before the first page is written.
+    """
+    filemodes.refuse_link(source, "backups and restores")
+    if not source.is_file():
+        raise click.ClickException(f"There is no database file at {source}.")
+    filemodes.create_private(target)
     src = sqlite3.connect(source)
     dst = sqlite3.connect(target)
     try:
@@ -64,6 +73,7 @@ def copy_database(source: Path, target: Path) -> None:
     finally:
         dst.close()
         src.close()
+    filemodes.narrow(filemodes.sqlite_files(target))
 
 
 def _query(path: Path, sql: str):
@@ -96,14 +106,12 @@ def _instance_key(instance: Path) -> Path | None:
 @click.option("--no-database", is_flag=True, help="Only the uploads and the key (PostgreSQL).")
 def backup(path: Path, no_database: bool) -> None:
     """Write the database, the uploads and the secret key to PATH, a new .tar.gz archive."""
-    if path.exists() or path.is_symlink():
-        raise click.ClickException(f"{path} already exists: choose a new file name.")
+    _check_target(path)
     instance = Path(current_app.instance_path)
     key = _instance_key(instance)
     fingerprint = archive.key_fingerprint(current_app.config["SECRET_KEY"])
     manifest = {"created_at": datetime.now(UTC).isoformat(timespec="seconds")}
     manifest |= {"database": None, "key_fingerprint": fingerprint}
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         files = archive.upload_files(instance) + ([(KEY, key)] if key else [])
         with tempfile.TemporaryDirectory(prefix=".backup-", dir=path.parent) as scratch:
@@ -113,7 +121,7 @@ def backup(path: Path, no_database: bool) -> None:
                 revision = _query(snapshot, "SELECT version_num FROM alembic_version")
                 manifest |= {"database": "sqlite", "revision": revision and revision[0]}
             archive.write_archive(path, files, manifest)
-    except ArchiveError as error:
+    except (ArchiveError, LinkRefused) as error:
         raise click.ClickException(str(error)) from None
     uploads = sum(1 for name, _ in files if name.startswith(f"{UPLOADS}/"))
     parts = [] if no_database else ["the database (integrity ok)"]
@@ -124,6 +132,21 @@ def backup(path: Path, no_database: bool) -> None:
             "SECRET_KEY comes from the settings, not the instance folder, so it is not in the "
             "archive: keep it with the backups, or two-step login secrets cannot be read."
         )
+
+
+def _check_target(path: Path) -> None:
+    """A new archive goes to a new plain path in a folder: no link, no existing file."""
+    try:
+        filemodes.refuse_link(path, "backups")
+    except LinkRefused as error:
+        raise click.ClickException(str(error)) from None
+    if path.exists():
+        raise click.ClickException(f"{path} already exists: choose a new file name.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a dangling link or a file where the folder should be
+        problem = f"{path.parent} is not a folder the backup can be written in: {error}"
+        raise click.ClickException(problem) from None
 
 
 def _snapshot(target: Path) -> Path:
@@ -139,6 +162,14 @@ def _snapshot(target: Path) -> Path:
 @click.option("--force", is_flag=True, help="Replace a database or uploads that have data.")
 def restore(path: Path, force: bool) -> None:
     """Put back the database, uploads and key of the archive in PATH (stop the app first)."""
+    try:
+        _restore(path, force)
+    except (ArchiveError, LinkRefused) as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _restore(path: Path, force: bool) -> None:
+    filemodes.refuse_link(path, "restores")
     with path.open("rb") as handle:
         if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:  # a database file of earlier versions
             _restore_database(path, path, force)
@@ -160,8 +191,6 @@ def restore(path: Path, force: bool) -> None:
         _replace_uploads(instance, staging / UPLOADS)
         if (staging / KEY).exists():
             (staging / KEY).replace(instance / KEY)  # replaces a link itself, never its target
-    except ArchiveError as error:
-        raise click.ClickException(str(error)) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     _report(path, manifest, instance, key_in_settings)
@@ -169,6 +198,7 @@ def restore(path: Path, force: bool) -> None:
 
 def _restore_database(source: Path, named: Path, force: bool) -> None:
     target = sqlite_path()
+    filemodes.refuse_link(target, "restores")
     verdict = integrity(source)
     if verdict != "ok":
         raise click.ClickException(f"{named} is not a sound SQLite database: {verdict}")

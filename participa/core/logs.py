@@ -21,8 +21,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # What an id from the proxy may look like (nginx's $request_id is 32 hex digits); anything
 # else is replaced, so nobody writes into the log through the header.
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
-# View arguments that are secrets: a password reset link's token must not reach the log.
+# View arguments that are secrets wherever they appear: masked in any logged path.
 SECRET_VIEW_ARGS = ("token",)
+# Where the path to log is left in the WSGI environ, for the server's access log to write
+# instead of the real one (gunicorn.conf.py's AccessLogger).
+LOGGED_PATH_KEY = "participa.logged_path"
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 FORMATS = ("text", "json")
 # Request fields that JSON lines carry as fields of their own.
@@ -60,6 +63,16 @@ def configure(level: str, log_format: str) -> None:
 def quiet(view):
     """Log this view's successful requests at DEBUG (health checks polled every few seconds)."""
     view.quiet_log = True
+    return view
+
+
+def secret_url(view):
+    """Never log this view's real path: its URL carries a secret (a reset link's token).
+
+    The request log and the server's access log write the URL rule instead
+    (`/cuenta/recuperar/<token>`), whatever the values in the path.
+    """
+    view.secret_url = True
     return view
 
 
@@ -107,6 +120,7 @@ def _begin() -> None:
     # Only the proxy in front may name the request: it replaces what the client sent.
     trusted = current_app.config["PROXY_FIX_X_FOR"] and VALID_REQUEST_ID.fullmatch(given)
     g.request_id = given if trusted else uuid.uuid4().hex
+    logged_path()  # in the environ at once: a request that fails later is logged safely too
 
 
 def _finish(response):
@@ -117,7 +131,7 @@ def _finish(response):
     duration = round((time.perf_counter() - started) * 1000, 1)
     view = current_app.view_functions.get(request.endpoint or "")
     quiet_view = getattr(view, "quiet_log", False) and response.status_code < 400
-    path = logged_path()
+    path = logged_path()  # also tells the server's access log what to write
     request_log.log(
         logging.DEBUG if quiet_view else logging.INFO,
         "%s %s %s %.1fms",
@@ -136,9 +150,18 @@ def _finish(response):
 
 
 def logged_path() -> str:
-    """The request's path: never its query string (tokens, CURPs), secret parts masked."""
+    """The request's path: never its query string (tokens, CURPs), never a secret part.
+
+    A view marked `secret_url` is logged as its URL rule; elsewhere any view argument named
+    in SECRET_VIEW_ARGS is masked. The result is also left in the WSGI environ, where the
+    server's access log takes it (gunicorn.conf.py).
+    """
     path = request.path
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "secret_url", False) and request.url_rule is not None:
+        path = request.url_rule.rule
     for name in SECRET_VIEW_ARGS:
         if value := (request.view_args or {}).get(name):
             path = path.replace(str(value), "***")
+    request.environ[LOGGED_PATH_KEY] = path
     return path

@@ -3,7 +3,8 @@
 The copy is re-encoded from the pixels, so no EXIF (GPS position, phone model, date) or other
 metadata of the original survives; it is at most 1600 px on its long side, which keeps
 pages light on slow data. Files get random names and are served only by that pattern.
-Minutes uploaded as PDF are kept as they are, once checked to be a PDF of at most 10 MB.
+Minutes uploaded as PDF are kept as they are, once checked by pypdf to be a
+readable PDF of at most 10 MB (`core/documents.py`).
 """
 
 import io
@@ -15,6 +16,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from participa.core import documents
 from participa.core.errors import DomainError
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -103,11 +105,13 @@ PDF_NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.pdf$")
 
 
 def check_pdf(data: bytes, field: str = "pdf") -> bytes:
-    """The upload if it is a PDF of at most 10 MB; DomainError otherwise."""
+    """The upload if it is a PDF pypdf can read, of at most 10 MB; DomainError otherwise."""
     if len(data) > MAX_PDF_BYTES:
         raise DomainError(_l("The file is too large: at most 10 MB."), field=field)
-    if not data.startswith(b"%PDF-"):
+    if not documents.looks_like_pdf(data):
         raise DomainError(_l("Upload the minutes as a PDF file."), field=field)
+    if (problem := documents.pdf_problem(data)) is not None:
+        raise DomainError(_l("The PDF cannot be kept: %(problem)s", problem=problem), field=field)
     return data
 
 

@@ -181,6 +181,8 @@ def set_blocked(actor, user: User, blocked: bool) -> None:
     if user.active == (not blocked):
         return
     user.active = not blocked
+    if blocked:
+        user.end_sessions()
     record(actor, "moderation.block" if blocked else "moderation.unblock", user)
     db.session.commit()
 

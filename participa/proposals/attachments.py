@@ -1,4 +1,4 @@
-"""Proposal attachments: cleaned photos (core.uploads) and PDFs checked by their magic bytes.
+"""Proposal attachments: cleaned photos (core.uploads) and PDFs a parser reads (core.documents).
 
 Everything is checked before anything is written, so a bad file leaves no row and no file.
 """
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from participa.core import documents
 from participa.core.errors import DomainError
 from participa.core.uploads import clean_photo, photo_folder
 from participa.proposals.models import AttachmentKind
@@ -44,12 +45,17 @@ def folder(instance_path: str) -> Path:
 
 def _clean_one(upload: Upload) -> CleanFile:
     name = Path(upload.name or "").name[:200]
-    if upload.data.startswith(b"%PDF-"):
+    if documents.looks_like_pdf(upload.data):
         if len(upload.data) > MAX_PDF_BYTES:
             raise DomainError(
                 _l("“%(name)s” is too large: a PDF can have at most 5 MB.", name=name), field=FIELD
             )
-        return CleanFile(AttachmentKind.PDF, upload.data, name)
+        if (problem := documents.pdf_problem(upload.data)) is not None:
+            raise DomainError(
+                _l("“%(name)s” cannot be attached: %(problem)s", name=name, problem=problem),
+                field=FIELD,
+            )
+        return CleanFile(AttachmentKind.PDF, upload.data, documents.download_name(name))
     try:
         return CleanFile(AttachmentKind.PHOTO, clean_photo(upload.data), name)
     except DomainError as error:

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from participa.comments import services as comments
 from participa.comments.models import Comment
+from participa.core import documents, paging
 from participa.core.access import has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -130,8 +131,9 @@ def _wanted(form: FilterForm) -> services.ProposalFilter:
 def index(process_id: int):
     process = _process(process_id)
     form = _filter_form(process)
-    page = _small_int(request.args.get("pagina")) or 1
+    page = paging.requested_page()
     found, more = services.find_proposals(process, _wanted(form), page)
+    paging.beyond_the_end(page, found)
     return render_template(
         "proposals/index.html",
         process=process,
@@ -364,11 +366,14 @@ def attachment(process_id: int, name: str):
     if not found.proposal.is_visible and not has_role("staff", "admin"):
         abort(404)
     pdf = found.kind.value == "pdf"
-    return send_from_directory(
+    response = send_from_directory(
         attachments.folder(current_app.instance_path),
         name,
         mimetype="application/pdf" if pdf else "image/jpeg",
+        # A PDF is a download named *.pdf, whatever name it came with (x.html, x.svg).
         as_attachment=pdf,
-        download_name=(found.original_name or name) if pdf else None,
+        download_name=documents.download_name(found.original_name) if pdf else None,
         max_age=FILE_MAX_AGE,
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

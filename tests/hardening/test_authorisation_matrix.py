@@ -32,7 +32,7 @@ STAFF = _classes(LOGIN, DENIED, DENIED, ALLOWED, ALLOWED)
 COUNCIL = _classes(LOGIN, DENIED, ALLOWED, ALLOWED, ALLOWED)  # council reads, staff too
 COUNCIL_ONLY = _classes(LOGIN, DENIED, ALLOWED, DENIED, DENIED)  # a member's own scores
 ADMIN = _classes(LOGIN, DENIED, DENIED, DENIED, ALLOWED)
-STAFF_TOTP = _classes(LOGIN, HIDDEN, HIDDEN, ALLOWED, ALLOWED)  # residents have no 2FA page
+TOTP_ROLES = _classes(LOGIN, HIDDEN, ALLOWED, ALLOWED, ALLOWED)  # residents have no 2FA page
 PENDING_LOGIN = _classes(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)  # no password step pending
 NOT_PUBLISHED = _classes(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)  # see the note below
 STAFF_NOTICE = _classes(LOGIN, HIDDEN, HIDDEN, ALLOWED, ALLOWED)  # others' notices are not found
@@ -40,7 +40,7 @@ STAFF_NOTICE = _classes(LOGIN, HIDDEN, HIDDEN, ALLOWED, ALLOWED)  # others' noti
 # Public pages and downloads: anyone, logged in or not.
 PUBLIC_ENDPOINTS = """
 site.home site.privacy site.health site.alive site.set_language
-auth.login auth.register auth.forgot_password auth.reset_password
+auth.login auth.register auth.forgot_password auth.reset_link auth.reset_password
 processes.index processes.detail
 receipts.check results.public results.aggregate_csv results.responses_csv
 results.responses_xlsx
@@ -142,7 +142,7 @@ for _names, _outcomes in (
     (COUNCIL_ONLY_ENDPOINTS, COUNCIL_ONLY),
     (ADMIN_ENDPOINTS, ADMIN),
     (NOT_PUBLISHED_ENDPOINTS, NOT_PUBLISHED),
-    ("auth.two_factor", STAFF_TOTP),
+    ("auth.two_factor", TOTP_ROLES),
     ("eligibility_account.add_key", OWNER),  # a resident's own roll keys; staff use the desk
     ("auth.login_code", PENDING_LOGIN),
     ("notifications.read", STAFF_NOTICE),  # the world's notice is the staff's

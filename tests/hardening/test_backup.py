@@ -201,7 +201,7 @@ def test_backup_refuses_to_follow_symbolic_links(app, tmp_path, instance):
     link = tmp_path / "destino.tar.gz"
     link.symlink_to(elsewhere)  # the archive's own path: never written through
     result = invoke(app, "backup", "--no-database", str(link))
-    assert result.exit_code != 0 and "already exists" in result.output
+    assert result.exit_code != 0 and "is a symbolic link" in result.output
     assert elsewhere.read_text() == "no es de la instancia"
 
 

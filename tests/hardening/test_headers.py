@@ -85,7 +85,7 @@ def test_the_defaults_are_the_safe_ones():
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
     assert config.SESSION_COOKIE_HTTPONLY and config.REMEMBER_COOKIE_HTTPONLY
     assert config.SESSION_COOKIE_SAMESITE == "Lax"
-    assert config.RATELIMIT_ENABLED and config.ADMIN_REQUIRE_TOTP
+    assert config.RATELIMIT_ENABLED and config.REQUIRE_TOTP_ROLES == "admin,staff,council"
 
 
 def test_stored_text_is_escaped_where_it_is_shown(app):

@@ -25,10 +25,21 @@ def ask(client, email):
     return client.post("/cuenta/recuperar", data={"email": email})
 
 
+NEW_PASSWORD_PAGE = "/cuenta/recuperar/nueva"
+
+
 def link_path(body: str) -> str:
     found = re.search(r"http://localhost(/cuenta/recuperar/\S+)", body)
     assert found, body
     return found.group(1)
+
+
+def open_link(client, body: str) -> str:
+    """Follow the mailed link as a browser: it moves the token out of the URL at once."""
+    response = client.get(link_path(body))
+    assert response.status_code == 303
+    assert response.headers["Location"] == NEW_PASSWORD_PAGE
+    return NEW_PASSWORD_PAGE
 
 
 def test_the_answer_is_the_same_for_known_and_unknown_emails(app, mailed):
@@ -49,7 +60,7 @@ def test_the_answer_is_the_same_for_known_and_unknown_emails(app, mailed):
 
 def test_the_link_sets_a_new_password_once(app, client, mailed):
     ask(client, "Vecina@example.mx ")
-    path = link_path(mailed[0][2])
+    path = open_link(client, mailed[0][2])
     assert client.get(path).status_code == 200
     response = client.post(path, data={"password": NEW, "confirm": NEW})
     assert response.status_code == 302
@@ -59,6 +70,7 @@ def test_the_link_sets_a_new_password_once(app, client, mailed):
         db.select(AuditEvent).where(AuditEvent.action == "auth.password_reset")
     ).scalar_one()
     # Used once: the link is dead now, also for another attempt with another password.
+    open_link(client, mailed[0][2])
     again = client.post(path, data={"password": "tercera-clave", "confirm": "tercera-clave"})
     assert again.status_code == 400
     assert "ya se usó" in again.get_data(as_text=True)
@@ -70,20 +82,20 @@ def test_an_expired_link_is_refused(app, client, mailed, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real_time() - 2 * 3600)  # asked two hours ago
     ask(client, "vecina@example.mx")
     monkeypatch.setattr(time, "time", real_time)
-    response = client.post(link_path(mailed[0][2]), data={"password": NEW, "confirm": NEW})
+    response = client.post(open_link(client, mailed[0][2]), data={"password": NEW, "confirm": NEW})
     assert response.status_code == 400
     assert "venció" in response.get_data(as_text=True)
     assert login(app.test_client(), "vecina@example.mx", PASSWORD).status_code == 302
 
 
 def test_a_forged_link_is_refused(client, mailed):
-    response = client.get("/cuenta/recuperar/eyJ1IjoxfQ.forjado.firma")
+    response = client.get("/cuenta/recuperar/eyJ1IjoxfQ.forjado.firma", follow_redirects=True)
     assert response.status_code == 400
 
 
 def test_bad_new_password_changes_nothing(app, client, mailed):
     ask(client, "vecina@example.mx")
-    path = link_path(mailed[0][2])
+    path = open_link(client, mailed[0][2])
     before = db.session.execute(db.select(User.password_hash)).scalar_one()
     response = client.post(path, data={"password": NEW, "confirm": "distinta-clave"})
     assert response.status_code == 400
@@ -144,7 +156,7 @@ def test_a_new_password_logs_out_the_other_sessions(app, mailed):
 
     owner = app.test_client()
     ask(owner, "vecina@example.mx")
-    path = link_path(mailed[-1][2])
+    path = open_link(owner, mailed[-1][2])
     owner.post(path, data={"password": NEW, "confirm": NEW})
 
     assert thief.get("/cuenta/").status_code == 302  # sent to log in again

@@ -111,7 +111,7 @@ def test_older_or_equal_time_steps_are_refused(app, staff):
 
 
 def test_admins_must_enrol_before_any_admin_page(app_with):
-    app = app_with(ADMIN_REQUIRE_TOTP=True)
+    app = app_with(REQUIRE_TOTP_ROLES="admin")
     admin = Factories().user(Role.ADMIN, email="admin@example.mx")
     client = app.test_client()
     response = login(client, admin.email)
@@ -126,7 +126,7 @@ def test_admins_must_enrol_before_any_admin_page(app_with):
 
 
 def test_create_admin_says_two_step_login_is_required(app_with):
-    app = app_with(ADMIN_REQUIRE_TOTP=True)
+    app = app_with(REQUIRE_TOTP_ROLES="admin")
     result = app.test_cli_runner().invoke(
         args=["create-admin", "--name", "Ana", "--email", "ana@example.mx", "--password", "x" * 12]
     )

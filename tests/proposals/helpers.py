@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 from PIL import Image
+from pypdf import PdfWriter
 
 from participa.auth.models import Role
 from participa.core.timeutil import utcnow
@@ -21,7 +22,17 @@ def jpeg_bytes() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF of blank pages, written by pypdf (the parser that checks uploads)."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = pdf_bytes()
 
 
 class Kit:

@@ -15,9 +15,10 @@ from participa.social_councils.models import (
     SocialCouncilMember,
 )
 from tests.factories import municipal_today
+from tests.proposals.helpers import pdf_bytes
 
 BASE = "/gestion/consejos-sociales"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def count(model) -> int:
@@ -68,6 +69,9 @@ def test_meetings_keep_their_minutes_as_text_or_pdf(world, as_user):
     not_pdf = {"held_on": today, "attendance": "12", "minutes_pdf": (io.BytesIO(b"hola"), "a.pdf")}
     response = client.post(url, data=not_pdf, content_type="multipart/form-data")
     assert "Upload the minutes as a PDF file." in response.get_data(as_text=True)
+    fake = {**not_pdf, "minutes_pdf": (io.BytesIO(b"%PDF-1.4 <html>hola</html>"), "a.pdf")}
+    response = client.post(url, data=fake, content_type="multipart/form-data")
+    assert "The PDF cannot be kept" in response.get_data(as_text=True)
     assert count(SocialCouncilMeeting) == 0
     good = {"held_on": today, "attendance": "12", "minutes": "Se acordó apoyar la cancha.",
             "minutes_pdf": (io.BytesIO(PDF), "acta.pdf")}  # fmt: skip
