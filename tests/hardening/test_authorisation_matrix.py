@@ -110,12 +110,18 @@ tables.index tables.edit tables.detail tables.received tables.tablet tables.pers
 tables.next_person tables.vote tables.paper tables.receipt
 table_batches.new table_batches.batch table_batches.start table_batches.paper
 table_batches.spoiled table_batches.finish table_batches.resolve
+administration.index administration.edit_meeting administration.meeting
+administration.add_commitment administration.commitment
+administration_fais.edit_fais administration_fais.export_form
+social_councils.index social_councils.council social_councils.add_member
+social_councils.remove_member social_councils.add_meeting social_councils.add_pledge
+social_councils.minutes_pdf
 """
 # The council's reading pages (/consejo) and its prioritisation rounds.
 COUNCIL_ENDPOINTS = """
 results.dashboard
 council_read.index council_read.session council_read.print_minutes council_read.version
-council_read.agreement
+council_read.agreement administration_read.read_index administration_read.read_meeting
 priorities.index:GET priorities.manage priorities.presentation priorities.timeline
 priorities.results
 """
@@ -126,6 +132,8 @@ admin.reset_totp territory.index territory.colonia territory.import_csv
 """
 # Files are served only when a row names them; the world has no uploaded photo or
 # attachment, and the budget's results are not published while it is open: 404 for all.
+# (A social council's minutes PDF is in the world: social_councils.minutes_pdf is staff's,
+# as are all the social councils' pages, which keep members' contacts.)
 # (tests/hardening/test_object_access.py checks unpublished objects from the other side.)
 NOT_PUBLISHED_ENDPOINTS = """
 oversight.photo pb_projects.photo proposals.attachment works_public.photo

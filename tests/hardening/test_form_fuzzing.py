@@ -162,12 +162,30 @@ FORMS: dict[str, list[Target] | str] = {
     "participa.tables.forms.ReceivedForm": [Target("staff", "tables.received")],
     "participa.tables.forms.LookupForm": [Target("staff", "tables.tablet")],
     "participa.tables.forms.BatchForm": [Target("staff", "table_batches.new")],
+    "participa.administration.forms.MeetingForm": [
+        Target("staff", "administration.edit_meeting")  # a new meeting and an edit
+    ],
+    "participa.administration.forms.CommitmentForm": [
+        Target("staff", "administration.add_commitment")
+    ],
+    "participa.administration.forms.NoteForm": [Target("staff", "administration.commitment")],
+    "participa.administration.forms.FaisForm": [Target("staff", "administration_fais.edit_fais")],
+    "participa.administration.forms.ExportForm": NO_POST,
+    "participa.social_councils.forms.CouncilForm": [Target("staff", "social_councils.index")],
+    "participa.social_councils.forms.MemberForm": [Target("staff", "social_councils.add_member")],
+    "participa.social_councils.forms.CouncilMeetingForm": [
+        Target("staff", "social_councils.add_meeting")
+    ],
+    "participa.social_councils.forms.CouncilPledgeForm": [
+        Target("staff", "social_councils.add_pledge")
+    ],
     # The empty form of POST buttons: only extra fields to send (a few of its many routes).
     "participa.core.forms.EmptyForm": [
         Target(None, "site.set_language"),
         Target("citizen", "events.register"),
         Target("staff", "moderation.restore"),
         Target("admin", "admin.set_active"),
+        Target("staff", "social_councils.remove_member"),
     ],
 }
 

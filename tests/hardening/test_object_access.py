@@ -26,8 +26,10 @@ from participa.oversight.models import Finding
 from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.proposals.models import Proposal, ProposalStatus
+from participa.social_councils import services as social_councils
+from participa.social_councils.models import SocialCouncilMeeting
 from participa.works.models import PrioritisationRound, RoundCriterion
-from tests.hardening.world import changed, process_of, snapshot
+from tests.hardening.world import MINUTES_PDF, changed, process_of, snapshot
 
 
 def refused(world, who, method, url, statuses, data=None):
@@ -216,6 +218,22 @@ def test_ids_of_another_parent_are_missing(world):
     ]
     for who, method, url in guesses:
         refused(world, who, method, url, {404})
+
+
+def test_a_social_councils_minutes_are_found_under_their_own_council_only(world):
+    meeting = db.session.get(SocialCouncilMeeting, world.world.ids["social_council_meeting"])
+    other = social_councils.create_council(
+        world.user("staff"), "Consejo social del mercado", None, "Comerciantes del mercado"
+    )
+    base = "/gestion/consejos-sociales"
+    own = f"{base}/{meeting.council_id}/actas/{meeting.minutes_pdf}"
+    with world.client("staff").get(own) as response:
+        assert (response.status_code, response.data) == (200, MINUTES_PDF)
+    refused(world, "staff", "GET", f"{base}/{other.id}/actas/{meeting.minutes_pdf}", {404})
+    # Social councils are the office's (their members' contacts too): not the residents'.
+    for who in ("other", "council"):
+        refused(world, who, "GET", own, {403})
+    assert to_login(refused(world, None, "GET", own, {302}))
 
 
 def test_hidden_comments_and_findings_stay_hidden(world):

@@ -17,8 +17,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from participa.administration.models import Commitment
 from participa.auth.models import Role, User
 from participa.auth.reset import make_token
 from participa.budgets.models import PbBallot, PbProject
@@ -27,6 +29,7 @@ from participa.collaboration.models import Pledge
 from participa.comments.models import Comment
 from participa.consultations.models import Question
 from participa.core.timeutil import local_today, utcnow
+from participa.core.uploads import photo_folder
 from participa.council import models as council
 from participa.demo.seed import seed
 from participa.eligibility.matching import claim
@@ -39,6 +42,8 @@ from participa.processes.models import Phase, Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.proposals.models import Proposal
 from participa.proposals.services import ProposalData, create_proposal
+from participa.social_councils import services as social_councils
+from participa.social_councils.models import SocialCouncil, SocialCouncilMeeting
 from participa.tables.models import PaperBatch, VotingTable
 from participa.works import models as works
 from tests.conftest import _make_app
@@ -59,6 +64,7 @@ class World:
     """The file of the seeded database, the ids of the accounts and of one object of each kind."""
 
     template: Path
+    instance: Path  # the apps' instance folder: the uploaded files rows name live here
     users: dict[str, int] = field(default_factory=dict)  # "admin", ..., "other": user id
     ids: dict[str, int] = field(default_factory=dict)  # see world_ids()
 
@@ -67,7 +73,8 @@ def build_template(folder: Path) -> World:
     """Seed the demo into `folder`/world.db and return the world's description."""
     path = folder / "world.db"
     app = _make_app(f"sqlite:///{path}")
-    world = World(template=path)
+    world = World(template=path, instance=folder / "instance")
+    app.instance_path = str(world.instance)  # not the real instance folder
     with app.app_context():
         seed(local_today(ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])), 20, HASH)
         for role, email in DEMO_EMAILS.items():
@@ -86,7 +93,8 @@ def build_template(folder: Path) -> World:
 
 
 def _extras(make: Factories, world: World, folder: Path) -> None:
-    """What the demo lacks: processes in every status, a notice, a comment on a proposal."""
+    """What the demo lacks: processes in every status, a notice, a comment on a proposal,
+    a social council's minutes as a PDF."""
     proposal = _first(db.select(Proposal).where(Proposal.author_id == world.users["citizen"]))
     # A proposal its author may still edit (nobody supported or answered it yet).
     world.ids["editable_proposal"] = create_proposal(
@@ -119,6 +127,20 @@ def _extras(make: Factories, world: World, folder: Path) -> None:
         )
     )
     db.session.commit()
+    _minutes_pdf(db.session.get(User, world.users["staff"]))
+
+
+MINUTES_PDF = b"%PDF-1.4\n% Acta de la reunion del consejo social\n%%EOF\n"
+
+
+def _minutes_pdf(staff: User) -> None:
+    """A meeting of the demo's social council with its minutes as a PDF (a served file)."""
+    council = _first(db.select(SocialCouncil).order_by(SocialCouncil.id))
+    data = social_councils.MeetingData(
+        local_today(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])), 9, "", MINUTES_PDF
+    )
+    folder = photo_folder(current_app.instance_path, social_councils.AREA)
+    social_councils.record_meeting(staff, council, data, folder, data.held_on)
 
 
 class WorldApp:
@@ -129,6 +151,7 @@ class WorldApp:
         self.path = folder / "test.db"
         shutil.copyfile(world.template, self.path)
         self.app = _make_app(f"sqlite:///{self.path}")
+        self.app.instance_path = str(world.instance)
         with self.app.app_context():
             self.clean = snapshot()
             db.engine.dispose()
@@ -311,8 +334,27 @@ def world_ids(world: World) -> dict[str, int]:
     ids["conflict"] = _first(db.select(RollConflict.id).order_by(RollConflict.id))
     check = _first(db.select(PersonVerification).order_by(PersonVerification.id))
     ids |= {"verification": check.id, "verified_person": check.user_id}
+    ids |= _office_ids()
     assert all(value is not None for value in ids.values()), ids
     return ids
+
+
+def _office_ids() -> dict[str, int]:
+    """The demo's meeting with the administration and its commitment; the social council, a
+    member and its meeting whose minutes are a PDF."""
+    commitment = _first(db.select(Commitment).order_by(Commitment.id))
+    council = _first(
+        db.select(SocialCouncil)
+        .join(SocialCouncilMeeting)
+        .where(SocialCouncilMeeting.minutes_pdf.is_not(None))
+    )
+    return {
+        "commitment": commitment.id,
+        "administration_meeting": commitment.meeting_id,
+        "social_council": council.id,
+        "social_council_member": council.members[0].id,
+        "social_council_meeting": next(m.id for m in council.meetings if m.minutes_pdf),
+    }
 
 
 def _event_of(model, object_id: int) -> int:
@@ -373,8 +415,14 @@ def url_values(rule, ids: dict[str, int], users: dict[str, int], secret_key: str
             value = ids["proposal"]
         elif name == "status":
             value = "open"
+        elif name == "name" and blueprint == "social_councils":
+            value = db.session.get(SocialCouncilMeeting, ids["social_council_meeting"]).minutes_pdf
         elif name == "name":
             value = FILE_NAME
+        elif name == "meeting_id" and blueprint.startswith("administration"):
+            value = ids["administration_meeting"]
+        elif name == "member_id" and blueprint == "social_councils":
+            value = ids["social_council_member"]
         elif name in SIMPLE:
             value = ids[SIMPLE[name]]
         else:
@@ -407,4 +455,6 @@ SIMPLE = {
     "batch_id": "batch",
     "conflict_id": "conflict",
     "verification_id": "verification",
+    "commitment_id": "commitment",
+    "council_id": "social_council",
 }
