@@ -1,5 +1,5 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
-`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
+`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`, `guides-seed`."""
 
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from participa.core.timeutil import local_today
 from participa.counting_cli import pb_results
 from participa.demo.seed import seed
 from participa.extensions import db
+from participa.officeplan.cli import guides_seed
 from participa.processes.models import Process
 from participa.results.mixing import mix_process, mixable_processes
 
@@ -111,6 +112,7 @@ def init_app(app: Flask) -> None:
         backup,
         restore,
         rotate_keys,
+        guides_seed,
     )
     for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold):
         app.cli.add_command(command)

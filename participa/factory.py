@@ -17,6 +17,7 @@ from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
 from participa.notifications import hooks as notifications_hooks
+from participa.officeplan import hooks as officeplan_hooks
 from participa.oversight import hooks as oversight_hooks
 from participa.proposals import hooks as proposals_hooks
 from participa.results import hooks as results_hooks
@@ -37,6 +38,7 @@ HOOKS = (
     tables_hooks,
     results_hooks,
     notifications_hooks,
+    officeplan_hooks,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -47,6 +47,7 @@ from participa.events import views as events_views
 from participa.extensions import db, login_manager
 from participa.moderation.views import bp as moderation_bp
 from participa.notifications.views import bp as notifications_bp
+from participa.officeplan import advice_views, guide_views, plan_views, request_views
 from participa.oversight import views as oversight_views
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
@@ -103,6 +104,12 @@ BLUEPRINTS = (
     eligibility_account_views.bp,
     table_views.bp,
     table_batch_views.bp,
+    plan_views.read_bp,
+    plan_views.manage_bp,
+    request_views.bp,
+    guide_views.public_bp,
+    guide_views.manage_bp,
+    advice_views.bp,
 )
 
 CSP = (

@@ -38,6 +38,7 @@ FLOORS = (
     ("accountability",),
     ("tables",),  # the in-person channel of consultations and budgets
     ("results",),  # reads every mechanism
+    ("officeplan",),  # the office's own year: links to sessions, events, works and processes
     ("site", "admin"),
     ("demo",),
 )

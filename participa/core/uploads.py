@@ -86,3 +86,23 @@ def save_photo(folder: Path, jpeg: bytes) -> str:
 def delete_photo(folder: Path, name: str | None) -> None:
     if name and NAME_PATTERN.match(name):
         (folder / name).unlink(missing_ok=True)
+
+
+MAX_PDF_BYTES = 5 * 1024 * 1024
+PDF_NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.pdf$")
+
+
+def check_pdf(data: bytes, field: str = "file") -> None:
+    """Refuse anything but a PDF (by its magic bytes and its end marker) of at most 5 MB."""
+    if len(data) > MAX_PDF_BYTES:
+        raise DomainError(_l("The file is too large: a PDF can have at most 5 MB."), field=field)
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        raise DomainError(_l("The file is not a PDF document. Upload a PDF."), field=field)
+
+
+def save_pdf(folder: Path, data: bytes) -> str:
+    """Write a checked PDF under a random name and return the name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.pdf"
+    (folder / name).write_bytes(data)
+    return name

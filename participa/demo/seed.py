@@ -19,6 +19,7 @@ from participa.demo import (
     works,
 )
 from participa.demo import followup as followup_demo
+from participa.demo import officeplan as officeplan_demo
 from participa.demo import tables as tables_demo
 from participa.demo.people import make_curp
 from participa.extensions import db
@@ -81,6 +82,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     council.council(staff, today)
     followup_demo.demo_followup(staff, today)
     tables_demo.demo_table(budget, today)
+    officeplan_demo.demo_office_year(staff, today)
     return accounts
 
 
