@@ -69,7 +69,9 @@ def test_staff_save_versions_and_restore_an_old_one(client, make, seeded):
     same = client.post(url, data=form)
     assert same.status_code == 400 and "Nothing changed" in same.get_data(as_text=True)
     empty = client.post(url, data={"title": "Tus derechos", "body": "  "})
-    assert empty.status_code == 400 and "(at most 20,000 characters)" in empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "(at most 20,000 characters)" in empty.get_data(
+        as_text=True
+    )
     assert [n for n, _t, _a in versions("derechos")] == [1, 2]
     history = client.get(url).get_data(as_text=True)
     assert "Version 1" in history and staff.name in history
