@@ -14,7 +14,7 @@ from participa.officeplan.models import (
 ACTIVITY_STATUS_LABELS = {
     ActivityStatus.PENDING: _l("Pending"),
     ActivityStatus.IN_PROGRESS: _l("In progress"),
-    ActivityStatus.DONE: _l("Finished"),
+    ActivityStatus.DONE: _l("Done"),
     ActivityStatus.CANCELLED: _l("Cancelled"),
 }
 OFFICE_LABELS = {
