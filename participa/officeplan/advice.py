@@ -12,6 +12,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract
+from sqlalchemy.orm import joinedload
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
@@ -90,7 +91,11 @@ def per_colonia(year: int | None) -> dict[str | None, int]:
 
 
 def recent(year: int | None, limit: int = 50) -> list[AdviceRecord]:
-    query = db.select(AdviceRecord).order_by(AdviceRecord.given_on.desc(), AdviceRecord.id.desc())
+    query = (
+        db.select(AdviceRecord)
+        .options(joinedload(AdviceRecord.colonia))
+        .order_by(AdviceRecord.given_on.desc(), AdviceRecord.id.desc())
+    )
     return list(db.session.execute(_year(query, year).limit(limit)).scalars())
 
 

@@ -7,6 +7,7 @@ time; nothing is overwritten, so staff can read and bring back any earlier text.
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
@@ -21,7 +22,11 @@ MAX_BODY = 20_000
 
 
 def pages() -> list[GuidePage]:
-    query = db.select(GuidePage).order_by(GuidePage.position, GuidePage.id)
+    query = (
+        db.select(GuidePage)
+        .options(selectinload(GuidePage.versions))
+        .order_by(GuidePage.position, GuidePage.id)
+    )
     return [p for p in db.session.execute(query).scalars() if p.versions]
 
 

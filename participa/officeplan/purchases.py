@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
@@ -118,7 +119,11 @@ def set_status(
 
 
 def requests_of(year: int | None) -> list[OfficeRequest]:
-    query = db.select(OfficeRequest).order_by(OfficeRequest.id.desc())
+    query = (
+        db.select(OfficeRequest)
+        .options(selectinload(OfficeRequest.items))
+        .order_by(OfficeRequest.id.desc())
+    )
     if year is not None:
         query = query.where(OfficeRequest.year == year)
     return list(db.session.execute(query).scalars())
