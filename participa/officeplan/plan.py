@@ -21,7 +21,7 @@ from participa.officeplan.models import (
     WorkPlan,
 )
 
-NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,2}$")
+NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2}){0,2}$", re.ASCII)
 MAX_TITLE = 200
 MAX_OWNER = 160
 MAX_EVIDENCE = 10
