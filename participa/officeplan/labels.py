@@ -13,7 +13,7 @@ from participa.officeplan.models import (
 
 ACTIVITY_STATUS_LABELS = {
     ActivityStatus.PENDING: _l("Pending"),
-    ActivityStatus.IN_PROGRESS: _l("In progress"),
+    ActivityStatus.IN_PROGRESS: _l("Under way"),
     ActivityStatus.DONE: _l("Done"),
     ActivityStatus.CANCELLED: _l("Cancelled"),
 }
