@@ -1,6 +1,6 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
 `rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`,
-`notifications-send-reminders`, `notifications-digest`."""
+`notifications-send-reminders`, `notifications-digest`, `guides-seed`."""
 
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from participa.core.timeutil import local_today
 from participa.counting_cli import pb_results
 from participa.demo.seed import seed
 from participa.extensions import db
+from participa.officeplan.cli import guides_seed
 from participa.processes.models import Process
 from participa.residents.cli import digest, send_reminders
 from participa.results.mixing import mix_process, mixable_processes
@@ -119,6 +120,7 @@ def init_app(app: Flask) -> None:
         backup,
         restore,
         rotate_keys,
+        guides_seed,
     )
     notices = (send_reminders, digest)
     for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold, *notices):

@@ -20,6 +20,7 @@ from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
 from participa.notifications import hooks as notifications_hooks
+from participa.officeplan import hooks as officeplan_hooks
 from participa.oversight import hooks as oversight_hooks
 from participa.proposals import hooks as proposals_hooks
 from participa.residents import hooks as residents_hooks
@@ -43,6 +44,7 @@ HOOKS = (
     notifications_hooks,
     administration_hooks,  # the work page's FAIS file and commitments, after its own panels
     residents_hooks,
+    officeplan_hooks,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

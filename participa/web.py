@@ -49,6 +49,7 @@ from participa.events import views as events_views
 from participa.extensions import db, login_manager
 from participa.moderation.views import bp as moderation_bp
 from participa.notifications.views import bp as notifications_bp
+from participa.officeplan import advice_views, guide_views, plan_views, request_views
 from participa.oversight import views as oversight_views
 from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
@@ -112,6 +113,12 @@ BLUEPRINTS = (
     administration_views.read_bp,
     administration_fais_views.bp,
     social_councils_bp,
+    plan_views.read_bp,
+    plan_views.manage_bp,
+    request_views.bp,
+    guide_views.public_bp,
+    guide_views.manage_bp,
+    advice_views.bp,
 )
 
 CSP = (

@@ -41,6 +41,7 @@ FLOORS = (
     ("residents",),  # what residents hear and took part in: reads the mechanisms above
     ("tables",),  # the in-person channel of consultations and budgets
     ("results",),  # reads every mechanism
+    ("officeplan",),  # the office's own year: links to sessions, events, works and processes
     ("site", "admin"),
     ("demo",),
 )

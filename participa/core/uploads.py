@@ -99,7 +99,7 @@ def delete_photo(folder: Path, name: str | None) -> None:
     _delete(folder, name, NAME_PATTERN)
 
 
-# Documents (minutes as PDF): kept as uploaded, checked to be a PDF, served as a download.
+# Documents (minutes, evidence as PDF): kept as uploaded, checked to be a PDF, served as a download.
 MAX_PDF_BYTES = 10 * 1024 * 1024
 PDF_NAME_PATTERN = re.compile(r"^[0-9a-f]{32}\.pdf$")
 
@@ -109,7 +109,7 @@ def check_pdf(data: bytes, field: str = "pdf") -> bytes:
     if len(data) > MAX_PDF_BYTES:
         raise DomainError(_l("The file is too large: at most 10 MB."), field=field)
     if not documents.looks_like_pdf(data):
-        raise DomainError(_l("Upload the minutes as a PDF file."), field=field)
+        raise DomainError(_l("The file is not a PDF document. Upload a PDF."), field=field)
     if (problem := documents.pdf_problem(data)) is not None:
         raise DomainError(_l("The PDF cannot be kept: %(problem)s", problem=problem), field=field)
     return data

@@ -20,6 +20,7 @@ from participa.demo import (
     works,
 )
 from participa.demo import followup as followup_demo
+from participa.demo import officeplan as officeplan_demo
 from participa.demo import tables as tables_demo
 from participa.demo.people import make_curp
 from participa.extensions import db
@@ -83,6 +84,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     followup_demo.demo_followup(staff, today)
     administration.demo_administration(staff, today)
     tables_demo.demo_table(budget, today)
+    officeplan_demo.demo_office_year(staff, today)
     return accounts
 
 

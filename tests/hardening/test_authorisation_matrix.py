@@ -53,6 +53,7 @@ council_public.public_session council_public.public_print council_public.public_
 works_public.public_list works_public.public_work works_public.history_csv
 works_public.history_json works_public.priorities_csv works_public.priorities_json
 notifications.unsubscribe
+guides.rights guides.mechanisms guides.mechanism
 """
 # Taking part: any logged-in account (eligibility is a rule of the service, not of access).
 ACCOUNT_ENDPOINTS = """
@@ -116,6 +117,12 @@ administration_fais.edit_fais administration_fais.export_form
 social_councils.index social_councils.council social_councils.add_member
 social_councils.remove_member social_councils.add_meeting social_councils.add_pledge
 social_councils.minutes_pdf
+plan_manage.new_plan plan_manage.new_activity plan_manage.edit_activity plan_manage.add_evidence
+plan_manage.add_link plan_manage.remove_link
+office_requests.index office_requests.export office_requests.new office_requests.detail
+office_requests.add_item office_requests.set_status
+guides_manage.index guides_manage.edit guides_manage.version guides_manage.restore
+advice.index advice.export
 """
 # The council's reading pages (/consejo) and its prioritisation rounds.
 COUNCIL_ENDPOINTS = """
@@ -124,6 +131,7 @@ council_read.index council_read.session council_read.print_minutes council_read.
 council_read.agreement administration_read.read_index administration_read.read_meeting
 priorities.index:GET priorities.manage priorities.presentation priorities.timeline
 priorities.results
+plan_read.index plan_read.show plan_read.printable plan_read.activity
 """
 COUNCIL_ONLY_ENDPOINTS = "priorities.score"  # a member scores for themself
 ADMIN_ENDPOINTS = """
@@ -154,6 +162,8 @@ for _names, _outcomes in (
     ("eligibility_account.add_key", OWNER),  # a resident's own roll keys; staff use the desk
     ("auth.login_code", PENDING_LOGIN),
     ("notifications.read", STAFF_NOTICE),  # the world's notice is the staff's
+    # The plan's evidence files are the council's; the world has none, so 404 once let in.
+    ("plan_read.evidence", _classes(LOGIN, DENIED, HIDDEN, HIDDEN, HIDDEN)),
 ):
     for _name in _names.split():
         assert _name not in ACCESS, f"{_name} is listed twice"

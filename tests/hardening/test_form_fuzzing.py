@@ -179,6 +179,18 @@ FORMS: dict[str, list[Target] | str] = {
     "participa.social_councils.forms.CouncilPledgeForm": [
         Target("staff", "social_councils.add_pledge")
     ],
+    "participa.officeplan.forms.PlanForm": [Target("staff", "plan_manage.new_plan")],
+    "participa.officeplan.forms.ActivityForm": [
+        Target("staff", "plan_manage.new_activity"),
+        Target("staff", "plan_manage.edit_activity"),
+    ],
+    "participa.officeplan.forms.EvidenceForm": [Target("staff", "plan_manage.add_evidence")],
+    "participa.officeplan.forms.LinkForm": [Target("staff", "plan_manage.add_link")],
+    "participa.officeplan.forms.RequestForm": [Target("staff", "office_requests.new")],
+    "participa.officeplan.forms.ItemForm": [Target("staff", "office_requests.add_item")],
+    "participa.officeplan.forms.RequestStatusForm": [Target("staff", "office_requests.set_status")],
+    "participa.officeplan.forms.GuideForm": [Target("staff", "guides_manage.edit")],
+    "participa.officeplan.forms.AdviceForm": [Target("staff", "advice.index")],
     # The empty form of POST buttons: only extra fields to send (a few of its many routes).
     "participa.core.forms.EmptyForm": [
         Target(None, "site.set_language"),

@@ -37,6 +37,7 @@ from participa.eligibility.models import PersonVerification, RollConflict, RollE
 from participa.events import models as events
 from participa.extensions import db
 from participa.notifications.models import NoticeKind, Notification
+from participa.officeplan import models as officeplan
 from participa.oversight.models import Finding, WatchedWork
 from participa.processes.models import Phase, Process
 from participa.processes.types import ProcessStatus, ProcessType
@@ -335,6 +336,17 @@ def world_ids(world: World) -> dict[str, int]:
     check = _first(db.select(PersonVerification).order_by(PersonVerification.id))
     ids |= {"verification": check.id, "verified_person": check.user_id}
     ids |= _office_ids()
+    # The office's plan of the demo year, an activity with a link, a request to an office.
+    ids["plan_year"] = _first(db.select(officeplan.WorkPlan.year))
+    ids["plan_link"] = _first(
+        db.select(officeplan.ActivityLink).order_by(officeplan.ActivityLink.id)
+    ).id
+    ids["activity"] = _first(
+        db.select(officeplan.PlanActivity.id).order_by(officeplan.PlanActivity.id)
+    )
+    ids["office_request"] = _first(
+        db.select(officeplan.OfficeRequest.id).order_by(officeplan.OfficeRequest.id)
+    )
     assert all(value is not None for value in ids.values()), ids
     return ids
 
@@ -423,6 +435,12 @@ def url_values(rule, ids: dict[str, int], users: dict[str, int], secret_key: str
             value = ids["administration_meeting"]
         elif name == "member_id" and blueprint == "social_councils":
             value = ids["social_council_member"]
+        elif name == "request_id" and blueprint == "office_requests":
+            value = ids["office_request"]
+        elif name == "evidence_id":
+            value = 1  # the world has no evidence file: 404 for whoever may ask
+        elif name == "slug":
+            value = "derechos"
         elif name in SIMPLE:
             value = ids[SIMPLE[name]]
         else:
@@ -457,4 +475,7 @@ SIMPLE = {
     "verification_id": "verification",
     "commitment_id": "commitment",
     "council_id": "social_council",
+    "year": "plan_year",
+    "activity_id": "activity",
+    "link_id": "plan_link",
 }

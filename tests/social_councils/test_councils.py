@@ -68,7 +68,7 @@ def test_meetings_keep_their_minutes_as_text_or_pdf(world, as_user):
     assert "Write the minutes or upload them as a PDF." in missing.get_data(as_text=True)
     not_pdf = {"held_on": today, "attendance": "12", "minutes_pdf": (io.BytesIO(b"hola"), "a.pdf")}
     response = client.post(url, data=not_pdf, content_type="multipart/form-data")
-    assert "Upload the minutes as a PDF file." in response.get_data(as_text=True)
+    assert "The file is not a PDF document. Upload a PDF." in response.get_data(as_text=True)
     fake = {**not_pdf, "minutes_pdf": (io.BytesIO(b"%PDF-1.4 <html>hola</html>"), "a.pdf")}
     response = client.post(url, data=fake, content_type="multipart/form-data")
     assert "The PDF cannot be kept" in response.get_data(as_text=True)
