@@ -49,6 +49,7 @@ from participa.tables.models import PaperBatch, VotingTable
 from participa.works import models as works
 from tests.conftest import _make_app
 from tests.factories import PASSWORD, Factories
+from tests.proposals.helpers import pdf_bytes
 
 HASH = "pbkdf2:sha256:1000"
 DEMO_EMAILS = {
@@ -131,7 +132,7 @@ def _extras(make: Factories, world: World, folder: Path) -> None:
     _minutes_pdf(db.session.get(User, world.users["staff"]))
 
 
-MINUTES_PDF = b"%PDF-1.4\n% Acta de la reunion del consejo social\n%%EOF\n"
+MINUTES_PDF = pdf_bytes()
 
 
 def _minutes_pdf(staff: User) -> None:
