@@ -1,5 +1,5 @@
-"""Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
-`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
+"""Command-line tools: `flask seed-demo`, `audit-verify`, `audit-checkpoint`, `create-admin`,
+`backup`, `restore`, `rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`."""
 
 from pathlib import Path
 
@@ -8,7 +8,8 @@ from flask import Flask, current_app
 from flask_babel import get_timezone
 
 from participa.aggregates.cli import aggregates_fold, aggregates_recompute
-from participa.audit.services import record, verify_chain
+from participa.audit.cli import audit_checkpoint, audit_verify
+from participa.audit.services import record
 from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
@@ -42,17 +43,6 @@ def seed_demo(if_empty: bool, responses: int) -> None:
         handle.write("\n".join(lines) + "\n")
     click.echo("Demo loaded. Accounts (role, e-mail, password), also in " + path + ":")
     click.echo("\n".join(lines))
-
-
-@click.command("audit-verify")
-def audit_verify() -> None:
-    """Check the audit log's hash chain and report the first broken link."""
-    report = verify_chain()
-    if report.first_broken_id is not None:
-        raise click.ClickException(
-            f"Broken chain at event {report.first_broken_id} after {report.checked} good events."
-        )
-    click.echo(f"Audit log intact: {report.checked} events.")
 
 
 @click.command("create-admin")
@@ -104,6 +94,7 @@ def init_app(app: Flask) -> None:
     commands = (
         seed_demo,
         audit_verify,
+        audit_checkpoint,
         create_admin,
         pb_results,
         pb_import,

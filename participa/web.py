@@ -1,5 +1,6 @@
 """Web wiring: blueprints, locale, template helpers, security headers and error pages."""
 
+import contextlib
 import hashlib
 import sqlite3
 from functools import cache
@@ -22,10 +23,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participa.accountability import views as accountability_views
 from participa.admin.views import bp as admin_bp
+from participa.audit.views import bp as audit_public_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.budgets import project_views, results_views, voting_views
@@ -103,6 +106,7 @@ BLUEPRINTS = (
     eligibility_account_views.bp,
     table_views.bp,
     table_batch_views.bp,
+    audit_public_bp,
 )
 
 CSP = (
@@ -214,6 +218,10 @@ ERROR_TITLES = {
 
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
+    # A failed statement leaves the session's transaction unusable; the page (its menu reads
+    # the account) needs a clean one, or it fails too and the person gets a blank 500.
+    with contextlib.suppress(SQLAlchemyError):  # a database that is down: render anyway
+        db.session.rollback()
     if code == 401 and request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return render_template("errors/error.html", code=code, title=ERROR_TITLES[code]), code

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from participa.admin import services
 from participa.admin.forms import AccountForm, RoleForm
-from participa.audit.services import verify_chain
+from participa.audit.verify import verify_chain
 from participa.auth import totp
 from participa.auth.models import Role, User
 from participa.core.access import guard_blueprint

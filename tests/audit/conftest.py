@@ -1,0 +1,42 @@
+"""A chain of real events, and a way to change stored rows as someone with the database."""
+
+import pytest
+import sqlalchemy as sa
+
+from participa.audit.models import AuditEvent
+from participa.audit.services import record
+from participa.auth.models import Role
+from participa.extensions import db
+
+
+@pytest.fixture
+def actor(make):
+    return make.user(Role.ADMIN, email="admin@example.mx")
+
+
+@pytest.fixture
+def chain(actor, make):
+    """Five events from real actions (two transactions), and their ids in chain order."""
+    colonias = make.territory()
+    record(actor, "territory.save_colonia", colonias["Centro"], population=1000)
+    record(actor, "user.role", actor, before="staff", after="admin")
+    record(None, "system.note", text="sin actor, con acentos: ñandú")
+    db.session.commit()
+    record(actor, "user.block", colonias["Lomas"])
+    record(actor, "user.unblock", colonias["Lomas"])
+    db.session.commit()
+    return list(db.session.execute(db.select(AuditEvent.id).order_by(AuditEvent.seq)).scalars())
+
+
+def tamper(event_id: int, **columns) -> None:
+    """Change a stored event behind the application's back, as someone with the database."""
+    sets = ", ".join(f"{name} = :{name}" for name in columns)
+    db.session.execute(
+        sa.text(f"UPDATE audit_event SET {sets} WHERE id = :id"), {"id": event_id, **columns}
+    )
+    db.session.commit()
+
+
+def execute(sql: str, **params) -> None:
+    db.session.execute(sa.text(sql), params)
+    db.session.commit()
