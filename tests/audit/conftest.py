@@ -1,5 +1,7 @@
 """A chain of real events, and a way to change stored rows as someone with the database."""
 
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 
@@ -40,3 +42,31 @@ def tamper(event_id: int, **columns) -> None:
 def execute(sql: str, **params) -> None:
     db.session.execute(sa.text(sql), params)
     db.session.commit()
+
+
+@contextmanager
+def failing_writes(table: str, operation: str = "INSERT"):
+    """Make every `operation` on `table` fail in the database (a disk, a constraint, a bug)
+    until the block ends: a real failure of the database, not a mock of it."""
+    if db.engine.dialect.name == "postgresql":
+        execute(
+            "CREATE FUNCTION refuse_write() RETURNS trigger AS $$ BEGIN "
+            "RAISE EXCEPTION 'refused for the test'; END $$ LANGUAGE plpgsql"
+        )
+        execute(
+            f'CREATE TRIGGER refuse BEFORE {operation} ON "{table}" '
+            "FOR EACH ROW EXECUTE FUNCTION refuse_write()"
+        )
+        drops = [f'DROP TRIGGER refuse ON "{table}"', "DROP FUNCTION refuse_write()"]
+    else:
+        execute(
+            f'CREATE TRIGGER refuse BEFORE {operation} ON "{table}" '
+            "BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+        )
+        drops = ["DROP TRIGGER refuse"]
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        for drop in drops:
+            execute(drop)
