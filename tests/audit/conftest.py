@@ -70,3 +70,13 @@ def failing_writes(table: str, operation: str = "INSERT"):
         db.session.rollback()
         for drop in drops:
             execute(drop)
+
+
+@contextmanager
+def app_with(database, **overrides):
+    """A fresh app of the test with some settings changed, its context pushed."""
+    app = database(**overrides)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()

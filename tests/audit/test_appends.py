@@ -6,7 +6,7 @@ from participa.audit.models import AuditEvent
 from participa.audit.services import AuditAppendFailed, record
 from participa.auth.models import Role, User
 from participa.extensions import db
-from tests.audit.conftest import failing_writes
+from tests.audit.conftest import app_with, failing_writes
 from tests.factories import Factories, login
 from tests.hardening.test_two_factor import enrol
 
@@ -52,11 +52,8 @@ def test_an_admin_action_whose_event_fails_says_so_and_changes_nothing(client, m
 @pytest.fixture
 def served_errors(database):
     """The app as served: an unexpected error reaches the error page, not the test."""
-    app = database(PROPAGATE_EXCEPTIONS=False)
-    with app.app_context():
+    with app_with(database, PROPAGATE_EXCEPTIONS=False) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_database_error_still_renders_the_styled_error_page(served_errors):

@@ -11,7 +11,7 @@ from participa.auth.models import Role
 from participa.extensions import db
 from participa.processes.services import change_status
 from participa.processes.types import ProcessStatus, ProcessType
-from tests.audit.conftest import execute
+from tests.audit.conftest import app_with, execute
 
 
 def count(model) -> int:
@@ -95,11 +95,8 @@ def test_a_file_that_is_not_one_of_checkpoints_is_refused(runner, chain, tmp_pat
 
 @pytest.fixture
 def every_three(database):
-    app = database(AUDIT_CHECKPOINT_EVERY=3)
-    with app.app_context():
+    with app_with(database, AUDIT_CHECKPOINT_EVERY=3) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_checkpoint_is_signed_every_n_events(every_three):

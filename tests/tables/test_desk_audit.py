@@ -21,12 +21,18 @@ def stored(*models) -> list[int]:
     return [db.session.execute(sa.select(sa.func.count()).select_from(m)).scalar() for m in models]
 
 
-def test_a_desk_vote_whose_audit_fails_is_not_stored_and_the_clerk_is_told(client, make):
-    colonias, process, table, (clerk,) = consultation_table(make)
-    resident = make.user(colonia=colonias["Lomas"])
+def person_at_the_tablet(client, clerk, process, table, resident) -> str:
+    """Log the clerk in and look the resident up at the tablet; return the table's URL."""
     login(client, clerk.email)
     base = f"/gestion/procesos/{process.id}/mesas/{table.id}"
     client.post(f"{base}/tableta", data={"key": resident.curp, "colonia_id": ""})
+    return base
+
+
+def test_a_desk_vote_whose_audit_fails_is_not_stored_and_the_clerk_is_told(client, make):
+    colonias, process, table, (clerk,) = consultation_table(make)
+    resident = make.user(colonia=colonias["Lomas"])
+    base = person_at_the_tablet(client, clerk, process, table, resident)
     (events_before,) = stored(AuditEvent)
 
     with failing_writes("audit_event"):  # the append fails once
@@ -47,9 +53,7 @@ def test_a_desk_vote_whose_audit_fails_is_not_stored_and_the_clerk_is_told(clien
 def test_a_pb_desk_vote_whose_audit_fails_is_not_stored(client, make):
     colonias, process, ballot, projects, table, (clerk,) = pb_table(make, BallotRule.APPROVAL)
     resident = make.user(colonia=colonias["Centro"])
-    login(client, clerk.email)
-    base = f"/gestion/procesos/{process.id}/mesas/{table.id}"
-    client.post(f"{base}/tableta", data={"key": resident.curp, "colonia_id": ""})
+    base = person_at_the_tablet(client, clerk, process, table, resident)
     data = {"projects": [str(projects[0].id)]}
 
     with failing_writes("audit_event"):
@@ -63,9 +67,7 @@ def test_a_pb_desk_vote_whose_audit_fails_is_not_stored(client, make):
 def test_a_paper_hand_out_whose_audit_fails_is_not_stored(client, make):
     colonias, process, table, (clerk,) = consultation_table(make)
     resident = make.user(colonia=colonias["Lomas"])
-    login(client, clerk.email)
-    base = f"/gestion/procesos/{process.id}/mesas/{table.id}"
-    client.post(f"{base}/tableta", data={"key": resident.curp, "colonia_id": ""})
+    base = person_at_the_tablet(client, clerk, process, table, resident)
 
     with failing_writes("audit_event"):
         refused = client.post(f"{base}/tableta/papel")
