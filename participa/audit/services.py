@@ -67,7 +67,7 @@ def request_checkpoint() -> None:
 
 
 def checkpoint_now() -> AuditCheckpoint | None:
-    """Sign a checkpoint of the tip now (its own commit); None when the tip has one already."""
+    """Sign a checkpoint of the tip now (its own commit); return the latest checkpoint."""
     request_checkpoint()
     db.session.commit()
     return latest_checkpoint()
