@@ -1,5 +1,8 @@
 """The migration to the keyed chain keeps an existing log verifiable and anchors it."""
 
+import uuid
+from contextlib import contextmanager
+
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -10,6 +13,7 @@ from participa.audit.services import record
 from participa.audit.verify import verify_chain
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from tests.conftest import postgres_url
 from tests.test_migrations import MIGRATIONS, keep_logging, migrated_app  # noqa: F401
 
 BEFORE_THE_KEY = "4f985dda2cb0"
@@ -39,9 +43,30 @@ def write_unkeyed_log(count: int) -> list[str]:
     return hashes
 
 
-def test_an_unkeyed_log_is_numbered_verified_and_anchored(tmp_path):
-    app = migrated_app(f"sqlite:///{tmp_path / 'old.db'}", BEFORE_THE_KEY)
-    with app.app_context():
+@contextmanager
+def old_database(backend: str, tmp_path):
+    """An app on a database migrated up to the revision before the key: SQLite or PostgreSQL."""
+    if backend == "sqlite":
+        yield migrated_app(f"sqlite:///{tmp_path / 'old.db'}", BEFORE_THE_KEY)
+        return
+    url, schema = postgres_url(), f"m_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        yield migrated_app(url, BEFORE_THE_KEY, SQLALCHEMY_ENGINE_OPTIONS=options)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_an_unkeyed_log_is_numbered_verified_and_anchored(backend, tmp_path):
+    with old_database(backend, tmp_path) as app, app.app_context():
         hashes = write_unkeyed_log(3)
         flask_migrate.upgrade(directory=MIGRATIONS)
         events = list(db.session.execute(db.select(AuditEvent).order_by(AuditEvent.seq)).scalars())
