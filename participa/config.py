@@ -40,8 +40,9 @@ SECRET_KEY_FALLBACKS: list[str] = []
 # someone who can write the database but lacks this key cannot rewrite the log unseen. Back
 # it up apart from the database (docs/deploy.md, "Backups"); the environment's AUDIT_KEY sets it.
 AUDIT_KEY = None
-# A signed checkpoint of the chain's tip is stored every this many events (and when a process
-# closes or publishes its results, and on `flask audit-checkpoint`).
+# A signed checkpoint of the chain's tip is stored at least every this many events (and when a
+# process closes or publishes its results, and on `flask audit-checkpoint`); /admin/bitacora
+# checks the events since the latest one.
 AUDIT_CHECKPOINT_EVERY = 100
 
 SESSION_COOKIE_SECURE = True

@@ -99,8 +99,8 @@ def _extend_chain(session: Session) -> None:
             event.seq, event.prev_hash = seq, tip
             event.hash = tip = event_digest(event, key)
             session.add(event)
-            wanted = wanted or seq % every == 0
-        if wanted:
+        last = _last_checkpoint_count(session)
+        if seq != last and (wanted or seq - last >= every):
             _add_checkpoint(session, seq, tip, key)
         session.flush()
     except SQLAlchemyError as error:
@@ -129,12 +129,12 @@ def _tip(session: Session) -> tuple[int, str]:
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
+def _last_checkpoint_count(session: Session) -> int:
+    query = sa.select(AuditCheckpoint.event_count).order_by(AuditCheckpoint.id.desc()).limit(1)
+    return session.execute(query).scalar() or 0
+
+
 def _add_checkpoint(session: Session, count: int, tip: str, key: bytes) -> None:
-    last = session.execute(
-        sa.select(AuditCheckpoint.event_count).order_by(AuditCheckpoint.id.desc()).limit(1)
-    ).scalar()
-    if last == count:
-        return
     at = utcnow().replace(microsecond=0)
     signature = checkpoint_signature(at, count, tip, key)
     session.add(AuditCheckpoint(at=at, event_count=count, tip_hash=tip, signature=signature))

@@ -44,6 +44,7 @@ class ChainReport:
     checked: int = 0
     problems: list[Problem] = field(default_factory=list)
     checked_tip: int = 0  # the last position walked
+    from_checkpoint: bool = False  # only the events since the latest checkpoint were read
 
     @property
     def first_broken_id(self) -> int | None:
@@ -74,10 +75,31 @@ def verify_chain(outside: list[Checkpoint] = ()) -> ChainReport:
     return report
 
 
-def _walk(report: ChainReport, key: bytes, wanted: set[int], tips: dict) -> None:
-    expected_seq, expected_prev, last_id, keyed_seen = 1, GENESIS, 0, False
-    query = db.select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=500)
-    for event in db.session.execute(query).scalars():
+def verify_recent() -> ChainReport:
+    """Check the latest stored checkpoint and the events from its tip on, for a page.
+
+    A checkpoint is signed at least every AUDIT_CHECKPOINT_EVERY events, so this reads a
+    bounded number of them; `flask audit-verify` checks the whole chain.
+    """
+    query = db.select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1)
+    latest = db.session.execute(query).scalar()
+    if latest is None or latest.event_count == 0:
+        return verify_chain()  # no checkpoint yet: fewer events than AUDIT_CHECKPOINT_EVERY
+    key = audit_key()
+    checkpoint = _published(latest)
+    report, tips = ChainReport(from_checkpoint=True), {}
+    _walk(report, key, {checkpoint.event_count}, tips, first=checkpoint.event_count)
+    _check_checkpoint(report, checkpoint, tips, report.checked_tip, key)
+    return report
+
+
+def _walk(report: ChainReport, key: bytes, wanted: set[int], tips: dict, first: int = 1) -> None:
+    """Walk the events from position `first` on (the first one's link is taken as it is)."""
+    expected_seq, expected_prev, last_id, keyed_seen = first, GENESIS, 0, False
+    query = db.select(AuditEvent).where(AuditEvent.seq >= first).order_by(AuditEvent.seq)
+    for event in db.session.execute(query.execution_options(yield_per=500)).scalars():
+        if first > 1 and not report.checked:  # mid-chain: this event's own link is not read
+            expected_prev, keyed_seen = event.prev_hash, event.scheme != LEGACY
         report.checked += 1
         for problem in _event_problems(event, expected_seq, expected_prev, last_id, keyed_seen):
             report.problems.append(problem)
@@ -166,7 +188,11 @@ def _missing_from_database(checkpoint: Checkpoint) -> Problem:
 
 def stored_checkpoints() -> list[Checkpoint]:
     rows = db.session.execute(db.select(AuditCheckpoint).order_by(AuditCheckpoint.id)).scalars()
-    return [Checkpoint(c.at, c.event_count, c.tip_hash, c.signature, "database") for c in rows]
+    return [_published(c) for c in rows]
+
+
+def _published(row: AuditCheckpoint) -> Checkpoint:
+    return Checkpoint(row.at, row.event_count, row.tip_hash, row.signature, "database")
 
 
 def read_checkpoint_file(text: str, source: str) -> list[Checkpoint]:
