@@ -1,5 +1,5 @@
-"""Command-line tools: `flask seed-demo`, `audit-verify`, `create-admin`, `backup`, `restore`,
-`rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`,
+"""Command-line tools: `flask seed-demo`, `audit-verify`, `audit-checkpoint`, `create-admin`,
+`backup`, `restore`, `rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`,
 `notifications-send-reminders`, `notifications-digest`, `guides-seed`."""
 
 from pathlib import Path
@@ -9,7 +9,8 @@ from flask import Flask, current_app
 from flask_babel import get_timezone
 
 from participa.aggregates.cli import aggregates_fold, aggregates_recompute
-from participa.audit.services import record, verify_chain
+from participa.audit.cli import audit_checkpoint, audit_verify
+from participa.audit.services import record
 from participa.auth import totp
 from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
@@ -51,17 +52,6 @@ def seed_demo(if_empty: bool, responses: int) -> None:
             f"Accounts of {', '.join(sorted(roles))} set up two-step login at their first "
             "log-in (/cuenta/dos-pasos, with any authenticator app); residents log in at once."
         )
-
-
-@click.command("audit-verify")
-def audit_verify() -> None:
-    """Check the audit log's hash chain and report the first broken link."""
-    report = verify_chain()
-    if report.first_broken_id is not None:
-        raise click.ClickException(
-            f"Broken chain at event {report.first_broken_id} after {report.checked} good events."
-        )
-    click.echo(f"Audit log intact: {report.checked} events.")
 
 
 @click.command("create-admin")
@@ -113,6 +103,7 @@ def init_app(app: Flask) -> None:
     commands = (
         seed_demo,
         audit_verify,
+        audit_checkpoint,
         create_admin,
         pb_results,
         pb_import,

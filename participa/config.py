@@ -35,6 +35,16 @@ SECRET_KEY = None
 # two-factor secrets encrypted under them (`flask rotate-keys`); docs/deploy.md, "Rotating".
 SECRET_KEY_FALLBACKS: list[str] = []
 
+# The key of the audit chain's HMAC and of its checkpoints' signatures. None means: read
+# instance/audit_key, generating it on first start. Kept out of the database on purpose:
+# someone who can write the database but lacks this key cannot rewrite the log unseen. Back
+# it up apart from the database (docs/deploy.md, "Backups"); the environment's AUDIT_KEY sets it.
+AUDIT_KEY = None
+# A signed checkpoint of the chain's tip is stored at least every this many events (and when a
+# process closes or publishes its results, and on `flask audit-checkpoint`); /admin/bitacora
+# checks the events since the latest one.
+AUDIT_CHECKPOINT_EVERY = 100
+
 SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

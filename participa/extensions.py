@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -24,7 +25,23 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Session(FlaskSession):
+    """A session that is usable again once a commit has failed.
+
+    A commit that fails (a constraint, or an audit event that could not be written) leaves
+    the transaction unusable until it is rolled back: rolled back here, the page that says
+    what went wrong can still read the account and the menu instead of failing in turn.
+    """
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except Exception:
+            self.rollback()
+            raise
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENT = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
+    "AUDIT_KEY": "AUDIT_KEY",
     "REDIS_URL": "RATELIMIT_STORAGE_URI",
     "PUBLIC_URL": "PUBLIC_URL",
     "LOG_LEVEL": "LOG_LEVEL",
@@ -118,7 +119,9 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         given = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["POSTGRES_ENGINE_OPTIONS"], **given}
     if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path), "secret_key")
+    if not app.config["AUDIT_KEY"]:
+        app.config["AUDIT_KEY"] = _instance_secret(Path(app.instance_path), "audit_key")
     totp.required_roles(app.config["REQUIRE_TOTP_ROLES"])  # a typo stops the start-up
     old_keys = app.config["SECRET_KEY_FALLBACKS"] or []  # a JSON list, or one key as text
     app.config["SECRET_KEY_FALLBACKS"] = [old_keys] if isinstance(old_keys, str) else old_keys
@@ -139,17 +142,17 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance: Path) -> str:
-    """Read the instance's secret key, generating it (readable by the owner only) once.
+def _instance_secret(instance: Path, name: str = "secret_key") -> str:
+    """Read the instance's secret `name`, generating it (readable by the owner only) once.
 
     Several processes may start at once (gunicorn workers, two instances): the key is written
     to a file of this process's own and linked into place, which succeeds for one of them only,
     so every process reads the same complete key, never a half-written one.
     """
     instance.mkdir(parents=True, exist_ok=True)
-    path = instance / "secret_key"
+    path = instance / name
     if not path.exists():
-        draft = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        draft = instance / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "w") as handle:

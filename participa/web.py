@@ -1,5 +1,6 @@
 """Web wiring: blueprints, locale, template helpers, security headers and error pages."""
 
+import contextlib
 import hashlib
 import sqlite3
 from functools import cache
@@ -22,12 +23,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participa.accountability import follow_views as accountability_follow_views
 from participa.admin.views import bp as admin_bp
 from participa.administration import fais_views as administration_fais_views
 from participa.administration import views as administration_views
+from participa.audit.views import bp as audit_public_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.budgets import project_views, results_views, voting_views
@@ -119,6 +122,7 @@ BLUEPRINTS = (
     guide_views.public_bp,
     guide_views.manage_bp,
     advice_views.bp,
+    audit_public_bp,
 )
 
 CSP = (
@@ -231,6 +235,10 @@ ERROR_TITLES = {
 
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
+    # A failed statement leaves the session's transaction unusable; the page (its menu reads
+    # the account) needs a clean one, or it fails too and the person gets a blank 500.
+    with contextlib.suppress(SQLAlchemyError):  # a database that is down: render anyway
+        db.session.rollback()
     if code == 401 and request.method == "GET":
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     return render_template("errors/error.html", code=code, title=ERROR_TITLES[code]), code

@@ -33,6 +33,7 @@ if TEST_DATABASE not in ("sqlite", "postgresql"):
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",
+    "AUDIT_KEY": "test-audit-key",
     "WTF_CSRF_ENABLED": False,
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_SECURE": False,

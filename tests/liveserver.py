@@ -40,6 +40,7 @@ RECEIPT_CODE = re.compile(r'id="receipt-code">\s*([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-
 AMOUNT = 1_000_000
 COSTS = (400_000, 300_000, 250_000, 150_000, 100_000)  # 1,200,000 in all: more than AMOUNT
 SECRET_KEY = "live-server-secret"
+AUDIT_KEY = "live-server-audit-key"
 
 
 def free_port() -> int:
@@ -64,6 +65,7 @@ class LiveServer:
             {
                 "TESTING": True,
                 "SECRET_KEY": SECRET_KEY,
+                "AUDIT_KEY": AUDIT_KEY,
                 "SQLALCHEMY_DATABASE_URI": database_url,
                 "SQLALCHEMY_ENGINE_OPTIONS": self.engine_options,
                 "RATELIMIT_ENABLED": False,
@@ -141,7 +143,12 @@ class LiveServer:
         }
         env = {k: v for k, v in os.environ.items() if not k.startswith("PARTICIPA_")}
         env.update({f"PARTICIPA_{k}": json.dumps(v) for k, v in settings.items()})
-        env.update(DATABASE_URL=self.database_url, SECRET_KEY=SECRET_KEY, PYTHONUNBUFFERED="1")
+        env.update(
+            DATABASE_URL=self.database_url,
+            SECRET_KEY=SECRET_KEY,
+            AUDIT_KEY=AUDIT_KEY,
+            PYTHONUNBUFFERED="1",
+        )
         return env
 
     def start(self, timeout: float = 30) -> None:

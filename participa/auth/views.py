@@ -176,7 +176,7 @@ def two_factor():
     if form.validate_on_submit():
         try:
             totp.enrol(
-                current_user,
+                current_user._get_current_object(),  # the account, not the proxy (its audit type)
                 secret,
                 form.code.data,
                 now=utcnow(),

@@ -5,6 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from participa.audit.services import checkpoint_now
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.demo import (
@@ -85,6 +86,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     administration.demo_administration(staff, today)
     tables_demo.demo_table(budget, today)
     officeplan_demo.demo_office_year(staff, today)
+    checkpoint_now()  # the public list of the log's checkpoints starts with the demo's
     return accounts
 
 

@@ -103,23 +103,13 @@ def _serve(actor, table: VotingTable, channel: Channel, now: datetime) -> None:
     )
 
 
-AUDIT_TRIES = 5
-
-
 def _audit_served(actor, table: VotingTable, channel: Channel) -> None:
-    """Audit who served where and how, never what was chosen, once the vote is stored.
+    """Audit who served where and how, never what was chosen, in the vote's own transaction.
 
-    Apart from the vote's transaction: the audit chain admits one writer at a time, and two
-    tables serving at the same moment must not refuse a person for that. A collision retries.
+    The event commits with the ballot or not at all: a vote is never stored without its
+    audit event, nor left without its receipt (the chain serialises appends itself).
     """
-    for _ in range(AUDIT_TRIES):
-        record(actor, f"table.{channel.value}", table.process, table=table.id)
-        try:
-            db.session.commit()
-            return
-        except IntegrityError:
-            db.session.rollback()
-    raise RuntimeError("the audit log stayed busy")  # the vote itself is already stored
+    record(actor, f"table.{channel.value}", table.process, table=table.id)
 
 
 def person_problem(table: VotingTable, voter: Voter, today: date, max_text: int):
@@ -134,15 +124,14 @@ def desk_vote(actor, table, voter: Voter, content: dict, *, now, today, max_text
     """Record the person's ballot from the tablet; return the receipt code."""
     ballot = ballot_of(table, max_text)
     _serve(actor, table, Channel.DESK, now)
+    _audit_served(actor, table, Channel.DESK)
     try:
-        code = ballot.record_desk(voter, content, now, today)
-    except DomainError as error:
+        return ballot.record_desk(voter, content, now, today)
+    except DomainError as error:  # AuditAppendFailed too: then neither vote nor event stayed
         db.session.rollback()
         if ballot.has_voted(voter):
             raise DomainError(ALREADY) from error
         raise
-    _audit_served(actor, table, Channel.DESK)
-    return code
 
 
 def hand_out_paper(actor, table, voter: Voter, *, now, today, max_text: int) -> None:
@@ -152,12 +141,15 @@ def hand_out_paper(actor, table, voter: Voter, *, now, today, max_text: int) -> 
     ballot = ballot_of(table, max_text)
     _serve(actor, table, Channel.PAPER, now)
     db.session.add(ballot.paper_participation(voter, now, today))
+    _audit_served(actor, table, Channel.PAPER)
     try:
         db.session.commit()
     except IntegrityError as error:  # the same person, at the same moment, elsewhere
         db.session.rollback()
         raise DomainError(ALREADY) from error
-    _audit_served(actor, table, Channel.PAPER)
+    except DomainError:  # the audit event could not be written: nothing was stored
+        db.session.rollback()
+        raise
 
 
 def save_received(actor, table: VotingTable, received: int) -> None:

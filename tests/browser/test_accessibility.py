@@ -35,6 +35,7 @@ PAGES = [
     ("privacy", None, "/privacidad"),
     ("receipt-check", None, "/recibos"),
     ("receipt-check-unknown", None, "/recibos"),  # then an unknown code is sent
+    ("audit-checkpoints", None, "/transparencia/bitacora/"),
     ("not-found", None, "/no-existe"),
     ("resident-process", "citizen", "/procesos/{open}"),
     ("account", "citizen", "/cuenta/"),

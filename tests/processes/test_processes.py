@@ -8,7 +8,7 @@ from flask_babel import gettext
 from markupsafe import escape
 
 from participa.audit.models import AuditEvent
-from participa.audit.services import verify_chain
+from participa.audit.verify import verify_chain
 from participa.auth.models import Role
 from participa.consultations.models import QuestionKind, Response
 from participa.core import signals
