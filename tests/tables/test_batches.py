@@ -17,7 +17,9 @@ from participa.tables import batches, services
 from participa.tables.ballots import ballot_of
 from participa.tables.lookup import look_up
 from participa.tables.models import BatchEntry, BatchStatus
+from participa.tables.models import PaperRecord as PaperRecordModel
 from participa.territory.models import Colonia
+from tests.budgets.test_voting import REPEATED, say
 from tests.factories import login
 from tests.tables.helpers import TODAY, answers, consultation_table, form_data, pb_table
 
@@ -162,6 +164,20 @@ def test_double_entry_through_the_pages_for_a_consultation(app, make):
     response = db.session.execute(sa.select(Response)).scalar_one()
     assert response.channel is Channel.PAPER
     assert _count(Answer) == len(answers(process)) - 2  # skipped ranking and text store nothing
+
+
+def test_a_typed_paper_naming_a_project_twice_is_refused(app, make):
+    _colonias, process, _ballot, projects, table, (first,) = pb_table(make, BallotRule.KNAPSACK)
+    client = app.test_client()
+    login(client, first.email)
+    made = client.post(f"/gestion/procesos/{process.id}/mesas/{table.id}/lotes", data={"size": "1"})
+    batch_url = made.headers["Location"]
+    client.post(f"{batch_url}/capturar")
+    twice = {"projects": [str(projects[0].id)] * 20}
+    page = client.post(f"{batch_url}/papel/1", data=twice)
+    assert page.status_code == 400
+    assert say(REPEATED) in page.get_data(as_text=True)
+    assert _count(PaperRecordModel) == 0
 
 
 def test_table_totals_flag_what_does_not_add_up(pb, make):

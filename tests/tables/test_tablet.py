@@ -18,6 +18,7 @@ from participa.extensions import db
 from participa.receipts.services import find_receipt
 from participa.tables import services
 from participa.tables.models import TableService, VotingTable
+from tests.budgets.test_voting import REPEATED, say
 from tests.factories import PASSWORD, curp_for, login
 from tests.tables.helpers import (
     TODAY,
@@ -149,6 +150,19 @@ def test_a_knapsack_ballot_at_the_table_cannot_exceed_the_amount(client, make):
     assert vote.channel is Channel.DESK and len(vote.items) == 2
     who = db.session.execute(sa.select(PbParticipation)).scalar_one()
     assert who.channel is Channel.DESK and who.voter_key == f"curp:{resident.curp}"
+
+
+def test_a_desk_ballot_naming_a_project_twice_is_refused(client, make):
+    colonias, process, ballot, projects, table, (clerk,) = pb_table(make, BallotRule.KNAPSACK)
+    resident = make.user(colonia=colonias["Centro"])
+    login(client, clerk.email)
+    base = _base(process, table)
+    client.post(f"{base}/tableta", data={"key": resident.curp})
+    page = client.post(f"{base}/tableta/votar", data={"projects": [str(projects[0].id)] * 20})
+    assert page.status_code == 400
+    assert say(REPEATED) in page.get_data(as_text=True)
+    for model in (PbVote, PbParticipation, TableService):
+        assert db.session.execute(sa.select(sa.func.count()).select_from(model)).scalar() == 0
 
 
 def test_only_the_tables_staff_serve_it(client, make):
