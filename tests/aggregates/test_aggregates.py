@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from participa.aggregates import paper
 from participa.aggregates.fold import (
     FOLD_KEEP,
     fold_ballot,
@@ -25,7 +26,6 @@ from participa.aggregates.models import (
     PbProjectTally,
     ResponseTally,
 )
-from participa.aggregates import paper
 from participa.aggregates.reads import ballot_people, ballot_support, response_total
 from participa.auth.models import User
 from participa.budgets import counting
