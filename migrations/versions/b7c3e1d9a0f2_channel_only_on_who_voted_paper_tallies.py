@@ -1,4 +1,5 @@
-"""channel only on who voted: none on ballot content, paper tallies, times to the hour
+"""channel only on who voted: none on ballot content, paper tallies, times to the hour;
+eligibility rule "roll_or_verified"
 
 Revision ID: b7c3e1d9a0f2
 Revises: 4f985dda2cb0
@@ -9,6 +10,8 @@ web ballot). Before it goes, the paper ballots it marks are counted into the new
 tallies, so results keep their paper split. The content tallies lose their `channel` key:
 they are rebuilt with every channel summed (derived data, read in full first). Times of who
 took part (`participation`, `pb_participation`, `table_service`) are rounded down to the hour.
+`process_eligibility.rule` accepts the new rule "roll_or_verified" (its CHECK is rewritten; a
+downgrade turns that rule into "verified", the stricter of the two it joins).
 
 SQLite: both content tables are WITHOUT ROWID and carry the CHECK on `channel` that
 9d602ac9e9c6 added, so the batch rebuild drops the CHECK first and is told WITHOUT ROWID again
@@ -51,6 +54,18 @@ PAPER_FILLS = (
     "FROM pb_vote WHERE channel = 'paper' GROUP BY ballot_id",
 )
 WHO_TIMES = ('participation', 'pb_participation', 'table_service')
+RULES_BEFORE = ('registered', 'roll', 'verified')
+RULES_AFTER = (*RULES_BEFORE, 'roll_or_verified')
+
+
+def _rule_check(values) -> None:
+    """Rewrite the CHECK on process_eligibility.rule to accept `values`."""
+    listed = ', '.join(f"'{v}'" for v in values)
+    with op.batch_alter_table('process_eligibility') as batch_op:
+        batch_op.drop_constraint(op.f('ck_process_eligibility_eligibilityrule'), type_='check')
+        batch_op.create_check_constraint(
+            op.f('ck_process_eligibility_eligibilityrule'), f'rule IN ({listed})'
+        )
 
 
 def _sqlite() -> bool:
@@ -130,9 +145,14 @@ def upgrade():
         else:
             op.drop_column(table, 'channel')
     _round_who_times()
+    _rule_check(RULES_AFTER)
 
 
 def downgrade():
+    op.execute(
+        "UPDATE process_eligibility SET rule = 'verified' WHERE rule = 'roll_or_verified'"
+    )
+    _rule_check(RULES_BEFORE)
     for table in ('response', 'pb_vote'):
         if _sqlite():
             with op.batch_alter_table(
