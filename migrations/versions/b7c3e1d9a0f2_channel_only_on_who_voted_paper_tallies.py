@@ -19,25 +19,34 @@ SQLite: both content tables are WITHOUT ROWID and carry the CHECK on `channel` t
 PostgreSQL drops the column's CHECK with the column. The downgrade puts `channel` back as
 'web' everywhere: which ballots were paper is not recoverable from the content, by design.
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = 'b7c3e1d9a0f2'
-down_revision = '4f985dda2cb0'
+revision = "b7c3e1d9a0f2"
+down_revision = "4f985dda2cb0"
 branch_labels = None
 depends_on = None
 
-CHANNEL = sa.Enum('web', 'desk', 'paper', name='channel', native_enum=False,
-                  create_constraint=True, length=40)
+CHANNEL = sa.Enum(
+    "web", "desk", "paper", name="channel", native_enum=False, create_constraint=True, length=40
+)
 # Content tallies: (table, parent FK columns as (column, target table), other keys, sums).
 TALLIES = (
-    ('answer_tally', (('process_id', 'process'), ('question_id', 'question')),
-     ('option_id', 'value'), ('answers', 'respondents')),
-    ('response_tally', (('process_id', 'process'),), (), ('ballots',)),
-    ('pb_project_tally', (('ballot_id', 'pb_ballot'), ('project_id', 'pb_project')), (),
-     ('votes', 'weight_sum', 'rank_points')),
-    ('pb_ballot_tally', (('ballot_id', 'pb_ballot'),), (), ('ballots',)),
+    (
+        "answer_tally",
+        (("process_id", "process"), ("question_id", "question")),
+        ("option_id", "value"),
+        ("answers", "respondents"),
+    ),
+    ("response_tally", (("process_id", "process"),), (), ("ballots",)),
+    (
+        "pb_project_tally",
+        (("ballot_id", "pb_ballot"), ("project_id", "pb_project")),
+        (),
+        ("votes", "weight_sum", "rank_points"),
+    ),
+    ("pb_ballot_tally", (("ballot_id", "pb_ballot"),), (), ("ballots",)),
 )
 PAPER_FILLS = (
     "INSERT INTO paper_answer_tally (process_id, question_id, option_id, value, answers) "
@@ -53,28 +62,28 @@ PAPER_FILLS = (
     "INSERT INTO paper_ballot_tally (ballot_id, ballots) SELECT ballot_id, COUNT(*) "
     "FROM pb_vote WHERE channel = 'paper' GROUP BY ballot_id",
 )
-WHO_TIMES = ('participation', 'pb_participation', 'table_service')
-RULES_BEFORE = ('registered', 'roll', 'verified')
-RULES_AFTER = (*RULES_BEFORE, 'roll_or_verified')
+WHO_TIMES = ("participation", "pb_participation", "table_service")
+RULES_BEFORE = ("registered", "roll", "verified")
+RULES_AFTER = (*RULES_BEFORE, "roll_or_verified")
 
 
 def _rule_check(values) -> None:
     """Rewrite the CHECK on process_eligibility.rule to accept `values`."""
-    listed = ', '.join(f"'{v}'" for v in values)
-    with op.batch_alter_table('process_eligibility') as batch_op:
-        batch_op.drop_constraint(op.f('ck_process_eligibility_eligibilityrule'), type_='check')
+    listed = ", ".join(f"'{v}'" for v in values)
+    with op.batch_alter_table("process_eligibility") as batch_op:
+        batch_op.drop_constraint(op.f("ck_process_eligibility_eligibilityrule"), type_="check")
         batch_op.create_check_constraint(
-            op.f('ck_process_eligibility_eligibilityrule'), f'rule IN ({listed})'
+            op.f("ck_process_eligibility_eligibilityrule"), f"rule IN ({listed})"
         )
 
 
 def _sqlite() -> bool:
-    return op.get_bind().dialect.name == 'sqlite'
+    return op.get_bind().dialect.name == "sqlite"
 
 
 def _fk(table, column, target):
     return sa.ForeignKeyConstraint(
-        [column], [f'{target}.id'], name=op.f(f'fk_{table}_{column}_{target}'), ondelete='CASCADE'
+        [column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"), ondelete="CASCADE"
     )
 
 
@@ -82,14 +91,14 @@ def _tally_table(table, parents, keys, sums, channel: bool):
     columns = [sa.Column(c, sa.Integer(), nullable=False) for c, _t in parents]
     columns += [sa.Column(k, sa.Integer(), autoincrement=False, nullable=False) for k in keys]
     if channel:
-        columns.append(sa.Column('channel', CHANNEL, nullable=False))
+        columns.append(sa.Column("channel", CHANNEL, nullable=False))
     columns += [sa.Column(s, sa.BigInteger(), nullable=False) for s in sums]
-    primary = [c for c, _t in parents] + list(keys) + (['channel'] if channel else [])
+    primary = [c for c, _t in parents] + list(keys) + (["channel"] if channel else [])
     op.create_table(
         table,
         *columns,
         *(_fk(table, c, t) for c, t in parents),
-        sa.PrimaryKeyConstraint(*primary, name=op.f(f'pk_{table}')),
+        sa.PrimaryKeyConstraint(*primary, name=op.f(f"pk_{table}")),
     )
 
 
@@ -98,27 +107,29 @@ def _rebuild_tallies(channel: bool):
     bind = op.get_bind()
     for table, parents, keys, sums in TALLIES:
         group = [c for c, _t in parents] + list(keys)
-        totals = ', '.join(f'SUM({s}) AS {s}' for s in sums)
+        totals = ", ".join(f"SUM({s}) AS {s}" for s in sums)
         rows = [
             dict(row._mapping)
-            for row in bind.execute(sa.text(
-                f"SELECT {', '.join(group)}, {totals} FROM {table} GROUP BY {', '.join(group)}"
-            ))
+            for row in bind.execute(
+                sa.text(
+                    f"SELECT {', '.join(group)}, {totals} FROM {table} GROUP BY {', '.join(group)}"
+                )
+            )
         ]
         op.drop_table(table)
         _tally_table(table, parents, keys, sums, channel)
         if rows:
             if channel:
-                rows = [{**row, 'channel': 'web'} for row in rows]
+                rows = [{**row, "channel": "web"} for row in rows]
             columns = [sa.column(name) for name in rows[0]]
             op.bulk_insert(sa.table(table, *columns), rows)
 
 
 def _paper_tables():
-    _tally_table('paper_answer_tally', TALLIES[0][1], ('option_id', 'value'), ('answers',), False)
-    _tally_table('paper_response_tally', TALLIES[1][1], (), ('ballots',), False)
-    _tally_table('paper_project_tally', TALLIES[2][1], (), ('votes',), False)
-    _tally_table('paper_ballot_tally', TALLIES[3][1], (), ('ballots',), False)
+    _tally_table("paper_answer_tally", TALLIES[0][1], ("option_id", "value"), ("answers",), False)
+    _tally_table("paper_response_tally", TALLIES[1][1], (), ("ballots",), False)
+    _tally_table("paper_project_tally", TALLIES[2][1], (), ("votes",), False)
+    _tally_table("paper_ballot_tally", TALLIES[3][1], (), ("ballots",), False)
 
 
 def _round_who_times():
@@ -135,37 +146,39 @@ def upgrade():
     for statement in PAPER_FILLS:
         op.execute(statement)
     _rebuild_tallies(channel=False)
-    for table in ('response', 'pb_vote'):
+    for table in ("response", "pb_vote"):
         if _sqlite():
             with op.batch_alter_table(
-                table, recreate='always', table_kwargs={'sqlite_with_rowid': False}
+                table, recreate="always", table_kwargs={"sqlite_with_rowid": False}
             ) as batch_op:
-                batch_op.drop_constraint(op.f(f'ck_{table}_channel'), type_='check')
-                batch_op.drop_column('channel')
+                batch_op.drop_constraint(op.f(f"ck_{table}_channel"), type_="check")
+                batch_op.drop_column("channel")
         else:
-            op.drop_column(table, 'channel')
+            op.drop_column(table, "channel")
     _round_who_times()
     _rule_check(RULES_AFTER)
 
 
 def downgrade():
-    op.execute(
-        "UPDATE process_eligibility SET rule = 'verified' WHERE rule = 'roll_or_verified'"
-    )
+    op.execute("UPDATE process_eligibility SET rule = 'verified' WHERE rule = 'roll_or_verified'")
     _rule_check(RULES_BEFORE)
-    for table in ('response', 'pb_vote'):
+    for table in ("response", "pb_vote"):
         if _sqlite():
             with op.batch_alter_table(
-                table, recreate='always', table_kwargs={'sqlite_with_rowid': False}
+                table, recreate="always", table_kwargs={"sqlite_with_rowid": False}
             ) as batch_op:
                 batch_op.add_column(
-                    sa.Column('channel', CHANNEL, server_default='web', nullable=False)
+                    sa.Column("channel", CHANNEL, server_default="web", nullable=False)
                 )
         else:
             op.add_column(
-                table, sa.Column('channel', CHANNEL, server_default='web', nullable=False)
+                table, sa.Column("channel", CHANNEL, server_default="web", nullable=False)
             )
     _rebuild_tallies(channel=True)
-    for table in ('paper_ballot_tally', 'paper_project_tally', 'paper_response_tally',
-                  'paper_answer_tally'):
+    for table in (
+        "paper_ballot_tally",
+        "paper_project_tally",
+        "paper_response_tally",
+        "paper_answer_tally",
+    ):
         op.drop_table(table)
