@@ -91,16 +91,17 @@ def participation_problem(process, person):
     if rule is EligibilityRule.ROLL_OR_VERIFIED:
         if _on_roll(process, person, user) or (user is not None and is_verified(user)):
             return None
-        return (
-            UNDER_REVIEW
-            if user is not None and _has_open_conflict(user)
-            else (NOT_ON_ROLL_OR_VERIFIED)
-        )
+        return _off_roll(user, NOT_ON_ROLL_OR_VERIFIED)
     if rule is EligibilityRule.ROLL and not _on_roll(process, person, user):
-        return UNDER_REVIEW if user is not None and _has_open_conflict(user) else NOT_ON_ROLL
+        return _off_roll(user, NOT_ON_ROLL)
     if rule is EligibilityRule.VERIFIED and (user is None or not is_verified(user)):
         return NOT_VERIFIED
     return None
+
+
+def _off_roll(user, message):
+    """`message`, unless the person's key on the roll is disputed: then say it is reviewed."""
+    return UNDER_REVIEW if user is not None and _has_open_conflict(user) else message
 
 
 def _on_roll(process, person, user) -> bool:
