@@ -60,7 +60,6 @@ def load_responses(process: Process, count: int, seed: int = 8) -> None:
                     "id": rid,
                     "process_id": process.id,
                     "receipt_hash": secrets.token_hex(32),
-                    "channel": row["channel"],
                 }
             )
             answers += _random_answers(rng, rid, found)
@@ -113,7 +112,6 @@ def load_votes(ballot: PbBallot, count: int, seed: int = 8) -> None:
                     "id": vid,
                     "ballot_id": ballot.id,
                     "receipt_hash": secrets.token_hex(32),
-                    "channel": row["channel"],
                 }
             )
             chosen = rng.sample(ids, rng.randint(1, 5))

@@ -67,7 +67,6 @@ class Tally:
         default_factory=lambda: defaultdict(Counter)
     )  # ballot id -> Counter of project id
     voters: Counter = field(default_factory=Counter)  # ballot id -> votes
-    channels: Counter = field(default_factory=Counter)  # (table, channel) -> rows
 
 
 @dataclass
@@ -151,9 +150,7 @@ def _consultation_chunk(loader, rng, made, people, start_pid, tally, now) -> Non
         tally.by_age_band[row[6]] += 1
         tally.by_colonia[row[5]] += 1
         tally.by_day[(moment + LOCAL).date()] += 1
-        content_channel = CHANNEL(rng)
-        responses.append((ids[i], made.consultation_id, hashes[i], content_channel))
-        tally.channels["response", content_channel] += 1
+        responses.append((ids[i], made.consultation_id, hashes[i]))
         for question in made.questions:
             found = city.answer(rng, question)
             if found:
@@ -169,7 +166,7 @@ def _consultation_chunk(loader, rng, made, people, start_pid, tally, now) -> Non
         ("process_id", *PARTICIPANT_COLUMNS),
         [(made.consultation_id, *row) for row in participations],
     )
-    loader.write("response", ("id", "process_id", "receipt_hash", "channel"), responses)
+    loader.write("response", ("id", "process_id", "receipt_hash"), responses)
     columns = ("response_id", "question_id", "seq", "option_id", "value", "text")
     loader.write("answer", columns, answers)
 
@@ -185,17 +182,15 @@ def _pb_chunk(loader, rng, made, people, start_pid, tally, now) -> int:
             channel = CHANNEL(rng)
             participations.append((ballot.id, *_participant(loader, pid, person, moment, channel)))
             pid += 1
-            content_channel = CHANNEL(rng)
-            votes.append((ids[i], ballot.id, hashes[i], content_channel))
+            votes.append((ids[i], ballot.id, hashes[i]))
             chosen = city.pb_choice(rng, ballot)
             items += [(ids[i], project_id, 1) for project_id in chosen]
             tally.votes[ballot.id].update(chosen)
             tally.voters[ballot.id] += 1
-            tally.channels["pb_vote", content_channel] += 1
         votes.sort()
         items.sort()
         loader.write("pb_participation", ("ballot_id", *PARTICIPANT_COLUMNS), participations)
-        loader.write("pb_vote", ("id", "ballot_id", "receipt_hash", "channel"), votes)
+        loader.write("pb_vote", ("id", "ballot_id", "receipt_hash"), votes)
         loader.write("pb_vote_item", ("vote_id", "project_id", "weight"), items)
     return pid - start_pid
 

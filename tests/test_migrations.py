@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from datetime import datetime
 
 import flask_migrate
 import pytest
@@ -17,6 +18,8 @@ from tests.hardening.test_backup import ballots, seed_ballots
 MIGRATIONS = str(ROOT / "migrations")
 # The revision before 9d602ac9e9c6, which gave SQLite the CHECK on `channel` it had skipped.
 WITHOUT_CHANNEL_CHECK = "6bcb88415129"
+# The last revision whose ballot content had a channel (b7c3e1d9a0f2 moved it out).
+LAST_WITH_CHANNEL = "4f985dda2cb0"
 
 
 @pytest.fixture(autouse=True)
@@ -102,9 +105,10 @@ BALLOT_TABLES = ("response", "pb_vote")
 
 
 def test_the_comparison_sees_the_check_constraint_sqlite_once_lacked(tmp_path):
-    """Before 9d602ac9e9c6 SQLite had no CHECK on `channel`: the comparison must say so."""
+    """Before 9d602ac9e9c6 SQLite had no CHECK on `channel`: the comparison must say so
+    (against the last revision with a channel on ballot content, since b7c3e1d9a0f2 dropped it)."""
     app = migrated_app(f"sqlite:///{tmp_path / 'old.db'}", WITHOUT_CHANNEL_CHECK)
-    modelled = modelled_app(f"sqlite:///{tmp_path / 'modelled.db'}")
+    modelled = migrated_app(f"sqlite:///{tmp_path / 'later.db'}", LAST_WITH_CHANNEL)
     differences = schema_differences(app, modelled)
     # Later revisions change other tables' checks (notification's kinds): look at these two.
     checks = [d for d in differences if d[0] == "check constraints" and d[1] in BALLOT_TABLES]
@@ -116,8 +120,9 @@ def test_the_comparison_sees_the_check_constraint_sqlite_once_lacked(tmp_path):
 
 
 def test_sqlite_channel_check_keeps_every_ballot_and_refuses_unknown_channels(tmp_path):
-    """The table rebuild keeps each response's answers and each vote's items (which cascade
-    from them), both ways, and the rebuilt tables refuse a channel that does not exist."""
+    """The table rebuilds keep each response's answers and each vote's items (which cascade
+    from them), both ways; while content had a channel, the rebuilt tables refused an unknown
+    one."""
     app = migrated_app(f"sqlite:///{tmp_path / 'migrated.db'}")
     with app.app_context():
         # Written by today's models, then taken back to the schema before the rebuild (the
@@ -128,16 +133,74 @@ def test_sqlite_channel_check_keeps_every_ballot_and_refuses_unknown_channels(tm
         flask_migrate.downgrade(directory=MIGRATIONS, revision=WITHOUT_CHANNEL_CHECK)
         assert ballots() == before
         db.session.remove()
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision=LAST_WITH_CHANNEL)
         assert ballots() == before
-        assert len(before["Answer"]) > 3 and len(before["PbVoteItem"]) == 3
-        assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
         for table in ("response", "pb_vote"):
             with pytest.raises(sa.exc.IntegrityError):
                 db.session.execute(sa.text(f"UPDATE {table} SET channel = 'fax'"))
             db.session.rollback()
         db.session.remove()
+        flask_migrate.upgrade(directory=MIGRATIONS)
+        assert ballots() == before
+        assert len(before["Answer"]) > 3 and len(before["PbVoteItem"]) == 3
+        assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        db.session.remove()
         db.engine.dispose()
+
+
+def _rows(sql: str) -> list[tuple]:
+    return sorted(tuple(row) for row in db.session.execute(sa.text(sql)))
+
+
+def channel_data_moves_with(url: str, **overrides) -> None:
+    """Ballots with a channel, migrated: paper counted apart, tallies summed, times to the hour."""
+    app = migrated_app(url, **overrides)
+    with app.app_context():
+        seed_ballots(3)  # three web responses and votes, unfolded
+        db.session.remove()
+        flask_migrate.downgrade(directory=MIGRATIONS, revision=LAST_WITH_CHANNEL)
+        vote, response = (
+            db.session.execute(sa.text(f"SELECT id FROM {t} ORDER BY id LIMIT 1")).scalar()
+            for t in ("pb_vote", "response")
+        )
+        db.session.execute(sa.text(f"UPDATE pb_vote SET channel = 'paper' WHERE id = '{vote}'"))
+        db.session.execute(
+            sa.text(f"UPDATE response SET channel = 'paper' WHERE id = '{response}'")
+        )
+        ballot = db.session.execute(sa.text("SELECT ballot_id FROM pb_vote LIMIT 1")).scalar()
+        db.session.execute(
+            sa.text(
+                "INSERT INTO pb_ballot_tally (ballot_id, channel, ballots) "
+                f"VALUES ({ballot}, 'web', 10), ({ballot}, 'desk', 4), ({ballot}, 'paper', 2)"
+            )
+        )
+        db.session.commit()
+        project = db.session.execute(
+            sa.text(f"SELECT project_id FROM pb_vote_item WHERE vote_id = '{vote}'")
+        ).scalar()
+        answers = db.session.execute(
+            sa.text(f"SELECT count(*) FROM answer WHERE response_id = '{response}'")
+        ).scalar()
+        db.session.remove()
+        flask_migrate.upgrade(directory=MIGRATIONS)
+
+        assert _rows("SELECT ballot_id, ballots FROM pb_ballot_tally") == [(ballot, 16)]
+        assert _rows("SELECT ballot_id, project_id, votes FROM paper_project_tally") == [
+            (ballot, project, 1)
+        ]
+        assert _rows("SELECT ballot_id, ballots FROM paper_ballot_tally") == [(ballot, 1)]
+        assert _rows("SELECT ballots FROM paper_response_tally") == [(1,)]
+        assert _rows("SELECT sum(answers) FROM paper_answer_tally") == [(answers,)]
+        times = db.session.execute(sa.text("SELECT created_at FROM participation")).scalars()
+        for moment in times:
+            moment = moment if not isinstance(moment, str) else datetime.fromisoformat(moment)
+            assert (moment.minute, moment.second, moment.microsecond) == (0, 0, 0)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_migration_moves_the_channel_out_of_ballot_content(tmp_path):
+    channel_data_moves_with(f"sqlite:///{tmp_path / 'migrated.db'}")
 
 
 def test_sqlite_migrations_keep_ballot_tables_without_rowid(tmp_path):
@@ -199,4 +262,19 @@ def test_postgresql_migrations_match_the_models():
         with admin.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
             connection.execute(sa.text(f"DROP SCHEMA {schema}_models CASCADE"))
+        admin.dispose()
+
+
+def test_postgresql_migration_moves_the_channel_out_of_ballot_content():
+    url = postgres_url()
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        channel_data_moves_with(url, SQLALCHEMY_ENGINE_OPTIONS=options)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()

@@ -1,9 +1,12 @@
-"""Results split by channel (web, table, paper), and when a channel's split must stay hidden.
+"""Results split by channel, and when the split must stay hidden.
 
-Counting rules always count every channel together; this only shows the split. A channel
-with fewer than MIN_BALLOTS ballots is not shown on its own, since a tiny channel (one table,
-three papers) would reveal how those few people voted; when that hides a single channel, the
-next smallest is hidden too, or subtracting the others from the total would reveal it.
+Ballot content carries no channel, so what was chosen splits only into paper (counted apart
+when a batch of typed papers is committed, participa.aggregates.paper) and the rest, cast
+electronically on the web or a table's tablet (the total minus paper). Who took part is known
+per channel (web, table, paper) from the participations. Counting rules always count every
+channel together; this only shows the split. When either part has fewer than MIN_BALLOTS
+ballots neither is shown (the total minus one part gives the other), since a tiny part
+(three papers) would reveal how those few people voted.
 """
 
 from dataclasses import dataclass
@@ -14,45 +17,36 @@ MIN_BALLOTS = 5
 CHANNELS = (Channel.WEB, Channel.DESK, Channel.PAPER)
 
 
-def hidden_channels(ballots: dict[Channel, int], minimum: int = MIN_BALLOTS) -> set[Channel]:
-    """The channels whose split must not be shown (pure: counts in, channels out)."""
-    small = {c for c in CHANNELS if 0 < ballots.get(c, 0) < minimum}
-    shown = sorted((ballots.get(c, 0), i, c) for i, c in enumerate(CHANNELS) if c not in small)
-    shown = [row for row in shown if row[0] > 0]
-    if len(small) == 1 and shown:
-        small.add(shown[0][2])  # else total minus the shown channels gives the hidden one
-    return small
+def split_hidden(electronic: int, paper: int, minimum: int = MIN_BALLOTS) -> bool:
+    """Whether the electronic/paper split must not be shown (pure: counts in, answer out)."""
+    return any(0 < n < minimum for n in (electronic, paper))
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    """Rows of (label, a count per channel or None when hidden, total)."""
+    """Rows of (label, (electronic, paper) or (None, None) when hidden, total)."""
 
     title: str
-    ballots: tuple[int | None, ...]
+    ballots: tuple[int | None, int | None]
     total_ballots: int
-    rows: tuple[tuple[str, tuple[int | None, ...], int], ...]
+    rows: tuple[tuple[str, tuple[int | None, int | None], int], ...]
     hidden: bool
-    people: tuple[int, ...]  # who took part, per channel (participations, never hidden)
+    people: tuple[int, ...]  # who took part, per channel of CHANNELS (never hidden)
 
 
-def _split(counts: dict[Channel, int], hidden: set) -> tuple[int | None, ...]:
-    return tuple(None if c in hidden else counts.get(c, 0) for c in CHANNELS)
+def _split(total: int, paper: int, hidden: bool) -> tuple[int | None, int | None]:
+    return (None, None) if hidden else (total - paper, paper)
 
 
-def breakdown(title, ballots, people, rows: list[tuple[str, dict]]) -> Breakdown:
-    """The split of `rows` (label, counts per channel), hiding what `ballots` would give away."""
-    hidden = hidden_channels(ballots)
+def breakdown(title, ballots: tuple[int, int], people: dict, rows: list) -> Breakdown:
+    """The split of `rows` (label, total, paper), given `ballots` (total, paper)."""
+    total, paper = ballots
+    hidden = split_hidden(total - paper, paper)
     return Breakdown(
         title=title,
-        ballots=_split(ballots, hidden),
-        total_ballots=sum(ballots.values()),
-        rows=tuple((label, _split(c, hidden), sum(c.values())) for label, c in rows),
-        hidden=bool(hidden),
+        ballots=_split(total, paper, hidden),
+        total_ballots=total,
+        rows=tuple((label, _split(n, p, hidden), n) for label, n, p in rows),
+        hidden=hidden,
         people=tuple(people.get(c, 0) for c in CHANNELS),
     )
-
-
-def by_channel(counts: dict) -> dict[Channel, int]:
-    """Counts keyed by channel name (as a query returns them) keyed by Channel."""
-    return {Channel(channel): int(n) for channel, n in counts.items()}

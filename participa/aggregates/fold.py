@@ -32,6 +32,7 @@ from participa.aggregates.models import (
 )
 from participa.budgets.models import PbBallot, PbParticipation, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Participation, Response
+from participa.core.timeutil import to_hour
 from participa.extensions import db
 from participa.processes.models import Process
 
@@ -78,7 +79,7 @@ def _fold_transaction(namespace, table, target_id, wait=False) -> Iterator:
         yield conn if _lock(conn, namespace, table, target_id, wait) else None
 
 
-def _upsert(conn, table: sa.Table, rows: list[dict], sums: tuple[str, ...]) -> None:
+def upsert(conn, table: sa.Table, rows: list[dict], sums: tuple[str, ...]) -> None:
     """Add `rows` to the counters of `table` (insert a key the first time)."""
     if not rows:
         return
@@ -92,15 +93,14 @@ def _upsert(conn, table: sa.Table, rows: list[dict], sums: tuple[str, ...]) -> N
 
 
 def answer_count_query(where) -> sa.Select:
-    """Answers grouped by question, option, value and channel, for responses matching `where`."""
+    """Answers grouped by question, option and value, for responses matching `where`."""
     first = sa.func.sum(sa.case((ANSWER.c.seq == 0, 1), else_=0))
-    keys = (ANSWER.c.question_id, ANSWER.c.option_id, ANSWER.c.value, RESPONSE.c.channel)
+    keys = (ANSWER.c.question_id, ANSWER.c.option_id, ANSWER.c.value)
     return (
         sa.select(
             ANSWER.c.question_id.label("question_id"),
             sa.func.coalesce(ANSWER.c.option_id, NO_OPTION).label("option_id"),
             sa.func.coalesce(ANSWER.c.value, NO_VALUE).label("value"),
-            RESPONSE.c.channel.label("channel"),
             sa.func.count().label("answers"),
             first.label("respondents"),
         )
@@ -115,20 +115,11 @@ def _add_responses(conn, process_id: int, where) -> int:
     rows = [
         dict(row._mapping, process_id=process_id) for row in conn.execute(answer_count_query(where))
     ]
-    _upsert(conn, ANSWERS, rows, ("answers", "respondents"))
-    totals = sa.select(RESPONSE.c.channel, sa.func.count()).where(where)
-    by_channel = conn.execute(totals.group_by(RESPONSE.c.channel)).all()
-    _upsert(
-        conn,
-        RESPONSES,
-        [{"process_id": process_id, "channel": ch, "ballots": n} for ch, n in by_channel],
-        ("ballots",),
-    )
-    return sum(n for _ch, n in by_channel)
-
-
-def _hour(moment):
-    return moment.replace(minute=0, second=0, microsecond=0)
+    upsert(conn, ANSWERS, rows, ("answers", "respondents"))
+    total = conn.execute(sa.select(sa.func.count()).select_from(RESPONSE).where(where)).scalar()
+    if total:
+        upsert(conn, RESPONSES, [{"process_id": process_id, "ballots": total}], ("ballots",))
+    return total
 
 
 def _add_participations(conn, process_id: int, rows) -> None:
@@ -136,18 +127,18 @@ def _add_participations(conn, process_id: int, rows) -> None:
     snapshots, hours = Counter(), Counter()
     for at, colonia, band, sex, channel in rows:
         snapshots[(colonia or NO_COLONIA, band or NO_TEXT, sex or NO_TEXT, channel)] += 1
-        hours[(_hour(at), channel)] += 1
+        hours[(to_hour(at), channel)] += 1
     keys = ("colonia_id", "age_band", "sex", "channel")
     tallies = [
         dict(zip(keys, key, strict=True), process_id=process_id, people=n)
         for key, n in snapshots.items()
     ]
-    _upsert(conn, PARTICIPATIONS, tallies, ("people",))
+    upsert(conn, PARTICIPATIONS, tallies, ("people",))
     per_hour = [
         {"process_id": process_id, "hour": hour, "channel": channel, "people": n}
         for (hour, channel), n in hours.items()
     ]
-    _upsert(conn, HOURS, per_hour, ("people",))
+    upsert(conn, HOURS, per_hour, ("people",))
 
 
 PARTICIPATION_COLUMNS = (
@@ -219,33 +210,27 @@ def _rank_length():
 
 
 def item_counts(where) -> sa.Select:
-    """Votes, weights and rank points per project and channel, for votes matching `where`."""
+    """Votes, weights and rank points per project, for votes matching `where`."""
     return (
         sa.select(
             ITEM.c.project_id.label("project_id"),
-            VOTE.c.channel.label("channel"),
             sa.func.count().label("votes"),
             sa.func.sum(ITEM.c.weight).label("weight_sum"),
             sa.func.sum(_rank_length() + 1 - ITEM.c.weight).label("rank_points"),
         )
         .select_from(ITEM.join(VOTE, VOTE.c.id == ITEM.c.vote_id))
         .where(where)
-        .group_by(ITEM.c.project_id, VOTE.c.channel)
+        .group_by(ITEM.c.project_id)
     )
 
 
 def _add_votes(conn, ballot_id: int, where) -> int:
     rows = [dict(row._mapping, ballot_id=ballot_id) for row in conn.execute(item_counts(where))]
-    _upsert(conn, PROJECTS, rows, ("votes", "weight_sum", "rank_points"))
-    totals = sa.select(VOTE.c.channel, sa.func.count()).where(where).group_by(VOTE.c.channel)
-    by_channel = conn.execute(totals).all()
-    _upsert(
-        conn,
-        BALLOTS,
-        [{"ballot_id": ballot_id, "channel": ch, "ballots": n} for ch, n in by_channel],
-        ("ballots",),
-    )
-    return sum(n for _ch, n in by_channel)
+    upsert(conn, PROJECTS, rows, ("votes", "weight_sum", "rank_points"))
+    total = conn.execute(sa.select(sa.func.count()).select_from(VOTE).where(where)).scalar()
+    if total:
+        upsert(conn, BALLOTS, [{"ballot_id": ballot_id, "ballots": total}], ("ballots",))
+    return total
 
 
 def _add_pb_people(conn, ballot_id: int, rows) -> None:
@@ -255,7 +240,7 @@ def _add_pb_people(conn, ballot_id: int, rows) -> None:
         {"ballot_id": ballot_id, "colonia_id": colonia, "channel": channel, "people": n}
         for (colonia, channel), n in counts.items()
     ]
-    _upsert(conn, PB_PEOPLE, tallies, ("people",))
+    upsert(conn, PB_PEOPLE, tallies, ("people",))
 
 
 def _fold_pb_people(conn, ballot_id: int, batch: int) -> int:
@@ -347,5 +332,5 @@ def recompute_ballot(ballot_id: int, keep: int = FOLD_KEEP) -> int:
             {"ballot_id": ballot_id, "colonia_id": c, "channel": ch, "people": n}
             for c, ch, n in people
         ]
-        _upsert(conn, PB_PEOPLE, rows, ("people",))
+        upsert(conn, PB_PEOPLE, rows, ("people",))
     return total

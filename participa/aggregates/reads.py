@@ -68,10 +68,6 @@ def fold_if_needed_ballot(ballot_id: int) -> None:
         fold_ballot(ballot_id)
 
 
-def _channel_filter(column, channel):
-    return sa.true() if channel is None else column == channel
-
-
 @dataclass(frozen=True)
 class AnswerCounts:
     """A consultation's answer counts: (question, option, value) -> answers, and respondents."""
@@ -80,17 +76,15 @@ class AnswerCounts:
     respondents: dict[int, int]
 
 
-def answer_counts(process_id: int, channel=None) -> AnswerCounts:
-    """Count the answers of every question of a consultation (optionally of one channel)."""
+def answer_counts(process_id: int) -> AnswerCounts:
+    """Count the answers of every question of a consultation (every channel together)."""
     fold_if_needed_process(process_id)
     a = ANSWERS.c
     stored = sa.select(a.question_id, a.option_id, a.value, a.answers, a.respondents).where(
-        a.process_id == process_id, _channel_filter(a.channel, channel)
+        a.process_id == process_id
     )
     live = answer_count_query(
-        (RESPONSE.c.process_id == process_id)
-        & (RESPONSE.c.folded == sa.false())
-        & _channel_filter(RESPONSE.c.channel, channel)
+        (RESPONSE.c.process_id == process_id) & (RESPONSE.c.folded == sa.false())
     ).subquery()
     names = ("question_id", "option_id", "value", "answers", "respondents")
     live = sa.select(*(live.c[name] for name in names))
@@ -106,18 +100,15 @@ def answer_counts(process_id: int, channel=None) -> AnswerCounts:
     return AnswerCounts(dict(counts), dict(respondents))
 
 
-def response_totals(process_id: int) -> dict:
-    """How many responses a consultation has, per channel."""
+def response_total(process_id: int) -> int:
+    """How many responses a consultation has (every channel together)."""
     fold_if_needed_process(process_id)
-    stored = sa.select(RESPONSES.c.channel, RESPONSES.c.ballots).where(
-        RESPONSES.c.process_id == process_id
-    )
-    live = sa.select(RESPONSE.c.channel, sa.func.count()).where(
+    stored = sa.select(RESPONSES.c.ballots).where(RESPONSES.c.process_id == process_id)
+    live = sa.select(sa.func.count()).where(
         RESPONSE.c.process_id == process_id, RESPONSE.c.folded == sa.false()
     )
-    both = sa.union_all(stored, live.group_by(RESPONSE.c.channel)).subquery()
-    query = sa.select(both.c.channel, sa.func.sum(both.c.ballots)).group_by(both.c.channel)
-    return {channel: int(n) for channel, n in db.session.execute(query)}
+    both = sa.union_all(stored, live).subquery()
+    return int(db.session.execute(sa.select(sa.func.sum(both.c.ballots))).scalar() or 0)
 
 
 class PeopleGroup(NamedTuple):
@@ -184,23 +175,20 @@ class BallotSupport:
     ballots: int  # votes cast in the ballot, empty ones included
 
 
-def ballot_support(ballot_id: int, channel=None) -> BallotSupport:
-    """Every project's support in a PB ballot and how many votes it has (optionally per channel).
+def ballot_support(ballot_id: int) -> BallotSupport:
+    """Every project's support in a PB ballot and how many votes it has (every channel).
 
     The vote total comes back in the same statement, as project 0, so both share a snapshot.
     """
     fold_if_needed_ballot(ballot_id)
     t, b, zero = PROJECTS.c, BALLOTS.c, sa.literal(0)
     stored = sa.select(t.project_id, t.votes, t.weight_sum, t.rank_points).where(
-        t.ballot_id == ballot_id, _channel_filter(t.channel, channel)
+        t.ballot_id == ballot_id
     )
     unfolded = (VOTE.c.ballot_id == ballot_id) & (VOTE.c.folded == sa.false())
-    unfolded &= _channel_filter(VOTE.c.channel, channel)
     live = item_counts(unfolded).subquery()
     live = sa.select(live.c.project_id, live.c.votes, live.c.weight_sum, live.c.rank_points)
-    stored_total = sa.select(zero, b.ballots, zero, zero).where(
-        b.ballot_id == ballot_id, _channel_filter(b.channel, channel)
-    )
+    stored_total = sa.select(zero, b.ballots, zero, zero).where(b.ballot_id == ballot_id)
     live_total = sa.select(zero, sa.func.count(), zero, zero).where(unfolded)
     both = sa.union_all(stored, live, stored_total, live_total).subquery()
     sums = [sa.func.sum(column) for column in list(both.c)[1:]]

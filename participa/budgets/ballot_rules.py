@@ -20,6 +20,13 @@ Selection = dict[int, int]  # project id -> 1 (approval, knapsack), points, or p
 POSITIONS_MESSAGE = _l("Use each position once, starting at 1, without gaps.")
 POINTS_MESSAGE = _l("Give whole numbers of points: 0, 1, 2…")
 UNREADABLE = _l("The ballot could not be read. Reload the page.")
+REPEATED = _l("The ballot names the same project more than once; nothing was stored.")
+
+
+def refuse_repeats(names) -> None:
+    """Refuse a form that sends one project twice: it would be stored once, silently."""
+    if len(set(names)) != len(names):
+        raise DomainError(REPEATED)
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,13 @@ def minimum_spend(ballot: PbBallot) -> int:
 
 def project_field(project: PbProject) -> str:
     return f"p{project.id}"
+
+
+def refuse_sent_twice(form, projects: list[PbProject]) -> None:
+    """Refuse points or positions sent twice for one project (WTForms would keep the first)."""
+    for project in projects:
+        if len(form[project_field(project)].raw_data or ()) > 1:
+            raise DomainError(REPEATED, field=project_field(project))
 
 
 class Rule:
@@ -135,7 +149,9 @@ class _CheckboxRule(Rule):
         }
 
     def read(self, form, projects):
-        return dict.fromkeys(form.projects.data or (), 1)
+        chosen = form.projects.data or []
+        refuse_repeats(chosen)
+        return dict.fromkeys(chosen, 1)
 
 
 class Approval(_CheckboxRule):
@@ -225,6 +241,7 @@ class Cumulative(Rule):
         return {project_field(p): StringField(p.title, default="0") for p in projects}
 
     def read(self, form, projects):
+        refuse_sent_twice(form, projects)
         selection = {}
         for project in projects:
             raw = (form[project_field(project)].data or "").strip() or "0"
@@ -288,6 +305,7 @@ class Ranking(Rule):
         }
 
     def read(self, form, projects):
+        refuse_sent_twice(form, projects)
         selection = {}
         for project in projects:
             raw = (form[project_field(project)].data or "").strip()

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UNFOLDED, UtcDateTime, enum_type
 from participa.core.timeutil import utcnow
-from participa.eligibility.participants import Channel, ParticipantColumns
+from participa.eligibility.participants import ParticipantColumns
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.territory.models import Colonia
@@ -267,10 +267,6 @@ class PbVote(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("pb_ballot.id"), index=True)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # How the ballot arrived (web, table, paper), so results can be read per channel.
-    channel: Mapped[Channel] = mapped_column(
-        enum_type(Channel), default=Channel.WEB, server_default=Channel.WEB.value
-    )
     # False until participa.aggregates.fold adds its items to pb_project_tally.
     folded: Mapped[bool] = mapped_column(default=False, server_default=false())
 

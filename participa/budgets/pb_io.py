@@ -16,6 +16,7 @@ from fractions import Fraction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from participa.aggregates.paper import add_paper_votes
 from participa.aggregates.reads import ballot_support
 from participa.audit.services import record
 from participa.budgets.counting import (
@@ -227,13 +228,14 @@ def _store_votes(election, ballot: PbBallot, ids: dict[str, int], stem: str, now
                 "id": vote_id,
                 "ballot_id": ballot.id,
                 "receipt_hash": _receipt_hash(),
-                "channel": Channel.PAPER,
             }
             for vote_id, _vote in votes
         ],
     )
     if items:
         db.session.execute(PbVoteItem.__table__.insert(), items)
+    # Imported votes were cast on paper (their participations say so): count them apart too.
+    add_paper_votes(ballot.id, [[ids[p] for p in vote.projects] for _id, vote in votes])
 
 
 def _receipt_hash() -> str:

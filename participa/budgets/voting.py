@@ -38,7 +38,7 @@ def check_selection(ballot: PbBallot, projects: list[PbProject], selection: Sele
     return rule.totals(ballot, projects, selection)
 
 
-def vote_content(ballot: PbBallot, selection: Selection, channel: Channel):
+def vote_content(ballot: PbBallot, selection: Selection):
     """The secret content of one vote, as column values, and its receipt code.
 
     Every channel writes its votes from here: `cast` (web, desk) in bulk, the paper batches
@@ -49,7 +49,6 @@ def vote_content(ballot: PbBallot, selection: Selection, channel: Channel):
         "id": secrets.token_hex(16),
         "ballot_id": ballot.id,
         "receipt_hash": receipt_hash(code),
-        "channel": channel,
         "folded": False,
     }
     items = [
@@ -59,10 +58,10 @@ def vote_content(ballot: PbBallot, selection: Selection, channel: Channel):
     return vote, items, code
 
 
-def vote_row(ballot: PbBallot, selection: Selection, channel: Channel):
+def vote_row(ballot: PbBallot, selection: Selection):
     """The content of one vote as a `PbVote` with its items, and its receipt code; the caller
     adds and commits."""
-    vote, items, code = vote_content(ballot, selection, channel)
+    vote, items, code = vote_content(ballot, selection)
     row = PbVote(**vote)
     row.items = [PbVoteItem(project_id=i["project_id"], weight=i["weight"]) for i in items]
     return row, code
@@ -149,7 +148,7 @@ def cast(booth: Booth, selection: Selection, *, now: datetime, channel: Channel 
         raise NotAllowed(booth.problem)
     ballot = booth.ballot
     rule_for(ballot).validate(ballot, booth.projects, selection)
-    vote, items, code = vote_content(ballot, selection, channel)
+    vote, items, code = vote_content(ballot, selection)
     participation = voter_columns(booth.voter, now=now, channel=channel)
     participation = {"ballot_id": ballot.id, "folded": False, **participation}
     try:

@@ -124,7 +124,7 @@ def _answer_rows(question: Question, value) -> list[dict]:
     return [{**row, "value": value}]
 
 
-def response_content(process, found: list[Question], answers: dict[int, object], channel):
+def response_content(process, found: list[Question], answers: dict[int, object]):
     """The secret content of one ballot, as column values, and its receipt code.
 
     Every channel writes its responses from here: `submit` (web, desk) in bulk, the paper
@@ -136,7 +136,6 @@ def response_content(process, found: list[Question], answers: dict[int, object],
         "id": secrets.token_hex(16),
         "process_id": process.id,
         "receipt_hash": receipt_hash(code),
-        "channel": channel,
         "folded": False,
     }
     rows = [
@@ -147,10 +146,10 @@ def response_content(process, found: list[Question], answers: dict[int, object],
     return response, rows, code
 
 
-def response_row(process, found: list[Question], answers: dict[int, object], channel: Channel):
+def response_row(process, found: list[Question], answers: dict[int, object]):
     """The content of one ballot as a `Response` with its answers, and its receipt code; the
     caller adds and commits."""
-    response, rows, code = response_content(process, found, answers, channel)
+    response, rows, code = response_content(process, found, answers)
     row = Response(**response)
     row.answers = [Answer(**answer) for answer in rows]
     return row, code
@@ -221,7 +220,7 @@ def submit(
         raise NotAllowed(booth.problem)
     check_answers(booth.questions, answers, max_text)
     process = booth.process
-    response, rows, code = response_content(process, booth.questions, answers, channel)
+    response, rows, code = response_content(process, booth.questions, answers)
     participation = voter_columns(booth.voter, now=now, channel=channel)
     participation = {"process_id": process.id, "folded": False, **participation}
     try:

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UNFOLDED, enum_type
-from participa.eligibility.participants import Channel, ParticipantColumns
+from participa.eligibility.participants import ParticipantColumns
 from participa.extensions import db
 
 
@@ -99,10 +99,6 @@ class Response(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
     receipt_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    # How the ballot arrived (web, table, paper), so results can be read per channel.
-    channel: Mapped[Channel] = mapped_column(
-        enum_type(Channel), default=Channel.WEB, server_default=Channel.WEB.value
-    )
     # False until participa.aggregates.fold adds its answers to answer_tally (never in the
     # vote's own transaction: see docs/architecture.md, "Results from aggregates").
     folded: Mapped[bool] = mapped_column(default=False, server_default=false())

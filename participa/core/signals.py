@@ -13,6 +13,9 @@ from blinker import Namespace
 _signals = Namespace()
 
 user_registered = _signals.signal("user-registered")
+# Sent by processes.services.create_process after the flush, before the commit, with `actor`:
+# subscribers add the new process's default settings in the same transaction.
+process_created = _signals.signal("process-created")
 """A resident created an account (after commit). Sender: the `User`. Keywords: `now`."""
 
 process_status_changed = _signals.signal("process-status-changed")

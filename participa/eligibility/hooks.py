@@ -26,6 +26,12 @@ def manage_panel(process) -> Panel:
     )
 
 
+@signals.process_created.connect
+def default_rule(process, actor, **extra) -> None:
+    """A new budget or consultation starts with "on the roll or verified in person"."""
+    rules.set_default_rule(actor, process)
+
+
 @signals.user_registered.connect
 def claim_roll_entries(user, now, **extra) -> None:
     """On the roll by CURP from the first moment (its own commit: the account is stored)."""

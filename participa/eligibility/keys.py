@@ -17,6 +17,7 @@ from participa.auth.curp import InvalidCurp, parse_curp
 from participa.auth.models import User
 from participa.eligibility.models import (
     MUNICIPAL_SCOPE,
+    ROLL_KEYED,
     EligibilityRule,
     KeyKind,
     ProcessEligibility,
@@ -151,7 +152,7 @@ def entry_of(roll: Roll | None, user) -> RollEntry | None:
 
 def person_key(process, user) -> str:
     """The one-vote key of `user` in `process`: `roll:<entry id>` or `curp:<CURP>`."""
-    if rule_for(process) is EligibilityRule.ROLL:
+    if rule_for(process) in ROLL_KEYED:
         entry = entry_of(roll_for(process), user)
         if entry is not None:
             return f"roll:{entry.id}"

@@ -26,6 +26,12 @@ class EligibilityRule(enum.StrEnum):
     REGISTERED = "registered"  # a registered resident with CURP and colonia (the default)
     ROLL = "roll"  # on the process's roll, otherwise the municipality's
     VERIFIED = "verified"  # verified in person at a desk (ID seen)
+    # On the roll, or verified in person: the default of new processes that decide something.
+    ROLL_OR_VERIFIED = "roll_or_verified"
+
+
+# Rules whose one-vote key is the roll entry when the person holds one.
+ROLL_KEYED = frozenset({EligibilityRule.ROLL, EligibilityRule.ROLL_OR_VERIFIED})
 
 
 class IdKind(enum.StrEnum):

@@ -13,7 +13,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from participa.core.dbtypes import UtcDateTime, enum_type
-from participa.core.timeutil import utcnow
+from participa.core.timeutil import this_hour, to_hour
 from participa.eligibility.keys import person_key
 from participa.tally import age_band
 
@@ -38,7 +38,7 @@ class ParticipantColumns:
     voter_key: Mapped[str] = mapped_column(String(80))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel), default=Channel.WEB)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=this_hour)  # to_hour
     # Snapshots for statistics, so a later move or birthday does not rewrite history.
     colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"), index=True)
     age_band: Mapped[str | None] = mapped_column(String(10))
@@ -94,12 +94,16 @@ def participant(
 
 
 def voter_columns(voter: Voter, *, now: datetime, channel: Channel) -> dict:
-    """The participation columns of `voter`: every one given (a bulk insert sets no default)."""
+    """The participation columns of `voter`: every one given (a bulk insert sets no default).
+
+    The time is kept to the hour only (`to_hour`): who took part is not secret, but the second
+    they did would give their place in the order of arrival.
+    """
     return {
         "voter_key": voter.voter_key,
         "user_id": voter.user_id,
         "channel": channel,
-        "created_at": now,
+        "created_at": to_hour(now),
         "colonia_id": voter.colonia_id,
         "age_band": voter.age_band,
         "sex": voter.sex,

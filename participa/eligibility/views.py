@@ -207,17 +207,21 @@ def process_rule(process_id: int):
         form.rule.data = keys.rule_for(process).value
     if form.validate_on_submit():
         try:
-            rules.save_rule(current_user, process, rules.EligibilityRule(form.rule.data))
+            rule = rules.EligibilityRule(form.rule.data)
+            rules.save_rule(current_user, process, rule)
         except DomainError as error:
             show_error(form, error)
         else:
             flash(_("Saved who may take part."), "success")
+            if rules.warns(process, rule):
+                flash(rules.REGISTERED_WARNING, "warning")
             return redirect(url_for("manage.manage", process_id=process.id))
     return render_template(
         "eligibility/process_rule.html",
         process=process,
         form=form,
         editable=process.status in rules.EDITABLE_STATUSES,
+        warning=rules.REGISTERED_WARNING if process.type in rules.DECIDING_TYPES else None,
         roll=keys.roll_for(process),
         own=keys.own_roll(process),
         size=rules.roll_size,

@@ -86,6 +86,7 @@ def create_process(actor, data: ProcessData) -> Process:
     db.session.add(process)
     db.session.flush()
     record(actor, "process.create", process, **changes)
+    signals.process_created.send(process, actor=actor)
     db.session.commit()
     return process
 

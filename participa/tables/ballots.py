@@ -9,6 +9,7 @@ while papers are typed.
 import json
 from datetime import date, datetime
 
+from participa.aggregates.paper import add_paper_responses, add_paper_votes
 from participa.budgets import voting
 from participa.budgets.ballot_rules import pesos, project_cost, rule_for
 from participa.budgets.ballots import has_voted, voting_problem
@@ -81,8 +82,11 @@ class ConsultationBallot:
         )
 
     def paper_row(self, content: dict):
-        row, _code = answering.response_row(self.process, self.questions, content, Channel.PAPER)
+        row, _code = answering.response_row(self.process, self.questions, content)
         return row
+
+    def count_paper(self, rows) -> None:
+        add_paper_responses(self.process.id, rows)
 
     def words(self, content: dict) -> list[str]:
         return [
@@ -133,8 +137,11 @@ class PbBallotView:
         )
 
     def paper_row(self, content: dict):
-        row, _code = voting.vote_row(self.ballot, content, Channel.PAPER)
+        row, _code = voting.vote_row(self.ballot, content)
         return row
+
+    def count_paper(self, rows) -> None:
+        add_paper_votes(self.ballot.id, [[item.project_id for item in row.items] for row in rows])
 
     def words(self, content: dict) -> list[str]:
         titles = {p.id: (p.title, project_cost(p)) for p in self.projects}

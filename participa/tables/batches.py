@@ -3,8 +3,9 @@
 Two different staff members type the same batch (slots 1 and 2); neither sees the other's.
 When both have finished, equal typings are committed at once; different ones wait for a
 supervisor (staff or admin who typed neither) to choose, paper by paper. Committing writes
-every valid paper as ballot content with channel PAPER, through the same row builders as the
-web, in one transaction; spoiled and blank papers are only counted.
+every valid paper as ballot content (which says nothing of its channel) through the same row
+builders as the web, and adds it to the paper tallies, in one transaction; spoiled and blank
+papers are only counted.
 """
 
 from dataclasses import dataclass
@@ -164,7 +165,7 @@ def resolve(actor, ballot, batch: PaperBatch, choices: dict[int, int], now: date
 
 
 def _commit(actor, ballot, batch, papers: list[Paper], now: datetime, resolved=()) -> None:
-    """Write the valid papers as ballot content (channel PAPER) and the counts, in one go."""
+    """Write the valid papers as ballot content, the paper tallies and the counts, in one go."""
     if len(papers) != batch.size:
         raise DomainError(_l("Every paper of the batch must be entered."))
     try:
@@ -181,8 +182,9 @@ def _commit(actor, ballot, batch, papers: list[Paper], now: datetime, resolved=(
         raise DomainError(
             _l("A paper of this batch breaks the ballot's rules; nothing was stored.")
         ) from error
-    for content in valid:
-        db.session.add(ballot.paper_row(content))
+    rows = [ballot.paper_row(content) for content in valid]
+    db.session.add_all(rows)
+    ballot.count_paper(rows)  # the paper tallies: this transaction names no voter
     batch.valid, batch.spoiled = len(valid), batch.size - len(valid)
     batch.status, batch.committed_at = BatchStatus.COMMITTED, now
     record(

@@ -14,7 +14,7 @@ from participa.auth.curp import InvalidCurp, parse_curp
 from participa.auth.models import User
 from participa.core.errors import DomainError
 from participa.eligibility.keys import SEPARATORS, VOTER_KEY, entry_of, roll_for, rule_for
-from participa.eligibility.models import EligibilityRule, KeyKind, RollEntry
+from participa.eligibility.models import ROLL_KEYED, EligibilityRule, KeyKind, RollEntry
 from participa.eligibility.participants import Voter, voter_key
 from participa.extensions import db
 from participa.tally import age_band
@@ -85,7 +85,7 @@ def _from_entry(entry: RollEntry, value: str, today: date) -> Voter:
 def look_up(process, key: str, colonia_id: int | None, today: date) -> Voter:
     """The person with this key; the colonia comes from the roll or account, else `colonia_id`."""
     text = (key or "").strip().upper()
-    roll = roll_for(process) if rule_for(process) is EligibilityRule.ROLL else None
+    roll = roll_for(process) if rule_for(process) in ROLL_KEYED else None
     try:
         info = parse_curp(text)
     except InvalidCurp as error:
@@ -97,12 +97,16 @@ def look_up(process, key: str, colonia_id: int | None, today: date) -> Voter:
                 return _from_entry(entry, value, today)
         raise DomainError(NOT_ON_ROLL, field="key") from error
     account = db.session.execute(db.select(User).where(User.curp == info.curp)).scalar()
+    entry = None
     if roll is not None:
         entry = (entry_of(roll, account) if account is not None else None) or _roll_entry(
             roll, KeyKind.CURP, info.curp
         )
-        if entry is None:
+        # Off the roll: refused under "on the roll"; under "on the roll or verified" the
+        # person stands at the table with an ID, which is verification, and votes by CURP.
+        if entry is None and rule_for(process) is EligibilityRule.ROLL:
             raise DomainError(NOT_ON_ROLL, field="key")
+    if entry is not None:
         colonia, key_value = entry.colonia, f"roll:{entry.id}"
     else:
         colonia = account.colonia if account is not None and account.colonia else None

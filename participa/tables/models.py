@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participa.auth.models import User
 from participa.budgets.models import PbBallot
 from participa.core.dbtypes import UtcDateTime, enum_type
-from participa.core.timeutil import utcnow
+from participa.core.timeutil import this_hour, utcnow
 from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.models import Process
@@ -72,7 +72,8 @@ class TableService(db.Model):
     table_id: Mapped[int] = mapped_column(ForeignKey("voting_table.id"), index=True)
     channel: Mapped[Channel] = mapped_column(enum_type(Channel))
     staff_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # To the hour only, as participations: the second would give the order of arrival.
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=this_hour)
 
 
 class BatchStatus(enum.StrEnum):

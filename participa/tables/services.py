@@ -11,6 +11,7 @@ from participa.audit.services import record
 from participa.auth.models import Role, User
 from participa.budgets.models import PbBallot
 from participa.core.errors import DomainError, NotAllowed
+from participa.core.timeutil import to_hour
 from participa.eligibility.participants import Channel, Voter
 from participa.extensions import db
 from participa.processes.types import Component, ProcessStatus
@@ -99,7 +100,7 @@ def _serve(actor, table: VotingTable, channel: Channel, now: datetime) -> None:
     if not may_serve(table, actor):
         raise NotAllowed(_l("Only the staff of this table can serve at it."))
     db.session.add(
-        TableService(table_id=table.id, channel=channel, staff_id=actor.id, created_at=now)
+        TableService(table_id=table.id, channel=channel, staff_id=actor.id, created_at=to_hour(now))
     )
 
 

@@ -148,7 +148,7 @@ def forged_bodies(server) -> list[dict]:
     return [
         {"step": "confirm", "projects": ids},  # all five: 1,200,000 > 1,000,000
         {"step": "confirm", "projects": ids[:4]},  # 1,100,000
-        # A repeated id counts once: these four projects still cost 1,100,000.
+        # A repeated id is refused outright (these four projects cost 1,100,000 anyway).
         {"step": "confirm", "projects": [*ids[:4], ids[0], ids[0]], "total": "0"},
         {"step": "confirm", "projects": ids, "amount": "99999999", "cost": "1"},
         {"step": "confirm", "projects": [ids[0], str(server.seed["unfeasible_id"])]},
@@ -181,7 +181,7 @@ def test_concurrent_knapsack_ballots_never_exceed_the_amount(live):
     valid = [
         {"step": "confirm", "projects": [ids[0], ids[1], ids[2]]},  # 950,000
         {"step": "confirm", "projects": [ids[1], ids[2], ids[3], ids[4]]},  # 800,000
-        {"step": "confirm", "projects": [ids[0], ids[3], ids[4], ids[4]]},  # 650,000, doubled id
+        {"step": "confirm", "projects": [ids[0], ids[3], ids[4], ids[4]]},  # doubled id: refused
     ]
     bodies = (valid + forged_bodies(live))[:13] * 4 + valid[:2]
     before = pb_counts(live)

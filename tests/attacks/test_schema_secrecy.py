@@ -8,12 +8,17 @@ Every table is on one of three sides, written down here:
 - coarse tables both sides may name (`COARSE`): the process, the ballot, the questions, their
   options and the projects. Knowing that a person voted in a process is public; nothing finer.
 
+The two sides are also found from the metadata itself (`who_tables`, `what_tables`: a voter
+key marks a participation record, a receipt hash a ballot, and a table keyed by a ballot is its
+content), and must equal the lists written here, so a new ballot table cannot slip by.
+
 The checks read `db.metadata` and the reflected database (SQLite and PostgreSQL) and fail on:
 a foreign-key path between the two sides that does not go through a coarse table; a table that
-points to either side without being classified; a column shared by both sides (other than a
-coarse foreign key, the channel, and `id`, which is random text on the "what" side); a date or
-time column, or an integer autoincrement id, on a "what" table; a "what" table with rowids on
-SQLite. `test_each_check_catches_a_bad_table` shows every check failing on a bad schema.
+points to either side without being classified; a column shared by both sides, by name or by
+meaning (`MEANINGS`: how the ballot arrived, where, when, by whom), other than a coarse foreign
+key, `id` (an integer there, random text here) and `folded`; a date or time column, or an
+integer autoincrement id, on a "what" table; a "what" table with rowids on SQLite.
+`test_each_check_catches_a_bad_table` shows every check failing on a bad schema.
 """
 
 import re
@@ -28,11 +33,20 @@ pytestmark = pytest.mark.attacks
 WHO = frozenset({"participation", "pb_participation"})
 WHAT = frozenset({"response", "answer", "pb_vote", "pb_vote_item"})
 COARSE = frozenset({"process", "pb_ballot", "question", "option", "pb_project"})
-# Columns both sides may have: foreign keys to coarse tables, how the ballot arrived (results are
-# read per channel), `folded` (counted into the aggregates yet: a fold leaves a random residue of
-# older ballots unfolded, so the flag never isolates the newest ballot; docs/architecture.md),
-# and `id` (an integer there, 128 random bits as text here).
-SHARED_OK = frozenset({"id", "channel", "folded"})
+# Columns both sides may have: foreign keys to coarse tables, `folded` (counted into the
+# aggregates yet: a fold leaves a random residue of older ballots unfolded, so the flag never
+# isolates the newest ballot; docs/architecture.md), and `id` (an integer there, 128 random bits
+# as text here). Nothing else: how a ballot arrived (`channel`) is on the "who" side only.
+SHARED_OK = frozenset({"id", "folded"})
+# Names that mean the same thing: a "what" table naming any of a meaning's words shares that
+# meaning with a "who" table naming any of them (e.g. `via` on a vote, `channel` on its voter).
+MEANINGS = {
+    "how it arrived": {"channel", "via", "medium", "source", "method", "canal", "origin"},
+    "where": {"colonia", "table", "mesa", "zone", "place", "booth", "desk", "kiosk", "ip"},
+    "when": {"at", "on", "time", "date", "stamp", "fecha", "hora", "created", "hour"},
+    "who": {"user", "voter", "curp", "email", "staff", "clerk", "actor", "person", "typist"},
+    "statistics of the voter": {"age", "sex", "gender", "band", "birth"},
+}
 IDENTIFYING_COLUMNS = frozenset({"user_id", "voter_key", "curp", "email"})
 TIMELIKE_NAME = re.compile(r"(_at|_on|time|date|stamp|fecha|hora)$|^(at|seq_no|created)", re.I)
 
@@ -91,17 +105,43 @@ def linking_paths(metadata, who=WHO, what=WHAT) -> list[str]:
     return problems
 
 
+def who_tables(metadata: sa.MetaData) -> set[str]:
+    """Participation records, found by their voter key."""
+    return {t.name for t in metadata.tables.values() if "voter_key" in t.c}
+
+
+def what_tables(metadata: sa.MetaData) -> set[str]:
+    """Ballots (a receipt hash) and their content (a primary key naming a ballot)."""
+    ballots = {t.name for t in metadata.tables.values() if "receipt_hash" in t.c}
+    content = {
+        t.name
+        for t in metadata.tables.values()
+        if any(fk.column.table.name in ballots and fk.parent.primary_key for fk in t.foreign_keys)
+    }
+    return ballots | content
+
+
+def _meanings(columns) -> set[str]:
+    """What the columns speak of: a meaning's word among the parts of a name (`cast_at`)."""
+    parts = {part for name in columns for part in name.lower().split("_")}
+    return {meaning for meaning, words in MEANINGS.items() if words & parts}
+
+
 def shared_columns(metadata, who=WHO, what=WHAT) -> list[str]:
+    """Columns a "what" table shares with a "who" one, by name or by meaning."""
     problems = []
     for secret in sorted(what & set(metadata.tables)):
         content = metadata.tables[secret]
         coarse_keys = {
             fk.parent.name for fk in content.foreign_keys if fk.column.table.name in COARSE
         }
+        own = {c.name for c in content.c} - SHARED_OK - coarse_keys
         for name in sorted(who & set(metadata.tables)):
-            common = {c.name for c in metadata.tables[name].c} & {c.name for c in content.c}
-            if extra := common - SHARED_OK - coarse_keys:
+            theirs = {c.name for c in metadata.tables[name].c} - SHARED_OK
+            if extra := own & theirs:
                 problems.append(f"{secret} and {name} share {sorted(extra)}")
+            if meant := _meanings(own) & _meanings(theirs):
+                problems.append(f"{secret} and {name} both say {sorted(meant)}")
         for column in content.primary_key:
             if column.name == "id" and not isinstance(column.type, sa.String):
                 problems.append(f"{secret}.id is not random text")
@@ -166,6 +206,10 @@ def reflected() -> sa.MetaData:
 def test_the_models_keep_the_two_sides_apart(app):
     assert set(db.metadata.tables) >= WHO | WHAT | COARSE
     assert not all_problems(db.metadata)
+    # The written classification is what the metadata says: no ballot table slips by.
+    assert who_tables(db.metadata) == WHO
+    assert what_tables(db.metadata) == WHAT
+    assert not all_problems(db.metadata, who_tables(db.metadata), what_tables(db.metadata))
 
 
 @pytest.mark.sqlite_only  # reads sqlite_master; the PostgreSQL schema has its own test below
@@ -222,12 +266,40 @@ def test_each_check_catches_a_bad_table(app):
         "stamped_vote.created looks like a time",
     ]
     assert autoincrement_ids(bad, what) == ["stamped_vote.id is an autoincrement id"]
+    # Found from the metadata too: a ballot table with a receipt hash, whatever its name.
+    sa.Table(
+        "kiosk_ballot",
+        bad,
+        sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("receipt_hash", sa.String(64)),
+    )
+    assert "kiosk_ballot" in what_tables(bad) and "kiosk_ballot" not in WHAT
 
     # SQLite: a "what" table with rowids is caught too.
     connection = db.session.connection()
     connection.exec_driver_sql("CREATE TABLE stamped_vote (id TEXT PRIMARY KEY)")
     assert rowid_tables(connection, what) == ["stamped_vote has rowids"]
     db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    ("column", "problem"),
+    [
+        ("channel", "pb_vote and pb_participation share ['channel']"),  # by name
+        ("arrived_via", "pb_vote and pb_participation both say ['how it arrived']"),
+        ("booth", "pb_vote and pb_participation both say ['where']"),
+        ("age_group", "pb_vote and pb_participation both say ['statistics of the voter']"),
+    ],
+)
+def test_a_planted_shared_column_is_caught(app, column, problem):
+    """A copy of the schema where PB votes say how (or where) they arrived fails the check."""
+    bad = sa.MetaData()
+    for table in db.metadata.tables.values():
+        table.to_metadata(bad)
+    bad.tables["pb_vote"].append_column(sa.Column(column, sa.String(10)))
+    assert problem in shared_columns(bad)
+    assert problem in shared_columns(bad, who_tables(bad), what_tables(bad))
+    assert not shared_columns(db.metadata)  # the real schema has none
 
 
 def test_no_content_id_equals_a_participation_id(app, make):

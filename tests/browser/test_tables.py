@@ -10,7 +10,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from participa.budgets.models import PbParticipation, PbVote
+from participa.budgets.models import PbParticipation
 from participa.demo.people import make_curp
 from participa.eligibility.participants import Channel
 from participa.extensions import db
@@ -47,8 +47,8 @@ def _desk_votes(live_server, ballot_id: int, curp: str) -> tuple[int, int]:
         ).scalar_one()
         desk = db.session.execute(
             sa.select(sa.func.count())
-            .select_from(PbVote)
-            .where(PbVote.ballot_id == ballot_id, PbVote.channel == Channel.DESK)
+            .select_from(PbParticipation)
+            .where(PbParticipation.ballot_id == ballot_id, PbParticipation.channel == Channel.DESK)
         ).scalar_one()
         return mine, desk
 

@@ -288,6 +288,30 @@ def test_a_project_that_is_not_on_the_ballot_is_refused(client, make, resident, 
     assert counts() == (0, 0, 0)
 
 
+REPEATED = "The ballot names the same project more than once; nothing was stored."
+
+
+def repeated_project(rule: BallotRule, projects) -> dict:
+    """Form data naming projects[0] twenty times (checkboxes) or twice (points, positions)."""
+    if rule in (BallotRule.APPROVAL, BallotRule.KNAPSACK):
+        return {"projects": [str(projects[0].id)] * 20}
+    first, second = ("3", "4") if rule is BallotRule.CUMULATIVE else ("1", "2")
+    return {f"p{projects[0].id}": [first, second], f"p{projects[1].id}": "1"}
+
+
+@pytest.mark.parametrize("step", ["review", "confirm"])
+@pytest.mark.parametrize("rule", list(BallotRule))
+def test_a_ballot_naming_a_project_twice_is_refused_and_nothing_is_stored(
+    client, make, resident, rule, step
+):
+    process, ballot, projects = open_ballot(make, rule)
+    data = {**repeated_project(rule, projects), "step": step}
+    response = client.post(url(process, ballot), data=data)
+    assert response.status_code == 400
+    assert say(REPEATED) in response.get_data(as_text=True)
+    assert counts() == (0, 0, 0)
+
+
 def test_a_tampered_project_value_is_refused_without_a_crash(client, make, resident):
     process, ballot, _projects = open_ballot(make, BallotRule.APPROVAL)
     response = client.post(url(process, ballot), data={"projects": ["abc"], "step": "confirm"})

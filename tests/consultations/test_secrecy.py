@@ -45,10 +45,10 @@ def test_participation_does_not_point_to_responses(schema):
     assert not {n for n in participation if "response" in n or "answer" in n or "receipt" in n}
     response = {column["name"] for column in schema.get_columns("response")}
     answer = {column["name"] for column in schema.get_columns("answer")}
-    # The process and the channel (web, table, paper: results are read per channel) are common
-    # to both by design, and so is `folded` (counted into the aggregates yet), which a fold
-    # leaves false on a random residue of older ballots too (tests/aggregates); nothing finer.
-    assert participation & response <= {"id", "process_id", "channel", "folded"}
+    # The process is common to both by design, and so is `folded` (counted into the aggregates
+    # yet), which a fold leaves false on a random residue of older ballots too
+    # (tests/aggregates); nothing finer: the channel stays on the participation only.
+    assert participation & response <= {"id", "process_id", "folded"}
     assert not participation & answer
 
 
@@ -152,11 +152,13 @@ def test_no_timestamp_elsewhere_equals_a_participation_time(client, make):
     participation_times = set(
         db.session.execute(sa.text("SELECT created_at FROM participation")).scalars()
     )
-    assert len(participation_times) == 3
+    # Kept to the hour only: the three cannot be put in order of arrival.
+    assert len(participation_times) in (1, 2)  # 2 if an hour turned during the test
+    assert all(":00:00" in str(moment) for moment in participation_times)
     schema = sa.inspect(db.engine)
     checked = 0
     for table in schema.get_table_names():
-        if table == "participation":
+        if table in ("participation", "participation_hour_tally"):  # the hour tally is by design
             continue
         for column in schema.get_columns(table):
             if isinstance(column["type"], sa.DateTime):

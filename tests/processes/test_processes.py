@@ -73,7 +73,9 @@ def test_each_mechanism_can_be_created_as_a_draft(client, staff, process_type):
     assert process.status is ProcessStatus.DRAFT
     assert process.created_by_id == staff.id
     assert process.components == COMPONENTS[process_type]
-    assert audit_actions() == ["process.create"]
+    # A process that decides something also gets its default rule (tests/eligibility).
+    deciding = process_type in (ProcessType.CONSULTA, ProcessType.PRESUPUESTO)
+    assert audit_actions() == ["process.create"] + ["eligibility.rule"] * deciding
 
     page = client.get(f"/gestion/procesos/{process.id}").get_data(as_text=True)
     builder_link = f"/gestion/procesos/{process.id}/cuestionario/"

@@ -5,19 +5,21 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from participa.aggregates.paper import paper_answers, paper_votes
 from participa.auth.models import Role
 from participa.budgets.models import BallotRule, CountState, PbCount, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Response
 from participa.core.errors import DomainError, NotAllowed
 from participa.core.timeutil import utcnow
-from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 from participa.tables import batches, services
 from participa.tables.ballots import ballot_of
 from participa.tables.lookup import look_up
 from participa.tables.models import BatchEntry, BatchStatus
+from participa.tables.models import PaperRecord as PaperRecordModel
 from participa.territory.models import Colonia
+from tests.budgets.test_voting import REPEATED, say
 from tests.factories import login
 from tests.tables.helpers import TODAY, answers, consultation_table, form_data, pb_table
 
@@ -50,8 +52,11 @@ def test_agreeing_entries_are_stored_as_paper_ballots(pb):
     assert batch.status is BatchStatus.COMMITTED
     assert (batch.valid, batch.spoiled) == (2, 1)
     votes = db.session.execute(sa.select(PbVote)).scalars().all()
-    assert [v.channel for v in votes] == [Channel.PAPER, Channel.PAPER]
     assert sorted(len(v.items) for v in votes) == [1, 2]
+    # The content says nothing of paper; the paper tallies, written with the batch, do.
+    paper = paper_votes(ballot.ballot.id)
+    assert paper.ballots == 2
+    assert paper.counts == {projects[0].id: 1, projects[1].id: 1, projects[2].id: 1}
 
 
 def test_paper_ballots_typed_after_voting_closed_are_counted_again(pb):
@@ -159,9 +164,23 @@ def test_double_entry_through_the_pages_for_a_consultation(app, make):
     two.post(f"{batch_url}/papel/2/anulada")
     done = two.post(f"{batch_url}/terminar", follow_redirects=True)
     assert "the batch was stored" in done.get_data(as_text=True)
-    response = db.session.execute(sa.select(Response)).scalar_one()
-    assert response.channel is Channel.PAPER
+    db.session.execute(sa.select(Response)).scalar_one()
+    assert paper_answers(process.id).ballots == 1
     assert _count(Answer) == len(answers(process)) - 2  # skipped ranking and text store nothing
+
+
+def test_a_typed_paper_naming_a_project_twice_is_refused(app, make):
+    _colonias, process, _ballot, projects, table, (first,) = pb_table(make, BallotRule.KNAPSACK)
+    client = app.test_client()
+    login(client, first.email)
+    made = client.post(f"/gestion/procesos/{process.id}/mesas/{table.id}/lotes", data={"size": "1"})
+    batch_url = made.headers["Location"]
+    client.post(f"{batch_url}/capturar")
+    twice = {"projects": [str(projects[0].id)] * 20}
+    page = client.post(f"{batch_url}/papel/1", data=twice)
+    assert page.status_code == 400
+    assert say(REPEATED) in page.get_data(as_text=True)
+    assert _count(PaperRecordModel) == 0
 
 
 def test_table_totals_flag_what_does_not_add_up(pb, make):

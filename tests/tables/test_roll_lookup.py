@@ -97,3 +97,21 @@ def test_web_then_table_is_refused_for_a_matched_resident(roll_table, make):
     with pytest.raises(DomainError):
         desk(table, clerk, voter, answers(process))
     assert db.session.execute(sa.select(sa.func.count(Participation.id))).scalar() == 1
+
+
+def test_under_roll_or_verified_a_person_off_the_roll_is_served_by_curp(roll_table):
+    """At a table the person shows an ID: that is verification, so off the roll they vote by
+    CURP; on the roll they keep the entry's key. Under "on the roll" the same CURP is refused."""
+    colonias, process, table, clerk = roll_table
+    outsider = curp_for(date(1981, 2, 3), "M")
+    with pytest.raises(DomainError):
+        look_up(process, outsider, colonias["Centro"].id, TODAY)
+    setting = db.session.get(ProcessEligibility, process.id)
+    setting.rule = EligibilityRule.ROLL_OR_VERIFIED
+    db.session.commit()
+    voter = look_up(process, outsider, colonias["Centro"].id, TODAY)
+    assert voter.voter_key == f"curp:{outsider}" and voter.in_person
+    assert look_up(process, ROLL_CURP, None, TODAY).voter_key == f"roll:{_entry(ROLL_CURP).id}"
+    desk(table, clerk, voter, answers(process))
+    keys = db.session.execute(sa.select(Participation.voter_key)).scalars().all()
+    assert keys == [f"curp:{outsider}"]

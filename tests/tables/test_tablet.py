@@ -18,6 +18,7 @@ from participa.extensions import db
 from participa.receipts.services import find_receipt
 from participa.tables import services
 from participa.tables.models import TableService, VotingTable
+from tests.budgets.test_voting import REPEATED, say
 from tests.factories import PASSWORD, curp_for, login
 from tests.tables.helpers import (
     TODAY,
@@ -54,12 +55,16 @@ def test_tablet_vote_stores_one_desk_ballot_and_shows_the_receipt(client, make):
 
     participation = db.session.execute(sa.select(Participation)).scalar_one()
     response = db.session.execute(sa.select(Response)).scalar_one()
-    assert participation.channel is Channel.DESK and response.channel is Channel.DESK
+    assert participation.channel is Channel.DESK and response.process_id == process.id
+    assert "channel" not in Response.__table__.c  # who voted keeps the channel; what, never
     assert participation.voter_key == f"curp:{resident.curp}"
     assert participation.user_id == resident.id and participation.colonia_id == colonias["Lomas"].id
     assert find_receipt(code).id == process.id
     served = db.session.execute(sa.select(TableService)).scalar_one()
     assert (served.table_id, served.channel, served.staff_id) == (table.id, Channel.DESK, clerk.id)
+    # Who was served, and when, only to the hour: no order of arrival to the second.
+    for moment in (participation.created_at, served.created_at):
+        assert (moment.minute, moment.second, moment.microsecond) == (0, 0, 0)
     audit = db.session.execute(
         sa.select(AuditEvent).where(AuditEvent.action == "table.desk")
     ).scalar_one()
@@ -146,9 +151,22 @@ def test_a_knapsack_ballot_at_the_table_cannot_exceed_the_amount(client, make):
     fits = [str(projects[0].id), str(projects[1].id)]
     assert client.post(f"{base}/tableta/votar", data={"projects": fits}).status_code == 302
     vote = db.session.execute(sa.select(PbVote)).scalar_one()
-    assert vote.channel is Channel.DESK and len(vote.items) == 2
+    assert len(vote.items) == 2
     who = db.session.execute(sa.select(PbParticipation)).scalar_one()
     assert who.channel is Channel.DESK and who.voter_key == f"curp:{resident.curp}"
+
+
+def test_a_desk_ballot_naming_a_project_twice_is_refused(client, make):
+    colonias, process, ballot, projects, table, (clerk,) = pb_table(make, BallotRule.KNAPSACK)
+    resident = make.user(colonia=colonias["Centro"])
+    login(client, clerk.email)
+    base = _base(process, table)
+    client.post(f"{base}/tableta", data={"key": resident.curp})
+    page = client.post(f"{base}/tableta/votar", data={"projects": [str(projects[0].id)] * 20})
+    assert page.status_code == 400
+    assert say(REPEATED) in page.get_data(as_text=True)
+    for model in (PbVote, PbParticipation, TableService):
+        assert db.session.execute(sa.select(sa.func.count()).select_from(model)).scalar() == 0
 
 
 def test_only_the_tables_staff_serve_it(client, make):
