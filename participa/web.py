@@ -26,6 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from participa.accountability import views as accountability_views
 from participa.admin.views import bp as admin_bp
+from participa.auth.contact_views import bp as contact_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.budgets import project_views, results_views, voting_views
@@ -66,6 +67,7 @@ from participa.works import views as works_views
 BLUEPRINTS = (
     site_bp,
     auth_bp,
+    contact_bp,
     processes_bp,
     processes_manage_bp,
     consultations_bp,

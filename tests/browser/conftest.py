@@ -12,7 +12,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -300,6 +300,7 @@ def new_resident(live_server):
                 birth_date=birth,
                 sex="M",
                 colonia_id=colonia.scalar_one().id,
+                email_confirmed_at=datetime.now(UTC),
             )
             db.session.commit()
         return Resident(email, RESIDENT_PASSWORD, curp)

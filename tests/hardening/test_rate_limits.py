@@ -68,7 +68,6 @@ def test_registration_is_limited_per_ip(limited_app):
 
 
 def test_password_reset_is_limited(limited_app, outbox):
-    limited_app.config["MAILER"] = outbox
     client = limited_app.test_client()
     for _ in range(2):
         response = client.post("/cuenta/recuperar", data={"email": "nadie@example.mx"})
