@@ -38,6 +38,7 @@ PAGES = [
     ("not-found", None, "/no-existe"),
     ("resident-process", "citizen", "/procesos/{open}"),
     ("account", "citizen", "/cuenta/"),
+    ("confirm-contact", "citizen", "/cuenta/confirmar"),
     ("council-dashboard", "council", "/consejo/"),
     ("council-open-results", "council", "/procesos/{open}/resultados"),
     ("staff-processes", "staff", "/gestion/procesos/"),
