@@ -39,7 +39,7 @@ NOT_PUBLISHED = _classes(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)  # see the note
 # Public pages and downloads: anyone, logged in or not.
 PUBLIC_ENDPOINTS = """
 site.home site.privacy site.health site.alive site.set_language
-auth.login auth.register auth.forgot_password auth.reset_password
+auth.login auth.register auth.forgot_password auth.reset_password contact.confirm_email
 processes.index processes.detail
 receipts.check results.public results.aggregate_csv results.responses_csv
 results.responses_xlsx
@@ -55,6 +55,8 @@ works_public.history_json works_public.priorities_csv works_public.priorities_js
 # Taking part: any logged-in account (eligibility is a rule of the service, not of access).
 ACCOUNT_ENDPOINTS = """
 auth.account auth.logout
+contact.confirm contact.resend_email contact.resend_code contact.confirm_phone
+contact.change_email contact.change_phone
 consultations.answer consultations.receipt
 pb_voting.vote pb_voting.receipt pb_projects.propose
 proposals.new proposals.support proposals.comment proposals.report proposals.report_comment
