@@ -23,6 +23,7 @@ def search_users(text: str = "", page: int = 1) -> tuple[list[User], int]:
             or_(
                 func.lower(User.name).like(like),
                 User.email.like(like),
+                User.phone.like(like),
                 func.lower(User.curp).like(like),
             )
         )
