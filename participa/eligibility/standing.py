@@ -16,10 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from flask import has_request_context, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
 from sqlalchemy import Integer, bindparam
 
 from participa.eligibility.keys import remember_rule, rule_clause
@@ -87,17 +84,21 @@ def too_young(process, voter: Voter, today: date) -> bool:
     return voter.birth_date is None or age_on(voter.birth_date, today) < process.min_age
 
 
-def contact_problem(process, person, message) -> Markup | None:
-    """`message` and a link to confirm, when `process` asks for a confirmed contact and the
-    web account `person` has none; None otherwise (a Voter was seen at a table, ID in hand)."""
+class ConfirmContact(str):
+    """A rung the person can climb at once: pages add a link to confirm the e-mail or phone
+    (templates/macros/problems.html)."""
+
+    needs_confirmation = True
+
+
+def contact_problem(process, person, message) -> ConfirmContact | None:
+    """`message`, when `process` asks for a confirmed contact and the web account `person`
+    has none; None otherwise (a Voter was seen at a table, ID in hand)."""
     if not process.require_confirmed_contact or isinstance(person, Voter):
         return None
     if person.contact_confirmed:
         return None
-    if not has_request_context():
-        return Markup(escape(message))
-    link = url_for("contact.confirm")
-    return Markup('{} <a href="{}">{}</a>').format(message, link, _("Confirm it now"))
+    return ConfirmContact(message)
 
 
 def climb(process, person, place: Place, today: date, wording: Wording):
