@@ -17,7 +17,9 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import generate_password_hash
 
+from participa.audit.services import record
 from participa.auth.models import PhoneCode, User
 from participa.auth.phones import normalise_phone
 from participa.auth.services import normalise_email
@@ -120,11 +122,15 @@ def record_sending(user_id: int, code_hash: str, state: str) -> None:
         db.session.commit()
 
 
-def confirm_phone(
-    user: User, code: str, *, secret_key: str, now: datetime, max_attempts: int
-) -> User:
-    """Confirm the phone of the account's current code; DomainError for a wrong or dead one."""
-    row = pending_code(user)
+WRONG_CODE = _l("That code is not right. Check the SMS and try again.")
+
+
+def check_code(
+    user: User | None, code: str, *, secret_key: str, now: datetime, max_attempts: int
+) -> PhoneCode:
+    """The account's current code row when `code` is it; DomainError otherwise (a wrong try
+    is counted and committed)."""
+    row = pending_code(user) if user is not None else None
     if row is None:
         raise DomainError(_l("Ask for a code first."), field="code")
     if as_utc(row.expires_at) < now:
@@ -135,11 +141,49 @@ def confirm_phone(
     if not hmac.compare_digest(row.code_hash, _code_hash(secret_key, user.id, row.phone, typed)):
         row.attempts += 1
         db.session.commit()
-        raise DomainError(_l("That code is not right. Check the SMS and try again."), field="code")
+        raise DomainError(WRONG_CODE, field="code")
+    return row
+
+
+def confirm_phone(
+    user: User, code: str, *, secret_key: str, now: datetime, max_attempts: int
+) -> User:
+    """Confirm the phone of the account's current code; DomainError for a wrong or dead one."""
+    row = check_code(user, code, secret_key=secret_key, now=now, max_attempts=max_attempts)
     if row.phone != user.phone:
         _refuse_taken(User.phone, row.phone, user, "phone")
         user.phone = row.phone
     user.phone_confirmed_at = now
     db.session.delete(row)
+    db.session.commit()
+    return user
+
+
+def account_by_phone(phone: str) -> User | None:
+    """The active account whose (current) phone is `phone`, in E.164."""
+    user = db.session.execute(db.select(User).where(User.phone == phone)).scalar_one_or_none()
+    return user if user is not None and user.active else None
+
+
+def reset_password_by_code(
+    phone: str,
+    code: str,
+    password: str,
+    *,
+    secret_key: str,
+    now: datetime,
+    max_attempts: int,
+    hash_method: str,
+) -> User:
+    """Set a new password for the account of `phone` with the code texted to that phone (a code
+    for a new, pending number does not count); the phone is confirmed too."""
+    user = account_by_phone(phone)
+    row = check_code(user, code, secret_key=secret_key, now=now, max_attempts=max_attempts)
+    if row.phone != user.phone:
+        raise DomainError(WRONG_CODE, field="code")
+    user.password_hash = generate_password_hash(password, method=hash_method)
+    user.phone_confirmed_at = user.phone_confirmed_at or now
+    db.session.delete(row)
+    record(user, "auth.password_reset", user, channel="sms")
     db.session.commit()
     return user

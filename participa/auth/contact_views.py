@@ -1,15 +1,23 @@
-"""Confirm the account's e-mail (a link) or phone (a code), send them again, change them."""
+"""Confirm the account's e-mail (a link) or phone (a code), send them again, change them; and
+a new password by an SMS code for accounts that have a phone (often no e-mail)."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from participa.auth import contact, messages
-from participa.auth.forms import ContactEmailForm, ContactPhoneForm, PhoneCodeForm
+from participa.auth.forms import (
+    ContactEmailForm,
+    ContactPhoneForm,
+    PhoneCodeForm,
+    PhoneResetForm,
+    PhoneResetRequestForm,
+)
+from participa.auth.phones import normalise_phone
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm
-from participa.core.limits import per_account
+from participa.core.limits import per_account, per_ip
 from participa.core.timeutil import utcnow
 
 bp = Blueprint("contact", __name__, url_prefix="/cuenta")
@@ -139,3 +147,55 @@ def confirm_email(token: str):
         page = render_template("auth/confirm_email.html", problem=error.message, form=None)
         return page, 400
     return render_template("auth/confirm_email.html", problem=None, form=form, address=address)
+
+
+RESET_PHONE = "reset_phone"  # the number typed on the SMS reset page (E.164), for the code page
+
+
+@bp.route("/recuperar/telefono", methods=["GET", "POST"])
+@per_ip("RATELIMIT_PASSWORD_RESET", "reset-sms")
+def reset_by_phone():
+    """Text a code to an account's phone; the same answer whether or not it has one."""
+    form = PhoneResetRequestForm()
+    if form.validate_on_submit():
+        try:
+            phone = normalise_phone(form.phone.data)
+        except DomainError as error:
+            form.phone.errors = [error.message]
+        else:
+            if (user := contact.account_by_phone(phone)) is not None:
+                messages.text_code(user, phone)
+            session[RESET_PHONE] = phone
+            flash(_("If that phone has an account, we sent it a code by SMS."), "info")
+            return redirect(url_for(".reset_by_code"))
+    page = render_template("auth/reset_phone.html", form=form)
+    return page, (400 if form.errors else 200)
+
+
+@bp.route("/recuperar/telefono/codigo", methods=["GET", "POST"])
+@per_ip("RATELIMIT_PASSWORD_RESET", "reset-sms-code")
+def reset_by_code():
+    phone = session.get(RESET_PHONE)
+    if not phone:
+        return redirect(url_for(".reset_by_phone"))
+    form = PhoneResetForm()
+    if form.validate_on_submit():
+        config = current_app.config
+        try:
+            contact.reset_password_by_code(
+                phone,
+                form.code.data,
+                form.password.data,
+                secret_key=config["SECRET_KEY"],
+                now=utcnow(),
+                max_attempts=config["PHONE_CODE_MAX_ATTEMPTS"],
+                hash_method=config["PASSWORD_HASH_METHOD"],
+            )
+        except DomainError as error:
+            form.code.errors = [error.message]
+        else:
+            session.pop(RESET_PHONE, None)
+            flash(_("Your password was changed. Log in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    page = render_template("auth/reset_phone_code.html", form=form, phone=phone)
+    return page, (400 if form.errors else 200)

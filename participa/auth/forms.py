@@ -124,3 +124,13 @@ class PhoneCodeForm(FlaskForm):
         description=_l("The 6 digits we sent to your phone."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
     )
+
+
+class PhoneResetRequestForm(FlaskForm):
+    phone = phone_field(_l("Mobile phone of your account"), [DataRequired()])
+
+
+class PhoneResetForm(FlaskForm):
+    code = PhoneCodeForm.code
+    password = NewPasswordForm.password
+    confirm = NewPasswordForm.confirm

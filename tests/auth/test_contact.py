@@ -223,3 +223,58 @@ def test_a_process_that_asks_for_it_turns_away_an_unconfirmed_resident(client, m
     db.session.commit()
     page = client.get(f"/procesos/{process.id}/responder").get_data(as_text=True)
     assert "Confirma tu correo" not in page
+
+
+def phone_only_resident(make, phone="+523312345678") -> User:
+    user = make.user(confirmed=False)
+    user.email, user.phone = None, phone
+    db.session.commit()
+    return user
+
+
+def test_a_phone_only_account_chooses_a_new_password_with_a_code(app, client, make):
+    phone_only_resident(make)
+    response = client.post("/cuenta/recuperar/telefono", data={"phone": "33 1234 5678"})
+    assert response.headers["Location"] == "/cuenta/recuperar/telefono/codigo"
+    [(to, body)] = outbox_sms(app)
+    code = CODE.search(body).group(1)
+    new = {"password": "otra-clave-larga", "confirm": "otra-clave-larga"}
+    wrong = "000000" if code != "000000" else "111111"
+    refused = client.post("/cuenta/recuperar/telefono/codigo", data={"code": wrong, **new})
+    assert refused.status_code == 400
+    assert login(app.test_client(), "3312345678").status_code == 302  # nothing changed yet
+    done = client.post("/cuenta/recuperar/telefono/codigo", data={"code": code, **new})
+    assert done.headers["Location"] == "/cuenta/entrar"
+    assert login(app.test_client(), "3312345678", "otra-clave-larga").status_code == 302
+    assert login(app.test_client(), "3312345678").status_code == 400
+    assert the_user().phone_confirmed_at is not None
+    # The code works once, also for whoever kept the page's session.
+    with client.session_transaction() as session:
+        session["reset_phone"] = "+523312345678"
+    again = {"code": code, "password": "tercera-clave", "confirm": "tercera-clave"}
+    assert client.post("/cuenta/recuperar/telefono/codigo", data=again).status_code == 400
+    assert login(app.test_client(), "3312345678", "otra-clave-larga").status_code == 302
+
+
+def test_an_unknown_phone_gets_the_same_answer_and_no_sms(app, make):
+    phone_only_resident(make)
+    answers = []
+    for phone in ("3312345678", "3387654321"):
+        response = app.test_client().post("/cuenta/recuperar/telefono", data={"phone": phone})
+        answers.append((response.status_code, response.headers["Location"]))
+    assert answers[0] == answers[1]
+    assert [to for to, _ in outbox_sms(app)] == ["+523312345678"]
+
+
+def test_a_code_for_a_new_pending_phone_does_not_reset_the_password(app, client, make):
+    user = phone_only_resident(make)
+    login(client, "3312345678")
+    client.post("/cuenta/contacto/telefono", data={"phone": "3399998888"})
+    code = CODE.search(outbox_sms(app)[0][1]).group(1)
+    with client.session_transaction() as session:
+        session["reset_phone"] = "+523312345678"
+    new = {"code": code, "password": "otra-clave-larga", "confirm": "otra-clave-larga"}
+    assert client.post("/cuenta/recuperar/telefono/codigo", data=new).status_code == 400
+    db.session.expire_all()
+    assert login(app.test_client(), "3312345678").status_code == 302
+    assert db.session.get(User, user.id).phone == "+523312345678"

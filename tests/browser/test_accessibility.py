@@ -32,6 +32,7 @@ PAGES = [
     ("results", None, "/procesos/{finished}/resultados"),
     ("login", None, "/cuenta/entrar"),
     ("register", None, "/cuenta/registro"),
+    ("reset-by-sms", None, "/cuenta/recuperar/telefono"),
     ("privacy", None, "/privacidad"),
     ("receipt-check", None, "/recibos"),
     ("receipt-check-unknown", None, "/recibos"),  # then an unknown code is sent

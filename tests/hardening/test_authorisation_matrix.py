@@ -40,6 +40,7 @@ NOT_PUBLISHED = _classes(HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN)  # see the note
 PUBLIC_ENDPOINTS = """
 site.home site.privacy site.health site.alive site.set_language
 auth.login auth.register auth.forgot_password auth.reset_password contact.confirm_email
+contact.reset_by_phone contact.reset_by_code
 processes.index processes.detail
 receipts.check results.public results.aggregate_csv results.responses_csv
 results.responses_xlsx

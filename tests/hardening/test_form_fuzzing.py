@@ -63,6 +63,8 @@ FORMS: dict[str, list[Target] | str] = {
     "participa.auth.forms.ContactEmailForm": [Target("citizen", "contact.change_email")],
     "participa.auth.forms.ContactPhoneForm": [Target("citizen", "contact.change_phone")],
     "participa.auth.forms.PhoneCodeForm": [Target("citizen", "contact.confirm_phone")],
+    "participa.auth.forms.PhoneResetRequestForm": [Target(None, "contact.reset_by_phone")],
+    "participa.auth.forms.PhoneResetForm": [Target(None, "contact.reset_by_code")],
     "participa.consultations.forms.QuestionForm": [
         Target("staff", "builder.index", DRAFT),
         Target("staff", "builder.edit", DRAFT),
