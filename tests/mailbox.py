@@ -10,6 +10,7 @@
 
 import base64
 import email
+import logging
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -70,6 +71,7 @@ class SmtpSink:
 @pytest.fixture
 def smtp_sink():
     """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's line per session
     sink = SmtpSink(port=free_port())
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
