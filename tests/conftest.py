@@ -13,6 +13,7 @@ created once per session in a schema of their own, and every test starts from em
 """
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -48,6 +49,9 @@ TEST_CONFIG = {
     # Production syncs every commit (FULL); unit tests need no power-cut safety, only speed.
     # The attack tests (tests/attacks/, a real server) run with the production default.
     "SQLITE_SYNCHRONOUS": "NORMAL",
+    # Mails and SMS of apps made outside the `database` fixture (which gives each test its
+    # own): never into the checkout's instance/ folder.
+    "MAIL_OUTBOX": tempfile.mkdtemp(prefix="participa-test-outbox-"),
 }
 
 
