@@ -2,7 +2,8 @@
 
 Layering (later wins): these defaults -> `config.py` of the instance folder (`instance/`, or
 PARTICIPA_INSTANCE_PATH) -> environment variables
-(`DATABASE_URL`, `SECRET_KEY`, `REDIS_URL` for RATELIMIT_STORAGE_URI, `PUBLIC_URL`, and any
+(`DATABASE_URL`, `SECRET_KEY`, `REDIS_URL` for RATELIMIT_STORAGE_URI, `PUBLIC_URL`, `MAIL_*`,
+`SMS_*`, and any
 setting as `PARTICIPA_<NAME>`, JSON-parsed). docs/deploy.md shows a production set.
 """
 
@@ -101,13 +102,37 @@ RATELIMIT_VOTE = "30/minute"  # ballots and supports, per account
 
 # Password reset links: valid this many seconds, and only until the password changes.
 PASSWORD_RESET_MAX_AGE = 3600
-# How e-mail leaves: None writes each message to the log and to instance/outbox/ (there is no
-# mail server yet); or a callable (to, subject, body) set in instance/config.py.
-MAILER = None
+# E-mail over SMTP (Flask-Mailman; the environment variables of the same names set them).
+# Without MAIL_SERVER every message is written to instance/outbox/ (MAIL_OUTBOX) as an .eml
+# file and logged: development. A production server without it warns at start-up.
+MAIL_SERVER = None
+MAIL_PORT = 587
+MAIL_USE_TLS = False  # STARTTLS on MAIL_PORT (587)
+MAIL_USE_SSL = False  # TLS from the first byte (465)
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Participa <no-responder@localhost>"
+MAIL_TIMEOUT = 20  # seconds: a hung mail server must not hold a job forever
 MAIL_OUTBOX = None  # None means instance/outbox
+# SMS through a Twilio-compatible HTTP gateway (participa/core/sms.py). Without SMS_API_URL
+# each SMS is written to the outbox folder as a .sms file and logged.
+SMS_API_URL = None
+SMS_ACCOUNT_SID = None
+SMS_AUTH_TOKEN = None
+SMS_FROM = None
+SMS_TIMEOUT = 15
+# Contact confirmation (participa/auth/contact.py): the e-mail link lives this many seconds,
+# the SMS code this many; a resend is limited per account.
+CONFIRM_EMAIL_MAX_AGE = 3 * 24 * 3600
+PHONE_CODE_MAX_AGE = 15 * 60
+PHONE_CODE_MAX_ATTEMPTS = 5
+RATELIMIT_CONFIRM_RESEND = "3/hour"  # confirmation mails or SMS codes, per account
+RATELIMIT_CONFIRM_CODE = "10/hour"  # SMS codes typed, per account
 # The site's public address: links in e-mails are built on it, never on the Host header of
 # the request (which anyone can set, to send a victim a genuine reset link to their site).
-PUBLIC_URL = "http://127.0.0.1:5000"
+# None (development) builds links on the host and port the request came to; production sets
+# it (start-up warns when it is missing).
+PUBLIC_URL = None
 
 # Roles that must set up two-factor login (TOTP) before any other page works: staff read rolls,
 # CURPs and exports, the council unpublished results, admins everything. A comma-separated

@@ -4,6 +4,7 @@ from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -48,3 +49,5 @@ csrf = CSRFProtect()
 babel = Babel()
 # Limits are declared on the views (participa/core/limits.py); storage and switch in config.
 limiter = Limiter(key_func=get_remote_address)
+# E-mail over SMTP; participa/core/mailer.py binds it and decides where messages go.
+mail = Mail()

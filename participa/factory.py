@@ -15,7 +15,7 @@ from participa.budgets import hooks as budgets_hooks
 from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
 from participa.consultations import hooks as consultations_hooks
-from participa.core import filemodes, logs, metrics
+from participa.core import filemodes, logs, mailer, metrics
 from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -58,7 +58,21 @@ ENVIRONMENT = {
     "PUBLIC_URL": "PUBLIC_URL",
     "LOG_LEVEL": "LOG_LEVEL",
     "LOG_FORMAT": "LOG_FORMAT",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_SSL": "MAIL_USE_SSL",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
+    "SMS_API_URL": "SMS_API_URL",
+    "SMS_ACCOUNT_SID": "SMS_ACCOUNT_SID",
+    "SMS_AUTH_TOKEN": "SMS_AUTH_TOKEN",
+    "SMS_FROM": "SMS_FROM",
 }
+# Environment values are text: these settings are numbers or switches.
+INTEGERS = ("MAIL_PORT",)
+SWITCHES = ("MAIL_USE_TLS", "MAIL_USE_SSL")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -79,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    mailer.init_app(app)
 
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)
@@ -102,7 +117,7 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_pyfile("config.py", silent=True)
         for name, key in ENVIRONMENT.items():
             if os.environ.get(name):
-                app.config[key] = os.environ[name]
+                app.config[key] = _from_environment(key, os.environ[name])
         app.config.from_prefixed_env("PARTICIPA")
     else:
         app.config.update(test_config)
@@ -132,6 +147,14 @@ def _narrow_sqlite_files(url: str) -> None:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         filemodes.narrow(filemodes.sqlite_files(Path(parsed.database)))
+
+
+def _from_environment(key: str, value: str):
+    if key in INTEGERS:
+        return int(value)
+    if key in SWITCHES:
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return value
 
 
 def _normalise_db_url(url: str) -> str:

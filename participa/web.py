@@ -31,6 +31,7 @@ from participa.admin.views import bp as admin_bp
 from participa.administration import fais_views as administration_fais_views
 from participa.administration import views as administration_views
 from participa.audit.views import bp as audit_public_bp
+from participa.auth.contact_views import bp as contact_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.budgets import project_views, results_views, voting_views
@@ -74,6 +75,7 @@ from participa.works import views as works_views
 BLUEPRINTS = (
     site_bp,
     auth_bp,
+    contact_bp,
     processes_bp,
     processes_manage_bp,
     consultations_bp,

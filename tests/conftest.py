@@ -13,6 +13,7 @@ created once per session in a schema of their own, and every test starts from em
 """
 
 import os
+import tempfile
 import uuid
 
 import pytest
@@ -23,6 +24,7 @@ from flask.testing import FlaskClient
 from participa import create_app
 from participa.extensions import db
 from tests import factories
+from tests.mailbox import sms_gateway, smtp_sink  # noqa: F401 - fixtures for every test
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TEST_DATABASE = os.environ.get("PARTICIPA_TEST_DATABASE", "sqlite")
@@ -48,6 +50,9 @@ TEST_CONFIG = {
     # Production syncs every commit (FULL); unit tests need no power-cut safety, only speed.
     # The attack tests (tests/attacks/, a real server) run with the production default.
     "SQLITE_SYNCHRONOUS": "NORMAL",
+    # Mails and SMS of apps made outside the `database` fixture (which gives each test its
+    # own): never into the checkout's instance/ folder.
+    "MAIL_OUTBOX": tempfile.mkdtemp(prefix="participa-test-outbox-"),
 }
 
 
@@ -138,12 +143,16 @@ def suite_schema():
 @pytest.fixture
 def database(request, tmp_path):
     """`database(**overrides)`: a fresh app on the test database (SQLite file or PostgreSQL)."""
+    outbox = {"MAIL_OUTBOX": str(tmp_path / "outbox")}  # never the checkout's instance/
     if not ON_POSTGRES:
-        return lambda **overrides: _make_app(f"sqlite:///{tmp_path / 'test.db'}", **overrides)
+        return lambda **overrides: _make_app(
+            f"sqlite:///{tmp_path / 'test.db'}", **{**outbox, **overrides}
+        )
     url, schema = request.getfixturevalue("suite_schema")
     emptied = []
 
     def build(**overrides):
+        overrides = {**outbox, **overrides}
         options = schema_options(schema, **overrides.pop("SQLALCHEMY_ENGINE_OPTIONS", {}))
         app = _make_app(url, False, SQLALCHEMY_ENGINE_OPTIONS=options, **overrides)
         if not emptied:  # once per test: a second app of the same test shares the data

@@ -9,7 +9,7 @@ from flask import current_app
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.consultations.models import Option, Question, QuestionKind
-from participa.core.timeutil import local_today
+from participa.core.timeutil import local_today, utcnow
 from participa.demo.people import make_curp
 from participa.extensions import db
 from participa.processes.models import Process
@@ -52,11 +52,13 @@ class Factories:
         birth: date = date(1990, 5, 17),
         sex: str = "M",
         email: str | None = None,
+        confirmed: bool = True,
     ) -> User:
+        """An account; its e-mail is confirmed unless `confirmed=False`."""
         n = self._next()
-        fields = {}
+        fields = {"email_confirmed_at": utcnow() if confirmed else None}
         if role is Role.CITIZEN:
-            fields = {
+            fields |= {
                 "curp": curp_for(birth, sex),
                 "birth_date": birth,
                 "sex": sex,

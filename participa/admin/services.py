@@ -23,6 +23,7 @@ def _matching(text: str):
             or_(
                 func.lower(User.name).like(like),
                 User.email.like(like),
+                User.phone.like(like),
                 func.lower(User.curp).like(like),
             )
         )

@@ -3,11 +3,27 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+PHONE_HELP = _l("A Mexican mobile number of 10 digits. We send it a code by SMS.")
+
+
+def phone_field(label, validators) -> StringField:
+    return StringField(
+        label,
+        validators=[*validators, Length(max=30)],
+        description=PHONE_HELP,
+        render_kw={"autocomplete": "tel", "inputmode": "tel", "type": "tel"},
+    )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    # Named "email" for the rate limits per account typed (core/limits.py); a phone works too.
+    email = StringField(
+        _l("E-mail or mobile phone"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
     remember = BooleanField(_l("Keep me logged in on this device"))
 
@@ -20,9 +36,11 @@ class RegisterForm(FlaskForm):
     )
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        description=_l("Give an e-mail, a mobile phone or both. We send a link to confirm it."),
         render_kw={"autocomplete": "email"},
     )
+    phone = phone_field(_l("Mobile phone"), [Optional()])
     curp = StringField(
         _l("CURP"),
         # Spaces and dashes typed between the parts are removed when it is read.
@@ -84,3 +102,35 @@ class CodeForm(FlaskForm):
         description=_l("The 6 digits the app shows now."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
     )
+
+
+class ContactEmailForm(FlaskForm):
+    email = EmailField(
+        _l("New e-mail"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        description=_l("Your current e-mail keeps working until you confirm the new one."),
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class ContactPhoneForm(FlaskForm):
+    phone = phone_field(_l("Mobile phone"), [DataRequired()])
+
+
+class PhoneCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from the SMS"),
+        validators=[DataRequired(), Length(max=12)],
+        description=_l("The 6 digits we sent to your phone."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class PhoneResetRequestForm(FlaskForm):
+    phone = phone_field(_l("Mobile phone of your account"), [DataRequired()])
+
+
+class PhoneResetForm(FlaskForm):
+    code = PhoneCodeForm.code
+    password = NewPasswordForm.password
+    confirm = NewPasswordForm.confirm

@@ -36,7 +36,15 @@ SEX_LABELS = {Sex.M: _l("Women"), Sex.H: _l("Men"), Sex.X: _l("Non-binary")}
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160))
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # An account has an e-mail, a phone (E.164, participa/auth/phones.py) or both: many
+    # residents have a phone and no e-mail. Each is confirmed by a link or a code
+    # (participa/auth/contact.py); a new address waits in `pending_email` (a new phone in its
+    # `PhoneCode`) until confirmed, and the old one keeps working meanwhile.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    phone_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.CITIZEN)
     curp: Mapped[str | None] = mapped_column(String(18), unique=True)
@@ -76,8 +84,35 @@ class User(UserMixin, db.Model):
         self.session_epoch = (self.session_epoch or 0) + 1
 
     @property
+    def contact_confirmed(self) -> bool:
+        """The person proved they read the e-mail or the phone of the account."""
+        return self.email_confirmed_at is not None or self.phone_confirmed_at is not None
+
+    @property
+    def contact(self) -> str:
+        """What the account is reached at, for staff lists: the e-mail, else the phone."""
+        return self.email or self.phone or ""
+
+    @property
     def has_totp(self) -> bool:
         return self.totp_secret is not None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class PhoneCode(db.Model):
+    """The 6-digit code last sent by SMS to confirm `phone` for an account (one at a time).
+
+    Only the code's hash is stored; it dies after `expires_at` or too many wrong tries. `state`
+    is what the sending job reported, so the page can say when the code could not be sent.
+    """
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
+    )
+    phone: Mapped[str] = mapped_column(String(16))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    state: Mapped[str] = mapped_column(String(10), default="sending")  # sending, sent, failed

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from participa.auth.curp import InvalidCurp, parse_curp
 from participa.auth.models import Role, User
+from participa.auth.phones import looks_like_phone, normalise_phone
 from participa.core import signals
 from participa.core.errors import DomainError
 from participa.extensions import db
@@ -32,22 +33,33 @@ class InvalidCredentials(DomainError):
     pass
 
 
-def normalise_email(email: str) -> str:
+def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
+
+
+def _contact_of(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    """The account's e-mail and phone (E.164) as given; one of them at least."""
+    email = normalise_email(email) or None
+    phone = normalise_phone(phone) if (phone or "").strip() else None
+    if email is None and phone is None:
+        raise DomainError(_l("Give an e-mail or a mobile phone, to confirm your account."))
+    return email, phone
 
 
 def register_resident(
     *,
     name: str,
-    email: str,
+    email: str | None,
     password: str,
     curp: str,
     colonia_id: int,
     hash_method: str,
     today: date,
     now: datetime,
+    phone: str | None = None,
 ) -> User:
-    """Create a citizen account; a CURP and an e-mail can own only one account.
+    """Create a citizen account with an e-mail, a phone or both, unconfirmed; a CURP, an
+    e-mail and a phone can own only one account.
 
     Announces `user_registered` once stored (the eligibility roll claims the CURP's entries).
     """
@@ -59,9 +71,11 @@ def register_resident(
         raise DomainError(CURP_MESSAGES["date"], field="curp")
     if db.session.get(Colonia, colonia_id) is None:
         raise DomainError(_l("Choose your colonia from the list."), field="colonia_id")
+    email, phone = _contact_of(email, phone)
     user = User(
         name=name.strip(),
-        email=normalise_email(email),
+        email=email,
+        phone=phone,
         password_hash=generate_password_hash(password, method=hash_method),
         role=Role.CITIZEN,
         curp=info.curp,
@@ -74,31 +88,44 @@ def register_resident(
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        raise _duplicate_error(info.curp, user.email) from error
+        raise _duplicate_error(info.curp, user.phone) from error
     signals.user_registered.send(user, now=now)
     return user
 
 
-def _duplicate_error(curp: str, email: str) -> DomainError:
+def _duplicate_error(curp: str, phone: str | None) -> DomainError:
     taken = db.session.execute(db.select(User.id).where(User.curp == curp)).first()
     if taken:
         return DomainError(
             _l("This CURP already has an account. Log in, or ask the office for help."),
             field="curp",
         )
+    if phone and db.session.execute(db.select(User.id).where(User.phone == phone)).first():
+        return DomainError(_l("This phone already has an account. Log in instead."), field="phone")
     return DomainError(_l("This e-mail already has an account. Log in instead."), field="email")
 
 
-def check_credentials(email: str, password: str, hash_method: str) -> User:
-    """The account for these credentials, or one message for every failure (unknown e-mail,
-    wrong password, blocked account), after the same work: no account enumeration."""
-    user = db.session.execute(
-        db.select(User).where(User.email == normalise_email(email))
-    ).scalar_one_or_none()
+def account_by_login(login: str) -> User | None:
+    """The account whose e-mail, or phone (as typed), is `login`."""
+    if looks_like_phone(login):
+        try:
+            column, value = User.phone, normalise_phone(login)
+        except DomainError:
+            return None
+    else:
+        column, value = User.email, normalise_email(login)
+    return db.session.execute(db.select(User).where(column == value)).scalar_one_or_none()
+
+
+def check_credentials(login: str, password: str, hash_method: str) -> User:
+    """The account for these credentials (an e-mail or a phone), or one message for every
+    failure (unknown account, wrong password, blocked account), after the same work: no
+    account enumeration."""
+    user = account_by_login(login)
     stored = user.password_hash if user else _dummy_hash(hash_method)
     valid = check_password_hash(stored, password)
     if user is None or not valid or not user.active:
-        raise InvalidCredentials(_l("Wrong e-mail or password, or the account is blocked."))
+        raise InvalidCredentials(_l("Wrong e-mail, phone or password, or the account is blocked."))
     return user
 
 
@@ -119,7 +146,7 @@ def create_account(
     """Create an account of any role (admin tools, demo data); the caller commits."""
     user = User(
         name=name,
-        email=normalise_email(email),
+        email=normalise_email(email) or None,
         password_hash=generate_password_hash(password, method=hash_method),
         role=role,
         **fields,

@@ -17,7 +17,7 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from participa.auth import reset, services, totp
+from participa.auth import messages, reset, services, totp
 from participa.auth.forms import (
     CodeForm,
     LoginForm,
@@ -31,7 +31,7 @@ from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
 from participa.core.limits import per_ip, per_ip_and_email, per_pending_login
-from participa.core.mailer import public_url, send_mail
+from participa.core.mailer import public_url
 from participa.core.timeutil import local_today, utcnow
 from participa.extensions import db
 from participa.territory.services import colonia_choices
@@ -49,6 +49,7 @@ def register():
             user = services.register_resident(
                 name=form.name.data,
                 email=form.email.data,
+                phone=form.phone.data,
                 password=form.password.data,
                 curp=form.curp.data,
                 colonia_id=form.colonia_id.data,
@@ -62,9 +63,19 @@ def register():
             session.permanent = True
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
-            return redirect(safe_next(next_param(), url_for("processes.index")))
+            _start_confirmation(user)
+            return redirect(url_for("contact.confirm", next=safe_next(next_param(), None)))
     page = render_template("auth/register.html", form=form, next=next_param())
     return page, (400 if form.errors else 200)
+
+
+def _start_confirmation(user: User) -> None:
+    """Send the e-mail link and the SMS code of a new account."""
+    if address := messages.mail_confirmation(user):
+        flash(_("We sent a link to %(address)s. Open it to confirm.", address=address), "info")
+    if user.phone:
+        messages.text_code(user, user.phone)
+        flash(_("We sent a code to %(phone)s. Type it below.", phone=user.phone), "info")
 
 
 @bp.route("/entrar", methods=["GET", "POST"])
@@ -212,17 +223,7 @@ def forgot_password():
             token = reset.make_token(user, current_app.config["SECRET_KEY"])
             link = public_url(".reset_link", token=token)
             minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-            send_mail(
-                user.email,
-                _("Choose a new password"),
-                _(
-                    "To choose a new password for Participa, open this link within "
-                    "%(minutes)s minutes:\n\n%(link)s\n\nIf you did not ask for it, "
-                    "ignore this message: your password stays as it is.",
-                    minutes=minutes,
-                    link=link,
-                ),
-            )
+            messages.mail_reset_link(user, link, minutes)
         # The same answer whether or not the e-mail has an account.
         flash(RESET_SENT(), "info")
         return redirect(url_for(".login"))

@@ -157,6 +157,7 @@ WORDING = Wording(
     unidentified=_l("Only residents registered with their CURP and colonia can vote."),
     out_of_scope=_l("This vote is for residents of other zones of the municipality."),
     too_young=lambda age: _l("This vote is for people aged %(age)s or more.", age=age),
+    unconfirmed=_l("Confirm your e-mail or phone to vote."),
 )
 ALREADY_VOTED = _l("You have already voted in this ballot. Thank you for taking part.")
 

@@ -46,6 +46,7 @@ WORDING = Wording(
     unidentified=_l("Only residents registered with their CURP and colonia can take part."),
     out_of_scope=_l("This consultation is for residents of other zones of the municipality."),
     too_young=lambda age: _l("This consultation is for people aged %(age)s or more.", age=age),
+    unconfirmed=_l("Confirm your e-mail or phone to answer this consultation."),
 )
 ALREADY_ANSWERED = _l("You have already answered this consultation. Thank you for taking part.")
 

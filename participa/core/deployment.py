@@ -1,8 +1,9 @@
-"""Start-up checks of a production server: settings that break with several workers."""
+"""Start-up checks of a production server: settings that break with several workers, and
+services (mail, SMS, the public address) left at their development fallbacks."""
 
 from collections.abc import Mapping
 
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+LOOPBACK_HOSTS = ("http://127.0.0.1", "http://localhost", "http://[::1]")
 
 
 def startup_warnings(config: Mapping, workers: int) -> list[str]:
@@ -15,9 +16,22 @@ def startup_warnings(config: Mapping, workers: int) -> list[str]:
             "so every limit is multiplied by the number of workers (and instances). Set "
             "RATELIMIT_STORAGE_URI (or REDIS_URL) to a Redis server, e.g. redis://127.0.0.1:6379"
         )
-    if config.get("PUBLIC_URL", DEFAULT_PUBLIC_URL).rstrip("/") == DEFAULT_PUBLIC_URL:
+    public_url = str(config.get("PUBLIC_URL") or "")
+    if not public_url or public_url.startswith(LOOPBACK_HOSTS):
         warnings.append(
-            "PUBLIC_URL is still the development default; links in e-mails (password reset) "
-            "would point to it. Set PUBLIC_URL to the site's https:// address"
+            "PUBLIC_URL is not set to the site's address; links in e-mails (confirmation, "
+            "password reset) would follow the request's Host header or point to this machine. "
+            "Set PUBLIC_URL to the site's https:// address"
+        )
+    if not config.get("MAIL_SERVER"):
+        warnings.append(
+            "MAIL_SERVER is not set: no e-mail leaves this server (confirmation links and "
+            "password resets are written to the outbox folder). Set MAIL_SERVER, MAIL_PORT, "
+            "MAIL_USERNAME, MAIL_PASSWORD and MAIL_DEFAULT_SENDER (docs/deploy.md)"
+        )
+    if not config.get("SMS_API_URL"):
+        warnings.append(
+            "SMS_API_URL is not set: no SMS leaves this server (residents registered by phone "
+            "get no code). Set SMS_API_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM"
         )
     return warnings

@@ -17,8 +17,12 @@ def _setting(name: str):
 
 
 def typed_email() -> str:
-    """The e-mail typed in the form: limits per account, whichever address the attempts use."""
-    return "email:" + (request.form.get("email") or "").strip().lower()
+    """The e-mail (or phone) typed in the form: limits per account, whichever address the
+    attempts use. A phone counts by its last ten digits, however it is written."""
+    typed = (request.form.get("email") or "").strip().lower()
+    if "@" not in typed and (digits := "".join(c for c in typed if c.isdigit())):
+        return "phone:" + digits[-10:]
+    return "email:" + typed
 
 
 def account_key() -> str:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from participa.audit.services import checkpoint_now
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
+from participa.core.timeutil import utcnow
 from participa.demo import (
     administration,
     budgets,
@@ -119,6 +120,7 @@ def _accounts(rng, colonias, today, hash_method) -> list[DemoAccount]:
                 "birth_date": birth,
                 "sex": "M",
                 "colonia_id": colonias[0].id,
+                "email_confirmed_at": utcnow(),  # the demo resident may vote at once
             }
         create_account(
             name=name, email=email, password=password, role=role, hash_method=hash_method, **fields

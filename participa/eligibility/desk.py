@@ -53,6 +53,7 @@ def search_people(text: str) -> list[User]:
             User.curp == key,
             User.id.in_(typed),
             User.email.ilike(f"%{text}%"),
+            User.phone.ilike(f"%{text}%"),
             User.name.ilike(f"%{text}%"),
         ),
     )

@@ -1,4 +1,5 @@
-"""The eligibility ladder every vote path climbs: open, identified, in scope, allowed, of age.
+"""The eligibility ladder every vote path climbs: open, identified, confirmed, in scope, allowed,
+of age.
 
 Consultations, PB ballots and the in-person tables ask the same questions in the same order;
 each mechanism says the answers in its own words (a `Wording`) and adds its own last rungs
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam
 
 from participa.eligibility.keys import remember_rule, rule_clause
@@ -35,6 +37,8 @@ class Wording:
     unidentified: object
     out_of_scope: object
     too_young: Callable[[int], object]  # the process's minimum age -> message
+    # A web account without a confirmed e-mail or phone, where the process asks for one.
+    unconfirmed: object = _l("Confirm your e-mail or phone before taking part.")
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,23 @@ def too_young(process, voter: Voter, today: date) -> bool:
     return voter.birth_date is None or age_on(voter.birth_date, today) < process.min_age
 
 
+class ConfirmContact(str):
+    """A rung the person can climb at once: pages add a link to confirm the e-mail or phone
+    (templates/macros/problems.html)."""
+
+    needs_confirmation = True
+
+
+def contact_problem(process, person, message) -> ConfirmContact | None:
+    """`message`, when `process` asks for a confirmed contact and the web account `person`
+    has none; None otherwise (a Voter was seen at a table, ID in hand)."""
+    if not process.require_confirmed_contact or isinstance(person, Voter):
+        return None
+    if person.contact_confirmed:
+        return None
+    return ConfirmContact(message)
+
+
 def climb(process, person, place: Place, today: date, wording: Wording):
     """The ladder for `person` (a User or a looked-up Voter) at `place` in `process`.
 
@@ -91,6 +112,8 @@ def climb(process, person, place: Place, today: date, wording: Wording):
     voter = as_voter(person, today, process)
     if not voter.voter_key or not place.known:
         return wording.unidentified, voter
+    if problem := contact_problem(process, person, wording.unconfirmed):
+        return problem, voter
     if not place.covered:
         return wording.out_of_scope, voter
     if problem := participation_problem(process, voter):

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     IntegerField,
@@ -49,6 +50,14 @@ class ProcessForm(FlaskForm):
         _l("Minimum age to take part"),
         validators=[Optional(), NumberRange(min=0, max=120)],
         description=_l("Leave empty for no minimum. The age is read from the CURP."),
+    )
+    require_confirmed_contact = BooleanField(
+        _l("Ask for a confirmed e-mail or phone to vote, answer or support"),
+        default=True,
+        description=_l(
+            "People who registered on the web confirm their e-mail (a link) or phone (a code) "
+            "first. People served at an in-person table are not asked."
+        ),
     )
 
     def process_type(self) -> ProcessType:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UtcDateTime, enum_type
@@ -44,6 +44,9 @@ class Process(db.Model):
     )
     scope: Mapped[ScopeKind] = mapped_column(enum_type(ScopeKind), default=ScopeKind.MUNICIPALITY)
     min_age: Mapped[int | None]
+    # Votes, answers and supports need a confirmed e-mail or phone (eligibility/standing.py).
+    # On for new processes; processes created before the setting existed keep it off.
+    require_confirmed_contact: Mapped[bool] = mapped_column(default=True, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

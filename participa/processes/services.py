@@ -34,6 +34,7 @@ class ProcessData:
     delegacion_ids: tuple[int, ...] = field(default=())
     colonia_ids: tuple[int, ...] = field(default=())
     min_age: int | None = None
+    require_confirmed_contact: bool = True
 
 
 def _snapshot(process: Process) -> dict:
@@ -43,6 +44,7 @@ def _snapshot(process: Process) -> dict:
         "description": process.description,
         "scope": process.scope,
         "min_age": process.min_age,
+        "require_confirmed_contact": process.require_confirmed_contact,
         "delegaciones": sorted(d.id for d in process.delegaciones),
         "colonias": sorted(c.id for c in process.colonias),
     }
@@ -65,6 +67,7 @@ def _apply(process: Process, data: ProcessData) -> dict:
     process.type, process.title = data.type, data.title.strip()
     process.description = data.description.replace("\r\n", "\n").strip()
     process.scope, process.min_age = data.scope, data.min_age
+    process.require_confirmed_contact = data.require_confirmed_contact
     process.delegaciones, process.colonias = delegaciones, colonias
     after = _snapshot(process)
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

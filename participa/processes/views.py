@@ -74,6 +74,7 @@ def _process_data(form: ProcessForm) -> services.ProcessData:
         delegacion_ids=tuple(form.delegacion_ids.data or ()),
         colonia_ids=tuple(form.colonia_ids.data or ()),
         min_age=form.min_age.data,
+        require_confirmed_contact=bool(form.require_confirmed_contact.data),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from participa.core import signals
 from participa.core.errors import DomainError
 from participa.eligibility.rules import participation_problem
+from participa.eligibility.standing import contact_problem
 from participa.extensions import db
 from participa.processes.types import Component, ProcessStatus
 from participa.proposals.models import Proposal, ProposalStatus, Support, ThresholdKind
@@ -84,6 +85,8 @@ def support_problem(proposal: Proposal, user, today: date):
         return _l("Only residents can support proposals; staff and council accounts cannot.")
     if not user.curp or user.colonia is None:
         return _l("Only residents registered with their CURP and colonia can support proposals.")
+    if problem := contact_problem(process, user, _l("Confirm your e-mail or phone to support.")):
+        return problem
     if not process.covers(user.colonia):
         return _l("This process is for residents of other zones of the municipality.")
     if problem := participation_problem(process, user):

@@ -48,6 +48,7 @@ def test_search_by_name_email_or_curp(admin, make):
     rosa.name = "Rosa Pérez"
     luis = make.user(email="luis@example.mx")
     luis.name = "Luis Gómez"
+    luis.email, luis.phone = None, "+523312345678"  # registered with a phone only
     db.session.commit()
 
     def search(text):
@@ -55,7 +56,9 @@ def test_search_by_name_email_or_curp(admin, make):
 
     assert {"Rosa Pérez", "Luis Gómez"} <= search("")
     assert search("rosa") == {"Rosa Pérez"}
-    assert search("LUIS@EXAMPLE") == {"Luis Gómez"}
+    assert search("ROSA.PEREZ@EXAMPLE") == {"Rosa Pérez"}
+    assert search("3312345678") == {"Luis Gómez"}
+    assert "+523312345678" in admin.get("/admin/usuarios", query_string={"q": "luis"}).text
     assert search(rosa.curp[:10].lower()) == {"Rosa Pérez"}
     assert search("nadie-así") == set()
 

@@ -72,9 +72,12 @@ def test_registration_creates_a_logged_in_citizen_with_data_from_the_curp(
         assert current_user.is_authenticated and current_user.id == user.id
 
 
-def test_registration_follows_a_safe_next(register):
+def test_registration_asks_to_confirm_and_then_follows_a_safe_next(client, register):
     response = register(next="/procesos/")
-    assert response.headers["Location"] == "/procesos/"
+    assert response.headers["Location"] == "/cuenta/confirmar?next=/procesos/"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Enviamos un enlace a rosa@example.mx" in page
+    assert '<a href="/procesos/">' in page
 
 
 def test_registration_ignores_an_outside_next(register):

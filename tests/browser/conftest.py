@@ -12,7 +12,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -189,11 +189,16 @@ def live_database(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def live_server(live_database):
-    """The app with real CSRF on a seeded database of its own, served on a free localhost port."""
+def live_server(live_database, tmp_path_factory):
+    """The app with real CSRF on a seeded database of its own, served on a free localhost port.
+
+    No PUBLIC_URL: links in its mails follow the served host and port, as in development; its
+    mails go to an outbox folder of its own (tests/mailbox.py reads it)."""
     _compile_catalogs()
     config = {
         **TEST_CONFIG,
+        "PUBLIC_URL": None,
+        "MAIL_OUTBOX": str(tmp_path_factory.mktemp("live-outbox")),
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
@@ -300,6 +305,7 @@ def new_resident(live_server):
                 birth_date=birth,
                 sex="M",
                 colonia_id=colonia.scalar_one().id,
+                email_confirmed_at=datetime.now(UTC),
             )
             db.session.commit()
         return Resident(email, RESIDENT_PASSWORD, curp)

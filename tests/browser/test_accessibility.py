@@ -32,6 +32,7 @@ PAGES = [
     ("results", None, "/procesos/{finished}/resultados"),
     ("login", None, "/cuenta/entrar"),
     ("register", None, "/cuenta/registro"),
+    ("reset-by-sms", None, "/cuenta/recuperar/telefono"),
     ("privacy", None, "/privacidad"),
     ("receipt-check", None, "/recibos"),
     ("receipt-check-unknown", None, "/recibos"),  # then an unknown code is sent
@@ -39,6 +40,7 @@ PAGES = [
     ("not-found", None, "/no-existe"),
     ("resident-process", "citizen", "/procesos/{open}"),
     ("account", "citizen", "/cuenta/"),
+    ("confirm-contact", "citizen", "/cuenta/confirmar"),
     ("council-dashboard", "council", "/consejo/"),
     ("council-open-results", "council", "/procesos/{open}/resultados"),
     ("staff-processes", "staff", "/gestion/procesos/"),

@@ -16,6 +16,13 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "PUBLIC_URL": "https://participa.example.mx",
     "PARTICIPA_PROXY_FIX_X_FOR": "1",
+    "MAIL_SERVER": "smtp.example.mx",
+    "MAIL_PORT": "465",
+    "MAIL_USE_SSL": "true",
+    "MAIL_USERNAME": "participa",
+    "MAIL_PASSWORD": "clave-del-correo",
+    "MAIL_DEFAULT_SENDER": "Participa <participa@example.mx>",
+    "SMS_API_URL": "https://sms.example.mx",
 }
 
 
@@ -37,6 +44,9 @@ def test_a_production_deployment_is_configured_from_the_environment(environment)
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     assert config["PUBLIC_URL"] == "https://participa.example.mx"
     assert config["PROXY_FIX_X_FOR"] == 1
+    assert (config["MAIL_SERVER"], config["MAIL_PORT"]) == ("smtp.example.mx", 465)
+    assert config["MAIL_USE_SSL"] is True and config["MAIL_USE_TLS"] is False
+    assert config["MAIL_DEFAULT_SENDER"] == "Participa <participa@example.mx>"
     options = config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_pre_ping"] is True and options["pool_size"] == 5
     assert startup_warnings(config, workers=5) == []
@@ -60,6 +70,8 @@ def test_memory_limits_with_several_workers_are_warned_about():
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PUBLIC_URL": "https://participa.example.mx",
+        "MAIL_SERVER": "smtp.example.mx",
+        "SMS_API_URL": "https://sms.example.mx",
     }
     assert startup_warnings(config, workers=1) == []
     (warning,) = startup_warnings(config, workers=3)
@@ -68,9 +80,17 @@ def test_memory_limits_with_several_workers_are_warned_about():
 
 
 def test_the_development_public_url_is_warned_about():
-    config = {"RATELIMIT_ENABLED": False, "PUBLIC_URL": "http://127.0.0.1:5000/"}
-    (warning,) = startup_warnings(config, workers=1)
-    assert "PUBLIC_URL" in warning
+    served = {"MAIL_SERVER": "smtp.example.mx", "SMS_API_URL": "https://sms.example.mx"}
+    for public_url in ("http://127.0.0.1:5000/", None):
+        (warning,) = startup_warnings({**served, "PUBLIC_URL": public_url}, workers=1)
+        assert "PUBLIC_URL" in warning
+
+
+def test_a_production_server_without_mail_or_sms_is_warned_about():
+    config = {"PUBLIC_URL": "https://participa.example.mx"}
+    mail, sms = startup_warnings(config, workers=1)
+    assert "MAIL_SERVER" in mail and "outbox" in mail
+    assert "SMS_API_URL" in sms
 
 
 def test_processes_starting_together_share_one_generated_secret_key(tmp_path):

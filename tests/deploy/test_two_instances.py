@@ -9,6 +9,7 @@ Skips when PostgreSQL or Redis is absent; fails instead where CI sets their URLs
 
 import json
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,7 @@ from tests.consultations.test_answering import Layout
 from tests.deploy.servers import Browser, free_port, start_gunicorn, stop, wait_until_serving
 from tests.factories import PASSWORD, Factories, curp_for
 from tests.hardening.test_rate_limits import redis_url
+from tests.mailbox import text_part
 
 
 @dataclass
@@ -47,7 +49,7 @@ class Deployment:
 
 
 @pytest.fixture
-def deployment(tmp_path):
+def deployment(tmp_path, smtp_sink, sms_gateway):
     """Base URLs of two gunicorn instances sharing one PostgreSQL schema and one Redis."""
     pg, redis = postgres_url(), redis_url()
     schema = f"deploy_{uuid.uuid4().hex[:12]}"
@@ -81,6 +83,9 @@ def deployment(tmp_path):
         "PARTICIPA_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "WEB_CONCURRENCY": "2",
         "PARTICIPA_TEST_DATABASE": "",
+        "MAIL_SERVER": "127.0.0.1",  # a real SMTP server on this machine (tests/mailbox.py)
+        "MAIL_PORT": str(smtp_sink.port),
+        "SMS_API_URL": sms_gateway.url,
     }
     servers, urls, logs = [], [], []
     try:
@@ -105,7 +110,7 @@ def deployment(tmp_path):
         admin.dispose()
 
 
-def test_two_instances_share_residents_ballots_and_rate_limits(deployment):
+def test_two_instances_share_residents_ballots_and_rate_limits(deployment, smtp_sink):
     first, second = deployment.urls
     seeded = deployment.seeded
     layout = seeded["layout"]
@@ -129,6 +134,14 @@ def test_two_instances_share_residents_ballots_and_rate_limits(deployment):
     assert status == 302
     status, page = resident.open(second + "/cuenta/")
     assert status == 200 and "Rosa Pérez López" in page
+
+    # The confirmation mail of the first instance confirms the e-mail on the second.
+    [mail] = smtp_sink.messages
+    link = re.search(
+        r"https://participa\.example\.mx(/cuenta/confirmar/correo/\S+)", text_part(mail)
+    )
+    token = resident.token(second + link.group(1))
+    assert resident.open(second + link.group(1), {"csrf_token": token})[0] == 302
 
     # Answering through the first instance: the second one knows it has been answered.
     path = f"/procesos/{layout.process.id}/responder"

@@ -1,11 +1,14 @@
 """Fixtures of the hardening tests: apps with rate limits or the admin TOTP rule turned on."""
 
 import contextlib
+from collections.abc import Sequence
 
 import pytest
+from flask import current_app
 
 from participa.extensions import db
 from tests.hardening.world import WorldApp, build_template
+from tests.mailbox import outbox_messages, text_part
 
 SMALL_LIMITS = {
     "RATELIMIT_ENABLED": True,
@@ -17,11 +20,23 @@ SMALL_LIMITS = {
 }
 
 
-class Outbox(list):
-    """A mailer (MAILER setting) that keeps the messages it is given."""
+class Outbox(Sequence):
+    """The messages the current app wrote to its outbox folder, as (to, subject, text)."""
 
-    def __call__(self, to: str, subject: str, body: str) -> None:
-        self.append((to, subject, body))
+    def _messages(self) -> list[tuple[str, str, str]]:
+        return [
+            (message["To"], message["Subject"], text_part(message))
+            for message in outbox_messages(current_app)
+        ]
+
+    def __getitem__(self, index):
+        return self._messages()[index]
+
+    def __len__(self) -> int:
+        return len(self._messages())
+
+    def __eq__(self, other) -> bool:
+        return self._messages() == list(other)
 
 
 @pytest.fixture

@@ -41,6 +41,8 @@ STAFF_NOTICE = _classes(LOGIN, HIDDEN, HIDDEN, ALLOWED, ALLOWED)  # others' noti
 PUBLIC_ENDPOINTS = """
 site.home site.privacy site.health site.alive site.set_language
 auth.login auth.register auth.forgot_password auth.reset_link auth.reset_password
+contact.confirm_email
+contact.reset_by_phone contact.reset_by_code
 processes.index processes.detail
 receipts.check results.public results.aggregate_csv results.responses_csv
 results.responses_xlsx
@@ -59,6 +61,8 @@ audit_public.checkpoint_list audit_public.checkpoints_csv audit_public.checkpoin
 # Taking part: any logged-in account (eligibility is a rule of the service, not of access).
 ACCOUNT_ENDPOINTS = """
 auth.account auth.logout
+contact.confirm contact.resend_email contact.resend_code contact.confirm_phone
+contact.change_email contact.change_phone
 consultations.answer consultations.receipt
 pb_voting.vote pb_voting.receipt pb_projects.propose
 proposals.new proposals.support proposals.comment proposals.report proposals.report_comment

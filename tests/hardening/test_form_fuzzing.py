@@ -60,6 +60,11 @@ FORMS: dict[str, list[Target] | str] = {
     "participa.auth.forms.ResetRequestForm": [Target(None, "auth.forgot_password")],
     "participa.auth.forms.NewPasswordForm": [Target(None, "auth.reset_password")],
     "participa.auth.forms.CodeForm": [Target("staff", "auth.two_factor")],
+    "participa.auth.forms.ContactEmailForm": [Target("citizen", "contact.change_email")],
+    "participa.auth.forms.ContactPhoneForm": [Target("citizen", "contact.change_phone")],
+    "participa.auth.forms.PhoneCodeForm": [Target("citizen", "contact.confirm_phone")],
+    "participa.auth.forms.PhoneResetRequestForm": [Target(None, "contact.reset_by_phone")],
+    "participa.auth.forms.PhoneResetForm": [Target(None, "contact.reset_by_code")],
     "participa.consultations.forms.QuestionForm": [
         Target("staff", "builder.index", DRAFT),
         Target("staff", "builder.edit", DRAFT),

@@ -9,6 +9,7 @@ from participa.audit.models import AuditEvent
 from participa.auth.models import User
 from participa.extensions import db
 from tests.factories import PASSWORD, Factories, login
+from tests.mailbox import html_part, outbox_messages, text_part
 from tests.test_security import csrf_token
 
 NEW = "otra-clave-larga"
@@ -16,7 +17,6 @@ NEW = "otra-clave-larga"
 
 @pytest.fixture
 def mailed(app, outbox):
-    app.config["MAILER"] = outbox
     Factories().user(email="vecina@example.mx")
     return outbox
 
@@ -113,17 +113,31 @@ def test_a_blocked_account_gets_no_link(app, mailed):
     assert mailed == []
 
 
-def test_without_a_mailer_the_message_goes_to_the_outbox_folder(app, tmp_path):
-    app.config["MAIL_OUTBOX"] = str(tmp_path / "outbox")
+def test_without_a_mail_server_the_message_goes_to_the_outbox_folder(app):
     Factories().user(email="vecina@example.mx")
     ask(app.test_client(), "vecina@example.mx")
-    [message] = (tmp_path / "outbox").iterdir()
-    text = message.read_text()
-    assert "To: vecina@example.mx" in text and "/cuenta/recuperar/" in text
+    [message] = outbox_messages(app)
+    assert message["To"] == "vecina@example.mx"
+    assert "/cuenta/recuperar/" in text_part(message) and "/cuenta/recuperar/" in html_part(message)
+
+
+def test_with_a_mail_server_the_link_reaches_it(database, smtp_sink):
+    app = database(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_sink.port, PUBLIC_URL=None)
+    with app.app_context():
+        Factories().user(email="vecina@example.mx")
+        client = app.test_client()
+        assert ask(client, "vecina@example.mx").status_code == 302
+        [message] = smtp_sink.messages
+        assert message.envelope_to == ["vecina@example.mx"]
+        assert message["Subject"] == "Elige una nueva contraseña"
+        found = re.search(r"http://localhost(/cuenta/recuperar/\S+)", text_part(message))
+        assert client.get(found.group(1)).status_code == 200
+        response = client.post(found.group(1), data={"password": NEW, "confirm": NEW})
+        assert response.status_code == 302
+        assert login(app.test_client(), "vecina@example.mx", NEW).status_code == 302
 
 
 def test_asking_without_the_csrf_token_is_refused(csrf_app, outbox):
-    csrf_app.config["MAILER"] = outbox
     Factories().user(email="vecina@example.mx")
     client = csrf_app.test_client()
     assert ask(client, "vecina@example.mx").status_code == 400

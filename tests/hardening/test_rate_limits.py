@@ -55,6 +55,16 @@ def test_login_is_limited_per_account_whatever_the_address(limited_app):
     assert post_login(client, " Vecina@Example.mx", PASSWORD, ip="10.0.1.9").status_code == 429
 
 
+def test_login_by_phone_is_limited_however_the_number_is_written(limited_app):
+    user = Factories().user()
+    user.phone = "+523312345678"
+    db.session.commit()
+    client = limited_app.test_client()
+    for n, written in enumerate(("33 1234 5678", "(33) 1234-5678", "+52 33 1234 5678")):
+        assert post_login(client, written, ip=f"10.0.2.{n}").status_code == 400
+    assert post_login(client, "3312345678", PASSWORD, ip="10.0.2.9").status_code == 429
+
+
 def test_registration_is_limited_per_ip(limited_app):
     client = limited_app.test_client()
     for _ in range(2):
@@ -68,7 +78,6 @@ def test_registration_is_limited_per_ip(limited_app):
 
 
 def test_password_reset_is_limited(limited_app, outbox):
-    limited_app.config["MAILER"] = outbox
     client = limited_app.test_client()
     for _ in range(2):
         response = client.post("/cuenta/recuperar", data={"email": "nadie@example.mx"})

@@ -27,7 +27,6 @@ def token_of(body: str) -> str:
 
 
 def test_a_whole_reset_logs_no_token(app, client, outbox, caplog):
-    app.config["MAILER"] = outbox
     Factories().user(email="vecina@example.mx")
     caplog.set_level(logging.DEBUG)
     ask(client, "vecina@example.mx")

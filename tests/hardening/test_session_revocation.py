@@ -63,7 +63,6 @@ def test_log_out_ends_the_other_sessions_of_the_account_too(app, vecina):
 
 
 def test_a_password_reset_in_another_client_ends_the_copied_sessions(app, vecina, outbox):
-    app.config["MAILER"] = outbox
     owner = logged_in(app)
     thief = copy_of(app, owner)
     remember_copy = copy_of(app, owner, ["remember_token"])
