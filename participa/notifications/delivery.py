@@ -2,19 +2,19 @@
 
 Both entry points are background jobs (module-level functions of plain arguments, see
 core/jobs.py) that commit their own work. A notice is claimed for e-mail by setting
-`mailed_at` where it is still empty, and committed before the mail is sent, so however often a
+`mailed_at` where it is still empty, in the transaction that queues the mail (sent once it
+commits), so however often a
 job runs (or two run at once) a notice goes out by e-mail once at most."""
 
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 
 from participa.auth.models import User
-from participa.core.mailer import send_mail
+from participa.core.mailer import send_mail, site_url
 from participa.core.sms import send_sms
 from participa.core.timeutil import utcnow
 from participa.extensions import db
@@ -30,11 +30,14 @@ DIGEST_WINDOW = timedelta(days=2)  # older unmailed notices stay in the app only
 
 
 def _url(path: str) -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + path
+    return site_url() + path
 
 
 def _claim(ids: list[int], now: datetime) -> bool:
-    """Mark notices mailed, all or none, and commit; False when another job took any."""
+    """Mark notices mailed, all or none; False (rolled back) when another job took any.
+
+    The caller queues the mail and then commits: the claim and the queued mail (sent after
+    the commit, `core/mailer.send_mail`) stand or fall together."""
     done = db.session.execute(
         update(Notification)
         .where(Notification.id.in_(ids), Notification.mailed_at.is_(None))
@@ -43,7 +46,6 @@ def _claim(ids: list[int], now: datetime) -> bool:
     if done.rowcount != len(ids):
         db.session.rollback()
         return False
-    db.session.commit()
     return True
 
 
@@ -82,6 +84,7 @@ def deliver_notices(notice_ids: list[int]) -> None:
             send_sms(phone, _line(notice))
         if choice.mail is MailMode.IMMEDIATE and user.email and _claim([notice.id], now):
             _mail(user, sentence(notice), [_line(notice)], [notice.kind])
+            db.session.commit()
 
 
 def send_digests(now: datetime) -> int:
@@ -115,6 +118,7 @@ def _digest_for(user: User, notices: list[Notification], now: datetime) -> int:
     if not _claim([n.id for n in wanted], now):
         return 0
     _mail(user, _("Your notices of the day (%(n)s)", n=len(lines)), lines, kinds)
+    db.session.commit()
     return 1
 
 

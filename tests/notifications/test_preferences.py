@@ -80,7 +80,7 @@ def test_sms_without_a_phone_is_refused_and_nothing_changes(kit, client):
 
 def _unsubscribe_link(app) -> str:
     [mail] = outbox_messages(app)
-    return mail["List-Unsubscribe"].strip("<>").removeprefix("http://localhost")
+    return mail["List-Unsubscribe"].strip().strip("<>").removeprefix("http://localhost")
 
 
 def test_the_link_of_a_mail_asks_first_and_then_unsubscribes(app, kit, client):

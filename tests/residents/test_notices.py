@@ -35,7 +35,7 @@ def test_the_author_and_supporters_who_opted_in_hear_the_answer(app, kit, client
     mail = mails[author.email]
     assert "“Semáforo en la escuela” has an official answer" in mail["Subject"]
     assert f"http://localhost{url}" in mail.get_content()
-    assert mail["List-Unsubscribe"].startswith("<http://localhost/avisos/baja/")
+    assert mail["List-Unsubscribe"].strip().startswith("<http://localhost/avisos/baja/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 

@@ -43,7 +43,7 @@ def test_reminders_go_once_to_confirmed_registrations_of_tomorrows_events(app, m
     assert [len(notices_of(p, NoticeKind.EVENT_REMINDER)) for p in people] == [1, 1, 0]
     mails = outbox_messages(app)
     assert sorted(m["To"] for m in mails) == sorted(p.email for p in people[:2])
-    assert mails[0]["Subject"] == "Reminder: “Asamblea de Lomas” is tomorrow."
+    assert mails[0]["Subject"].strip() == "Reminder: “Asamblea de Lomas” is tomorrow."
 
 
 def test_the_digest_gathers_a_days_notices_in_one_mail_once(app, make, runner):
