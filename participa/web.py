@@ -28,6 +28,7 @@ from participa.accountability import views as accountability_views
 from participa.admin.views import bp as admin_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
+from participa.background import views as background_views
 from participa.budgets import project_views, results_views, voting_views
 from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.collaboration import views as collaboration_views
@@ -103,6 +104,7 @@ BLUEPRINTS = (
     eligibility_account_views.bp,
     table_views.bp,
     table_batch_views.bp,
+    background_views.bp,
 )
 
 CSP = (

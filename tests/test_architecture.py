@@ -38,7 +38,7 @@ FLOORS = (
     ("accountability",),
     ("tables",),  # the in-person channel of consultations and budgets
     ("results",),  # reads every mechanism
-    ("site", "admin"),
+    ("site", "admin", "background"),
     ("demo",),
 )
 # The mechanisms of the plan: what processes/ and everything below it must never import.

@@ -1,13 +1,23 @@
 """Results pages: public once published, the council dashboard before; CSV/XLSX downloads."""
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participa.aggregates.channels import MIN_BALLOTS
 from participa.auth.models import SEX_LABELS
-from participa.core.access import require_roles
+from participa.core import jobstore
+from participa.core.access import has_role, require_roles
 from participa.core.charts import pct
 from participa.core.csvfile import csv_stream
 from participa.core.timeutil import local_today
@@ -15,7 +25,7 @@ from participa.eligibility.participants import CHANNEL_LABELS
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.results import dashboard as dashboard_charts
-from participa.results import exports, period, sections
+from participa.results import export_jobs, exports, period, sections
 from participa.results.access import READERS, Access, results_access
 from participa.results.channels import consultation_channels
 from participa.results.report import build_report
@@ -92,7 +102,21 @@ def aggregate_csv(process_id: int):
 @bp.route("/procesos/<int:process_id>/respuestas.csv")
 def responses_csv(process_id: int):
     process, _access = _readable(process_id, Access.FULL)
+    if has_role("staff", "admin") and export_jobs.is_large(process):
+        return render_template(
+            "results/export_prepare.html",
+            process=process,
+            jobs=jobstore.latest(export_jobs.subject(process.id)),
+        )
     return _csv(exports.response_rows(process), f"respuestas-anonimas-proceso-{process.id}.csv")
+
+
+@bp.route("/procesos/<int:process_id>/respuestas.csv/preparar", methods=["POST"])
+def prepare_responses_csv(process_id: int):
+    require_roles("staff", "admin")
+    process, _access = _readable(process_id, Access.FULL)
+    job_id = export_jobs.start(current_user, process)
+    return redirect(url_for("background.job", job_id=job_id))
 
 
 @bp.route("/procesos/<int:process_id>/respuestas.xlsx")
