@@ -13,10 +13,10 @@ guard_blueprint(bp, "staff", "admin")
 
 
 def _worker_seen():
-    """When a worker last answered (RQ), or None; "thread" when jobs run in the server."""
+    """When a worker of the Redis queue last answered, or None."""
     app = current_app._get_current_object()
     if jobs.mode(app) != "rq":
-        return jobs.mode(app)
+        return None
     try:
         return jobqueue.last_seen(app)
     except Exception:  # noqa: BLE001 - Redis down: the page still lists the jobs
@@ -26,7 +26,10 @@ def _worker_seen():
 @bp.route("/")
 def index():
     return render_template(
-        "background/index.html", jobs=jobstore.recent(), worker_seen=_worker_seen()
+        "background/index.html",
+        jobs=jobstore.recent(),
+        on_redis=jobs.mode(current_app) == "rq",
+        worker_seen=_worker_seen(),
     )
 
 

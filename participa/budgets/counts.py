@@ -35,7 +35,7 @@ log = logging.getLogger("participa.budgets")
 
 MAX_ERROR = 2000  # characters of an error kept for staff
 RECOUNTS = 3  # counts of one claim while votes or settings change under it
-COUNT_LABEL = _l("Count of the participatory budget")
+COUNT_LABEL = jobs.N_("Count of the participatory budget")
 ALREADY_COUNTING = _l("The count is already running; this page shows its result when it ends.")
 
 
@@ -135,7 +135,7 @@ def count_after_commit(process_id: int, ballot_ids: list[int], now: datetime) ->
             run_counts,
             process_id,
             claims,
-            label=str(COUNT_LABEL),
+            label=COUNT_LABEL,
             subject=f"process:{process_id}",
         )
     return claims

@@ -57,4 +57,4 @@ def expire() -> int:
     return deleted
 
 
-jobs.periodic("exports-expire", "EXPORTS_KEEP", expire)
+jobs.periodic("exports-expire", "EXPORTS_KEEP", expire, jobs.N_("Deletion of old export files"))

@@ -47,6 +47,11 @@ PENDING = "participa.jobs.pending"  # key in Session.info: records waiting for t
 CURRENT = contextvars.ContextVar("participa_job", default=None)  # id of the job running here
 
 
+def N_(label: str) -> str:  # noqa: N802 - the name gettext's tools look for
+    """Mark a job's label for translation: stored as written (English), translated on display."""
+    return label
+
+
 class Refused(Exception):
     """The job's input is refused (bad lines of a file): fail now, do not retry."""
 
@@ -80,6 +85,7 @@ class Periodic:
     name: str
     setting: str  # the config key of its period in seconds (0: never)
     fn: Callable
+    label: str
 
 
 PERIODIC: dict[str, Periodic] = {}
@@ -125,7 +131,8 @@ def submit(name: str, fn: Callable, *args, **options) -> Job:
     """Run `fn(*args)` in the background, in an app context and database session of its own.
 
     Options: `retries` (attempts after a failure), `owner` (the user who asked), `label`
-    (what staff read), `subject` (the page that started it, which shows its state).
+    (what staff read: a text marked with `N_`, shown translated), `subject` (the page that
+    started it, which shows its state).
     """
     app = current_app._get_current_object()
     fields = _options(app, name, fn, args, options)
@@ -148,7 +155,10 @@ def after_commit(name: str, fn: Callable, *args, **options) -> None:
 def _dispatch(app: Flask, name: str, job_id: int, fn, attempts: int, label: str) -> Job:
     chosen = mode(app)
     if chosen == "rq":
-        jobqueue.enqueue(app, job_id, attempts, label)
+        try:
+            jobqueue.enqueue(app, job_id, attempts, label)
+        except Exception:  # the queue is down: the record stays queued; recover() sends it
+            log.exception("background job %s (%s) not queued; it will be later", name, job_id)
         return Job(name, job_id)
     if chosen == "inline":
         _run_with_retries(app, name, job_id, fn)
@@ -235,9 +245,9 @@ def progress(percent: float, message: str = "") -> None:
         jobstore.report(job_id, round(percent), str(message))
 
 
-def periodic(name: str, setting: str, fn: Callable) -> None:
+def periodic(name: str, setting: str, fn: Callable, label: str = "") -> None:
     """Run `fn()` every `config[setting]` seconds as a job (registered from a hooks.py)."""
-    PERIODIC[name] = Periodic(name, setting, fn)
+    PERIODIC[name] = Periodic(name, setting, fn, label or name)
 
 
 def tick(now: datetime) -> list[str]:
@@ -247,7 +257,7 @@ def tick(now: datetime) -> list[str]:
         every = current_app.config.get(task.setting, 0)
         last = jobstore.last_created(task.name)
         if every and (last is None or last <= now - timedelta(seconds=every)):
-            submit(task.name, task.fn, retries=0)
+            submit(task.name, task.fn, retries=0, label=task.label)
             submitted.append(task.name)
     recover(now)
     return submitted
@@ -261,8 +271,11 @@ def recover(now: datetime) -> list[int]:
     for record in jobstore.stalled(stale, now):
         if jobstore.requeue(record, now):
             log.warning("background job %s (%s) stopped; queued again", record.name, record.id)
-            _dispatch(app, record.name, record.id, None, record.max_attempts, record.label)
             requeued.append(record.id)
+    db.session.rollback()
+    for job_id in requeued:
+        record = db.session.get(jobstore.BackgroundJob, job_id)
+        _dispatch(app, record.name, record.id, None, record.max_attempts, record.label)
     db.session.rollback()
     return requeued
 

@@ -22,7 +22,7 @@ from participa.eligibility import importing
 from participa.extensions import db
 
 MAX_LINES_SHOWN = 500  # bad lines listed in the job's outcome
-IMPORT_LABEL = _l("Roll import")
+IMPORT_LABEL = jobs.N_("Roll import")
 ALREADY_IMPORTING = _l("An import of this roll is running; wait for it to end.")
 
 
@@ -61,7 +61,7 @@ def start_import(actor, scope: str, process_id: int | None, data: bytes) -> jobs
         process_id,
         name,
         owner=actor,
-        label=str(IMPORT_LABEL),
+        label=IMPORT_LABEL,
         subject=subject(scope),
     )
 

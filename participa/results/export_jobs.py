@@ -7,7 +7,6 @@ instance/exports/ (participa.core.exportfiles), served only to staff from the jo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from participa.consultations.models import Response
 from participa.core import exportfiles, jobs, jobstore
@@ -15,7 +14,7 @@ from participa.extensions import db
 from participa.processes.models import Process
 from participa.results.exports import response_rows
 
-EXPORT_LABEL = _l("Export of the anonymous answers")
+EXPORT_LABEL = jobs.N_("Export of the anonymous answers")
 
 
 def subject(process_id: int) -> str:
@@ -41,7 +40,7 @@ def start(actor, process: Process) -> int:
         export_responses,
         process.id,
         owner=actor,
-        label=f"{EXPORT_LABEL} · {process.title}",
+        label=EXPORT_LABEL,
         subject=subject(process.id),
     ).id
 

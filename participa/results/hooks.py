@@ -4,8 +4,8 @@ every BALLOTS_MIX_EVERY seconds while it is open (a periodic background job)."""
 from participa.core import jobs
 from participa.processes import components
 from participa.processes.types import Component
-from participa.results.mixing import mix_on_close, mix_open_job
+from participa.results.mixing import MIX_LABEL, mix_on_close, mix_open_job
 
 components.on_status_change(Component.QUESTIONNAIRE)(mix_on_close)
 components.on_status_change(Component.PB_BALLOT)(mix_on_close)
-jobs.periodic("ballots-mix", "BALLOTS_MIX_EVERY", mix_open_job)
+jobs.periodic("ballots-mix", "BALLOTS_MIX_EVERY", mix_open_job, MIX_LABEL)

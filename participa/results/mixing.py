@@ -9,8 +9,6 @@ every open process each BALLOTS_MIX_EVERY seconds while voting (no cron line: `f
 or the embedded fallback, runs it). `flask ballots-mix` (cli.py) does the same by hand.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from participa.audit.services import record
 from participa.budgets.models import PbBallot, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Response
@@ -34,7 +32,7 @@ def mix_pb_votes(process: Process) -> int:
 
 
 MIXERS = {Component.QUESTIONNAIRE: mix_responses, Component.PB_BALLOT: mix_pb_votes}
-MIX_LABEL = _l("Mixing of the secret ballots")
+MIX_LABEL = jobs.N_("Mixing of the secret ballots")
 
 
 def mix_process(process: Process) -> int:
@@ -80,6 +78,6 @@ def mix_on_close(actor, process: Process, before: ProcessStatus) -> None:
             f"ballots-mix-{process.id}",
             mix_closed,
             process.id,
-            label=str(MIX_LABEL),
+            label=MIX_LABEL,
             subject=f"process:{process.id}",
         )
