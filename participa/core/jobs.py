@@ -235,7 +235,9 @@ def execute(job_id: int, fn: Callable | None = None) -> str:
 
 def run_queued(job_id: int) -> None:
     """What `flask worker` runs for a queued job (RQ): raise to let RQ retry it."""
-    if execute(job_id) == "retry":
+    with current_app.app_context():  # a database session of its own, removed after
+        ended = execute(job_id)
+    if ended == "retry":
         raise RuntimeError(f"background job {job_id} failed; it will be retried")
 
 

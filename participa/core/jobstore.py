@@ -159,6 +159,7 @@ def stalled(older_than: timedelta, now: datetime) -> list[BackgroundJob]:
         db.select(BackgroundJob)
         .where(BackgroundJob.state.in_(ACTIVE), BackgroundJob.heartbeat_at < now - older_than)
         .order_by(BackgroundJob.id)
+        .execution_options(populate_existing=True)  # as stored now, not as loaded before
     )
     return list(db.session.scalars(query))
 
