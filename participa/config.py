@@ -127,6 +127,8 @@ JOBS_RETRY_BACKOFF = [10, 60, 300]
 JOBS_STALE_AFTER = 900  # a job silent this long lost its worker: queued again
 JOBS_TICK = 30  # seconds between two looks of the clock at periodic and stopped jobs
 JOBS_TIMEOUT = 3600  # RQ stops an attempt running longer
+JOBS_KEEP = 30 * 86400  # records of ended jobs are deleted after this many seconds
+JOBS_PRUNE_EVERY = 86400
 # Mix the secret ballots of open processes every this many seconds (0: only at close).
 BALLOTS_MIX_EVERY = 600
 # Exports larger than this many rows are prepared as a job for staff (a download link when

@@ -206,13 +206,12 @@ def execute(job_id: int, fn: Callable | None = None) -> str:
     if not jobstore.claim(job_id):
         return "skipped"
     record = db.session.get(jobstore.BackgroundJob, job_id)
-    name, args = record.name, record.args
-    fn = fn or resolve(record.function)
+    name, args, function = record.name, record.args, record.function
     retry = record.attempts < record.max_attempts
     db.session.rollback()
     token = CURRENT.set(job_id)
     try:
-        outcome = fn(*args)
+        outcome = (fn or resolve(function))(*args)
     except Exception as error:
         db.session.rollback()
         retry = retry and not isinstance(error, Refused)
@@ -282,6 +281,12 @@ def recover(now: datetime) -> list[int]:
     return requeued
 
 
+def prune() -> Outcome:
+    """Delete the records of jobs that ended more than JOBS_KEEP seconds ago (periodic)."""
+    keep = timedelta(seconds=current_app.config.get("JOBS_KEEP", 30 * 86400))
+    return Outcome(message=str(jobstore.delete_ended(utcnow() - keep)))
+
+
 def clock(app: Flask, stop: threading.Event) -> None:
     """Every JOBS_TICK seconds until `stop`: `tick()` (the worker's or the fallback's clock)."""
     while not stop.wait(app.config.get("JOBS_TICK", 30)):
@@ -336,3 +341,6 @@ def _submit_pending(session: Session) -> None:
 def _drop_pending(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint
         session.info.pop(PENDING, None)
+
+
+periodic("jobs-prune", "JOBS_PRUNE_EVERY", prune, N_("Deletion of old job records"))

@@ -188,6 +188,13 @@ def last_created(name: str) -> datetime | None:
         return connection.execute(query).scalar()
 
 
+def delete_ended(before: datetime) -> int:
+    """Delete the records of jobs that ended before `before`; how many."""
+    query = sa.delete(TABLE).where(TABLE.c.state.notin_(ACTIVE), TABLE.c.finished_at < before)
+    with db.engine.begin() as connection:
+        return connection.execute(query).rowcount
+
+
 def latest(subject: str, limit: int = 3) -> list[BackgroundJob]:
     """The latest jobs started from `subject` (a page shows their state)."""
     query = (

@@ -174,3 +174,19 @@ def test_the_periodic_mixing_runs_when_due_and_not_before(app, make):
     ]
     app.config["BALLOTS_MIX_EVERY"] = 0  # switched off
     assert "ballots-mix" not in jobs.tick(now + timedelta(days=1))
+
+
+def test_records_of_jobs_ended_long_ago_are_deleted(app):
+    old = jobs.submit("old", remember, "old").id
+    recent = jobs.submit("recent", remember, "recent").id
+    waiting = jobstore.insert_record("waiting", jobs.function_name(remember), ("w",))
+    long_ago = utcnow() - timedelta(seconds=app.config["JOBS_KEEP"] + 60)
+    db.session.execute(
+        sa.update(BackgroundJob)
+        .where(BackgroundJob.id.in_([old, waiting]))
+        .values(finished_at=long_ago, created_at=long_ago)
+    )
+    db.session.commit()
+    assert jobs.prune().message == "1"
+    remaining = db.session.scalars(sa.select(BackgroundJob.id).order_by(BackgroundJob.id)).all()
+    assert remaining == [recent, waiting]  # a queued job is never deleted

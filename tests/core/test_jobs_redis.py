@@ -123,3 +123,7 @@ def test_without_redis_the_worker_command_explains_the_fallback(app):
     app.config.update(JOBS_MODE="auto", JOBS_REDIS_URL=None)
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code != 0 and "embedded fallback" in result.output
+
+
+def test_health_names_the_queue_when_its_redis_answers(queued):
+    assert queued.test_client().get("/salud").json["checks"]["queue"] == "ok"
