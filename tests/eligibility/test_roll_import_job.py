@@ -21,13 +21,13 @@ def entry_count() -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(RollEntry))
 
 
-def uploads(app) -> list[Path]:
+def uploads(app) -> set[Path]:
     folder = Path(app.instance_path) / "uploads" / "rolls"
-    return list(folder.iterdir()) if folder.exists() else []
+    return set(folder.iterdir()) if folder.exists() else set()
 
 
 def test_a_file_with_bad_lines_imports_nothing_and_the_page_lists_them(app, kit):
-    client = kit.staff_client(app)
+    client, before = kit.staff_client(app), uploads(app)
     text = f"curp,colonia\n{curp_for()},Centro\nABC,Centro\n{curp_for()},Atlántida\n"
     response = upload(client, text)
     assert response.status_code == 302 and response.location.endswith(URL)
@@ -37,22 +37,22 @@ def test_a_file_with_bad_lines_imports_nothing_and_the_page_lists_them(app, kit)
     assert entry_count() == 0
     (job,) = db.session.scalars(db.select(BackgroundJob)).all()
     assert (job.state, job.attempts, job.subject) == (JobState.FAILED, 1, "roll:municipio")
-    assert uploads(app) == []  # the stored file went with the job
+    assert uploads(app) == before  # the stored file went with the job
 
 
 def test_a_clean_file_is_imported_by_the_job_and_its_summary_shown(app, kit):
-    client = kit.staff_client(app)
+    client, before = kit.staff_client(app), uploads(app)
     upload(client, f"curp,colonia\n{curp_for()},Centro\n{curp_for()},Lomas\n")
     page = client.get(URL).get_data(as_text=True)
     assert "Finished" in page and "Roll imported: 2 new" in page
     assert entry_count() == 2
     (job,) = db.session.scalars(db.select(BackgroundJob)).all()
     assert job.state is JobState.SUCCEEDED and job.owner_id is not None
-    assert uploads(app) == []
+    assert uploads(app) == before
 
 
 def test_a_second_upload_waits_for_the_running_import(app, kit):
-    client = kit.staff_client(app)
+    client, before = kit.staff_client(app), uploads(app)
     app.config["JOBS_MODE"] = "rq"
     app.config["JOBS_REDIS_URL"] = "redis://127.0.0.1:1/0"  # never delivered: stays queued
     assert upload(client, f"curp,colonia\n{curp_for()},Centro\n").status_code == 302
@@ -61,3 +61,5 @@ def test_a_second_upload_waits_for_the_running_import(app, kit):
     assert response.status_code == 400
     assert "An import of this roll is running" in response.get_data(as_text=True)
     assert entry_count() == 0
+    for path in uploads(app) - before:  # the file the undelivered job would have read
+        path.unlink()
