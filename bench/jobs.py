@@ -90,6 +90,16 @@ def seed(url: str, rows: int) -> tuple[int, str, list[str]]:
         return process.id, staff.email, colonias
 
 
+def seeded(url: str) -> tuple[int, str, list[str]]:
+    """What `seed` made in an earlier run's folder."""
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        process_id = connection.execute(sa.text("SELECT min(id) FROM process")).scalar()
+        colonias = connection.execute(sa.text("SELECT name FROM colonia")).scalars().all()
+    engine.dispose()
+    return process_id, "staff@bench.mx", list(colonias)
+
+
 def roll_file(lines: int, colonias: list[str]) -> bytes:
     rng, seen, out = random.Random(lines), set(), ["curp,colonia,nombre"]
     while len(seen) < lines:
@@ -177,19 +187,23 @@ def main() -> None:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--mode", choices=("rq", "thread"), default=None)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--folder", help="a folder seeded by an earlier run: reused as it is")
     args = parser.parse_args()
     try:
         redis.Redis.from_url(args.redis, socket_timeout=2).ping()
         mode = args.mode or "rq"
     except redis.RedisError:
         mode = args.mode or "thread"
-    folder = Path(tempfile.mkdtemp(prefix="bench-jobs-"))
+    folder = Path(args.folder or tempfile.mkdtemp(prefix="bench-jobs-"))
     url = f"sqlite:///{folder}/participa.db"
     started = time.perf_counter()
-    process_id, email, colonias = seed(url, args.rows)
+    if (folder / "participa.db").exists():
+        process_id, email, colonias = seeded(url)
+    else:
+        process_id, email, colonias = seed(url, args.rows)
     data = roll_file(args.lines, colonias)
     print(
-        f"mode {mode}; seeded {args.rows:,} answers and a {args.lines:,}-line roll file "
+        f"mode {mode}; {args.rows:,} answers (seeded or reused) and a {args.lines:,}-line roll file "
         f"in {time.perf_counter() - started:.0f} s"
     )
     env = {

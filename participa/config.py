@@ -57,6 +57,8 @@ PASSWORD_HASH_METHOD = "scrypt"
 SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=1)
 
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+# A roll file may be larger (200,000 lines: about 10 MB); only the roll import takes this much.
+ROLL_UPLOAD_MAX = 64 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
 
 # Where latitudes and longitudes people type (proposals, findings) may fall: the municipality

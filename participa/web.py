@@ -37,6 +37,7 @@ from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
+from participa.core.upload_limits import UploadLimitRequest
 from participa.council import manage_views as council_manage
 from participa.council import operation_views as council_operations
 from participa.council import read_views as council_read
@@ -127,6 +128,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
+    app.request_class = UploadLimitRequest
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(

@@ -63,3 +63,12 @@ def test_a_second_upload_waits_for_the_running_import(app, kit):
     assert entry_count() == 0
     for path in uploads(app) - before:  # the file the undelivered job would have read
         path.unlink()
+
+
+def test_a_roll_file_larger_than_other_uploads_is_accepted(app, kit):
+    client = kit.staff_client(app)
+    big = "nombre,colonia\n" + "Ana,Centro\n" * 900_000  # about 10 MB: over MAX_CONTENT_LENGTH
+    assert len(big) > app.config["MAX_CONTENT_LENGTH"]
+    assert upload(client, big).status_code == 302  # not 413: the roll's own limit applies
+    page = client.get(URL).get_data(as_text=True)
+    assert "Failed" in page and "The first line must name one key column" in page
