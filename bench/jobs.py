@@ -203,7 +203,7 @@ def main() -> None:
         process_id, email, colonias = seed(url, args.rows)
     data = roll_file(args.lines, colonias)
     print(
-        f"mode {mode}; {args.rows:,} answers (seeded or reused) and a {args.lines:,}-line roll file "
+        f"mode {mode}; {args.rows:,} answers (seeded or reused), a {args.lines:,}-line roll file "
         f"in {time.perf_counter() - started:.0f} s"
     )
     env = {
