@@ -153,9 +153,10 @@ def figures(name: str, times: list[float]) -> str:
     )
 
 
-def wait_for_job(base: str, session: requests.Session, path: str, needle: str) -> float:
+def wait_for_job(base: str, session: requests.Session, path: str, done) -> float:
+    """Seconds until `done(page)` holds for the page at `path` (fetched every second)."""
     started = time.perf_counter()
-    while needle not in (page := session.get(base + path + "?actualizar=no").text):
+    while not done(page := session.get(base + path).text):
         if "Falló" in page:
             raise RuntimeError(f"job failed: {path}")
         time.sleep(1)
@@ -163,10 +164,14 @@ def wait_for_job(base: str, session: requests.Session, path: str, needle: str) -
 
 
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    """The highest peak resident memory of `pid` and its children (gunicorn's workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    own = next(
+        int(line.split()[1]) / 1024
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith("VmHWM:")
+    )
+    return max([own, *(peak_rss_mb(int(child)) for child in children)])
 
 
 def start(command: list[str], env: dict) -> subprocess.Popen:
@@ -244,32 +249,44 @@ def main() -> None:
         idle.join()
         print(figures("page, no job running", idle.times))
 
-        busy = Prober(base)
-        busy.start()
-        roll = "/gestion/padron/municipio"
-        token = csrf(staff.get(base + roll).text)
-        staff.post(
-            base + roll,
-            data={"csrf_token": token},
-            files={"file": ("padron.csv", data, "text/csv")},
-        )
-        seconds = wait_for_job(base, staff, roll, "Padrón importado")
-        print(f"  roll import, {args.lines:,} lines: {seconds:.1f} s (upload to summary)")
-        export = f"/procesos/{process_id}/respuestas.csv"
-        token = csrf(staff.get(base + export).text)
-        job_page = staff.post(base + export + "/preparar", data={"csrf_token": token}).url
-        seconds = wait_for_job(base, staff, job_page.removeprefix(base), "/descarga")
-        print(f"  export, {args.rows:,} rows: {seconds:.1f} s (button to download link)")
-        busy.stop.set()
-        busy.join()
-        print(figures("page, during the two jobs", busy.times) + f"  errors {busy.failures}")
+        runner = worker.pid if worker else web.pid
+        who = "worker" if worker else "busiest gunicorn process"
+
+        def during(name: str, run) -> None:
+            busy = Prober(base)
+            busy.start()
+            seconds = run()
+            busy.stop.set()
+            busy.join()
+            print(
+                f"  {name}: {seconds:.1f} s; peak memory of the {who} so far "
+                f"{peak_rss_mb(runner):.0f} MB"
+            )
+            print(figures("page, during it", busy.times) + f"  errors {busy.failures}")
+
+        def export() -> float:
+            path = f"/procesos/{process_id}/respuestas.csv"
+            token = csrf(staff.get(base + path).text)
+            job_page = staff.post(base + path + "/preparar", data={"csrf_token": token}).url
+            return wait_for_job(
+                base, staff, job_page.removeprefix(base), lambda page: "/descarga" in page
+            )
+
+        def roll_import() -> float:
+            path = "/gestion/padron/municipio"
+            token = csrf(staff.get(base + path).text)
+            staff.post(
+                base + path,
+                data={"csrf_token": token},
+                files={"file": ("padron.csv", data, "text/csv")},
+            )
+            # Done when the page no longer reloads itself: no job of the roll is running.
+            return wait_for_job(base, staff, path, lambda page: 'http-equiv="refresh"' not in page)
+
+        during(f"export of {args.rows:,} rows (button to download link)", export)
         size = sum(p.stat().st_size for p in (folder / "exports").iterdir())
         print(f"  export file {size / 1e6:.0f} MB")
-        runner = worker.pid if worker else web.pid
-        print(
-            f"  peak memory of the {'worker' if worker else 'gunicorn master'}: "
-            f"{peak_rss_mb(runner):.0f} MB"
-        )
+        during(f"roll import of {args.lines:,} lines (upload to summary)", roll_import)
     finally:
         for child in (web, worker):
             if child:
