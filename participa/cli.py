@@ -14,7 +14,7 @@ from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.budgets.cli import pb_count, pb_import
-from participa.core import jobqueue, jobs
+from participa.core import jobclock, jobqueue, jobs
 from participa.core.backup import backup, restore
 from participa.core.timeutil import local_today, utcnow
 from participa.counting_cli import pb_results
@@ -109,9 +109,11 @@ def worker(burst: bool) -> None:
             "No Redis queue is configured (REDIS_URL): background jobs run inside the web "
             "server's process instead (the embedded fallback), no worker is needed."
         )
-    jobs.tick(utcnow())  # at once: periodic jobs due, jobs whose worker stopped
+    jobclock.tick(utcnow())  # at once: periodic jobs due, jobs whose worker stopped
     stop = threading.Event()
-    clock = threading.Thread(target=jobs.clock, args=(app, stop), name="jobs-clock", daemon=True)
+    clock = threading.Thread(
+        target=jobclock.clock, args=(app, stop), name="jobs-clock", daemon=True
+    )
     clock.start()
     try:
         jobqueue.worker(app).work(burst=burst, with_scheduler=not burst, logging_level="INFO")

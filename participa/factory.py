@@ -12,7 +12,7 @@ from participa.budgets import hooks as budgets_hooks
 from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
 from participa.consultations import hooks as consultations_hooks
-from participa.core import jobs, logs, metrics
+from participa.core import jobclock, logs, metrics
 from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -74,7 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)
     cli.init_app(app)
-    jobs.init_app(app)
+    jobclock.init_app(app)
     return app
 
 

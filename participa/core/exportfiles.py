@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from participa.core import jobs
+from participa.core import jobclock, jobs
 from participa.core.csvfile import safe_cell
 
 PROGRESS_EVERY = 5000  # rows between two progress reports
@@ -57,4 +57,4 @@ def expire() -> int:
     return deleted
 
 
-jobs.periodic("exports-expire", "EXPORTS_KEEP", expire, jobs.N_("Deletion of old export files"))
+jobclock.periodic("exports-expire", "EXPORTS_KEEP", expire, jobs.N_("Deletion of old export files"))

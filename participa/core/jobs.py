@@ -10,15 +10,15 @@
   it to the queue once that commits; a rollback drops both. Work announced inside a
   transaction never starts before the rows it reads are visible, nor at all when they are not
   written, and a record committed but never delivered (the process died) is found again.
-- `periodic(name, setting, fn)` runs `fn()` every `app.config[setting]` seconds (mixing
-  ballots during voting): `tick()` submits what is due, from the worker's clock thread.
+- Periodic jobs (mixing ballots during voting) and the recovery of stopped ones are
+  participa.core.jobclock's.
 
 Where a job runs (`JOBS_MODE`): "rq" on Redis (JOBS_REDIS_URL, or the environment's
 REDIS_URL) run by `flask worker`; "thread", the embedded fallback, a daemon thread of the
 process that submitted it; "inline", at once in the caller's thread (tests, commands);
 "auto" (the default) is "rq" when a Redis URL is set, else "thread". A failed attempt is
 retried `retries` times with a growing pause (JOBS_RETRY_BACKOFF); a job whose worker stopped
-(no heartbeat for JOBS_STALE_AFTER) is queued again by `recover()`, so a count or an import
+(no heartbeat for JOBS_STALE_AFTER) is queued again by jobclock.recover(), so a count or an import
 lost with a restarted worker runs again. A run first claims its record, so a job delivered
 twice runs once.
 """
@@ -30,7 +30,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -38,7 +37,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from participa.core import jobqueue, jobstore
-from participa.core.timeutil import utcnow
 from participa.extensions import db
 
 log = logging.getLogger("participa.jobs")
@@ -80,15 +78,6 @@ class Job:
         return not self.thread.is_alive()
 
 
-@dataclass(frozen=True)
-class Periodic:
-    name: str
-    setting: str  # the config key of its period in seconds (0: never)
-    fn: Callable
-    label: str
-
-
-PERIODIC: dict[str, Periodic] = {}
 _running: set[threading.Thread] = set()
 _lock = threading.Lock()
 
@@ -137,7 +126,7 @@ def submit(name: str, fn: Callable, *args, **options) -> Job:
     app = current_app._get_current_object()
     fields = _options(app, name, fn, args, options)
     job_id = jobstore.insert_record(name, function_name(fn), args, **fields)
-    return _dispatch(app, name, job_id, fn, fields["max_attempts"], fields["label"])
+    return dispatch(app, name, job_id, fn, fields["max_attempts"], fields["label"])
 
 
 def after_commit(name: str, fn: Callable, *args, **options) -> None:
@@ -152,7 +141,8 @@ def after_commit(name: str, fn: Callable, *args, **options) -> None:
     session.info.setdefault(PENDING, []).append((app, name, record, fn, fields))
 
 
-def _dispatch(app: Flask, name: str, job_id: int, fn, attempts: int, label: str) -> Job:
+def dispatch(app: Flask, name: str, job_id: int, fn, attempts: int, label: str) -> Job:
+    """Hand a stored job to the queue of this app's mode (or run it, inline)."""
     chosen = mode(app)
     if chosen == "rq":
         try:
@@ -246,76 +236,6 @@ def progress(percent: float, message: str = "") -> None:
         jobstore.report(job_id, round(percent), str(message))
 
 
-def periodic(name: str, setting: str, fn: Callable, label: str = "") -> None:
-    """Run `fn()` every `config[setting]` seconds as a job (registered from a hooks.py)."""
-    PERIODIC[name] = Periodic(name, setting, fn, label or name)
-
-
-def tick(now: datetime) -> list[str]:
-    """Submit the periodic jobs that are due and queue stopped ones again; their names."""
-    submitted = []
-    for task in PERIODIC.values():
-        every = current_app.config.get(task.setting, 0)
-        last = jobstore.last_created(task.name)
-        if every and (last is None or last <= now - timedelta(seconds=every)):
-            submit(task.name, task.fn, retries=0, label=task.label)
-            submitted.append(task.name)
-    recover(now)
-    return submitted
-
-
-def recover(now: datetime) -> list[int]:
-    """Queue again the jobs whose worker stopped (no heartbeat for JOBS_STALE_AFTER)."""
-    app = current_app._get_current_object()
-    stale = timedelta(seconds=app.config.get("JOBS_STALE_AFTER", 900))
-    requeued = []
-    for record in jobstore.stalled(stale, now):
-        if jobstore.requeue(record, now):
-            log.warning("background job %s (%s) stopped; queued again", record.name, record.id)
-            requeued.append(record.id)
-    db.session.rollback()
-    for job_id in requeued:
-        record = db.session.get(jobstore.BackgroundJob, job_id)
-        _dispatch(app, record.name, record.id, None, record.max_attempts, record.label)
-    db.session.rollback()
-    return requeued
-
-
-def prune() -> Outcome:
-    """Delete the records of jobs that ended more than JOBS_KEEP seconds ago (periodic)."""
-    keep = timedelta(seconds=current_app.config.get("JOBS_KEEP", 30 * 86400))
-    return Outcome(message=str(jobstore.delete_ended(utcnow() - keep)))
-
-
-def clock(app: Flask, stop: threading.Event) -> None:
-    """Every JOBS_TICK seconds until `stop`: `tick()` (the worker's or the fallback's clock)."""
-    while not stop.wait(app.config.get("JOBS_TICK", 30)):
-        with app.app_context():
-            try:
-                tick(utcnow())
-            except Exception:
-                log.exception("the background jobs' clock failed; it goes on")
-            finally:
-                db.session.remove()
-
-
-def init_app(app: Flask) -> None:
-    """In thread mode (no Redis), start the clock with the first request of a served app."""
-
-    def start_clock() -> None:
-        if mode(app) != "thread" or app.testing or "participa-jobs-clock" in app.extensions:
-            return
-        with _lock:
-            if "participa-jobs-clock" not in app.extensions:
-                thread = threading.Thread(
-                    target=clock, args=(app, threading.Event()), name="jobs-clock", daemon=True
-                )
-                app.extensions["participa-jobs-clock"] = thread
-                thread.start()
-
-    app.before_request(start_clock)
-
-
 def running() -> list[threading.Thread]:
     """The threads running jobs now, in this process."""
     with _lock:
@@ -334,13 +254,10 @@ def _submit_pending(session: Session) -> None:
     for app, name, record, fn, fields in session.info.pop(PENDING, []):
         # No SQL may run here: the id is read from the identity the flush gave the record.
         job_id = sa.inspect(record).identity[0]
-        _dispatch(app, name, job_id, fn, fields["max_attempts"], fields["label"])
+        dispatch(app, name, job_id, fn, fields["max_attempts"], fields["label"])
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_pending(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction, not a savepoint
         session.info.pop(PENDING, None)
-
-
-periodic("jobs-prune", "JOBS_PRUNE_EVERY", prune, N_("Deletion of old job records"))

@@ -1,11 +1,11 @@
 """How results plug into the lifecycle: the ballots of a process are mixed when it closes, and
 every BALLOTS_MIX_EVERY seconds while it is open (a periodic background job)."""
 
-from participa.core import jobs
+from participa.core import jobclock
 from participa.processes import components
 from participa.processes.types import Component
 from participa.results.mixing import MIX_LABEL, mix_on_close, mix_open_job
 
 components.on_status_change(Component.QUESTIONNAIRE)(mix_on_close)
 components.on_status_change(Component.PB_BALLOT)(mix_on_close)
-jobs.periodic("ballots-mix", "BALLOTS_MIX_EVERY", mix_open_job, MIX_LABEL)
+jobclock.periodic("ballots-mix", "BALLOTS_MIX_EVERY", mix_open_job, MIX_LABEL)

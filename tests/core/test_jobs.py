@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from participa.audit.models import AuditEvent
 from participa.auth.models import Role
-from participa.core import jobs, jobstore
+from participa.core import jobclock, jobs, jobstore
 from participa.core.jobstore import BackgroundJob, JobState
 from participa.core.timeutil import utcnow
 from participa.extensions import db
@@ -140,20 +140,20 @@ def test_a_job_whose_worker_stopped_is_queued_again_and_runs(app):
     assert lost.state is JobState.QUEUED
     assert jobstore.claim(lost.id)  # a worker took it ... and died with it
     app.config["JOBS_MODE"] = "inline"
-    assert jobs.recover(utcnow()) == []  # not silent long enough yet
+    assert jobclock.recover(utcnow()) == []  # not silent long enough yet
     later = utcnow() + timedelta(seconds=app.config["JOBS_STALE_AFTER"] + 1)
-    assert jobs.recover(later) == [lost.id]
+    assert jobclock.recover(later) == [lost.id]
     stored = record(lost.id)
     assert (stored.state, stored.attempts) == (JobState.SUCCEEDED, 2)
     assert [value for value, _ in RAN] == ["lost"]
-    assert jobs.recover(later + timedelta(hours=1)) == []  # ended: never again
+    assert jobclock.recover(later + timedelta(hours=1)) == []  # ended: never again
 
 
 def test_a_stopped_job_with_no_attempt_left_is_failed(app):
     job_id = jobstore.insert_record("spent", jobs.function_name(remember), ("x",))
     assert jobstore.claim(job_id)
     later = utcnow() + timedelta(seconds=app.config["JOBS_STALE_AFTER"] + 1)
-    assert jobs.recover(later) == []
+    assert jobclock.recover(later) == []
     stored = record(job_id)
     assert stored.state is JobState.FAILED and stored.error == jobstore.STOPPED
 
@@ -162,9 +162,9 @@ def test_the_periodic_mixing_runs_when_due_and_not_before(app, make):
     consultation, _codes = submit_many(make, 3)  # open: its ballots are mixed while voting
     app.config["BALLOTS_MIX_EVERY"] = 600
     now = utcnow()
-    assert "ballots-mix" in jobs.tick(now)
-    assert "ballots-mix" not in jobs.tick(now + timedelta(seconds=60))
-    assert "ballots-mix" in jobs.tick(now + timedelta(seconds=601))
+    assert "ballots-mix" in jobclock.tick(now)
+    assert "ballots-mix" not in jobclock.tick(now + timedelta(seconds=60))
+    assert "ballots-mix" in jobclock.tick(now + timedelta(seconds=601))
     mixes = db.session.scalars(sa.select(BackgroundJob).where(BackgroundJob.name == "ballots-mix"))
     assert [m.state for m in mixes] == [JobState.SUCCEEDED, JobState.SUCCEEDED]
     audit = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "ballots.mix"))
@@ -173,7 +173,7 @@ def test_the_periodic_mixing_runs_when_due_and_not_before(app, make):
         (str(consultation.id), {"ballots": 3, "via": "job"}),
     ]
     app.config["BALLOTS_MIX_EVERY"] = 0  # switched off
-    assert "ballots-mix" not in jobs.tick(now + timedelta(days=1))
+    assert "ballots-mix" not in jobclock.tick(now + timedelta(days=1))
 
 
 def test_records_of_jobs_ended_long_ago_are_deleted(app):
@@ -187,6 +187,6 @@ def test_records_of_jobs_ended_long_ago_are_deleted(app):
         .values(finished_at=long_ago, created_at=long_ago)
     )
     db.session.commit()
-    assert jobs.prune().message == "1"
+    assert jobclock.prune().message == "1"
     remaining = db.session.scalars(sa.select(BackgroundJob.id).order_by(BackgroundJob.id)).all()
     assert remaining == [recent, waiting]  # a queued job is never deleted

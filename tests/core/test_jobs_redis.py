@@ -13,7 +13,7 @@ import redis
 
 from participa.auth.models import Role
 from participa.budgets.models import CountingRule, CountState, PbCount
-from participa.core import jobqueue, jobs, jobstore
+from participa.core import jobclock, jobqueue, jobs, jobstore
 from participa.core.jobstore import BackgroundJob, JobState
 from participa.core.timeutil import utcnow
 from participa.extensions import db
@@ -90,7 +90,7 @@ def test_a_count_lost_with_its_worker_is_counted_again(queued, make):
     work(queued)  # the mixing job queued at close runs; the count does not
     assert db.session.get(PbCount, ballot.id).state is CountState.COUNTING
     later = utcnow() + timedelta(seconds=queued.config["JOBS_STALE_AFTER"] + 1)
-    assert jobs.recover(later) == [count_job.id]
+    assert jobclock.recover(later) == [count_job.id]
     work(queued)
     db.session.expire_all()
     assert db.session.get(PbCount, ballot.id).state is CountState.DONE
