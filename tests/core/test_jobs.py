@@ -15,6 +15,8 @@ from participa.core import jobclock, jobs, jobstore
 from participa.core.jobstore import BackgroundJob, JobState
 from participa.core.timeutil import utcnow
 from participa.extensions import db
+from participa.processes.services import change_status
+from participa.processes.types import ProcessStatus
 from tests.consultations.test_secrecy import submit_many
 from tests.factories import login
 
@@ -190,3 +192,13 @@ def test_records_of_jobs_ended_long_ago_are_deleted(app):
     assert jobclock.prune().message == "1"
     remaining = db.session.scalars(sa.select(BackgroundJob.id).order_by(BackgroundJob.id)).all()
     assert remaining == [recent, waiting]  # a queued job is never deleted
+
+
+def test_the_staff_page_of_a_process_shows_the_mixing_started_at_close(app, make):
+    consultation, _codes = submit_many(make, 2)
+    staff = make.user(Role.STAFF)
+    change_status(staff, consultation, ProcessStatus.CLOSED)
+    client = app.test_client()
+    login(client, staff.email)
+    page = client.get(f"/gestion/procesos/{consultation.id}").get_data(as_text=True)
+    assert "Mezcla de las boletas secretas" in page and "Terminado" in page
