@@ -9,7 +9,7 @@ import csv
 import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from flask import current_app
@@ -31,18 +31,34 @@ def stored_path(job_id: int, download_name: str) -> Path:
     return folder() / f"{job_id}-{SAFE_NAME.sub('_', download_name)}"
 
 
+def with_progress(rows: Iterable, total: int) -> Iterator:
+    """Pass `rows` on, telling the job every PROGRESS_EVERY rows how far it is."""
+    for number, row in enumerate(rows):
+        if number and number % PROGRESS_EVERY == 0:
+            jobs.progress(99 * number / max(total, 1), f"{number:,} / {total:,}")
+        yield row
+
+
+def _open(download_name: str):
+    path = stored_path(jobs.CURRENT.get(), download_name)
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
 def write_csv(rows: Iterable[Iterable], download_name: str, total: int) -> jobs.Outcome:
     """Inside a job: write `rows` (a header, then about `total` rows) as the job's CSV file."""
-    job_id = jobs.CURRENT.get()
-    path = stored_path(job_id, download_name)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+    with os.fdopen(_open(download_name), "w", encoding="utf-8", newline="") as handle:
         handle.write("\ufeff")  # a BOM so spreadsheet programs read the accents right
         writer = csv.writer(handle)
-        for number, row in enumerate(rows):
+        for row in with_progress(rows, total):
             writer.writerow([safe_cell(value) for value in row])
-            if number and number % PROGRESS_EVERY == 0:
-                jobs.progress(99 * number / max(total, 1), f"{number:,} / {total:,}")
+    return jobs.Outcome(file=download_name)
+
+
+def write_chunks(chunks: Iterable[bytes], download_name: str) -> jobs.Outcome:
+    """Inside a job: write a file made elsewhere (an XLSX) as the job's file."""
+    with os.fdopen(_open(download_name), "wb") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
     return jobs.Outcome(file=download_name)
 
 

@@ -12,13 +12,20 @@ from participa.consultations.models import Response
 from participa.core import exportfiles, jobs, jobstore
 from participa.extensions import db
 from participa.processes.models import Process
-from participa.results.exports import response_rows
+from participa.results.exports import response_rows, xlsx_stream
 
 EXPORT_LABEL = jobs.N_("Export of the anonymous answers")
 
 
-def subject(process_id: int) -> str:
-    return f"export:responses:{process_id}"
+FORMATS = ("csv", "xlsx")
+
+
+def subject(process_id: int, fmt: str) -> str:
+    return f"export:responses-{fmt}:{process_id}"
+
+
+def download_name(process_id: int, fmt: str) -> str:
+    return f"respuestas-anonimas-proceso-{process_id}.{fmt}"
 
 
 def response_count(process_id: int) -> int:
@@ -30,26 +37,27 @@ def is_large(process: Process) -> bool:
     return response_count(process.id) > current_app.config.get("EXPORT_JOB_THRESHOLD", 20000)
 
 
-def start(actor, process: Process) -> int:
+def start(actor, process: Process, fmt: str) -> int:
     """Start the export (or return the one running); the job's id."""
-    for job in jobstore.latest(subject(process.id)):
+    for job in jobstore.latest(subject(process.id, fmt)):
         if job.active:
             return job.id
     return jobs.submit(
-        f"export-responses-{process.id}",
+        f"export-responses-{fmt}-{process.id}",
         export_responses,
         process.id,
+        fmt,
         owner=actor,
         label=EXPORT_LABEL,
-        subject=subject(process.id),
+        subject=subject(process.id, fmt),
     ).id
 
 
-def export_responses(process_id: int) -> jobs.Outcome:
-    """The job: every anonymous answer of the process, as a CSV file for staff."""
+def export_responses(process_id: int, fmt: str = "csv") -> jobs.Outcome:
+    """The job: every anonymous answer of the process, as a CSV or XLSX file for staff."""
     process = db.get_or_404(Process, process_id)
-    return exportfiles.write_csv(
-        response_rows(process),
-        f"respuestas-anonimas-proceso-{process.id}.csv",
-        response_count(process.id),
-    )
+    name, total = download_name(process_id, fmt), response_count(process_id)
+    if fmt == "xlsx":
+        rows = exportfiles.with_progress(response_rows(process), total)
+        return exportfiles.write_chunks(xlsx_stream(rows, "respuestas"), name)
+    return exportfiles.write_csv(response_rows(process), name, total)

@@ -99,29 +99,41 @@ def aggregate_csv(process_id: int):
     return _csv(exports.aggregate_rows(process), f"resultados-proceso-{process.id}.csv")
 
 
+def _prepare_page(process, fmt: str):
+    """For staff, a large export is a job: the page that starts it and shows its state."""
+    if not (has_role("staff", "admin") and export_jobs.is_large(process)):
+        return None
+    return render_template(
+        "results/export_prepare.html",
+        process=process,
+        fmt=fmt,
+        jobs=jobstore.latest(export_jobs.subject(process.id, fmt)),
+    )
+
+
 @bp.route("/procesos/<int:process_id>/respuestas.csv")
 def responses_csv(process_id: int):
     process, _access = _readable(process_id, Access.FULL)
-    if has_role("staff", "admin") and export_jobs.is_large(process):
-        return render_template(
-            "results/export_prepare.html",
-            process=process,
-            jobs=jobstore.latest(export_jobs.subject(process.id)),
-        )
-    return _csv(exports.response_rows(process), f"respuestas-anonimas-proceso-{process.id}.csv")
+    if page := _prepare_page(process, "csv"):
+        return page
+    return _csv(exports.response_rows(process), export_jobs.download_name(process.id, "csv"))
 
 
-@bp.route("/procesos/<int:process_id>/respuestas.csv/preparar", methods=["POST"])
-def prepare_responses_csv(process_id: int):
+@bp.route("/procesos/<int:process_id>/respuestas.<fmt>/preparar", methods=["POST"])
+def prepare_responses(process_id: int, fmt: str):
     require_roles("staff", "admin")
     process, _access = _readable(process_id, Access.FULL)
-    job_id = export_jobs.start(current_user, process)
+    if fmt not in export_jobs.FORMATS:
+        abort(404)
+    job_id = export_jobs.start(current_user, process, fmt)
     return redirect(url_for("background.job", job_id=job_id))
 
 
 @bp.route("/procesos/<int:process_id>/respuestas.xlsx")
 def responses_xlsx(process_id: int):
     process, _access = _readable(process_id, Access.FULL)
+    if page := _prepare_page(process, "xlsx"):
+        return page
     return Response(
         stream_with_context(exports.xlsx_stream(exports.response_rows(process), "respuestas")),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

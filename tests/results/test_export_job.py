@@ -88,3 +88,17 @@ def test_a_small_export_is_streamed_at_once_and_an_old_file_expires(app, make):
         assert exportfiles.expire() == 1
     assert not path.exists()
     assert re.search(r"respuestas-anonimas-proceso-\d+\.csv", job.result)
+
+
+def test_the_excel_export_is_prepared_the_same_way(app, make):
+    app.config["EXPORT_JOB_THRESHOLD"] = 3
+    process = closed_consultation(make, 4)
+    staff = client_as(app, make, Role.STAFF)
+    url = f"/procesos/{process.id}/respuestas.xlsx"
+    assert "Preparar el archivo" in staff.get(url).get_data(as_text=True)
+    staff.post(url + "/preparar")
+    (job,) = db.session.scalars(db.select(BackgroundJob)).all()
+    assert job.result == f"respuestas-anonimas-proceso-{process.id}.xlsx"
+    download = staff.get(f"/gestion/trabajos/{job.id}/descarga")
+    assert download.status_code == 200 and download.data[:2] == b"PK"  # a zip: the workbook
+    assert staff.post(f"/procesos/{process.id}/respuestas.pdf/preparar").status_code == 404
