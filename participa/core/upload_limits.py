@@ -21,3 +21,7 @@ class UploadLimitRequest(Request):
     def max_content_length(self) -> int | None:
         setting = LARGE.get(self.endpoint or "")
         return current_app.config[setting] if setting else super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:  # a view's own limit
+        Request.max_content_length.fset(self, value)
