@@ -1,5 +1,5 @@
 # Two commands do all the set-up: `make run` and `make test`. Production: `make serve`
-# (gunicorn, see docs/deploy.md); `make test-postgres` runs the suite on PostgreSQL.
+# (gunicorn and the jobs' worker, see docs/deploy.md); `make test-postgres` runs the suite on PostgreSQL.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -55,9 +55,17 @@ run: db
 
 # The production server: migrations, then gunicorn with gunicorn.conf.py (settings from the
 # environment: GUNICORN_BIND, WEB_CONCURRENCY, DATABASE_URL, REDIS_URL ...). Never seeds.
+# With REDIS_URL, `flask worker` runs the background jobs beside it (stopped with it);
+# without, the jobs run in gunicorn's own processes (docs/deploy.md, "Background jobs").
 serve: install
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	@if [ -n "$$REDIS_URL" ]; then \
+	  $(FLASK) worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn -c gunicorn.conf.py; \
+	else \
+	  $(BIN)/gunicorn -c gunicorn.conf.py; \
+	fi
 
 test: install-test
 	$(BIN)/ruff check .

@@ -1,7 +1,8 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `audit-checkpoint`, `create-admin`,
 `backup`, `restore`, `rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`,
-`notifications-send-reminders`, `notifications-digest`, `guides-seed`."""
+`notifications-send-reminders`, `notifications-digest`, `guides-seed`, `worker`."""
 
+import threading
 from pathlib import Path
 
 import click
@@ -16,15 +17,16 @@ from participa.auth.cli import rotate_keys
 from participa.auth.models import Role, User
 from participa.auth.services import create_account
 from participa.budgets.cli import pb_count, pb_import
+from participa.core import jobclock, jobqueue, jobs
 from participa.core.backup import backup, restore
-from participa.core.timeutil import local_today
+from participa.core.timeutil import local_today, utcnow
 from participa.counting_cli import pb_results
 from participa.demo.seed import seed
 from participa.extensions import db
 from participa.officeplan.cli import guides_seed
 from participa.processes.models import Process
 from participa.residents.cli import digest, send_reminders
-from participa.results.mixing import mix_process, mixable_processes
+from participa.results.mixing import mix_and_record, mix_open
 
 
 @click.command("seed-demo")
@@ -83,20 +85,39 @@ def create_admin(name: str, email: str, password: str) -> None:
     "--process", "process_id", type=int, help="Only this process (default: every open one)."
 )
 def ballots_mix(process_id: int | None) -> None:
-    """Rewrite the secret ballots in random order (run it every few minutes while voting)."""
+    """Rewrite the secret ballots in random order (the worker does it while voting is open)."""
     if process_id is None:
-        processes = mixable_processes()
+        mixed = mix_open("cli")
     elif (process := db.session.get(Process, process_id)) is None:
         raise click.ClickException(f"There is no process {process_id}.")
     else:
-        processes = [process]
-    for process in processes:
-        mixed = mix_process(process)
-        record(None, "ballots.mix", process, ballots=mixed, via="cli")
-        db.session.commit()  # one transaction per process: a vote waits at most one mix
-        click.echo(f"Process {process.id}: {mixed} ballots rewritten in random order.")
-    if not processes:
+        mixed = [(process.id, mix_and_record(process, "cli"))]
+    for mixed_id, count in mixed:
+        click.echo(f"Process {mixed_id}: {count} ballots rewritten in random order.")
+    if not mixed:
         click.echo("No open process has ballots to mix.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty (tests, one-off runs).")
+def worker(burst: bool) -> None:
+    """Run the background jobs queued on Redis (REDIS_URL), and the periodic ones."""
+    app = current_app._get_current_object()
+    if jobs.mode(app) != "rq":
+        raise click.ClickException(
+            "No Redis queue is configured (REDIS_URL): background jobs run inside the web "
+            "server's process instead (the embedded fallback), no worker is needed."
+        )
+    jobclock.tick(utcnow())  # at once: periodic jobs due, jobs whose worker stopped
+    stop = threading.Event()
+    clock = threading.Thread(
+        target=jobclock.clock, args=(app, stop), name="jobs-clock", daemon=True
+    )
+    clock.start()
+    try:
+        jobqueue.worker(app).work(burst=burst, with_scheduler=not burst, logging_level="INFO")
+    finally:
+        stop.set()
 
 
 def init_app(app: Flask) -> None:
@@ -114,5 +135,12 @@ def init_app(app: Flask) -> None:
         guides_seed,
     )
     notices = (send_reminders, digest)
-    for command in (*commands, ballots_mix, aggregates_recompute, aggregates_fold, *notices):
+    for command in (
+        *commands,
+        ballots_mix,
+        aggregates_recompute,
+        aggregates_fold,
+        *notices,
+        worker,
+    ):
         app.cli.add_command(command)

@@ -72,6 +72,8 @@ SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=1)
 INSTANCE_UMASK = 0o077
 
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+# A roll file may be larger (200,000 lines: about 10 MB); only the roll import takes this much.
+ROLL_UPLOAD_MAX = 64 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
 
 # Where latitudes and longitudes people type (proposals, findings) may fall: the municipality
@@ -157,9 +159,26 @@ RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
 
-# Background work (participa.core.jobs): "thread" runs each job in a daemon thread of the
-# server process that started it; "inline" runs it at once, in the caller's thread.
-JOBS_MODE = "thread"
+# Background work (participa.core.jobs, docs/deploy.md "Background jobs"): "rq" queues jobs
+# on Redis for `flask worker`; "thread", the embedded fallback, runs each in a daemon thread of
+# the server process that submitted it; "inline" runs it at once, in the caller's thread;
+# "auto" is "rq" when JOBS_REDIS_URL (or the environment's REDIS_URL) is set, else "thread".
+JOBS_MODE = "auto"
+JOBS_REDIS_URL = None
+JOBS_QUEUE = "participa"
+JOBS_RETRIES = 2  # attempts after a failed one, JOBS_RETRY_BACKOFF seconds apart
+JOBS_RETRY_BACKOFF = [10, 60, 300]
+JOBS_STALE_AFTER = 900  # a job silent this long lost its worker: queued again
+JOBS_TICK = 30  # seconds between two looks of the clock at periodic and stopped jobs
+JOBS_TIMEOUT = 3600  # RQ stops an attempt running longer
+JOBS_KEEP = 30 * 86400  # records of ended jobs are deleted after this many seconds
+JOBS_PRUNE_EVERY = 86400
+# Mix the secret ballots of open processes every this many seconds (0: only at close).
+BALLOTS_MIX_EVERY = 600
+# Exports larger than this many rows are prepared as a job for staff (a download link when
+# ready); the file (instance/exports/, owner-only) is deleted after EXPORTS_KEEP seconds.
+EXPORT_JOB_THRESHOLD = 20000
+EXPORTS_KEEP = 86400
 # A PB count still "counting" after this many seconds is taken for stopped (its server
 # process was restarted): staff may start it again.
 PB_COUNT_STALE_AFTER = 900

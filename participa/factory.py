@@ -15,7 +15,7 @@ from participa.budgets import hooks as budgets_hooks
 from participa.collaboration import hooks as collaboration_hooks
 from participa.comments import hooks as comments_hooks
 from participa.consultations import hooks as consultations_hooks
-from participa.core import filemodes, logs, mailer, metrics
+from participa.core import filemodes, jobclock, logs, mailer, metrics
 from participa.eligibility import hooks as eligibility_hooks
 from participa.events import hooks as events_hooks
 from participa.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -98,6 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=web.select_locale)
     web.init_app(app)
     cli.init_app(app)
+    jobclock.init_app(app)
     return app
 
 
@@ -118,6 +119,8 @@ def _load_config(app: Flask, test_config: dict | None) -> None:
         for name, key in ENVIRONMENT.items():
             if os.environ.get(name):
                 app.config[key] = _from_environment(key, os.environ[name])
+        if os.environ.get("REDIS_URL"):  # the queue of background jobs too
+            app.config["JOBS_REDIS_URL"] = os.environ["REDIS_URL"]
         app.config.from_prefixed_env("PARTICIPA")
     else:
         app.config.update(test_config)

@@ -34,6 +34,7 @@ from participa.audit.views import bp as audit_public_bp
 from participa.auth.contact_views import bp as contact_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
+from participa.background import views as background_views
 from participa.budgets import project_views, results_views, voting_views
 from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.collaboration import views as collaboration_views
@@ -42,6 +43,7 @@ from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
+from participa.core.upload_limits import UploadLimitRequest
 from participa.council import manage_views as council_manage
 from participa.council import operation_views as council_operations
 from participa.council import read_views as council_read
@@ -125,6 +127,7 @@ BLUEPRINTS = (
     guide_views.manage_bp,
     advice_views.bp,
     audit_public_bp,
+    background_views.bp,
 )
 
 CSP = (
@@ -147,6 +150,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
+    app.request_class = UploadLimitRequest
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.jinja_env.globals.update(

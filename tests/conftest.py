@@ -47,6 +47,7 @@ TEST_CONFIG = {
     # Background jobs run at once, in the test's thread; tests/budgets/test_background_counts.py
     # runs them in threads, as a server does.
     "JOBS_MODE": "inline",
+    "JOBS_RETRY_BACKOFF": [0],  # a failed job is retried at once
     # Production syncs every commit (FULL); unit tests need no power-cut safety, only speed.
     # The attack tests (tests/attacks/, a real server) run with the production default.
     "SQLITE_SYNCHRONOUS": "NORMAL",

@@ -3,8 +3,9 @@
 Equal Shares reads every vote (about a minute at a million), longer than a web request may
 last, so no page counts: a count is *claimed* (its `pb_count` row set to "counting" by one
 statement that only one of two simultaneous claims can win), then runs away from the request
-(participa.core.jobs), ballot by ballot, each stored in a transaction of its own with the
-fingerprint of what it counted, or with its error. Pages read only what is stored
+as a background job (participa.core.jobs: queued again when its worker stops, so a count lost
+with a restarted worker runs again), ballot by ballot, each stored in a transaction of its own
+with the fingerprint of what it counted, or with its error. Pages read only what is stored
 (`status`). A claim older than PB_COUNT_STALE_AFTER is taken for a count whose server
 process stopped, and may be claimed again (`flask pb-count --force` takes it over at once);
 only the latest claim may store its result. A count that sees the ballot change while it ran
@@ -34,6 +35,7 @@ log = logging.getLogger("participa.budgets")
 
 MAX_ERROR = 2000  # characters of an error kept for staff
 RECOUNTS = 3  # counts of one claim while votes or settings change under it
+COUNT_LABEL = jobs.N_("Count of the participatory budget")
 ALREADY_COUNTING = _l("The count is already running; this page shows its result when it ends.")
 
 
@@ -128,7 +130,14 @@ def count_after_commit(process_id: int, ballot_ids: list[int], now: datetime) ->
     """Claim the ballots and count them in the background once the caller commits."""
     claims = claim(ballot_ids, now)
     if claims:
-        jobs.after_commit(f"pb-count-{process_id}", run_counts, process_id, claims)
+        jobs.after_commit(
+            f"pb-count-{process_id}",
+            run_counts,
+            process_id,
+            claims,
+            label=COUNT_LABEL,
+            subject=f"process:{process_id}",
+        )
     return claims
 
 

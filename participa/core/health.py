@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import Flask
 from limits.storage import storage_from_string
 
+from participa.core import jobqueue
 from participa.extensions import db
 
 Check = Callable[[Flask], bool]
@@ -72,5 +73,15 @@ def redis(app: Flask) -> bool:
     return bool(urls)
 
 
+def queue(app: Flask) -> bool:
+    """The Redis of the background jobs answers (RQ mode); the embedded fallback needs none."""
+    if not app.config.get("JOBS_REDIS_URL") or app.config.get("JOBS_MODE") not in ("auto", "rq"):
+        return False
+    if not jobqueue.connection(app).ping():
+        raise ConnectionError("no answer to PING")
+    return True
+
+
 register("database", database)
 register("redis", redis)
+register("queue", queue)

@@ -1,46 +1,77 @@
-"""Background work, until there is a job queue: a daemon thread with an app context of its own.
+"""Background jobs: work too long for a request, on a queue with a record staff can read.
 
-The interface is the one a queue (Redis, a later issue) can take over unchanged:
+- `submit(name, fn, *args, retries=, owner=, label=, subject=)` stores a job record
+  (participa.core.jobstore) and hands its id to the queue. `fn` is a module-level function
+  and `args` are plain values (ids, not ORM objects): the record names the function and keeps
+  the arguments as JSON, so any worker can run it. `fn` opens its own transactions; it may
+  call `progress(percent, message)` as it goes, raise `Refused(text)` for input it will not
+  take (failed at once, not retried), and return an `Outcome` (a message, a file to offer).
+- `after_commit(name, fn, *args, ...)` adds the record to the current transaction and hands
+  it to the queue once that commits; a rollback drops both. Work announced inside a
+  transaction never starts before the rows it reads are visible, nor at all when they are not
+  written, and a record committed but never delivered (the process died) is found again.
+- Periodic jobs (mixing ballots during voting) and the recovery of stopped ones are
+  participa.core.jobclock's.
 
-- `submit(name, fn, *args)` runs `fn(*args)` away from the request. `fn` is a module-level
-  function and `args` are plain values (ids, not ORM objects), so a queue can name the
-  function and serialise the arguments; `fn` opens its own transactions and records its own
-  outcome (a failed job must leave a trace a person can read, not only a log line).
-- `after_commit(name, fn, *args)` submits it once the current session commits, and drops
-  it if the session rolls back: work announced inside a transaction (a status change) never
-  starts before the rows it reads are visible, nor at all when they are not written.
-
-`JOBS_MODE` "thread" (the default) starts a daemon thread per job; "inline" runs the job
-at once in the caller's thread (commands, tests). A thread lives in its server process: a
-worker restarted mid-job loses it, so a job's owner must recognise work that stopped
-(participa.budgets.counts does, by the age of the claim).
+Where a job runs (`JOBS_MODE`): "rq" on Redis (JOBS_REDIS_URL, or the environment's
+REDIS_URL) run by `flask worker`; "thread", the embedded fallback, a daemon thread of the
+process that submitted it; "inline", at once in the caller's thread (tests, commands);
+"auto" (the default) is "rq" when a Redis URL is set, else "thread". A failed attempt is
+retried `retries` times with a growing pause (JOBS_RETRY_BACKOFF); a job whose worker stopped
+(no heartbeat for JOBS_STALE_AFTER) is queued again by jobclock.recover(), so a count or an import
+lost with a restarted worker runs again. A run first claims its record, so a job delivered
+twice runs once.
 """
 
+import contextvars
+import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from participa.core import jobqueue, jobstore
 from participa.extensions import db
 
 log = logging.getLogger("participa.jobs")
 
-PENDING = "participa.jobs.pending"  # key in Session.info: jobs waiting for the commit
+PENDING = "participa.jobs.pending"  # key in Session.info: records waiting for the commit
+CURRENT = contextvars.ContextVar("participa_job", default=None)  # id of the job running here
+
+
+def N_(label: str) -> str:  # noqa: N802 - the name gettext's tools look for
+    """Mark a job's label for translation: stored as written (English), translated on display."""
+    return label
+
+
+class Refused(Exception):
+    """The job's input is refused (bad lines of a file): fail now, do not retry."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished job tells staff: a message and, for an export, its file's name."""
+
+    message: str = ""
+    file: str = ""
 
 
 @dataclass(frozen=True)
 class Job:
-    """A submitted job: its name and, in thread mode, the thread running it."""
+    """A submitted job: its name, its record's id and, in thread mode, the thread running it."""
 
     name: str
+    id: int | None = None
     thread: threading.Thread | None = None
 
     def join(self, timeout: float) -> bool:
-        """Wait at most `timeout` seconds; True when the job has finished."""
+        """Wait at most `timeout` seconds; True when the job has finished (thread mode)."""
         if self.thread is None:
             return True
         self.thread.join(timeout)
@@ -51,41 +82,158 @@ _running: set[threading.Thread] = set()
 _lock = threading.Lock()
 
 
-def _run(app: Flask, name: str, fn: Callable, args: tuple) -> None:
-    with app.app_context():
-        try:
-            fn(*args)
-        except Exception:
-            log.exception("background job %s failed", name)
-        finally:
-            db.session.remove()
-            with _lock:
-                _running.discard(threading.current_thread())
+def function_name(fn: Callable) -> str:
+    return f"{fn.__module__}:{fn.__qualname__}"
 
 
-def _start(app: Flask, name: str, fn: Callable, args: tuple) -> Job:
-    if app.config.get("JOBS_MODE", "thread") == "inline":
-        _run(app, name, fn, args)
-        return Job(name)
-    thread = threading.Thread(target=_run, args=(app, name, fn, args), name=name, daemon=True)
-    with _lock:
-        _running.add(thread)
-    thread.start()
-    return Job(name, thread)
+def resolve(name: str) -> Callable:
+    """The module-level function a record names."""
+    module, _, qualname = name.partition(":")
+    return getattr(importlib.import_module(module), qualname)
 
 
-def submit(name: str, fn: Callable, *args) -> Job:
-    """Run `fn(*args)` in the background, in an app context and database session of its own."""
-    return _start(current_app._get_current_object(), name, fn, args)
+def mode(app: Flask) -> str:
+    chosen = app.config.get("JOBS_MODE", "auto")
+    if chosen == "auto":
+        return "rq" if app.config.get("JOBS_REDIS_URL") else "thread"
+    return chosen
 
 
-def after_commit(name: str, fn: Callable, *args) -> None:
+def _options(app: Flask, name: str, fn: Callable, args: tuple, options: dict) -> dict:
+    retries = options.pop("retries", app.config.get("JOBS_RETRIES", 2))
+    owner = options.pop("owner", None)
+    label = str(options.pop("label", "") or name)
+    subject = options.pop("subject", "")
+    if options:
+        raise TypeError(f"unknown job options: {sorted(options)}")
+    if mode(app) == "rq" and "<locals>" in fn.__qualname__:
+        raise ValueError(f"job {name}: a queue needs a module-level function")
+    return {
+        "label": label[:200],
+        "subject": subject,
+        "max_attempts": 1 + max(0, retries),
+        "owner_id": getattr(owner, "id", owner),
+    }
+
+
+def submit(name: str, fn: Callable, *args, **options) -> Job:
+    """Run `fn(*args)` in the background, in an app context and database session of its own.
+
+    Options: `retries` (attempts after a failure), `owner` (the user who asked), `label`
+    (what staff read: a text marked with `N_`, shown translated), `subject` (the page that
+    started it, which shows its state).
+    """
+    app = current_app._get_current_object()
+    fields = _options(app, name, fn, args, options)
+    job_id = jobstore.insert_record(name, function_name(fn), args, **fields)
+    return dispatch(app, name, job_id, fn, fields["max_attempts"], fields["label"])
+
+
+def after_commit(name: str, fn: Callable, *args, **options) -> None:
     """Submit `fn(*args)` when the current session commits; forget it if it rolls back."""
     app = current_app._get_current_object()
+    fields = _options(app, name, fn, args, options)
     session = db.session()
     if not session.in_transaction():
         session.begin()  # so that a rollback, even of nothing written, drops the job
-    session.info.setdefault(PENDING, []).append((app, name, fn, args))
+    record = jobstore.new_record(name, function_name(fn), args, **fields)
+    session.add(record)
+    session.info.setdefault(PENDING, []).append((app, name, record, fn, fields))
+
+
+def dispatch(app: Flask, name: str, job_id: int, fn, attempts: int, label: str) -> Job:
+    """Hand a stored job to the queue of this app's mode (or run it, inline)."""
+    chosen = mode(app)
+    if chosen == "rq":
+        try:
+            jobqueue.enqueue(app, job_id, attempts, label)
+        except Exception:  # the queue is down: the record stays queued; recover() sends it
+            log.exception("background job %s (%s) not queued; it will be later", name, job_id)
+        return Job(name, job_id)
+    if chosen == "inline":
+        _run_with_retries(app, name, job_id, fn)
+        return Job(name, job_id)
+    thread = threading.Thread(
+        target=_run_with_retries, args=(app, name, job_id, fn), name=name, daemon=True
+    )
+    with _lock:
+        _running.add(thread)
+    thread.start()
+    return Job(name, job_id, thread)
+
+
+def backoff(app: Flask, attempt: int) -> float:
+    """Seconds to wait before retrying after attempt number `attempt` (1, 2, ...)."""
+    pauses = app.config.get("JOBS_RETRY_BACKOFF", [10, 60, 300])
+    return float(pauses[min(attempt, len(pauses)) - 1]) if pauses else 0.0
+
+
+def _run_with_retries(app: Flask, name: str, job_id: int, fn: Callable | None) -> None:
+    """The embedded queue: run the job, and again after a pause while it may retry."""
+    try:
+        with app.app_context():
+            attempt = 0
+            while execute(job_id, fn) == "retry":
+                attempt += 1
+                time.sleep(backoff(app, attempt))
+    finally:
+        with _lock:
+            _running.discard(threading.current_thread())
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, Refused):
+        return str(error)
+    text = getattr(error, "message", None) or str(error) or type(error).__name__
+    return f"{type(error).__name__}: {text}"
+
+
+def execute(job_id: int, fn: Callable | None = None) -> str:
+    """Run one attempt of a stored job: "done", "retry", "failed" or "skipped".
+
+    Skipped: the record is not queued (another run has it, or it ended).
+    """
+    if not jobstore.claim(job_id):
+        return "skipped"
+    record = db.session.get(jobstore.BackgroundJob, job_id)
+    name, args, function = record.name, record.args, record.function
+    retry = record.attempts < record.max_attempts
+    db.session.rollback()
+    token = CURRENT.set(job_id)
+    try:
+        outcome = (fn or resolve(function))(*args)
+    except Exception as error:
+        db.session.rollback()
+        retry = retry and not isinstance(error, Refused)
+        log.log(
+            logging.INFO if isinstance(error, Refused) else logging.ERROR,
+            "background job %s failed%s",
+            name,
+            " (will retry)" if retry else "",
+            exc_info=not isinstance(error, Refused),
+        )
+        jobstore.fail(job_id, _describe(error), retry)
+        return "retry" if retry else "failed"
+    finally:
+        CURRENT.reset(token)
+        db.session.remove()
+    outcome = outcome if isinstance(outcome, Outcome) else Outcome()
+    jobstore.succeed(job_id, outcome.file, outcome.message)
+    return "done"
+
+
+def run_queued(job_id: int) -> None:
+    """What `flask worker` runs for a queued job (RQ): raise to let RQ retry it."""
+    with current_app.app_context():  # a database session of its own, removed after
+        ended = execute(job_id)
+    if ended == "retry":
+        raise RuntimeError(f"background job {job_id} failed; it will be retried")
+
+
+def progress(percent: float, message: str = "") -> None:
+    """Inside a job: store how far it is (0-100) and what it does; nothing elsewhere."""
+    if (job_id := CURRENT.get()) is not None:
+        jobstore.report(job_id, round(percent), str(message))
 
 
 def running() -> list[threading.Thread]:
@@ -103,8 +251,10 @@ def wait_all(timeout: float) -> bool:
 
 @event.listens_for(Session, "after_commit")
 def _submit_pending(session: Session) -> None:
-    for app, name, fn, args in session.info.pop(PENDING, []):
-        _start(app, name, fn, args)
+    for app, name, record, fn, fields in session.info.pop(PENDING, []):
+        # No SQL may run here: the id is read from the identity the flush gave the record.
+        job_id = sa.inspect(record).identity[0]
+        dispatch(app, name, job_id, fn, fields["max_attempts"], fields["label"])
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -1,7 +1,7 @@
 """How eligibility plugs into the rest: the staff page of processes that take votes or
 supports, and a new account's claim on the roll."""
 
-from participa.core import signals
+from participa.core import signals, upload_limits
 from participa.eligibility import keys, matching, rules
 from participa.processes import components
 from participa.processes.components import Panel
@@ -36,3 +36,7 @@ def default_rule(process, actor, **extra) -> None:
 def claim_roll_entries(user, now, **extra) -> None:
     """On the roll by CURP from the first moment (its own commit: the account is stored)."""
     matching.match_user(user, now)
+
+
+# A roll file is larger than other uploads (200,000 lines: about 10 MB).
+upload_limits.allow_large("eligibility.roll", "ROLL_UPLOAD_MAX")

@@ -22,6 +22,7 @@ from participa.extensions import db
 from participa.territory.models import Colonia
 
 MAX_NAME = 160
+REPORT_EVERY = 5000  # lines between two progress reports
 ALIASES = {
     "curp": "curp",
     "clave de elector": "voter",
@@ -115,17 +116,24 @@ def _key_column(header: list[str]) -> str:
     return present[0]
 
 
-def parse_roll_csv(data: bytes, known=lambda kind: frozenset()) -> RollFile:
+def _no_report(line: int) -> None:
+    pass
+
+
+def parse_roll_csv(data: bytes, known=lambda kind: frozenset(), report=_no_report) -> RollFile:
     """Read and check every line; the rows and every problem (nothing is written).
 
     `known(kind)` gives the keys of that kind already stored (checked when they were first
     imported), so a re-import skips their validation, the slow part of a large file.
+    `report(line)` is told every REPORT_EVERY lines how far the reading is (a job's progress).
     """
     header, records = read_records(data, ALIASES)
     column = _key_column(header)
     parsed = RollFile(KEY_COLUMNS[column])
     colonias, first_line, stored = ColoniaFinder(), {}, known(parsed.kind)
     for line, cells in records:
+        if line % REPORT_EVERY == 0:
+            report(line)
         reason, value = None, SEPARATORS.sub("", cells.get(column, "").upper())
         try:
             if value not in stored:
@@ -165,8 +173,13 @@ def _stored(roll_id: int, kind: KeyKind) -> dict[str, tuple]:
     return {value: tuple(rest) for value, *rest in db.session.execute(query).all()}
 
 
-def import_roll(actor, scope: str, process_id: int | None, data: bytes, now: datetime):
-    """Import the CSV `data` into the roll of `scope`, all or nothing; commit and summarise."""
+def import_roll(
+    actor, scope: str, process_id: int | None, data: bytes, now: datetime, report=_no_report
+):
+    """Import the CSV `data` into the roll of `scope`, all or nothing; commit and summarise.
+
+    `report(line)` hears how far the reading is (before anything is written).
+    """
     roll = db.session.execute(db.select(Roll).where(Roll.scope == scope)).scalar_one_or_none()
     existing: dict[str, tuple] = {}
 
@@ -175,7 +188,7 @@ def import_roll(actor, scope: str, process_id: int | None, data: bytes, now: dat
             existing.update(_stored(roll.id, kind))
         return frozenset(existing)
 
-    parsed = parse_roll_csv(data, known)
+    parsed = parse_roll_csv(data, known, report)
     if parsed.problems:
         raise RollFileErrors(parsed.problems)
     roll = roll or roll_with_scope(scope, process_id, now)

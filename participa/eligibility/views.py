@@ -1,15 +1,24 @@
 """Staff pages: rolls, conflicts, the verification desk, who may take part in a process."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from participa.auth.models import User
+from participa.core import jobstore
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
 from participa.core.timeutil import utcnow
-from participa.eligibility import conflicts, desk, importing, keys, rules
+from participa.eligibility import conflicts, desk, keys, roll_jobs, rules
 from participa.eligibility.forms import (
     DeskSearchForm,
     ResolveForm,
@@ -50,30 +59,14 @@ def rolls():
 def roll(process_id: int | None = None):
     process = get_process(process_id) if process_id else None
     scope = keys.process_scope(process) if process else MUNICIPAL_SCOPE
-    form, problems = RollImportForm(), None
+    form = RollImportForm()
     if form.validate_on_submit():
         try:
-            summary = importing.import_roll(
-                current_user, scope, process_id, form.file.data.read(), utcnow()
-            )
-        except importing.RollFileErrors as error:
-            problems = error.problems
-            form.file.errors.append(error.message)
+            roll_jobs.start_import(current_user, scope, process_id, form.file.data.read())
         except DomainError as error:
             form.file.errors.append(error.message)
         else:
-            flash(
-                _(
-                    "Roll imported: %(c)s new, %(u)s updated, %(s)s unchanged; %(a)s attached "
-                    "to accounts, %(k)s conflicts.",
-                    c=summary.created,
-                    u=summary.updated,
-                    s=summary.unchanged,
-                    a=summary.attached,
-                    k=summary.conflicts,
-                ),
-                "success",
-            )
+            flash(_("The file was received and is being imported; this page shows how it goes."))
             return redirect(request.path)
     current = keys.own_roll(process) if process else keys.municipal_roll()
     return render_template(
@@ -83,7 +76,7 @@ def roll(process_id: int | None = None):
         size=rules.roll_size(current),
         attached=keys.attached_count(current),
         form=form,
-        problems=problems,
+        imports=jobstore.latest(roll_jobs.subject(scope)),
     ), (400 if form.errors else 200)
 
 

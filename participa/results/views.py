@@ -1,13 +1,23 @@
 """Results pages: public once published, the council dashboard before; CSV/XLSX downloads."""
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participa.aggregates.channels import MIN_BALLOTS
 from participa.auth.models import SEX_LABELS
-from participa.core.access import require_roles
+from participa.core import jobstore
+from participa.core.access import has_role, require_roles
 from participa.core.charts import pct
 from participa.core.csvfile import csv_stream
 from participa.core.timeutil import local_today
@@ -15,7 +25,7 @@ from participa.eligibility.participants import CHANNEL_LABELS
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.results import dashboard as dashboard_charts
-from participa.results import exports, period, sections
+from participa.results import export_jobs, exports, period, sections
 from participa.results.access import READERS, Access, results_access
 from participa.results.channels import consultation_channels
 from participa.results.report import build_report
@@ -89,15 +99,41 @@ def aggregate_csv(process_id: int):
     return _csv(exports.aggregate_rows(process), f"resultados-proceso-{process.id}.csv")
 
 
+def _prepare_page(process, fmt: str):
+    """For staff, a large export is a job: the page that starts it and shows its state."""
+    if not (has_role("staff", "admin") and export_jobs.is_large(process)):
+        return None
+    return render_template(
+        "results/export_prepare.html",
+        process=process,
+        fmt=fmt,
+        jobs=jobstore.latest(export_jobs.subject(process.id, fmt)),
+    )
+
+
 @bp.route("/procesos/<int:process_id>/respuestas.csv")
 def responses_csv(process_id: int):
     process, _access = _readable(process_id, Access.FULL)
-    return _csv(exports.response_rows(process), f"respuestas-anonimas-proceso-{process.id}.csv")
+    if page := _prepare_page(process, "csv"):
+        return page
+    return _csv(exports.response_rows(process), export_jobs.download_name(process.id, "csv"))
+
+
+@bp.route("/procesos/<int:process_id>/respuestas.<fmt>/preparar", methods=["POST"])
+def prepare_responses(process_id: int, fmt: str):
+    require_roles("staff", "admin")
+    process, _access = _readable(process_id, Access.FULL)
+    if fmt not in export_jobs.FORMATS:
+        abort(404)
+    job_id = export_jobs.start(current_user, process, fmt)
+    return redirect(url_for("background.job", job_id=job_id))
 
 
 @bp.route("/procesos/<int:process_id>/respuestas.xlsx")
 def responses_xlsx(process_id: int):
     process, _access = _readable(process_id, Access.FULL)
+    if page := _prepare_page(process, "xlsx"):
+        return page
     return Response(
         stream_with_context(exports.xlsx_stream(exports.response_rows(process), "respuestas")),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -51,6 +51,7 @@ PAGES = [
     ("staff-rolls", "staff", "/gestion/padron/"),
     ("staff-roll-import", "staff", "/gestion/padron/municipio"),
     ("staff-roll-conflicts", "staff", "/gestion/padron/conflictos"),
+    ("staff-background-jobs", "staff", "/gestion/trabajos/"),
     ("staff-desk-search", "staff", "/gestion/mesa-verificacion/?q=Vecina"),
     ("staff-who-takes-part", "staff", "/gestion/procesos/{draft}/participacion"),
     ("admin-users", "admin", "/admin/usuarios"),

@@ -62,3 +62,12 @@ def test_a_domain_adds_its_own_check(client, monkeypatch):
     assert response.status_code == 503 and response.json["failing"] == ["queue"]
     assert response.json["checks"]["queue"] == "failing (TimeoutError)"
     assert "10.0.0.5" not in response.get_data(as_text=True)
+
+
+def test_the_job_queue_is_checked_when_jobs_go_to_redis(database):
+    app = database(JOBS_MODE="rq", JOBS_REDIS_URL=f"redis://:clave-secreta@{CLOSED}/5")
+    response = app.test_client().get("/salud")
+    assert response.status_code == 503 and response.json["failing"] == ["queue"]
+    assert "clave-secreta" not in response.get_data(as_text=True)
+    fallback = database(JOBS_MODE="thread", JOBS_REDIS_URL=None)
+    assert fallback.test_client().get("/salud").json["checks"] == {"database": "ok"}

@@ -109,6 +109,7 @@ works_followup.session_report
 priorities.add_criterion priorities.remove_criterion priorities.set_candidates
 priorities.change_status
 priorities.index:POST
+background.index background.job background.download results.prepare_responses
 eligibility.rolls eligibility.roll eligibility.conflict_list eligibility.resolve
 eligibility.desk_search eligibility.person eligibility.verify eligibility.undo
 eligibility.process_rule

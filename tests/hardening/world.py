@@ -28,6 +28,8 @@ from participa.collaboration import pledges
 from participa.collaboration.models import Pledge
 from participa.comments.models import Comment
 from participa.consultations.models import Question
+from participa.core import jobstore
+from participa.core.jobstore import JobState
 from participa.core.timeutil import local_today, utcnow
 from participa.core.uploads import photo_folder
 from participa.council import models as council
@@ -275,6 +277,10 @@ def world_ids(world: World) -> dict[str, int]:
         db.select(Comment.id).where(Comment.thread_id == proposal.thread_id)
     )
     ids["ballot"] = _first(db.select(PbBallot.id).order_by(PbBallot.id))
+    # An ended export whose file is gone: its pages and download (410) answer staff only.
+    ids["job"] = jobstore.insert_record(
+        "export", "participa.core.exportfiles:expire", (), state=JobState.SUCCEEDED, result="a.csv"
+    )
     ids["project"] = _first(db.select(PbProject.id).order_by(PbProject.id))
     ids["question"] = _first(
         db.select(Question.id).where(Question.process_id == ids["consultation"])
@@ -442,6 +448,8 @@ def url_values(rule, ids: dict[str, int], users: dict[str, int], secret_key: str
             value = 1  # the world has no evidence file: 404 for whoever may ask
         elif name == "slug":
             value = "derechos"
+        elif name == "fmt":
+            value = "csv"
         elif name in SIMPLE:
             value = ids[SIMPLE[name]]
         else:
@@ -453,6 +461,7 @@ def url_values(rule, ids: dict[str, int], users: dict[str, int], secret_key: str
 
 
 SIMPLE = {
+    "job_id": "job",
     "ballot_id": "ballot",
     "project_id": "project",
     "proposal_id": "proposal",

@@ -1,0 +1,112 @@
+"""A roll import as a background job: the upload is stored, the import runs away from the request.
+
+A 50,000-line file takes longer to check than a request may last. The page stores the file
+(instance/uploads/rolls/, owner-only), starts a job and shows its progress; the job imports
+all or nothing (participa.eligibility.importing) and ends with the summary, or with every bad
+line, which the roll's page then shows. One import of a roll runs at a time.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from participa.auth.models import User
+from participa.core import jobs, jobstore
+from participa.core.errors import DomainError
+from participa.core.timeutil import utcnow
+from participa.eligibility import importing
+from participa.extensions import db
+
+MAX_LINES_SHOWN = 500  # bad lines listed in the job's outcome
+IMPORT_LABEL = jobs.N_("Roll import")
+ALREADY_IMPORTING = _l("An import of this roll is running; wait for it to end.")
+
+
+def subject(scope: str) -> str:
+    """What the roll's page asks the jobs for."""
+    return f"roll:{scope}"
+
+
+def upload_path(name: str) -> Path:
+    folder = Path(current_app.instance_path) / "uploads" / "rolls"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder / name
+
+
+def store_upload(data: bytes) -> str:
+    """Keep the uploaded file for the job (owner-only); its name."""
+    name = f"{secrets.token_hex(16)}.csv"
+    descriptor = os.open(upload_path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    return name
+
+
+def start_import(actor, scope: str, process_id: int | None, data: bytes) -> jobs.Job:
+    """Store the file and start its import; DomainError while another import of it runs."""
+    if any(job.active for job in jobstore.latest(subject(scope))):
+        raise DomainError(ALREADY_IMPORTING)
+    if not data.strip():
+        raise DomainError(_l("The file has no rows to import."))
+    name = store_upload(data)
+    return jobs.submit(
+        f"roll-import-{scope}",
+        import_stored,
+        actor.id,
+        scope,
+        process_id,
+        name,
+        owner=actor,
+        label=IMPORT_LABEL,
+        subject=subject(scope),
+    )
+
+
+def refusal(error: importing.RollFileErrors) -> str:
+    """The job's outcome when lines are bad: the message, then one line per problem."""
+    lines = [
+        _("Line %(line)s: %(reason)s", line=line, reason=reason)
+        for line, reason in error.problems[:MAX_LINES_SHOWN]
+    ]
+    if len(error.problems) > MAX_LINES_SHOWN:
+        lines.append(_("… and %(n)s more lines.", n=len(error.problems) - MAX_LINES_SHOWN))
+    return "\n".join([str(error.message), *lines])
+
+
+def import_stored(actor_id: int, scope: str, process_id: int | None, name: str) -> jobs.Outcome:
+    """The job: import the stored file, all or nothing; the summary, or every bad line."""
+    path = upload_path(name)
+    data = path.read_bytes()
+    total = max(data.count(b"\n"), 1)
+
+    def report(line: int) -> None:
+        jobs.progress(90 * line / total, _("Checking line %(n)s of %(t)s", n=line, t=total))
+
+    try:
+        summary = importing.import_roll(
+            db.session.get(User, actor_id), scope, process_id, data, utcnow(), report
+        )
+    except importing.RollFileErrors as error:
+        path.unlink(missing_ok=True)
+        raise jobs.Refused(refusal(error)) from error
+    except DomainError as error:
+        path.unlink(missing_ok=True)
+        raise jobs.Refused(str(error.message)) from error
+    path.unlink(missing_ok=True)
+    return jobs.Outcome(message=describe(summary))
+
+
+def describe(summary: importing.ImportSummary) -> str:
+    return _(
+        "Roll imported: %(c)s new, %(u)s updated, %(s)s unchanged; %(a)s attached "
+        "to accounts, %(k)s conflicts.",
+        c=summary.created,
+        u=summary.updated,
+        s=summary.unchanged,
+        a=summary.attached,
+        k=summary.conflicts,
+    )
