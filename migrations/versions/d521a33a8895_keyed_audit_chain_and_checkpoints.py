@@ -36,14 +36,29 @@ def upgrade():
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("seq", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("scheme", sa.Integer(), server_default="0", nullable=False))
-    # The legacy events, numbered 1, 2, 3 ... in the order they were written (by id).
-    op.execute(
-        "UPDATE audit_event SET seq = "
-        "(SELECT COUNT(*) FROM audit_event AS earlier WHERE earlier.id <= audit_event.id)"
-    )
+    number_legacy_events()
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.alter_column("seq", existing_type=sa.Integer(), nullable=False)
         batch_op.create_unique_constraint(batch_op.f("uq_audit_event_seq"), ["seq"])
+
+
+def number_legacy_events():
+    """Number the legacy events 1, 2, 3 ... in the order they were written (by id).
+
+    One pass over the log: the numbers go to a temporary table (ROW_NUMBER), then one
+    UPDATE ... FROM joins them by primary key (SQLite >= 3.33 and PostgreSQL). A correlated
+    COUNT per row would be quadratic in the size of the log.
+    """
+    op.execute(
+        "CREATE TEMPORARY TABLE audit_event_seq AS "
+        "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS seq FROM audit_event"
+    )
+    op.execute("CREATE UNIQUE INDEX audit_event_seq_id ON audit_event_seq (id)")
+    op.execute(
+        "UPDATE audit_event SET seq = numbered.seq FROM audit_event_seq AS numbered "
+        "WHERE numbered.id = audit_event.id"
+    )
+    op.execute("DROP TABLE audit_event_seq")
 
 
 def downgrade():

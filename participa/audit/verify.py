@@ -5,7 +5,7 @@ log was altered: an edited event (its keyed hash fails: content, actor, time or 
 deletion (a gap in the positions), a broken link, a reordering (stored out of chain order),
 an unkeyed event after keyed ones (a downgrade), and a tail cut short or rewritten (a
 checkpoint's tip is missing or different). It reads every event: a command's work, never a
-web request's.
+web request's. `verify_recent`, for the admin page, reads at most about PAGE_EVENTS.
 """
 
 import csv
@@ -19,6 +19,8 @@ from participa.audit.models import LEGACY, AuditCheckpoint, AuditEvent
 from participa.audit.services import audit_key
 from participa.core.timeutil import as_utc
 from participa.extensions import db
+
+PAGE_EVENTS = 1000  # the most events a page reads (`verify_recent`)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class ChainReport:
     problems: list[Problem] = field(default_factory=list)
     checked_tip: int = 0  # the last position walked
     from_checkpoint: bool = False  # only the events since the latest checkpoint were read
+    window: bool = False  # no recent checkpoint: only the last PAGE_EVENTS events were read
 
     @property
     def first_broken_id(self) -> int | None:
@@ -75,18 +78,29 @@ def verify_chain(outside: list[Checkpoint] = ()) -> ChainReport:
     return report
 
 
-def verify_recent() -> ChainReport:
-    """Check the latest stored checkpoint and the events from its tip on, for a page.
+def verify_recent(most: int = PAGE_EVENTS) -> ChainReport:
+    """Check the chain's recent part for a page, reading at most about `most` events.
 
-    A checkpoint is signed at least every AUDIT_CHECKPOINT_EVERY events, so this reads a
-    bounded number of them; `flask audit-verify` checks the whole chain.
+    Normally the latest stored checkpoint and the events from its tip on (a checkpoint is
+    signed at least every AUDIT_CHECKPOINT_EVERY events). With no checkpoint, or none within
+    `most` events of the tip (right after migrating a large unkeyed log), only the last `most`
+    events (`window`); `flask audit-verify` checks the whole chain.
     """
     query = db.select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1)
     latest = db.session.execute(query).scalar()
-    if latest is None or latest.event_count == 0:
-        return verify_chain()  # no checkpoint yet: fewer events than AUDIT_CHECKPOINT_EVERY
+    tip = db.session.execute(db.select(db.func.max(AuditEvent.seq))).scalar() or 0
+    if latest is not None and latest.event_count > 0 and tip - latest.event_count < most:
+        return _verify_from(_published(latest))
+    if tip <= most:
+        return verify_chain()  # fewer events than a page may read: all of them
+    report = ChainReport(window=True)
+    _walk(report, audit_key(), set(), {}, first=tip - most + 1)
+    return report
+
+
+def _verify_from(checkpoint: Checkpoint) -> ChainReport:
+    """The checkpoint, and the events from its tip on."""
     key = audit_key()
-    checkpoint = _published(latest)
     report, tips = ChainReport(from_checkpoint=True), {}
     _walk(report, key, {checkpoint.event_count}, tips, first=checkpoint.event_count)
     _check_checkpoint(report, checkpoint, tips, report.checked_tip, key)

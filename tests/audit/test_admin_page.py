@@ -1,8 +1,12 @@
 """The administrators' view of the log, and the web's admin actions on the chain."""
 
-from participa.audit.models import AuditEvent
+import sqlalchemy as sa
+
+from participa.audit.chain import GENESIS, event_digest
+from participa.audit.models import LEGACY, AuditEvent
 from participa.audit.services import record
-from participa.audit.verify import verify_chain
+from participa.audit.verify import PAGE_EVENTS, verify_chain
+from participa.core.timeutil import utcnow
 from participa.extensions import db
 from tests.audit.conftest import execute, tamper
 from tests.factories import login
@@ -57,3 +61,80 @@ def test_admin_page_checks_from_the_latest_checkpoint_on(client, chain, runner, 
     tamper(chain[4], details='{"x": 1}')  # the checkpointed event itself
     page = client.get("/admin/bitacora").get_data(as_text=True)
     assert str(chain[4]) in page.split('class="flash flash-error"')[1].split("</p>")[0]
+
+
+def migrated_legacy_log(count: int, after: int = 0, prev: str = GENESIS) -> str:
+    """`count` unkeyed events after position `after` (whose hash is `prev`), no checkpoint:
+    the state right after migrating an old log. The last event's hash."""
+    rows, at = [], utcnow().replace(microsecond=0)
+    for n in range(after + 1, after + count + 1):
+        event = AuditEvent(
+            seq=n,
+            scheme=LEGACY,
+            at=at,
+            actor_id=None,
+            action="desk.vote",
+            object_type="",
+            object_id=str(n),
+            details="{}",
+            prev_hash=prev,
+        )
+        event.hash = prev = event_digest(event, b"")
+        columns = ("seq", "scheme", "at", "actor_id", "action", "object_type", "object_id")
+        rows.append({c: getattr(event, c) for c in (*columns, "details", "prev_hash", "hash")})
+    db.session.execute(sa.insert(AuditEvent), rows)
+    db.session.commit()
+    return prev
+
+
+def events_read_by(client, path: str) -> tuple[int, str]:
+    """The audit events a request loads from the database, and its page."""
+    loaded = []
+
+    def count(target, _context):
+        loaded.append(target.id)
+
+    sa.event.listen(AuditEvent, "load", count)
+    try:
+        page = client.get(path).get_data(as_text=True)
+    finally:
+        sa.event.remove(AuditEvent, "load", count)
+    return len(loaded), page
+
+
+def test_with_no_checkpoint_the_page_reads_only_the_last_events(client, actor):
+    """A large migrated log before its first checkpoint: a bounded read, and a warning."""
+    size = 2 * PAGE_EVENTS + 500
+    migrated_legacy_log(size)
+    login(client, "admin@example.mx")
+    read, page = events_read_by(client, "/admin/bitacora")
+    shown = 200  # the table of the latest events
+    assert read <= PAGE_EVENTS + shown < size
+    assert "Todavía no hay un punto de control firmado reciente" in page
+    assert f"solo los últimos {PAGE_EVENTS} registros" in page and "flask audit-verify" in page
+    assert 'class="flash flash-success"' in page and 'class="flash flash-error"' not in page
+
+    tip = db.session.execute(db.select(AuditEvent.id).where(AuditEvent.seq == size)).scalar()
+    tamper(tip, details='{"x": 1}')  # within the last events: the page still names it
+    read, page = events_read_by(client, "/admin/bitacora")
+    assert read <= PAGE_EVENTS + shown
+    assert str(tip) in page.split('class="flash flash-error"')[1].split("</p>")[0]
+
+
+def test_a_small_log_with_no_checkpoint_is_checked_whole(client, actor):
+    migrated_legacy_log(5)
+    login(client, "admin@example.mx")
+    page = client.get("/admin/bitacora").get_data(as_text=True)
+    assert "La cadena de 5 eventos está íntegra." in page
+    assert "punto de control firmado reciente" not in page
+
+
+def test_a_checkpoint_far_behind_the_tip_is_not_walked_from(client, actor, runner):
+    """Later checkpoints deleted (or never signed): the page still reads a bounded number."""
+    tip_hash = migrated_legacy_log(10)
+    assert runner.invoke(args=["audit-checkpoint"]).exit_code == 0  # at the tenth event
+    migrated_legacy_log(PAGE_EVENTS + 500, after=10, prev=tip_hash)
+    login(client, "admin@example.mx")
+    read, page = events_read_by(client, "/admin/bitacora")
+    assert read <= PAGE_EVENTS + 200
+    assert f"solo los últimos {PAGE_EVENTS} registros" in page
