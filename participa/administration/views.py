@@ -16,6 +16,7 @@ from participa.administration.models import (
     Meeting,
     MeetingKind,
 )
+from participa.core import paging
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
@@ -65,9 +66,18 @@ def meeting_page(meeting: Meeting, status: int = 200, form: CommitmentForm | Non
     )  # fmt: skip
 
 
+def index_page(staff: bool):
+    total = meetings.count_meetings()
+    page = paging.last_page(paging.requested_page(), total, meetings.PAGE_SIZE)
+    return render(
+        "index.html", meetings=meetings.meetings(page), staff=staff, page=page, total=total,
+        page_size=meetings.PAGE_SIZE,
+    )  # fmt: skip
+
+
 @manage_bp.route("/")
 def index():
-    return render("index.html", meetings=meetings.meetings(), staff=True)
+    return index_page(staff=True)
 
 
 @manage_bp.route("/reuniones/nueva", methods=["GET", "POST"])
@@ -96,9 +106,13 @@ def edit_meeting(meeting_id: int | None = None):
     return render("meeting_form.html", status, form=form, meeting=meeting)
 
 
+def _meeting_with_commitments(meeting_id: int) -> Meeting:
+    return meetings.meeting_with_commitments(meeting_id) or abort(404)
+
+
 @manage_bp.route("/reuniones/<int:meeting_id>")
 def meeting(meeting_id: int):
-    return meeting_page(_meeting(meeting_id))
+    return meeting_page(_meeting_with_commitments(meeting_id))
 
 
 @manage_bp.route("/reuniones/<int:meeting_id>/compromisos", methods=["POST"])
@@ -148,9 +162,10 @@ def commitment(commitment_id: int):
 
 @read_bp.route("/")
 def read_index():
-    return render("index.html", meetings=meetings.meetings(), staff=False)
+    return index_page(staff=False)
 
 
 @read_bp.route("/reuniones/<int:meeting_id>")
 def read_meeting(meeting_id: int):
-    return render("meeting.html", meeting=_meeting(meeting_id), staff=False, today=_today())
+    meeting = _meeting_with_commitments(meeting_id)
+    return render("meeting.html", meeting=meeting, staff=False, today=_today())
