@@ -44,9 +44,9 @@ def _meeting(meeting_id: int) -> Meeting:
 
 
 def _meeting_data(form: MeetingForm) -> meetings.MeetingData:
-    kind = form.kind.data if form.kind.data in set(MeetingKind) else MeetingKind.MAYOR_DIRECTORS
+    # Only called once the form validated: its RadioField refuses a kind outside its choices.
     return meetings.MeetingData(
-        MeetingKind(kind), form.held_on.data, form.place.data or "",
+        MeetingKind(form.kind.data), form.held_on.data, form.place.data or "",
         form.attendees.data or "", form.agreements.data or "",
     )  # fmt: skip
 
@@ -143,11 +143,10 @@ def commitment(commitment_id: int):
     item = _commitment(commitment_id)
     form = NoteForm(data={"status": item.status.value})
     if form.validate_on_submit():
-        status = form.status.data if form.status.data in set(CommitmentStatus) else "open"
         try:
             meetings.follow_up(
                 current_user, item, form.noted_on.data, form.text.data or "",
-                CommitmentStatus(status), _today(),
+                CommitmentStatus(form.status.data), _today(),
             )  # fmt: skip
         except DomainError as error:
             show_error(form, error)

@@ -7,7 +7,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from participa.administration import meetings
-from participa.administration.models import Commitment, CommitmentNote, Meeting, MeetingKind
+from participa.administration.models import (
+    Commitment,
+    CommitmentNote,
+    CommitmentStatus,
+    Meeting,
+    MeetingKind,
+)
 from participa.auth.models import Role
 from participa.extensions import db
 from tests.factories import PASSWORD, Factories, login, municipal_today
@@ -230,3 +236,21 @@ def test_the_meeting_list_pages_and_refuses_a_page_number_that_is_not_one(client
     second = client.get("/gestion/administracion/?pagina=2").get_data(as_text=True)
     assert second.count("Sala ") == 1 and f"Sala {meetings.PAGE_SIZE}" in second
     assert client.get("/gestion/administracion/?pagina=x").status_code == 400
+
+
+def test_a_forged_meeting_kind_or_commitment_status_is_refused_and_changes_nothing(client, works):
+    pozo, _ = approved(works)
+    login(client, works.staff.email)
+    forged = client.post("/gestion/administracion/reuniones/nueva", data=meeting_form(kind="x"))
+    assert forged.status_code == 400 and "Not a valid choice" in forged.get_data(as_text=True)
+    assert count(Meeting) == 0
+    meeting = new_meeting(client)
+    commit(client, meeting, pozo, municipal_today())
+    item = db.session.execute(sa.select(Commitment)).scalar_one()
+    item.status = CommitmentStatus.DONE
+    db.session.commit()
+    note = {"noted_on": municipal_today().isoformat(), "status": "reopened", "text": "Nota"}
+    response = client.post(f"/gestion/administracion/compromisos/{item.id}", data=note)
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.status is CommitmentStatus.DONE and count(CommitmentNote) == 0
