@@ -242,6 +242,8 @@ RESET_TOKEN = "reset_token"  # the mailed link's token, moved out of the URL int
 
 @bp.route("/recuperar/<token>")
 @logs.secret_url
+# Guessing or replaying links is as hammerable as the form: the same per-IP limit.
+@per_ip("RATELIMIT_PASSWORD_RESET", "reset-link", methods=("GET",))
 def reset_link(token: str):
     """The mailed link: keep its token in the session and leave its URL at once.
 
