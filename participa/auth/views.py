@@ -289,9 +289,11 @@ def reset_password():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        # Every device, on purpose (issue 15): a shared tablet must not keep a session alive
+        # on the person's phone, nor a stolen cookie. The interface says so.
         services.log_out_everywhere(current_user)
         logout_user()
-        flash(_("You have logged out."), "info")
+        flash(_("You have logged out on every device where your account was open."), "info")
     return redirect(url_for("site.home"))
 
 
