@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from participa.administration.models import (
@@ -27,6 +28,7 @@ from participa.works.atomic import rolls_back
 from participa.works.followup import REPORTABLE
 from participa.works.models import Work
 
+PAGE_SIZE = 50
 MAX_PLACE, MAX_TEXT, MAX_DIRECTORATE, MAX_LONG = 200, 500, 160, 5000
 
 
@@ -138,11 +140,38 @@ def follow_up(
     db.session.commit()
 
 
-def meetings(kind: MeetingKind | None = None) -> list[Meeting]:
-    query = db.select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc())
-    if kind is not None:
-        query = query.where(Meeting.kind == kind)
-    return list(db.session.execute(query).scalars())
+def count_meetings() -> int:
+    return db.session.execute(db.select(func.count(Meeting.id))).scalar_one()
+
+
+def meetings(page: int) -> list[tuple[Meeting, int]]:
+    """One page of meetings, newest first, each with its number of commitments (one query)."""
+    commitments = (
+        db.select(func.count(Commitment.id))
+        .where(Commitment.meeting_id == Meeting.id)
+        .scalar_subquery()
+    )
+    query = (
+        db.select(Meeting, commitments)
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def meeting_with_commitments(meeting_id: int) -> Meeting | None:
+    """A meeting with its commitments, their works and notes loaded in a fixed few queries."""
+    query = (
+        db.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            selectinload(Meeting.commitments).options(
+                selectinload(Commitment.work), selectinload(Commitment.notes)
+            )
+        )
+    )
+    return db.session.execute(query).scalar_one_or_none()
 
 
 def commitments_of(work_ids: Iterable[int], open_only: bool = False) -> dict[int, list]:

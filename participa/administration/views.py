@@ -16,6 +16,7 @@ from participa.administration.models import (
     Meeting,
     MeetingKind,
 )
+from participa.core import paging
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
@@ -43,9 +44,9 @@ def _meeting(meeting_id: int) -> Meeting:
 
 
 def _meeting_data(form: MeetingForm) -> meetings.MeetingData:
-    kind = form.kind.data if form.kind.data in set(MeetingKind) else MeetingKind.MAYOR_DIRECTORS
+    # Only called once the form validated: its RadioField refuses a kind outside its choices.
     return meetings.MeetingData(
-        MeetingKind(kind), form.held_on.data, form.place.data or "",
+        MeetingKind(form.kind.data), form.held_on.data, form.place.data or "",
         form.attendees.data or "", form.agreements.data or "",
     )  # fmt: skip
 
@@ -65,9 +66,18 @@ def meeting_page(meeting: Meeting, status: int = 200, form: CommitmentForm | Non
     )  # fmt: skip
 
 
+def index_page(staff: bool):
+    total = meetings.count_meetings()
+    page = paging.last_page(paging.requested_page(), total, meetings.PAGE_SIZE)
+    return render(
+        "index.html", meetings=meetings.meetings(page), staff=staff, page=page, total=total,
+        page_size=meetings.PAGE_SIZE,
+    )  # fmt: skip
+
+
 @manage_bp.route("/")
 def index():
-    return render("index.html", meetings=meetings.meetings(), staff=True)
+    return index_page(staff=True)
 
 
 @manage_bp.route("/reuniones/nueva", methods=["GET", "POST"])
@@ -96,9 +106,13 @@ def edit_meeting(meeting_id: int | None = None):
     return render("meeting_form.html", status, form=form, meeting=meeting)
 
 
+def _meeting_with_commitments(meeting_id: int) -> Meeting:
+    return meetings.meeting_with_commitments(meeting_id) or abort(404)
+
+
 @manage_bp.route("/reuniones/<int:meeting_id>")
 def meeting(meeting_id: int):
-    return meeting_page(_meeting(meeting_id))
+    return meeting_page(_meeting_with_commitments(meeting_id))
 
 
 @manage_bp.route("/reuniones/<int:meeting_id>/compromisos", methods=["POST"])
@@ -129,11 +143,10 @@ def commitment(commitment_id: int):
     item = _commitment(commitment_id)
     form = NoteForm(data={"status": item.status.value})
     if form.validate_on_submit():
-        status = form.status.data if form.status.data in set(CommitmentStatus) else "open"
         try:
             meetings.follow_up(
                 current_user, item, form.noted_on.data, form.text.data or "",
-                CommitmentStatus(status), _today(),
+                CommitmentStatus(form.status.data), _today(),
             )  # fmt: skip
         except DomainError as error:
             show_error(form, error)
@@ -148,9 +161,10 @@ def commitment(commitment_id: int):
 
 @read_bp.route("/")
 def read_index():
-    return render("index.html", meetings=meetings.meetings(), staff=False)
+    return index_page(staff=False)
 
 
 @read_bp.route("/reuniones/<int:meeting_id>")
 def read_meeting(meeting_id: int):
-    return render("meeting.html", meeting=_meeting(meeting_id), staff=False, today=_today())
+    meeting = _meeting_with_commitments(meeting_id)
+    return render("meeting.html", meeting=meeting, staff=False, today=_today())

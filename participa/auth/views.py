@@ -243,6 +243,8 @@ RESET_TOKEN = "reset_token"  # the mailed link's token, moved out of the URL int
 
 @bp.route("/recuperar/<token>")
 @logs.secret_url
+# Guessing or replaying links is as hammerable as the form: the same per-IP limit.
+@per_ip("RATELIMIT_PASSWORD_RESET", "reset-link", methods=("GET",))
 def reset_link(token: str):
     """The mailed link: keep its token in the session and leave its URL at once.
 
@@ -288,9 +290,11 @@ def reset_password():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
+        # Every device, on purpose (issue 15): a shared tablet must not keep a session alive
+        # on the person's phone, nor a stolen cookie. The interface says so.
         services.log_out_everywhere(current_user)
         logout_user()
-        flash(_("You have logged out."), "info")
+        flash(_("You have logged out on every device where your account was open."), "info")
     return redirect(url_for("site.home"))
 
 

@@ -1,6 +1,6 @@
 """Writing comments and replies (one level deep) and reading a thread."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,9 +13,9 @@ from participa.extensions import db
 from participa.moderation.registry import Location
 
 MAX_COMMENT = 2000
-# Thread id -> where its owner (a proposal, an event) is shown, or None when not its owner's.
-# Each owner's domain adds its lookup from its hooks.py: comments import none of them.
-_thread_owners: list[Callable[[int], Location | None]] = []
+# Thread ids -> where their owner (a proposal, an event) shows each of those it owns, in one
+# query per owner. Each owner's domain adds its lookup from its hooks.py: comments import none.
+_thread_owners: list[Callable[[Collection[int]], dict[int, Location]]] = []
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,26 @@ def entries(thread: CommentThread) -> list[Entry]:
     return [Entry(c, replies.get(c.id, [])) for c in comments if c.parent_id is None]
 
 
-def register_thread_owner(lookup: Callable[[int], Location | None]) -> None:
+def register_thread_owner(lookup: Callable[[Collection[int]], dict[int, Location]]) -> None:
     _thread_owners.append(lookup)
+
+
+def thread_locations(thread_ids: Collection[int]) -> dict[int, Location]:
+    """Where each thread is shown (its owner's page), one query per kind of owner; a thread
+    no owner shows is left out."""
+    found: dict[int, Location] = {}
+    wanted = set(thread_ids)
+    for lookup in _thread_owners:
+        if wanted - found.keys():
+            found.update(lookup(wanted - found.keys()))
+    return found
 
 
 def thread_location(thread_id: int) -> Location:
     """Where a thread is shown: its owner's page."""
-    for lookup in _thread_owners:
-        if (found := lookup(thread_id)) is not None:
-            return found
-    raise LookupError(f"No owner shows comment thread {thread_id}")
+    if (found := thread_locations([thread_id]).get(thread_id)) is None:
+        raise LookupError(f"No owner shows comment thread {thread_id}")
+    return found
 
 
 def comment_count(thread: CommentThread) -> int:

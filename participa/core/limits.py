@@ -49,8 +49,9 @@ def per_ip_and_email(setting: str, scope: str):
     return lambda view: by_ip(by_email(view))
 
 
-def per_ip(setting: str, scope: str):
-    return limiter.limit(_setting(setting), methods=["POST"], scope=scope)
+def per_ip(setting: str, scope: str, methods: tuple[str, ...] = ("POST",)):
+    """Per IP address, on POSTs only unless `methods` says (a mailed link is a GET)."""
+    return limiter.limit(_setting(setting), methods=list(methods), scope=scope)
 
 
 def per_account(setting: str, scope: str):

@@ -1,6 +1,8 @@
 """What events plug into other domains: panels on the process pages, their questions are
 reportable (moderation), and their comment threads (debates, forums) show on the event's page."""
 
+from collections.abc import Collection
+
 from flask_babel import lazy_gettext as _l
 
 from participa.comments import services as comments
@@ -23,10 +25,9 @@ def _locate(question: EventQuestion) -> Location:
     return _event_location(db.session.get(Event, question.event_id), f"#question-{question.id}")
 
 
-def _thread_owner(thread_id: int) -> Location | None:
-    query = db.select(Event).where(Event.thread_id == thread_id)
-    found = db.session.execute(query).scalar_one_or_none()
-    return _event_location(found) if found else None
+def _thread_owner(thread_ids: Collection[int]) -> dict[int, Location]:
+    query = db.select(Event).where(Event.thread_id.in_(list(thread_ids)))
+    return {e.thread_id: _event_location(e) for e in db.session.execute(query).scalars()}
 
 
 def _excerpt(question: EventQuestion) -> str:

@@ -56,6 +56,8 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Set once the notice went out by e-mail (at once or in a digest): never mailed twice.
     mailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    # Set once the notice was handed to the SMS sender: a re-run job never texts it twice.
+    sms_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # What makes a notice unique where repeating it would be wrong ("reminder:<registration>").
     dedupe: Mapped[str | None] = mapped_column(String(80), unique=True)
 

@@ -60,10 +60,6 @@ def _page(form: AdviceForm, status: int = 200):
     )
 
 
-def _enum(kind, value, default):
-    return kind(value) if value in set(kind) else default
-
-
 @bp.route("/", methods=["GET", "POST"])
 def index():
     form = _form()
@@ -72,10 +68,11 @@ def index():
     if form.validate_on_submit():
         data = advice.AdviceData(
             given_on=form.given_on.data,
-            topic=_enum(AdviceTopic, form.topic.data, AdviceTopic.OTHER),
+            # The SelectFields refuse anything outside their choices (a 400 with a message).
+            topic=AdviceTopic(form.topic.data),
             colonia_id=small_int(form.colonia_id.data),
-            channel=_enum(AdviceChannel, form.channel.data, AdviceChannel.IN_PERSON),
-            outcome=_enum(AdviceOutcome, form.outcome.data, AdviceOutcome.RESOLVED),
+            channel=AdviceChannel(form.channel.data),
+            outcome=AdviceOutcome(form.outcome.data),
             note=form.note.data or "",
         )
         try:

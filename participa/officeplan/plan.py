@@ -154,7 +154,8 @@ def attach_evidence(
         flush()
         record(actor, "officeplan.evidence.add", activity, file=stored)
         commit()
-    except DomainError:
+    # Whatever fails (a refused flush, the audit, a lost connection), no orphan file stays.
+    except Exception:
         (folder / stored).unlink(missing_ok=True)
         raise
     return evidence

@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from participa.core import documents
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -91,9 +92,16 @@ def activity(activity_id: int):
 def evidence(evidence_id: int):
     found = db.get_or_404(ActivityEvidence, evidence_id)
     folder = plan.evidence_folder(current_app.instance_path)
-    return send_from_directory(
-        folder, found.file_name, mimetype="application/pdf", download_name=found.original_name
+    response = send_from_directory(
+        folder,
+        found.file_name,
+        mimetype="application/pdf",
+        # A download named *.pdf, whatever name it came with (x.html must not open inline).
+        as_attachment=True,
+        download_name=documents.download_name(found.original_name),
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @manage_bp.route("/nuevo", methods=["GET", "POST"])

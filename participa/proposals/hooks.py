@@ -2,6 +2,8 @@
 reportable (moderation), their comment threads show on the proposal's page, and their settings
 say how many reports hide content."""
 
+from collections.abc import Collection
+
 from flask_babel import lazy_gettext as _l
 
 from participa.comments import services as comments
@@ -20,10 +22,9 @@ def _locate(proposal: Proposal) -> Location:
     return Location(proposal.process_id, proposal_link(proposal))
 
 
-def _thread_owner(thread_id: int) -> Location | None:
-    query = db.select(Proposal).where(Proposal.thread_id == thread_id)
-    found = db.session.execute(query).scalar_one_or_none()
-    return _locate(found) if found else None
+def _thread_owner(thread_ids: Collection[int]) -> dict[int, Location]:
+    query = db.select(Proposal).where(Proposal.thread_id.in_(list(thread_ids)))
+    return {p.thread_id: _locate(p) for p in db.session.execute(query).scalars()}
 
 
 def _reports_to_hide(process_id: int) -> int | None:

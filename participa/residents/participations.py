@@ -6,10 +6,12 @@ nothing here can say what the person chose. Receipts are checked at /recibos."""
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import selectinload
+
 from participa.budgets.models import PbBallot, PbParticipation
 from participa.collaboration.models import Pledge
 from participa.comments.models import Comment
-from participa.comments.services import thread_location
+from participa.comments.services import thread_locations
 from participa.consultations.models import Participation
 from participa.events.models import Attendance, Event, Registration
 from participa.extensions import db
@@ -59,7 +61,9 @@ def _voted(user_id: int) -> list[Item]:
         .where(PbParticipation.user_id == user_id)
         .order_by(PbParticipation.created_at.desc())
     )
-    return [Item(p.title, f"/procesos/{p.id}", at) for p, at in [*consulted, *voted]]
+    # Two lists, each newest first: merged by date, then cut to the section's limit.
+    merged = sorted([*consulted, *voted], key=lambda row: row[1], reverse=True)[:LIMIT]
+    return [Item(p.title, f"/procesos/{p.id}", at) for p, at in merged]
 
 
 def _proposals(query) -> list[Item]:
@@ -80,17 +84,21 @@ def _events(user_id: int) -> list[Item]:
     ]
 
 
+def _process_titles(process_ids: set[int]) -> dict[int, str]:
+    query = db.select(Process.id, Process.title).where(Process.id.in_(process_ids))
+    return dict(db.session.execute(query).all())
+
+
 def _comments(user_id: int) -> list[Item]:
     query = db.select(Comment).where(Comment.author_id == user_id).order_by(Comment.id.desc())
-    items = []
-    for (comment,) in _rows(query):
-        try:
-            where = thread_location(comment.thread_id)
-        except LookupError:
-            continue
-        title = db.session.get(Process, where.process_id).title
-        items.append(Item(title, where.link, comment.created_at))
-    return items
+    found = [comment for (comment,) in _rows(query)]
+    where = thread_locations({c.thread_id for c in found})
+    titles = _process_titles({location.process_id for location in where.values()})
+    return [
+        Item(titles[where[c.thread_id].process_id], where[c.thread_id].link, c.created_at)
+        for c in found
+        if c.thread_id in where
+    ]
 
 
 def _pledges(user_id: int) -> list[Item]:
@@ -98,6 +106,7 @@ def _pledges(user_id: int) -> list[Item]:
         db.select(Pledge)
         .where(Pledge.user_id == user_id, Pledge.cancelled_at.is_(None))
         .order_by(Pledge.id.desc())
+        .options(selectinload(Pledge.work))
     )
     return [Item(p.work.name, None, p.created_at) for (p,) in _rows(query)]
 

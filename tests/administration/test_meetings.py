@@ -6,10 +6,18 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from participa.administration.models import Commitment, CommitmentNote, Meeting
+from participa.administration import meetings
+from participa.administration.models import (
+    Commitment,
+    CommitmentNote,
+    CommitmentStatus,
+    Meeting,
+    MeetingKind,
+)
 from participa.auth.models import Role
 from participa.extensions import db
 from tests.factories import PASSWORD, Factories, login, municipal_today
+from tests.statements import recorded
 from tests.works.followup_helpers import approved, held_session
 
 ATTENDEES = "Presidente municipal\nDirección de Obras Públicas\nDirección de Agua Potable"
@@ -184,3 +192,65 @@ def test_staff_correct_a_meeting_and_a_bad_correction_changes_nothing(client, wo
     assert response.status_code == 302
     page = client.get(f"/gestion/administracion/reuniones/{meeting.id}").get_data(as_text=True)
     assert "FAIS liaison meeting" in page and "Tesorería" in page
+
+
+def add_meetings(staff, works_, how_many: int) -> Meeting:
+    """`how_many` meetings, each with a commitment per work and a note on each; the last one."""
+    today = municipal_today()
+    for n in range(how_many):
+        held_on = today - timedelta(days=n)
+        meeting = Meeting(kind=MeetingKind.MAYOR_DIRECTORS, held_on=held_on, place=f"Sala {n}",
+                          attendees=ATTENDEES, created_by_id=staff.id)  # fmt: skip
+        for work in works_:
+            item = Commitment(work=work, directorate="Obras", text=f"Compromiso {n}", due_on=today)
+            item.notes.append(CommitmentNote(noted_on=today, text="Avance", created_by_id=staff.id))
+            meeting.commitments.append(item)
+        db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def statements_of(client, url: str) -> int:
+    with recorded() as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_the_meeting_list_and_a_meeting_page_cost_the_same_queries_however_many_rows(client, works):
+    first_works = approved(works)
+    login(client, works.staff.email)
+    small = add_meetings(works.staff, first_works[:1], 1)
+    index_small = statements_of(client, "/gestion/administracion/")
+    page_small = statements_of(client, f"/gestion/administracion/reuniones/{small.id}")
+    big = add_meetings(works.staff, first_works, 4)
+    assert statements_of(client, "/gestion/administracion/") == index_small
+    assert statements_of(client, f"/gestion/administracion/reuniones/{big.id}") == page_small
+    assert statements_of(client, f"/consejo/administracion/reuniones/{big.id}") <= page_small
+
+
+def test_the_meeting_list_pages_and_refuses_a_page_number_that_is_not_one(client, works):
+    login(client, works.staff.email)
+    add_meetings(works.staff, [], meetings.PAGE_SIZE + 1)
+    first = client.get("/gestion/administracion/").get_data(as_text=True)
+    assert first.count("Sala ") == meetings.PAGE_SIZE and "pagina=2" in first
+    second = client.get("/gestion/administracion/?pagina=2").get_data(as_text=True)
+    assert second.count("Sala ") == 1 and f"Sala {meetings.PAGE_SIZE}" in second
+    assert client.get("/gestion/administracion/?pagina=x").status_code == 400
+
+
+def test_a_forged_meeting_kind_or_commitment_status_is_refused_and_changes_nothing(client, works):
+    pozo, _ = approved(works)
+    login(client, works.staff.email)
+    forged = client.post("/gestion/administracion/reuniones/nueva", data=meeting_form(kind="x"))
+    assert forged.status_code == 400 and "Not a valid choice" in forged.get_data(as_text=True)
+    assert count(Meeting) == 0
+    meeting = new_meeting(client)
+    commit(client, meeting, pozo, municipal_today())
+    item = db.session.execute(sa.select(Commitment)).scalar_one()
+    item.status = CommitmentStatus.DONE
+    db.session.commit()
+    note = {"noted_on": municipal_today().isoformat(), "status": "reopened", "text": "Nota"}
+    response = client.post(f"/gestion/administracion/compromisos/{item.id}", data=note)
+    assert response.status_code == 400 and "Not a valid choice" in response.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.status is CommitmentStatus.DONE and count(CommitmentNote) == 0

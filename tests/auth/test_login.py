@@ -162,3 +162,16 @@ def test_login_session_expires_after_the_configured_lifetime(client, make):
     response = login(client, user.email)
     cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and "session=" in v)
     assert "Expires=" in cookie  # a permanent session, bounded by PERMANENT_SESSION_LIFETIME
+
+
+def test_logging_out_says_it_closes_every_device_and_does(app, make):
+    make.user(email="vecina@example.mx")
+    tablet, phone = app.test_client(), app.test_client()
+    login(tablet, "vecina@example.mx")
+    login(phone, "vecina@example.mx")
+    account = tablet.get("/cuenta/").get_data(as_text=True)
+    assert "Cerrar sesión en todos los dispositivos" in account
+    assert "este, tu teléfono y cualquier otra computadora" in account
+    page = tablet.post("/cuenta/salir", follow_redirects=True).get_data(as_text=True)
+    assert "Cerraste sesión en todos los dispositivos donde tenías tu cuenta abierta." in page
+    assert not logged_in(tablet) and not logged_in(phone)

@@ -64,6 +64,8 @@ def test_the_link_sets_a_new_password_once(app, client, mailed):
     assert client.get(path).status_code == 200
     response = client.post(path, data={"password": NEW, "confirm": NEW})
     assert response.status_code == 302
+    with client.session_transaction() as stored:
+        assert "reset_token" not in stored  # the cookie is signed, not encrypted: token gone
     assert login(app.test_client(), "vecina@example.mx", NEW).status_code == 302
     assert login(app.test_client(), "vecina@example.mx", PASSWORD).status_code == 400
     assert db.session.execute(

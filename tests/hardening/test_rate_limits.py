@@ -86,6 +86,18 @@ def test_password_reset_is_limited(limited_app, outbox):
     assert response.status_code == 429
 
 
+def test_opening_reset_links_is_limited_per_ip(limited_app):
+    client = limited_app.test_client()
+    for n in range(2):
+        assert client.get(f"/cuenta/recuperar/adivinanza-{n}").status_code == 303
+    refused = client.get("/cuenta/recuperar/adivinanza-3")
+    assert refused.status_code == 429 and TOO_MANY in refused.get_data(as_text=True)
+    with client.session_transaction() as stored:
+        assert stored.get("reset_token") == "adivinanza-1"  # the refused link stored nothing
+    other = client.get("/cuenta/recuperar/x", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 303
+
+
 def test_answering_is_limited_per_account_not_for_others(limited_app):
     make = Factories()
     centro = make.territory()["Centro"]

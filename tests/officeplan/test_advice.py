@@ -66,6 +66,8 @@ def test_the_charts_are_valid_plotly_figures(staff_client):
         ({"note": "CURP GODE561231HDFRRN09"}, "seems to hold personal data"),
         ({"given_on": ""}, "Write the date the advice was given"),
         ({"topic": "gossip"}, "Not a valid choice"),
+        ({"channel": "pigeon"}, "Not a valid choice"),  # forged: never "in person" instead
+        ({"outcome": "maybe"}, "Not a valid choice"),
         ({"colonia_id": "999"}, "Choose a colonia from the list."),
     ],
 )

@@ -8,6 +8,7 @@ import pytest
 
 from participa.audit.models import AuditEvent
 from participa.auth.models import Role
+from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.officeplan import gantt, plan
 from participa.officeplan.models import ActivityEvidence, ActivityLink, PlanActivity, WorkPlan
@@ -238,3 +239,32 @@ def test_creating_a_plan_works_with_csrf_on_and_fails_without_the_token(csrf_app
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
     assert client.post("/gestion/plan/nuevo", data={**form, "csrf_token": token}).status_code == 302
     assert db.session.execute(db.select(WorkPlan.year)).scalar_one() == 2027
+
+
+def test_evidence_is_a_pdf_download_whatever_name_it_came_with(client, staff, work_plan):
+    activity = work_plan.activities[0]
+    login(client, staff.email)
+    client.post(
+        f"/gestion/plan/actividad/{activity.id}/evidencia",
+        data={"file": (io.BytesIO(PDF), "x.html")},
+        content_type="multipart/form-data",
+    )
+    evidence = db.session.execute(db.select(ActivityEvidence)).scalar_one()
+    download = client.get(f"/consejo/plan/evidencia/{evidence.id}")
+    assert download.headers["Content-Disposition"] == "attachment; filename=x.pdf"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.mimetype == "application/pdf"
+
+
+def test_a_failure_after_saving_the_evidence_leaves_no_file(
+    staff, work_plan, monkeypatch, tmp_path
+):
+    def broken_audit(*_args, **_kwargs):
+        raise RuntimeError("audit down")
+
+    monkeypatch.setattr(plan, "record", broken_audit)
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    with pytest.raises(RuntimeError):
+        plan.attach_evidence(staff, work_plan.activities[0], "acta.pdf", PDF, folder, utcnow())
+    assert list(folder.iterdir()) == []

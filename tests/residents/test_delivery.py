@@ -1,0 +1,61 @@
+"""Delivering notices: each SMS and e-mail once however often a job runs, in a fixed few
+statements per batch; the daily digest a page of people at a time, once each."""
+
+from participa.core.timeutil import utcnow
+from participa.extensions import db
+from participa.notifications import delivery, preferences, services
+from participa.notifications.models import MailMode, NoticeKind, Notification
+from participa.notifications.preferences import Choice
+from tests.mailbox import outbox_messages, outbox_sms
+from tests.statements import recorded
+
+KIND = NoticeKind.VOTING_OPENED  # offered by SMS
+
+
+def wanting(make, mail: MailMode, sms: bool):
+    person = make.user()
+    preferences.save(person.id, {KIND: Choice(mail, sms)}, "3312345678" if sms else "")
+    return person
+
+
+def stored_notices(people) -> list[int]:
+    """Notices stored without their delivery job (as a job re-run would find them)."""
+    notices = [
+        Notification(user_id=p.id, kind=KIND, subject="Consulta del agua", link="/procesos/1")
+        for p in people
+    ]
+    db.session.add_all(notices)
+    db.session.commit()
+    return [n.id for n in notices]
+
+
+def test_a_rerun_delivery_job_texts_and_mails_each_notice_once(app, make):
+    person = wanting(make, MailMode.IMMEDIATE, sms=True)
+    services.notify([person.id], KIND, "Consulta del agua", "/procesos/1", utcnow())
+    db.session.commit()
+    [notice] = db.session.execute(db.select(Notification)).scalars()
+    delivery.deliver_notices([notice.id])
+    delivery.deliver_notices([notice.id])
+    assert len(outbox_sms(app)) == 1
+    assert [m["To"] for m in outbox_messages(app)] == [person.email]
+
+
+def test_a_batch_costs_the_same_statements_however_many_people_it_holds(app, make):
+    few = stored_notices([wanting(make, MailMode.IMMEDIATE, sms=True)])
+    many = stored_notices([wanting(make, MailMode.IMMEDIATE, sms=True) for _ in range(5)])
+    with recorded() as for_one:
+        delivery.deliver_notices(few)
+    with recorded() as for_five:
+        delivery.deliver_notices(many)
+    assert len(outbox_sms(app)) == 6 and len(outbox_messages(app)) == 6
+    assert len(for_five) == len(for_one)
+
+
+def test_the_digest_reads_people_a_page_at_a_time_and_mails_each_once(app, make, monkeypatch):
+    monkeypatch.setattr(delivery, "DIGEST_PAGE", 2)
+    people = [wanting(make, MailMode.DIGEST, sms=False) for _ in range(5)]
+    stored_notices(people + people)
+    assert delivery.send_digests(utcnow()) == 5
+    assert delivery.send_digests(utcnow()) == 0
+    assert sorted(m["To"] for m in outbox_messages(app)) == sorted(p.email for p in people)
+    assert all("(2)" in m["Subject"] for m in outbox_messages(app))
