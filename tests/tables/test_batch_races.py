@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
+from participa.aggregates.channels import MIN_BALLOTS
 from participa.aggregates.paper import paper_votes
 from participa.auth.models import Role, User
 from participa.budgets.models import BallotRule, PbVote
@@ -26,6 +27,7 @@ from tests import factories
 from tests.tables.helpers import pb_table
 
 ROUNDS = 4
+SIZE = MIN_BALLOTS  # the smallest batch counted apart in the paper tallies
 
 
 def _pb(make):
@@ -43,6 +45,12 @@ def _typed(actor, ballot, batch, papers, finish=True):
         batches.finish_entry(actor, ballot, batch, utcnow())
 
 
+def _two_readings(projects) -> tuple[list, list]:
+    """Two typings of a batch of SIZE papers that differ on the last one."""
+    same = [{projects[0].id: 1}] * (SIZE - 1)
+    return same + [{projects[1].id: 1}], same + [{projects[2].id: 1}]
+
+
 def _count(model) -> int:
     return db.session.execute(sa.select(sa.func.count()).select_from(model)).scalar()
 
@@ -50,23 +58,24 @@ def _count(model) -> int:
 def test_a_supervisor_with_a_stale_page_cannot_commit_a_resolved_batch_again(make):
     table, projects, (first, second, supervisor), ballot = _pb(make)
     other = make.user(Role.STAFF)
-    batch = batches.new_batch(first, table, 2, utcnow())
-    _typed(first, ballot, batch, [{projects[0].id: 1}, {projects[1].id: 1}])
-    _typed(second, ballot, batch, [{projects[0].id: 1}, {projects[2].id: 1}])
-    batches.resolve(supervisor, ballot, batch, {2: 1}, utcnow())
-    assert _count(PbVote) == 2 and paper_votes(ballot.ballot.id).ballots == 2
+    batch = batches.new_batch(first, table, SIZE, utcnow())
+    one, two = _two_readings(projects)
+    _typed(first, ballot, batch, one)
+    _typed(second, ballot, batch, two)
+    batches.resolve(supervisor, ballot, batch, {SIZE: 1}, utcnow())
+    assert _count(PbVote) == SIZE and paper_votes(ballot.ballot.id).ballots == SIZE
     # The other supervisor's request read the batch before the first one committed.
     set_committed_value(batch, "status", BatchStatus.DIFFERENT)
     with pytest.raises(DomainError, match="no differences"):
-        batches.resolve(other, ballot, batch, {2: 2}, utcnow())
-    assert _count(PbVote) == 2 and paper_votes(ballot.ballot.id).ballots == 2
+        batches.resolve(other, ballot, batch, {SIZE: 2}, utcnow())
+    assert _count(PbVote) == SIZE and paper_votes(ballot.ballot.id).ballots == SIZE
     assert db.session.get(PaperBatch, batch.id).resolved_by_id == supervisor.id
 
 
 def test_a_typist_who_read_the_other_typing_unfinished_still_commits_the_batch(make):
     table, projects, (first, second, _supervisor), ballot = _pb(make)
-    batch = batches.new_batch(first, table, 1, utcnow())
-    papers = [{projects[0].id: 1}]
+    batch = batches.new_batch(first, table, SIZE, utcnow())
+    papers = [{projects[0].id: 1}] * SIZE
     _typed(second, ballot, batch, papers, finish=False)
     _typed(first, ballot, batch, papers)
     first_entry = batches.entry_of(batch, first)
@@ -74,7 +83,7 @@ def test_a_typist_who_read_the_other_typing_unfinished_still_commits_the_batch(m
     set_committed_value(first_entry, "finished_at", None)
     batches.finish_entry(second, ballot, batch, utcnow())
     assert db.session.get(PaperBatch, batch.id).status is BatchStatus.COMMITTED
-    assert _count(PbVote) == 1 and paper_votes(ballot.ballot.id).ballots == 1
+    assert _count(PbVote) == SIZE and paper_votes(ballot.ballot.id).ballots == SIZE
 
 
 def _at_once(app, attempts) -> list:
@@ -119,28 +128,29 @@ def check_resolving_at_once(app):
     other = make.user(Role.STAFF)
     ids = []
     for _ in range(ROUNDS):
-        batch = batches.new_batch(first, table, 2, utcnow())
-        _typed(first, ballot, batch, [{projects[0].id: 1}, {projects[1].id: 1}])
-        _typed(second, ballot, batch, [{projects[0].id: 1}, {projects[2].id: 1}])
+        batch = batches.new_batch(first, table, SIZE, utcnow())
+        one, two = _two_readings(projects)
+        _typed(first, ballot, batch, one)
+        _typed(second, ballot, batch, two)
         ids.append(batch.id)
     table_id, ballot_id, people = table.id, ballot.ballot.id, (supervisor.id, other.id)
 
     def resolving(user, ballot, batch):
-        batches.resolve(user, ballot, batch, {2: 1}, utcnow())
+        batches.resolve(user, ballot, batch, {SIZE: 1}, utcnow())
 
     results = _at_once(app, [_act(table_id, b, u, resolving) for b in ids for u in people])
     assert results.count("done") == ROUNDS, results
-    assert _count(PbVote) == 2 * ROUNDS
-    assert paper_votes(ballot_id).ballots == 2 * ROUNDS
+    assert _count(PbVote) == SIZE * ROUNDS
+    assert paper_votes(ballot_id).ballots == SIZE * ROUNDS
 
 
 def check_finishing_at_once(app):
     make = factories.Factories()
     table, projects, (first, second, _supervisor), ballot = _pb(make)
-    papers = [{projects[0].id: 1}, None]
+    papers = [{projects[0].id: 1}] * SIZE + [None]
     ids = []
     for _ in range(ROUNDS):
-        batch = batches.new_batch(first, table, 2, utcnow())
+        batch = batches.new_batch(first, table, SIZE + 1, utcnow())
         for typist in (first, second):
             _typed(typist, ballot, batch, papers, finish=False)
         ids.append(batch.id)
@@ -153,7 +163,7 @@ def check_finishing_at_once(app):
     assert results.count("done") == 2 * ROUNDS, results
     statuses = db.session.execute(sa.select(PaperBatch.status)).scalars().all()
     assert statuses == [BatchStatus.COMMITTED] * ROUNDS
-    assert _count(PbVote) == ROUNDS and paper_votes(ballot_id).ballots == ROUNDS
+    assert _count(PbVote) == SIZE * ROUNDS and paper_votes(ballot_id).ballots == SIZE * ROUNDS
 
 
 @pytest.mark.postgres
