@@ -7,8 +7,6 @@ in order (what the other person's page read before the other action committed); 
 PostgreSQL the actions really run at once.
 """
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,6 +22,7 @@ from participa.tables import batches
 from participa.tables.ballots import ballot_of
 from participa.tables.models import BatchStatus, PaperBatch, VotingTable
 from tests import factories
+from tests.race import run_at_once
 from tests.tables.helpers import pb_table
 
 ROUNDS = 4
@@ -86,38 +85,12 @@ def test_a_typist_who_read_the_other_typing_unfinished_still_commits_the_batch(m
     assert _count(PbVote) == SIZE and paper_votes(ballot.ballot.id).ballots == SIZE
 
 
-def _at_once(app, attempts) -> list:
-    db.session.remove()
-    barrier = threading.Barrier(len(attempts))
-    results: list = [None] * len(attempts)
-
-    def go(index, attempt):
-        with app.app_context():
-            barrier.wait(timeout=10)
-            try:
-                results[index] = attempt() or "done"
-            except DomainError as error:
-                results[index] = error
-            except Exception as error:  # noqa: BLE001 - a crash is a result to report
-                results[index] = f"crash: {error!r}"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=go, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    assert not [r for r in results if isinstance(r, str) and r.startswith("crash")], results
-    return results
-
-
 def _act(table_id: int, batch_id: int, user_id: int, action):
     def attempt():
         table = db.session.get(VotingTable, table_id)
         batch = db.session.get(PaperBatch, batch_id)
-        return action(db.session.get(User, user_id), ballot_of(table, 2000), batch)
+        action(db.session.get(User, user_id), ballot_of(table, 2000), batch)
+        return "done"
 
     return attempt
 
@@ -138,7 +111,7 @@ def check_resolving_at_once(app):
     def resolving(user, ballot, batch):
         batches.resolve(user, ballot, batch, {SIZE: 1}, utcnow())
 
-    results = _at_once(app, [_act(table_id, b, u, resolving) for b in ids for u in people])
+    results = run_at_once(app, [_act(table_id, b, u, resolving) for b in ids for u in people])
     assert results.count("done") == ROUNDS, results
     assert _count(PbVote) == SIZE * ROUNDS
     assert paper_votes(ballot_id).ballots == SIZE * ROUNDS
@@ -159,7 +132,7 @@ def check_finishing_at_once(app):
     def finishing(user, ballot, batch):
         batches.finish_entry(user, ballot, batch, utcnow())
 
-    results = _at_once(app, [_act(table_id, b, u, finishing) for b in ids for u in people])
+    results = run_at_once(app, [_act(table_id, b, u, finishing) for b in ids for u in people])
     assert results.count("done") == 2 * ROUNDS, results
     statuses = db.session.execute(sa.select(PaperBatch.status)).scalars().all()
     assert statuses == [BatchStatus.COMMITTED] * ROUNDS
