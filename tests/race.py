@@ -1,4 +1,5 @@
-"""Many simultaneous POSTs by one logged-in person, for the one-vote-per-person tests."""
+"""Simultaneous attempts for the one-vote-per-person and race tests: POSTs by one logged-in
+person (`simultaneous_posts`), service calls in threads (`run_at_once`), a save sneaked in."""
 
 import threading
 from collections import Counter
@@ -6,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event as sa_event
 
+from participa.core.errors import DomainError
 from participa.extensions import db
 from tests.factories import login
 
@@ -57,3 +59,33 @@ def saved_first_by_someone_else(statement):
     finally:
         if sa_event.contains(session, "before_flush", sneak_in):
             sa_event.remove(session, "before_flush", sneak_in)
+
+
+def run_at_once(app, attempts) -> list:
+    """Run each attempt (a function) in its own thread and app context at once; return their
+    results: what it returned, the DomainError it raised; a crash fails the test."""
+    db.session.remove()  # the main thread holds no connection or transaction during the race
+    barrier = threading.Barrier(len(attempts))
+    results: list = [None] * len(attempts)
+
+    def go(index, attempt):
+        with app.app_context():
+            barrier.wait(timeout=10)
+            try:
+                results[index] = attempt()
+            except DomainError as error:
+                results[index] = error
+            except Exception as error:  # noqa: BLE001 - a crash is a result to report
+                results[index] = f"crash: {error!r}"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=go, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    crashes = [r for r in results if isinstance(r, str) and r.startswith("crash")]
+    assert not crashes, crashes
+    return results

@@ -20,6 +20,13 @@ MIGRATIONS = str(ROOT / "migrations")
 WITHOUT_CHANNEL_CHECK = "6bcb88415129"
 # The last revision whose ballot content had a channel (b7c3e1d9a0f2 moved it out).
 LAST_WITH_CHANNEL = "4f985dda2cb0"
+CHANNEL_MOVED = "b7c3e1d9a0f2"  # the next one forgets paper tallies of fewer than 5 ballots
+PAPER_TALLIES = (
+    "paper_project_tally",
+    "paper_ballot_tally",
+    "paper_answer_tally",
+    "paper_response_tally",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -182,7 +189,7 @@ def channel_data_moves_with(url: str, **overrides) -> None:
             sa.text(f"SELECT count(*) FROM answer WHERE response_id = '{response}'")
         ).scalar()
         db.session.remove()
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision=CHANNEL_MOVED)
 
         assert _rows("SELECT ballot_id, ballots FROM pb_ballot_tally") == [(ballot, 16)]
         assert _rows("SELECT ballot_id, project_id, votes FROM paper_project_tally") == [
@@ -195,6 +202,11 @@ def channel_data_moves_with(url: str, **overrides) -> None:
         for moment in times:
             moment = moment if not isinstance(moment, str) else datetime.fromisoformat(moment)
             assert (moment.minute, moment.second, moment.microsecond) == (0, 0, 0)
+        db.session.remove()
+        flask_migrate.upgrade(directory=MIGRATIONS)  # one paper ballot: too few to keep apart
+        for table in PAPER_TALLIES:
+            assert _rows(f"SELECT count(*) FROM {table}") == [(0,)], table
+        assert _rows("SELECT ballot_id, ballots FROM pb_ballot_tally") == [(ballot, 16)]
         db.session.remove()
         db.engine.dispose()
 

@@ -4,6 +4,12 @@ Ballot content carries no channel. Paper ballots are the one channel whose conte
 in a transaction of its own, with no voter in it (a committed batch of typed papers, or an
 imported Pabulib file), so that transaction may add them to the `paper_*` tallies: a counter
 written there names no voter. The content rows are folded into the shared tallies as usual.
+
+A group of fewer than MIN_BALLOTS valid papers (a small batch, a small import) is not counted
+apart, only with the rest: in a copy of the database a paper tally of one ballot, beside one
+paper participation, would be that person's vote. Hiding the split on the page is not enough,
+the tally itself must never hold a small group. So the paper tallies may count fewer ballots
+than the paper participations; every ballot is in the shared tallies and the results.
 """
 
 from collections import Counter
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from participa.aggregates.channels import MIN_BALLOTS
 from participa.aggregates.fold import upsert
 from participa.aggregates.models import (
     NO_OPTION,
@@ -29,8 +36,9 @@ PAPER_BALLOTS = PaperBallotTally.__table__
 
 
 def add_paper_responses(process_id: int, responses) -> None:
-    """Count `responses` (Response rows with answers) as paper, in the caller's transaction."""
-    if not responses:
+    """Count `responses` (Response rows with answers) as paper, in the caller's transaction,
+    when they are at least MIN_BALLOTS."""
+    if len(responses) < MIN_BALLOTS:
         return
     counts = Counter(
         (a.question_id, a.option_id or NO_OPTION, NO_VALUE if a.value is None else a.value)
@@ -49,8 +57,9 @@ def add_paper_responses(process_id: int, responses) -> None:
 
 
 def add_paper_votes(ballot_id: int, project_lists: list[list[int]]) -> None:
-    """Count PB votes (each a list of project ids) as paper, in the caller's transaction."""
-    if not project_lists:
+    """Count PB votes (each a list of project ids) as paper, in the caller's transaction, when
+    they are at least MIN_BALLOTS."""
+    if len(project_lists) < MIN_BALLOTS:
         return
     counts = Counter(pid for projects in project_lists for pid in projects)
     rows = [{"ballot_id": ballot_id, "project_id": pid, "votes": n} for pid, n in counts.items()]

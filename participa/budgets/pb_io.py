@@ -41,6 +41,7 @@ from participa.budgets.models import (
 )
 from participa.budgets.outcomes import winners_of
 from participa.core.errors import DomainError
+from participa.core.timeutil import to_hour
 from participa.eligibility.participants import Channel
 from participa.extensions import db
 from participa.processes.models import Process
@@ -205,12 +206,13 @@ def _store_votes(election, ballot: PbBallot, ids: dict[str, int], stem: str, now
     tables): a random order of the voters, and twice as fast as unsorted inserts.
     """
     keys = [_voter_key(stem, b.voter_id or str(n)) for n, b in enumerate(election.ballots, 1)]
+    hour = to_hour(now)  # the precision of every "who took part" time, as on the other paths
     if len(set(keys)) != len(keys):
         raise DomainError(_l("The file names the same voter twice."))
     db.session.execute(
         PbParticipation.__table__.insert(),
         [
-            {"ballot_id": ballot.id, "voter_key": k, "channel": Channel.PAPER, "created_at": now}
+            {"ballot_id": ballot.id, "voter_key": k, "channel": Channel.PAPER, "created_at": hour}
             for k in keys
         ],
     )

@@ -1,8 +1,10 @@
 """Eligibility keys: reading them, the roll that applies to a process, and one key per person.
 
-`person_key` is what the vote paths store as `voter_key`: for a process restricted to a roll
-it is the roll entry's identity, so the same entry votes once whatever account or channel it
-uses; otherwise the CURP, as before rolls existed.
+`person_key` is what the vote paths store as `voter_key`: for a process restricted to the roll
+("on the roll") it is the roll entry's identity, so the same entry votes once whatever account
+or channel it uses; otherwise the CURP. Under "on the roll or verified" it is the CURP even for
+people on the roll: a roll entry found by voter key is tied to a CURP only through an account,
+which can be attached after a vote, so a roll key there would be a second key of one person.
 """
 
 import re
@@ -17,7 +19,6 @@ from participa.auth.curp import InvalidCurp, parse_curp
 from participa.auth.models import User
 from participa.eligibility.models import (
     MUNICIPAL_SCOPE,
-    ROLL_KEYED,
     EligibilityRule,
     KeyKind,
     ProcessEligibility,
@@ -151,8 +152,9 @@ def entry_of(roll: Roll | None, user) -> RollEntry | None:
 
 
 def person_key(process, user) -> str:
-    """The one-vote key of `user` in `process`: `roll:<entry id>` or `curp:<CURP>`."""
-    if rule_for(process) in ROLL_KEYED:
+    """The one-vote key of `user` in `process`: `roll:<entry id>` under "on the roll" when the
+    account holds an entry of the process's roll, else `curp:<CURP>`."""
+    if rule_for(process) is EligibilityRule.ROLL:
         entry = entry_of(roll_for(process), user)
         if entry is not None:
             return f"roll:{entry.id}"

@@ -30,7 +30,7 @@ class EligibilityRule(enum.StrEnum):
     ROLL_OR_VERIFIED = "roll_or_verified"
 
 
-# Rules whose one-vote key is the roll entry when the person holds one.
+# Rules that read the roll (only "on the roll" keys votes by roll entry: keys.person_key).
 ROLL_KEYED = frozenset({EligibilityRule.ROLL, EligibilityRule.ROLL_OR_VERIFIED})
 
 

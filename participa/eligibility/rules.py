@@ -105,10 +105,13 @@ def _off_roll(user, message):
 
 
 def _on_roll(process, person, user) -> bool:
-    # A Voter made from an account (participants.as_voter) already carries its one-vote key,
-    # which is the roll entry's exactly when the process's roll has the account.
-    if isinstance(person, Voter):
-        return person.voter_key.startswith("roll:")
+    # Under "on the roll" a Voter made from an account (participants.as_voter) already carries
+    # its one-vote key, the roll entry's exactly when the process's roll has the account; under
+    # "on the roll or verified" the key is the CURP, so the roll is asked.
+    if isinstance(person, Voter) and person.voter_key.startswith("roll:"):
+        return True
+    if isinstance(person, Voter) and rule_for(process) is EligibilityRule.ROLL:
+        return False
     return user is not None and entry_of(roll_for(process), user) is not None
 
 

@@ -6,11 +6,17 @@ supervisor (staff or admin who typed neither) to choose, paper by paper. Committ
 every valid paper as ballot content (which says nothing of its channel) through the same row
 builders as the web, and adds it to the paper tallies, in one transaction; spoiled and blank
 papers are only counted.
+
+Finishing a typing and resolving differences first take the batch's row (`lock_batch`) and
+read the batch and its typings afresh: two typists finishing at once see each other's typing
+(one of them commits), and two supervisors resolving at once commit the batch once.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -42,6 +48,36 @@ def _check_counting(table: VotingTable) -> None:
         raise DomainError(
             _l("Paper ballots can be entered only while the process is open or closed.")
         )
+
+
+def lock_batch(batch: PaperBatch) -> PaperBatch:
+    """Take the batch's row for this transaction and read it and its typings afresh.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE) and reads what others committed before.
+    SQLite has one write lock per database; pysqlite opens the transaction at the first write,
+    so a write that changes nothing takes that lock now (as BEGIN IMMEDIATE would).
+    """
+    batch_id = batch.id
+    if db.session.get_bind().dialect.name == "sqlite":
+        table = PaperBatch.__table__
+        db.session.execute(sa.update(table).where(table.c.id == batch_id).values(id=table.c.id))
+    db.session.expire_all()  # the typings and papers read before the lock may be stale
+    query = db.select(PaperBatch).where(PaperBatch.id == batch_id).with_for_update()
+    return db.session.execute(query).scalar_one()
+
+
+def _released_on_refusal(function):
+    """Roll back (releasing the batch's lock) when `function` refuses, before the page renders."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except DomainError:
+            db.session.rollback()
+            raise
+
+    return wrapper
 
 
 def new_batch(actor, table: VotingTable, size: int, now: datetime) -> PaperBatch:
@@ -90,9 +126,10 @@ def _open_entry(batch: PaperBatch, actor) -> BatchEntry:
     return entry
 
 
+@_released_on_refusal
 def save_paper(actor, ballot, batch: PaperBatch, position: int, content: dict | None) -> None:
     """Store the actor's reading of one paper; None means spoiled or blank."""
-    entry = _open_entry(batch, actor)
+    entry = _open_entry(lock_batch(batch), actor)
     if not 1 <= position <= batch.size:
         raise DomainError(_l("That paper is not in this batch."))
     if content is not None:
@@ -129,8 +166,10 @@ def differences(batch: PaperBatch) -> list[Difference]:
     ]
 
 
+@_released_on_refusal
 def finish_entry(actor, ballot, batch: PaperBatch, now: datetime) -> None:
     """Close the actor's typing; with both closed, commit if they agree."""
+    batch = lock_batch(batch)
     entry = _open_entry(batch, actor)
     missing = [n for n in range(1, batch.size + 1) if n not in papers_of(entry)]
     if missing:
@@ -148,8 +187,10 @@ def finish_entry(actor, ballot, batch: PaperBatch, now: datetime) -> None:
     db.session.commit()
 
 
+@_released_on_refusal
 def resolve(actor, ballot, batch: PaperBatch, choices: dict[int, int], now: datetime) -> None:
     """A supervisor picks, for each differing paper, the typing (slot 1 or 2) that is right."""
+    batch = lock_batch(batch)
     if batch.status is not BatchStatus.DIFFERENT:
         raise DomainError(_l("This batch has no differences to resolve."))
     if any(e.typist_id == actor.id for e in batch.entries):

@@ -42,8 +42,8 @@ class LookupForm(FlaskForm):
         _l("CURP of the person"),
         validators=[DataRequired(), Length(max=40)],
         description=_l(
-            "18 characters, as on their identification. Where the process uses the eligibility "
-            "roll, their voter key or property-tax account works too."
+            "18 characters, as on their identification. Where only people on the eligibility "
+            "roll take part, their voter key or property-tax account works too."
         ),
     )
     colonia_id = SelectField(

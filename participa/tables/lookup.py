@@ -1,9 +1,11 @@
 """Find the person in front of a table: the one place that turns a typed key into a Voter.
 
-The key is a CURP, or, for a process restricted to an eligibility roll (padrón), any key the
-roll knows (CURP, voter key, property-tax account). The voter key is the web's: `curp:<CURP>`,
-or `roll:<entry id>` under a roll (participa.eligibility.keys.person_key), so a person who
-voted on the web is refused at the table and the other way round.
+The key is a CURP, or, for a process restricted to the eligibility roll (padrón, rule "on the
+roll"), any key the roll knows (CURP, voter key, property-tax account). The voter key is the
+web's (participa.eligibility.keys.person_key): `roll:<entry id>` under "on the roll", else
+`curp:<CURP>`, so a person who voted on the web is refused at the table and the other way round.
+Under "on the roll or verified" the key is always the CURP, so only a CURP is looked up: a voter
+key found on the roll would give a second key to a person who can also be found by CURP.
 """
 
 from datetime import date
@@ -26,6 +28,10 @@ CURP_PROBLEMS = {
     "date": _l("The birth date in that CURP is not a real date."),
     "checksum": _l("The CURP's last digit does not match: check it was typed right."),
 }
+CURP_ONLY = _l(
+    "In this process one vote is kept per CURP: type the CURP printed on the person's voter "
+    "card (INE) or other identification."
+)
 NOT_ON_ROLL = _l(
     "Nobody with that key is on this process's eligibility roll: check it, try another of the "
     "person's keys (CURP, voter key, property-tax account), or send them to the verification desk."
@@ -85,12 +91,15 @@ def _from_entry(entry: RollEntry, value: str, today: date) -> Voter:
 def look_up(process, key: str, colonia_id: int | None, today: date) -> Voter:
     """The person with this key; the colonia comes from the roll or account, else `colonia_id`."""
     text = (key or "").strip().upper()
-    roll = roll_for(process) if rule_for(process) in ROLL_KEYED else None
+    rule = rule_for(process)
+    roll = roll_for(process) if rule in ROLL_KEYED else None
     try:
         info = parse_curp(text)
     except InvalidCurp as error:
         if roll is None:
             raise DomainError(CURP_PROBLEMS[error.reason], field="key") from error
+        if rule is EligibilityRule.ROLL_OR_VERIFIED:
+            raise DomainError(CURP_ONLY, field="key") from error
         value = SEPARATORS.sub("", text)
         for kind in (KeyKind.VOTER, KeyKind.PREDIAL):
             if entry := _roll_entry(roll, kind, value):
@@ -104,10 +113,11 @@ def look_up(process, key: str, colonia_id: int | None, today: date) -> Voter:
         )
         # Off the roll: refused under "on the roll"; under "on the roll or verified" the
         # person stands at the table with an ID, which is verification, and votes by CURP.
-        if entry is None and rule_for(process) is EligibilityRule.ROLL:
+        if entry is None and rule is EligibilityRule.ROLL:
             raise DomainError(NOT_ON_ROLL, field="key")
-    if entry is not None:
-        colonia, key_value = entry.colonia, f"roll:{entry.id}"
+    if entry is not None:  # the roll gives the colonia; the key only under "on the roll"
+        colonia = entry.colonia
+        key_value = f"roll:{entry.id}" if rule is EligibilityRule.ROLL else f"curp:{info.curp}"
     else:
         colonia = account.colonia if account is not None and account.colonia else None
         key_value = f"curp:{info.curp}" if account is None else voter_key(account, process)

@@ -3,12 +3,13 @@
 import json
 import re
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from participa.audit.models import AuditEvent
-from participa.budgets import counting, outcomes
+from participa.budgets import counting, outcomes, pb_io
 from participa.budgets.models import (
     BallotRule,
     CountingRule,
@@ -306,3 +307,13 @@ def test_files_kept_for_the_reader_import_and_count_like_the_tally(runner, name)
     ]:
         winners = counting.count(ballot, rule).winners
         assert sorted(back[w] for w in winners) == sorted(counted.winners)
+
+
+def test_imported_participations_keep_the_hour_only(app, tmp_path):
+    """Like every "who took part" time (core.timeutil.to_hour): no order of arrival."""
+    election = read_pabulib(small(tmp_path))
+    now = datetime(2026, 12, 1, 17, 42, 13, 512, tzinfo=UTC)
+    pb_io.import_election(None, election, stem="small", now=now)
+    times = db.session.execute(db.select(PbParticipation.created_at)).scalars().all()
+    assert len(times) == 4
+    assert {t.replace(tzinfo=UTC) for t in times} == {datetime(2026, 12, 1, 17, tzinfo=UTC)}

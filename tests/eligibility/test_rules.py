@@ -103,6 +103,35 @@ def test_one_roll_entry_answers_once_even_after_it_moves_to_another_account(kit)
     assert db.session.execute(db.select(db.func.count(Participation.id))).scalar_one() == 1
 
 
+def test_under_roll_or_verified_adding_a_voter_key_after_voting_does_not_give_a_second_vote(kit):
+    """A verified account votes by CURP, then types its voter key (on the roll) on "Mi cuenta":
+    its one-vote key must stay the same, so it cannot vote again."""
+    process = consultation(kit, EligibilityRule.ROLL_OR_VERIFIED)
+    person = kit.resident()
+    kit.import_roll(f"clave_elector,colonia\n{voter_key(3)},Centro\n")
+    desk.verify(kit.staff(), person, IdKind.INE, "", utcnow())
+    answering.submit_response(process, person, yes(process), now=utcnow(), today=TODAY, max_text=99)
+    matching.add_key(person, KeyKind.VOTER, voter_key(3), utcnow())
+    assert person_key(process, person) == f"curp:{person.curp}"
+    with pytest.raises(answering.AlreadyTookPart):
+        answering.submit_response(
+            process, person, yes(process), now=utcnow(), today=TODAY, max_text=99
+        )
+    assert db.session.execute(db.select(db.func.count(Participation.id))).scalar_one() == 1
+
+
+def test_under_roll_or_verified_an_unverified_account_on_the_roll_votes_by_curp(kit):
+    process, ballot, projects = open_ballot(kit.make, BallotRule.APPROVAL)
+    kit.restrict(process, EligibilityRule.ROLL_OR_VERIFIED)
+    on, off = kit.resident(), kit.resident()
+    kit.import_roll(f"clave_elector,colonia\n{voter_key(4)},Centro\n")
+    matching.add_key(on, KeyKind.VOTER, voter_key(4), utcnow())
+    assert str(ballots.voting_problem(ballot, off, TODAY)) == str(rules.NOT_ON_ROLL_OR_VERIFIED)
+    voting.cast_vote(ballot, on, {projects[0].id: 1}, now=utcnow(), today=TODAY)
+    keys = db.session.execute(db.select(PbParticipation.voter_key)).scalars().all()
+    assert keys == [f"curp:{on.curp}"]
+
+
 def test_a_verified_only_process_needs_the_desk(kit):
     process = consultation(kit, EligibilityRule.VERIFIED)
     person = kit.resident()

@@ -5,7 +5,8 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from participa.aggregates.paper import paper_answers, paper_votes
+from participa.aggregates.models import PaperBallotTally, PaperProjectTally
+from participa.aggregates.paper import PaperCounts, paper_answers, paper_votes
 from participa.auth.models import Role
 from participa.budgets.models import BallotRule, CountState, PbCount, PbVote, PbVoteItem
 from participa.consultations.models import Answer, Response
@@ -44,19 +45,37 @@ def pb(make):
 
 def test_agreeing_entries_are_stored_as_paper_ballots(pb):
     table, projects, (first, second, _third), ballot = pb
-    batch = batches.new_batch(first, table, 3, utcnow())
-    papers = [{projects[0].id: 1}, None, {projects[1].id: 1, projects[2].id: 1}]
+    batch = batches.new_batch(first, table, 6, utcnow())
+    one, both, other = (
+        {projects[0].id: 1},
+        {projects[1].id: 1, projects[2].id: 1},
+        {projects[3].id: 1},
+    )
+    papers = [one, None, both, one, one, other]
     _type(first, ballot, batch, papers)
     assert batch.status is BatchStatus.ENTERING and _count(PbVote) == 0
     _type(second, ballot, batch, papers)
     assert batch.status is BatchStatus.COMMITTED
-    assert (batch.valid, batch.spoiled) == (2, 1)
+    assert (batch.valid, batch.spoiled) == (5, 1)
     votes = db.session.execute(sa.select(PbVote)).scalars().all()
-    assert sorted(len(v.items) for v in votes) == [1, 2]
+    assert sorted(len(v.items) for v in votes) == [1, 1, 1, 1, 2]
     # The content says nothing of paper; the paper tallies, written with the batch, do.
     paper = paper_votes(ballot.ballot.id)
-    assert paper.ballots == 2
-    assert paper.counts == {projects[0].id: 1, projects[1].id: 1, projects[2].id: 1}
+    assert paper.ballots == 5
+    assert paper.counts == {p.id: n for p, n in zip(projects[:4], (3, 1, 1, 1), strict=True)}
+
+
+def test_a_batch_of_fewer_than_five_valid_papers_is_not_counted_apart(pb):
+    """In a copy of the database a paper tally of one ballot, beside the one paper hand-out,
+    would be that person's vote: a small batch counts only with the rest."""
+    table, projects, (first, second, _third), ballot = pb
+    batch = batches.new_batch(first, table, 5, utcnow())
+    papers = [{projects[0].id: 1}, None, None, None, None]
+    for typist in (first, second):
+        _type(typist, ballot, batch, papers)
+    assert batch.status is BatchStatus.COMMITTED and _count(PbVote) == 1
+    assert paper_votes(ballot.ballot.id) == PaperCounts(0, {})
+    assert _count(PaperProjectTally) == 0 and _count(PaperBallotTally) == 0
 
 
 def test_paper_ballots_typed_after_voting_closed_are_counted_again(pb):
@@ -165,7 +184,7 @@ def test_double_entry_through_the_pages_for_a_consultation(app, make):
     done = two.post(f"{batch_url}/terminar", follow_redirects=True)
     assert "the batch was stored" in done.get_data(as_text=True)
     db.session.execute(sa.select(Response)).scalar_one()
-    assert paper_answers(process.id).ballots == 1
+    assert paper_answers(process.id).ballots == 0  # one valid paper: never counted apart
     assert _count(Answer) == len(answers(process)) - 2  # skipped ranking and text store nothing
 
 

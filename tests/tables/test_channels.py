@@ -68,32 +68,36 @@ def _row(page: str, label: str) -> list[str]:
 
 def test_consultation_results_split_electronic_and_paper(client, make):
     colonias, process, table, team = consultation_table(make, people=2)
-    _web(make, process, colonias["Centro"], 6, choice=0)
-    for year in (1970, 1971):
-        voter = walk_in(colonias["Lomas"], birth=TODAY.replace(year=year))
-        desk(table, team[0], voter, answers(process, 1))
-    _papers(table, team, [answers(process, 1)] * 3)
+    _web(make, process, colonias["Centro"], 2, choice=0)
+    _papers(table, team, [answers(process, 1)] * 5)
     process.status = ProcessStatus.RESULTS_PUBLISHED
     db.session.commit()
 
     [single, *_rest] = consultation_channels(process)
-    assert single.total_ballots == 11 and single.hidden  # 3 papers: fewer than 5
+    assert single.total_ballots == 7 and single.hidden  # 2 electronic: fewer than 5
     assert single.ballots == (None, None)
-    assert single.people == (6, 2, 0)  # nobody was handed a paper in this test
     page = client.get(f"/procesos/{process.id}/resultados").get_data(as_text=True)
     assert "Web and tablet" in page
-    assert _row(page, "Agua") == ["—", "—", "6"]
+    assert _row(page, "Agua") == ["—", "—", "2"]
     assert "fewer than 5 ballots" in page
 
-    process.status = ProcessStatus.CLOSED  # two more papers typed after closing
+    process.status = ProcessStatus.OPEN
     db.session.commit()
-    _papers(table, team, [answers(process, 0)] * 2)
+    _web(make, process, colonias["Centro"], 4, choice=0)
+    for year in (1970, 1971):
+        voter = walk_in(colonias["Lomas"], birth=TODAY.replace(year=year))
+        desk(table, team[0], voter, answers(process, 1))
+    _papers(table, team, [answers(process, 1)] * 3)  # a small batch: not counted apart
     process.status = ProcessStatus.RESULTS_PUBLISHED
     db.session.commit()
+    [single, *_rest] = consultation_channels(process)
+    assert single.total_ballots == 16 and single.ballots == (11, 5)
+    assert single.people == (6, 2, 0)  # nobody was handed a paper in this test
     page = client.get(f"/procesos/{process.id}/resultados").get_data(as_text=True)
-    assert _row(page, "Agua") == ["6", "2", "8"]
-    assert _row(page, "Luz") == ["2", "3", "5"]
+    assert _row(page, "Agua") == ["6", "0", "6"]
+    assert _row(page, "Luz") == ["5", "5", "10"]
     assert "fewer than 5 ballots" not in page
+    assert "fewer than 5 valid papers are not counted apart" in page
 
 
 def test_pb_results_split_by_channel_while_counting_all_together(client, make):

@@ -1,7 +1,5 @@
 """The same person on the web and at a table at the same moment: exactly one ballot."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -10,45 +8,16 @@ from participa.budgets.models import BallotRule, PbBallot, PbParticipation, PbVo
 from participa.budgets.voting import cast_vote
 from participa.consultations import answering
 from participa.consultations.models import Participation, Response
-from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.tables.lookup import look_up
 from participa.tables.models import TableService, VotingTable
 from tests import factories
+from tests.race import run_at_once
 from tests.tables.helpers import TODAY, answers, consultation_table, desk, pb_table
 
 ROUNDS = 6  # pairs of simultaneous attempts (web, table), each pair by a different person
-
-
-def _run(app, attempts) -> list:
-    """Run each attempt in its own thread and app context at once; return their results."""
-    db.session.remove()  # the main thread holds no connection or transaction during the race
-    barrier = threading.Barrier(len(attempts))
-    results: list = [None] * len(attempts)
-
-    def go(index, attempt):
-        with app.app_context():
-            barrier.wait(timeout=10)
-            try:
-                results[index] = attempt()
-            except DomainError as error:
-                results[index] = error
-            except Exception as error:  # noqa: BLE001 - a crash is a result to report
-                results[index] = f"crash: {error!r}"
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=go, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    crashes = [r for r in results if isinstance(r, str) and r.startswith("crash")]
-    assert not crashes, crashes
-    return results
 
 
 def _count(model) -> int:
@@ -79,7 +48,7 @@ def check_consultation(app):
 
         return attempt
 
-    results = _run(app, [a for curp in people for a in (web(curp), at_table(curp))])
+    results = run_at_once(app, [a for curp in people for a in (web(curp), at_table(curp))])
     assert len([r for r in results if isinstance(r, str)]) == ROUNDS, results
     keys = db.session.execute(sa.select(Participation.voter_key)).scalars().all()
     assert sorted(keys) == sorted(f"curp:{curp}" for curp in people)
@@ -111,7 +80,7 @@ def check_pb(app):
 
         return attempt
 
-    results = _run(app, [a for curp in people for a in (web(curp), at_table(curp))])
+    results = run_at_once(app, [a for curp in people for a in (web(curp), at_table(curp))])
     assert len([r for r in results if isinstance(r, str)]) == ROUNDS, results
     keys = db.session.execute(sa.select(PbParticipation.voter_key)).scalars().all()
     assert sorted(keys) == sorted(f"curp:{curp}" for curp in people)

@@ -101,7 +101,8 @@ def test_web_then_table_is_refused_for_a_matched_resident(roll_table, make):
 
 def test_under_roll_or_verified_a_person_off_the_roll_is_served_by_curp(roll_table):
     """At a table the person shows an ID: that is verification, so off the roll they vote by
-    CURP; on the roll they keep the entry's key. Under "on the roll" the same CURP is refused."""
+    CURP; on the roll too (the key is the CURP under this rule). Under "on the roll" the same
+    CURP is refused."""
     colonias, process, table, clerk = roll_table
     outsider = curp_for(date(1981, 2, 3), "M")
     with pytest.raises(DomainError):
@@ -111,7 +112,45 @@ def test_under_roll_or_verified_a_person_off_the_roll_is_served_by_curp(roll_tab
     db.session.commit()
     voter = look_up(process, outsider, colonias["Centro"].id, TODAY)
     assert voter.voter_key == f"curp:{outsider}" and voter.in_person
-    assert look_up(process, ROLL_CURP, None, TODAY).voter_key == f"roll:{_entry(ROLL_CURP).id}"
+    on_roll = look_up(process, ROLL_CURP, None, TODAY)
+    assert (on_roll.voter_key, on_roll.colonia_id) == (f"curp:{ROLL_CURP}", colonias["Lomas"].id)
     desk(table, clerk, voter, answers(process))
     keys = db.session.execute(sa.select(Participation.voter_key)).scalars().all()
     assert keys == [f"curp:{outsider}"]
+
+
+def _roll_or_verified(process) -> None:
+    db.session.get(ProcessEligibility, process.id).rule = EligibilityRule.ROLL_OR_VERIFIED
+    db.session.commit()
+
+
+def test_under_roll_or_verified_one_person_cannot_vote_by_voter_key_and_by_curp(roll_table):
+    """The same person (born 1988-03-14, a man, on the roll by voter key and without an
+    account) at two tables: by voter key at one, by CURP at the other. A voter key is tied to a
+    CURP only through an account, so under this rule the table asks for the CURP."""
+    colonias, process, table, clerk = roll_table
+    _roll_or_verified(process)
+    with pytest.raises(DomainError, match="one vote is kept per CURP"):
+        look_up(process, INE, None, TODAY)
+    curp = curp_for(date(1988, 3, 14), "H")
+    desk(table, clerk, look_up(process, curp, colonias["Centro"].id, TODAY), answers(process))
+    with pytest.raises(DomainError):
+        desk(table, clerk, look_up(process, curp, colonias["Centro"].id, TODAY), answers(process))
+    keys = db.session.execute(sa.select(Participation.voter_key)).scalars().all()
+    assert keys == [f"curp:{curp}"]
+
+
+def test_under_roll_or_verified_web_then_table_by_curp_is_refused(roll_table, make):
+    """A resident on the roll by voter key votes on the web; the table finds them by CURP."""
+    colonias, process, table, clerk = roll_table
+    _roll_or_verified(process)
+    resident = make.user(colonia=colonias["Centro"])
+    matching.add_key(resident, KeyKind.VOTER, INE, utcnow())
+    answering.submit_response(
+        process, resident, answers(process), now=utcnow(), today=TODAY, max_text=2000
+    )
+    voter = look_up(process, resident.curp, None, TODAY)
+    assert (voter.voter_key, voter.colonia_id) == (f"curp:{resident.curp}", colonias["Centro"].id)
+    with pytest.raises(DomainError):
+        desk(table, clerk, voter, answers(process))
+    assert db.session.execute(sa.select(sa.func.count(Participation.id))).scalar() == 1
