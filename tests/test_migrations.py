@@ -20,7 +20,7 @@ MIGRATIONS = str(ROOT / "migrations")
 WITHOUT_CHANNEL_CHECK = "6bcb88415129"
 # The last revision whose ballot content had a channel (b7c3e1d9a0f2 moved it out).
 LAST_WITH_CHANNEL = "4f985dda2cb0"
-CHANNEL_MOVED = "b7c3e1d9a0f2"  # the next one forgets paper tallies of fewer than 5 ballots
+CHANNEL_MOVED = "b7c3e1d9a0f2"  # c4e8a2f1d6b3, later, forgets paper tallies under 5 ballots
 PAPER_TALLIES = (
     "paper_project_tally",
     "paper_ballot_tally",

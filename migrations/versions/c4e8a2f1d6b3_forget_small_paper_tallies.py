@@ -1,7 +1,7 @@
 """forget paper tallies of fewer than 5 ballots
 
 Revision ID: c4e8a2f1d6b3
-Revises: b7c3e1d9a0f2
+Revises: 33e4d34ffec0
 Create Date: 2026-12-07 16:15:00
 
 b7c3e1d9a0f2 counted every existing paper ballot apart. A paper tally of fewer than 5 ballots
@@ -16,7 +16,7 @@ the forgotten counts back, by design.
 from alembic import op
 
 revision = "c4e8a2f1d6b3"
-down_revision = "b7c3e1d9a0f2"
+down_revision = "33e4d34ffec0"
 branch_labels = None
 depends_on = None
 
