@@ -28,6 +28,9 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
+NO_CONTACT = _l("Give an e-mail or a mobile phone, to confirm your account.")
+
+
 class RegisterForm(FlaskForm):
     name = StringField(
         _l("Full name"),
@@ -71,6 +74,15 @@ class RegisterForm(FlaskForm):
         _l("I have read and accept the privacy notice"),
         validators=[DataRequired(message=_l("You must accept the privacy notice to register."))],
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, and an e-mail or a phone: said next to the e-mail at once,
+        with every other mistake of the page, not only once the rest is right."""
+        valid = super().validate(extra_validators)
+        if self.email.data or self.phone.data:
+            return valid
+        self.email.errors = [*self.email.errors, NO_CONTACT]
+        return False
 
 
 class ResetRequestForm(FlaskForm):
