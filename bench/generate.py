@@ -37,7 +37,13 @@ CHUNK = 50_000
 CHANNEL = city.Picker(("web", "desk", "paper"), (85, 10, 5))
 LOCAL = timedelta(hours=-6)  # America/Mexico_City, no daylight saving since 2022
 USER_COLUMNS = ("id", "name", "email", "password_hash", "role", "curp", "birth_date", "sex")
-USER_COLUMNS += ("colonia_id", "active", "created_at")
+# Generated residents confirmed their e-mail when they registered (processes may ask for it).
+USER_COLUMNS += (
+    "colonia_id",
+    "active",
+    "created_at",
+    "email_confirmed_at",
+)  # residents who confirmed
 PARTICIPANT_COLUMNS = (
     "id",
     "voter_key",
@@ -124,7 +130,7 @@ def _resident_rows(loader, rng, start_id: int, start_n: int, count: int, made: c
         rows.append(
             (uid, person.name, f"vecino{n}@bench.participa.local", password, "citizen")
             + (person.curp, person.birth.isoformat(), person.sex, colonia)
-            + (loader.flag(True), created)
+            + (loader.flag(True), created, created)
         )
         people.append((uid, person.curp, colonia, person.birth, person.sex))
     return rows, people
