@@ -12,6 +12,7 @@ import base64
 import email
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import default
@@ -66,6 +67,13 @@ class SmtpSink:
         message.envelope_to = list(envelope.rcpt_tos)
         self.messages.append(message)
         return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int = 1, timeout: float = 30) -> list[EmailMessage]:
+        """The messages once `count` have arrived (mail goes out from a background job)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return list(self.messages)
 
 
 @pytest.fixture

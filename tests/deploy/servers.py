@@ -66,6 +66,17 @@ def start_gunicorn(env: dict, port: int, log) -> subprocess.Popen:
     )
 
 
+def start_worker(env: dict, log) -> subprocess.Popen:
+    """`flask worker`, as `make serve` starts it beside gunicorn when REDIS_URL is set."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
 def wait_until_serving(process: subprocess.Popen, url: str, seconds: float = 90) -> None:
     """Wait until `url` answers (start-up on a busy machine; a limit, not a measurement)."""
     deadline = time.monotonic() + seconds

@@ -10,6 +10,7 @@ import pytest
 
 from participa import ROOT, create_app
 from participa.auth.models import User
+from participa.core import jobs
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import ProcessType
@@ -82,6 +83,7 @@ def test_the_instance_folder_comes_from_the_environment_and_holds_all_the_data(i
         url = f"/procesos/{initiative.id}/propuestas/nueva"
         assert client.post(url, data=proposal | photo).status_code == 302
         client.post("/cuenta/recuperar", data={"email": VECINA})
+        assert jobs.wait_all(30)  # the mail is a background job (a thread without Redis)
         db.engine.dispose()
 
     assert len(list((instance / "uploads" / "proposals").glob("*.jpg"))) == 1

@@ -22,7 +22,14 @@ from participa.consultations.models import Participation
 from participa.extensions import db
 from tests.conftest import TEST_CONFIG, postgres_url, schema_options
 from tests.consultations.test_answering import Layout
-from tests.deploy.servers import Browser, free_port, start_gunicorn, stop, wait_until_serving
+from tests.deploy.servers import (
+    Browser,
+    free_port,
+    start_gunicorn,
+    start_worker,
+    stop,
+    wait_until_serving,
+)
 from tests.factories import PASSWORD, Factories, curp_for
 from tests.hardening.test_rate_limits import redis_url
 from tests.mailbox import text_part
@@ -88,6 +95,7 @@ def deployment(tmp_path, smtp_sink, sms_gateway):
         "SMS_API_URL": sms_gateway.url,
     }
     servers, urls, logs = [], [], []
+    worker_log = (tmp_path / "worker.log").open("w+")
     try:
         for n in range(2):
             log = (tmp_path / f"gunicorn-{n}.log").open("w+")
@@ -95,7 +103,9 @@ def deployment(tmp_path, smtp_sink, sms_gateway):
             port = free_port()
             servers.append(start_gunicorn(env, port, log))
             urls.append(f"http://127.0.0.1:{port}")
-        for process, url in zip(servers, urls, strict=True):
+        # Jobs (the mails, the SMS codes) are queued on the shared Redis: one worker runs them.
+        servers.append(start_worker(env, worker_log))
+        for process, url in zip(servers, urls, strict=False):  # the worker serves no URL
             try:
                 wait_until_serving(process, url)
             except RuntimeError as error:
@@ -103,7 +113,7 @@ def deployment(tmp_path, smtp_sink, sms_gateway):
         yield Deployment(urls, seeded, pg, options, servers, logs)
     finally:
         stop(servers)
-        for log in logs:
+        for log in (*logs, worker_log):
             log.close()
         with admin.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
@@ -136,7 +146,7 @@ def test_two_instances_share_residents_ballots_and_rate_limits(deployment, smtp_
     assert status == 200 and "Rosa Pérez López" in page
 
     # The confirmation mail of the first instance confirms the e-mail on the second.
-    [mail] = smtp_sink.messages
+    [mail] = smtp_sink.wait_for(1)
     link = re.search(
         r"https://participa\.example\.mx(/cuenta/confirmar/correo/\S+)", text_part(mail)
     )
