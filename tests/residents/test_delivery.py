@@ -7,6 +7,7 @@ from participa.notifications import delivery, preferences, services
 from participa.notifications.models import MailMode, NoticeKind, Notification
 from participa.notifications.preferences import Choice
 from tests.mailbox import outbox_messages, outbox_sms
+from tests.residents.conftest import with_phone
 from tests.statements import recorded
 
 KIND = NoticeKind.VOTING_OPENED  # offered by SMS
@@ -14,7 +15,9 @@ KIND = NoticeKind.VOTING_OPENED  # offered by SMS
 
 def wanting(make, mail: MailMode, sms: bool):
     person = make.user()
-    preferences.save(person.id, {KIND: Choice(mail, sms)}, "3312345678" if sms else "")
+    if sms:
+        with_phone(person, f"+5233{person.id:08d}")
+    preferences.save(person.id, {KIND: Choice(mail, sms)})
     return person
 
 

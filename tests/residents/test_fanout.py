@@ -14,7 +14,7 @@ from participa.processes.types import ProcessStatus, ScopeKind
 from participa.residents import fanout
 from tests.factories import login, municipal_today
 from tests.mailbox import outbox_messages, outbox_sms
-from tests.residents.conftest import notices_of
+from tests.residents.conftest import notices_of, with_phone
 
 
 def _consultation(make, status=ProcessStatus.PUBLISHED, **fields):
@@ -45,12 +45,12 @@ def test_voting_opened_tells_only_covered_and_eligible_residents(app, make, monk
 def test_voting_opened_by_sms_to_those_who_chose_it(app, make):
     colonias = make.territory()
     process, _ = _consultation(make)
-    resident = make.user(colonia=colonias["Lomas"])
-    from_page = {"mail_voting_opened": "off", "sms_voting_opened": "y", "phone": "3312345678"}
+    resident = with_phone(make.user(colonia=colonias["Lomas"]))
+    from_page = {"mail_voting_opened": "off", "sms_voting_opened": "y"}
     _save_from_page(app, resident, from_page)
     processes.change_status(make.user(Role.STAFF), process, ProcessStatus.OPEN)
     [(phone, body)] = outbox_sms(app)
-    assert phone == "3312345678" and "Voting opened in your colonia: “Consulta del agua”." in body
+    assert phone == "+523312345678" and "Voting opened in your colonia: “Consulta del agua”." in body
 
 
 def _save_from_page(app, user, fields):
