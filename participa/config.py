@@ -175,6 +175,10 @@ JOBS_KEEP = 30 * 86400  # records of ended jobs are deleted after this many seco
 JOBS_PRUNE_EVERY = 86400
 # Mix the secret ballots of open processes every this many seconds (0: only at close).
 BALLOTS_MIX_EVERY = 600
+# Event reminders (for tomorrow's events) and the daily digest of notices, as periodic jobs
+# every this many seconds (0: never); both are safe to run again.
+NOTICES_REMINDERS_EVERY = 3600
+NOTICES_DIGEST_EVERY = 86400
 # Exports larger than this many rows are prepared as a job for staff (a download link when
 # ready); the file (instance/exports/, owner-only) is deleted after EXPORTS_KEEP seconds.
 EXPORT_JOB_THRESHOLD = 20000

@@ -5,7 +5,8 @@
 - `smtp_sink` (fixture): aiosmtpd listening on 127.0.0.1 on a free port; `.port`, and
   `.messages` as parsed `EmailMessage`s (with `.envelope_to`), as they arrive.
 - `sms_gateway` (fixture): a Twilio-shaped HTTP API on 127.0.0.1 (`.url`, `.requests`:
-  path, basic-auth pair and form fields of each POST); `.fail_with = 500` makes it refuse.
+  path, basic-auth pair and form fields of each POST); `.fail_with = 500` makes it refuse
+  (`.fail_for = {number}`: only the texts to that number).
 """
 
 import base64
@@ -94,6 +95,7 @@ class SmsGateway:
     url: str = ""
     requests: list[dict] = field(default_factory=list)
     fail_with: int | None = None
+    fail_for: set[str] = field(default_factory=set)  # numbers ("To") it refuses (with 500)
 
 
 def _gateway_handler(gateway: SmsGateway):
@@ -110,7 +112,8 @@ def _gateway_handler(gateway: SmsGateway):
                     "form": {name: values[0] for name, values in form.items()},
                 }
             )
-            status = gateway.fail_with or 201
+            refused = 500 if form.get("To", [""])[0] in gateway.fail_for else None
+            status = gateway.fail_with or refused or 201
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.end_headers()

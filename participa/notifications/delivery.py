@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from participa.auth.models import User
 from participa.core.mailer import send_mail, site_url
-from participa.core.sms import send_sms
+from participa.core.sms import SmsError, send_sms
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.notifications import preferences
@@ -31,8 +31,10 @@ DIGEST_WINDOW = timedelta(days=2)  # older unmailed notices stay in the app only
 DIGEST_PAGE = 500  # people read at once by the digest
 
 
-def _url(path: str) -> str:
-    return site_url() + path
+def _url(path: str, site: str = "") -> str:
+    """`path` on `site` (the address captured in the request that queued the job), else on
+    `site_url()` (PUBLIC_URL when set)."""
+    return (site or site_url()).rstrip("/") + path
 
 
 def _claim(ids: list[int], now: datetime) -> bool:
@@ -64,12 +66,13 @@ def _claim_each(ids: list[int], column, now: datetime) -> set[int]:
     return set(db.session.execute(query).scalars())
 
 
-def _mail(user_id: int, email: str, subject: str, lines: list[str], kinds) -> None:
-    link = _url(UNSUBSCRIBE_PATH.format(token=preferences.unsubscribe_token(user_id, kinds)))
+def _mail(user_id: int, email: str, subject: str, lines: list[str], kinds, site="") -> None:
+    token = preferences.unsubscribe_token(user_id, kinds)
+    link = _url(UNSUBSCRIBE_PATH.format(token=token), site)
     body = "\n\n".join(
         [
             *lines,
-            _("Choose how you hear from us: %(url)s", url=_url(PREFERENCES_PATH)),
+            _("Choose how you hear from us: %(url)s", url=_url(PREFERENCES_PATH, site)),
             _("Stop these e-mails with one click: %(url)s", url=link),
         ]
     )
@@ -80,8 +83,8 @@ def _mail(user_id: int, email: str, subject: str, lines: list[str], kinds) -> No
     send_mail(email, subject, body, headers=headers)
 
 
-def _line(notice: Notification) -> str:
-    return f"{sentence(notice)}\n{_url(notice.link)}"
+def _line(notice: Notification, site: str = "") -> str:
+    return f"{sentence(notice)}\n{_url(notice.link, site)}"
 
 
 @dataclass(frozen=True)
@@ -95,29 +98,36 @@ class _Outgoing:
     line: str
 
 
-def _outgoing(notice_ids: list[int]) -> list[_Outgoing]:
+def _outgoing(notice_ids: list[int], site: str) -> list[_Outgoing]:
     notices = db.session.execute(
         db.select(Notification)
         .where(Notification.id.in_(notice_ids), Notification.user_id.is_not(None))
         .order_by(Notification.id)
     ).scalars()
-    return [_Outgoing(n.id, n.user_id, n.kind, sentence(n), _line(n)) for n in notices]
+    return [_Outgoing(n.id, n.user_id, n.kind, sentence(n), _line(n, site)) for n in notices]
 
 
-def deliver_notices(notice_ids: list[int]) -> None:
-    """Send each new notice by e-mail (when its person wants it at once) and by SMS.
+def confirmed_emails(user_ids) -> dict[int, str]:
+    """The e-mails of those of these people who confirmed theirs, in one query."""
+    query = db.select(User.id, User.email).where(
+        User.id.in_(list(user_ids)), User.email.is_not(None), User.email_confirmed_at.is_not(None)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def deliver_notices(notice_ids: list[int], site: str = "") -> None:
+    """Send each new notice by e-mail (when its person wants it at once) and by SMS, only to
+    a confirmed address or phone; links are built on `site` (captured by the request).
 
     A batch costs a fixed few statements: the notices, their people's addresses, choices and
     phones, then one claim per channel. Each notice is claimed for SMS (`sms_at`) and for
     e-mail (`mailed_at`) where still unclaimed; the mails are queued in that transaction and
     the texts sent once it commits: a re-run or concurrent job sends nothing twice."""
-    outgoing = _outgoing(notice_ids)
+    outgoing = _outgoing(notice_ids, site)
     user_ids = {o.user_id for o in outgoing}
     if not user_ids:
         return
-    emails = dict(
-        db.session.execute(db.select(User.id, User.email).where(User.id.in_(user_ids))).all()
-    )
+    emails = confirmed_emails(user_ids)
     choices, phones = preferences.choices_of_many(user_ids), preferences.phones_of(user_ids)
     texts = [
         o for o in outgoing
@@ -132,11 +142,27 @@ def deliver_notices(notice_ids: list[int]) -> None:
     mailed = _claim_each([o.id for o in mails], Notification.mailed_at, now)
     for o in mails:
         if o.id in mailed:
-            _mail(o.user_id, emails[o.user_id], o.sentence, [o.line], [o.kind])
+            _mail(o.user_id, emails[o.user_id], o.sentence, [o.line], [o.kind], site)
     db.session.commit()
+    _text_all([o for o in texts if o.id in texted], phones)
+
+
+def _text_all(texts: list[_Outgoing], phones: dict[int, str]) -> None:
+    """Send each claimed text; one the gateway refuses is logged and un-claimed (`sms_at`
+    empty again) and the others still go; then SmsError, so the job's retry sends it again."""
+    failed = 0
     for o in texts:
-        if o.id in texted:
+        try:
             send_sms(phones[o.user_id], o.line)
+        except SmsError:
+            log.exception("notice %s: SMS not sent, left for a later run", o.id)
+            db.session.execute(
+                update(Notification).where(Notification.id == o.id).values(sms_at=None)
+            )
+            db.session.commit()
+            failed += 1
+    if failed:
+        raise SmsError(f"{failed} of {len(texts)} texts not sent")
 
 
 def _waiting(now: datetime):
@@ -182,7 +208,7 @@ def _digest_for(user_id: int, now: datetime) -> int:
     ).scalars()
     choices = preferences.choices_of(user_id)
     wanted = [n for n in notices if choices[n.kind].mail is MailMode.DIGEST]
-    if not wanted or not user.email:
+    if not wanted or not user.email or user.email_confirmed_at is None:
         return 0
     lines = [_line(n) for n in wanted]
     kinds = sorted({n.kind for n in wanted})

@@ -2,8 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, StringField
-from wtforms.validators import Length
+from wtforms import BooleanField, RadioField
 
 from participa.notifications.kinds import KIND_LABELS, RESIDENT_KINDS, SMS_KINDS
 from participa.notifications.models import MailMode, NoticeKind
@@ -17,14 +16,10 @@ MAIL_CHOICES = [
 
 
 class PreferencesBase(FlaskForm):
-    phone = StringField(
-        _l("Phone for text messages (optional)"),
-        validators=[Length(max=20)],
-        description=_l("Only for the notices you choose to get by text message."),
-    )
+    pass
 
 
-def preferences_form(choices: dict[NoticeKind, Choice], phone: str):
+def preferences_form(choices: dict[NoticeKind, Choice]):
     """A form with a radio group per resident kind and an SMS box per SMS kind."""
 
     class PreferencesForm(PreferencesBase):
@@ -38,7 +33,7 @@ def preferences_form(choices: dict[NoticeKind, Choice], phone: str):
         if kind in SMS_KINDS:
             box = BooleanField(_l("Also by text message"), default=choices[kind].sms)
             setattr(PreferencesForm, f"sms_{kind.value}", box)
-    return PreferencesForm(phone=phone)  # a POST's data wins over these defaults
+    return PreferencesForm()  # a POST's data wins over these defaults
 
 
 def chosen(form) -> dict[NoticeKind, Choice]:

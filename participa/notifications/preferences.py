@@ -1,9 +1,10 @@
 """How each person wants to hear: e-mail at once, in a daily digest or not at all; SMS or not.
 
-In-app notices always arrive. One-click unsubscribe links carry a signed token (user and
-kinds), so they work from a mail without logging in."""
+In-app notices always arrive. Texts go only to the account's own confirmed phone (`User.phone`
+with `phone_confirmed_at`, confirmed on /cuenta/confirmar); the old per-notice phone
+(`NoticeContact`) is no longer read nor written. One-click unsubscribe links carry a signed
+token (user and kinds), so they work from a mail without logging in."""
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -11,14 +12,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from participa.auth.models import User
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.notifications.kinds import RESIDENT_KINDS, SMS_KINDS, default_mail
-from participa.notifications.models import MailMode, NoticeContact, NoticeKind, NoticePreference
+from participa.notifications.models import MailMode, NoticeKind, NoticePreference
 
 TOKEN_SALT = "notice-unsubscribe"
 TOKEN_MAX_AGE = 180 * 24 * 3600  # a mail may be read months later
-PHONE = re.compile(r"^\+?\d{10,15}$")
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,16 @@ def choices_of_many(user_ids: Collection[int]) -> dict[int, dict[NoticeKind, Cho
 
 
 def phone_of(user_id: int) -> str:
-    contact = db.session.get(NoticeContact, user_id)
-    return contact.phone if contact else ""
+    """The account's confirmed phone, or "" (texts go nowhere else)."""
+    return phones_of([user_id]).get(user_id, "")
 
 
 def phones_of(user_ids: Collection[int]) -> dict[int, str]:
-    """The phones of those of these people who gave one, in one query."""
-    query = db.select(NoticeContact.user_id, NoticeContact.phone).where(
-        NoticeContact.user_id.in_(list(user_ids))
+    """The confirmed phones of those of these people who have one, in one query."""
+    query = db.select(User.id, User.phone).where(
+        User.id.in_(list(user_ids)), User.phone.is_not(None), User.phone_confirmed_at.is_not(None)
     )
-    return {user_id: phone for user_id, phone in db.session.execute(query) if phone}
+    return dict(db.session.execute(query).all())
 
 
 def _store(user_id: int, kind: NoticeKind, choice: Choice) -> None:
@@ -69,28 +70,14 @@ def _store(user_id: int, kind: NoticeKind, choice: Choice) -> None:
     row.mail, row.sms = choice.mail, choice.sms and kind in SMS_KINDS
 
 
-def clean_phone(phone: str) -> str:
-    phone = re.sub(r"[\s().-]", "", phone or "")
-    if phone and not PHONE.match(phone):
-        raise DomainError(_l("Write a phone of 10 digits, e.g. 3312345678."), field="phone")
-    return phone
-
-
-def save(user_id: int, choices: dict[NoticeKind, Choice], phone: str) -> None:
-    """Store a person's choices for the residents' kinds and their phone; one commit."""
-    phone = clean_phone(phone)
-    if not phone and any(c.sms for c in choices.values()):
-        raise DomainError(_l("Write your phone to receive text messages."), field="phone")
+def save(user_id: int, choices: dict[NoticeKind, Choice]) -> None:
+    """Store a person's choices for the residents' kinds; one commit. Text messages need the
+    account's confirmed phone: without it nothing is stored."""
+    if any(c.sms for c in choices.values()) and not phone_of(user_id):
+        raise DomainError(_l("Confirm a phone on your account before choosing text messages."))
     for kind in RESIDENT_KINDS:
         if kind in choices:
             _store(user_id, kind, choices[kind])
-    contact = db.session.get(NoticeContact, user_id)
-    if phone:
-        contact = contact or NoticeContact(user_id=user_id)
-        contact.phone = phone
-        db.session.add(contact)
-    elif contact is not None:
-        db.session.delete(contact)
     db.session.commit()
 
 

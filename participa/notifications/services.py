@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, or_
 
 from participa.core import jobs
+from participa.core.mailer import site_url
 from participa.extensions import db
 from participa.notifications import delivery
 from participa.notifications.models import NoticeKind, Notification
@@ -31,11 +32,14 @@ def notify(
     now: datetime,
     *,
     dedupe: dict[int, str] | None = None,
+    site: str = "",
 ) -> list[Notification]:
     """Add a notice for each person (once each) in the caller's transaction, and deliver them
     by e-mail or SMS, as each prefers, once it commits (never for a rolled-back action).
 
-    `dedupe` maps a person's id to a key that makes the notice unique ("reminder:<id>")."""
+    `dedupe` maps a person's id to a key that makes the notice unique ("reminder:<id>").
+    `site` is the address links are built on: a job passes the one its request captured;
+    in a request it is the served one (`site_url()`, PUBLIC_URL when set)."""
     keys = dedupe or {}
     notices = [
         Notification(
@@ -52,7 +56,8 @@ def notify(
         return []
     db.session.add_all(notices)
     db.session.flush()
-    jobs.after_commit("notices-deliver", delivery.deliver_notices, [n.id for n in notices])
+    ids, site = [n.id for n in notices], site or site_url()
+    jobs.after_commit("notices-deliver", delivery.deliver_notices, ids, site)
     return notices
 
 

@@ -49,10 +49,10 @@ def read(notice_id: int):
 @login_required
 def settings():
     user_id = current_user.id
-    form = preferences_form(preferences.choices_of(user_id), preferences.phone_of(user_id))
+    form = preferences_form(preferences.choices_of(user_id))
     if form.validate_on_submit():
         try:
-            preferences.save(user_id, chosen(form), form.phone.data)
+            preferences.save(user_id, chosen(form))
         except DomainError as error:
             show_error(form, error)
         else:
@@ -65,6 +65,7 @@ def settings():
         kinds=RESIDENT_KINDS,
         sms_kinds=SMS_KINDS,
         labels=KIND_LABELS,
+        phone=preferences.phone_of(user_id),
     ), status
 
 

@@ -6,10 +6,12 @@ followers of a work or a proposal) are found by background jobs in batches (fano
 in the request."""
 
 from datetime import datetime
+from uuid import uuid4
 
 from participa.comments.models import Comment
 from participa.comments.services import thread_location
 from participa.core import jobs
+from participa.core.mailer import site_url
 from participa.extensions import db
 from participa.notifications.models import FollowKind, NoticeKind
 from participa.notifications.services import notify
@@ -26,8 +28,10 @@ def work_link(work: Work) -> str:
 
 
 def _followers_later(kind: FollowKind, target_id: int, notice: NoticeKind, subject, link, skip):
-    """Followers may be thousands: a job tells them once the action commits."""
-    args = (kind.value, target_id, notice.value, subject, link, skip or 0)
+    """Followers may be thousands: a job tells them once the action commits. The news gets a
+    key of its own (a re-run of the job skips those already told of it)."""
+    event = f"{notice.value}:{target_id}:{uuid4().hex[:16]}"
+    args = (kind.value, target_id, notice.value, subject, link, skip or 0, event, site_url())
     jobs.after_commit("notices-followers", fanout.notify_followers, *args)
 
 

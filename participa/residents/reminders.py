@@ -55,10 +55,15 @@ def send_event_reminders(now: datetime) -> int:
     for registration, event in _due(now):
         link = f"/procesos/{event.process_id}/eventos/{event.id}"
         keys = {registration.user_id: reminder_key(registration.id)}
-        notify(
-            [registration.user_id], NoticeKind.EVENT_REMINDER, event.title, link, now, dedupe=keys
-        )
-        try:
+        try:  # notify() flushes: the unique key may already clash there
+            notify(
+                [registration.user_id],
+                NoticeKind.EVENT_REMINDER,
+                event.title,
+                link,
+                now,
+                dedupe=keys,
+            )
             db.session.commit()
         except IntegrityError:  # another run reminded this registration a moment ago
             db.session.rollback()

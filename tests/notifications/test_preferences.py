@@ -57,7 +57,7 @@ def test_preferences_are_saved_with_csrf_and_honoured(csrf_app, make, tmp_path):
     )
     page = client.get("/avisos/preferencias").get_data(as_text=True)
     data = {f"mail_{k.value}": "digest" for k in NoticeKind}
-    data |= {"mail_proposal_answered": "off", "phone": "", "csrf_token": _csrf(page)}
+    data |= {"mail_proposal_answered": "off", "csrf_token": _csrf(page)}
     assert client.post("/avisos/preferencias", data={**data, "csrf_token": "x"}).status_code == 400
     assert (
         preferences.choices_of(resident.id)[NoticeKind.PROPOSAL_ANSWERED].mail is MailMode.IMMEDIATE
@@ -68,13 +68,15 @@ def test_preferences_are_saved_with_csrf_and_honoured(csrf_app, make, tmp_path):
     assert outbox_messages(csrf_app) == []
 
 
-def test_sms_without_a_phone_is_refused_and_nothing_changes(kit, client):
+def test_sms_without_a_confirmed_phone_is_refused_and_nothing_changes(kit, client):
     resident = kit.resident()
     login(client, resident.email)
     data = {f"mail_{k.value}": "off" for k in NoticeKind}
     response = client.post("/avisos/preferencias", data={**data, "sms_event_reminder": "y"})
     assert response.status_code == 400
-    assert "Write your phone to receive text messages." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Confirm a phone on your account before choosing text messages." in page
+    assert 'href="/cuenta/confirmar"' in page
     assert preferences.choices_of(resident.id)[NoticeKind.EVENT_REMINDER].mail is MailMode.IMMEDIATE
 
 

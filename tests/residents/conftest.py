@@ -2,6 +2,7 @@
 
 import pytest
 
+from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.notifications.models import NoticeKind, Notification
 from tests.proposals.helpers import Kit
@@ -23,3 +24,10 @@ def notices_of(user, kind: NoticeKind | None = None) -> list[Notification]:
     if kind is not None:
         query = query.where(Notification.kind == kind)
     return list(db.session.execute(query.order_by(Notification.id)).scalars())
+
+
+def with_phone(user, phone: str = "+523312345678", confirmed: bool = True):
+    """Give the account a phone (E.164), confirmed unless `confirmed=False`; commit."""
+    user.phone, user.phone_confirmed_at = phone, utcnow() if confirmed else None
+    db.session.commit()
+    return user

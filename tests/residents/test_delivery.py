@@ -1,12 +1,16 @@
 """Delivering notices: each SMS and e-mail once however often a job runs, in a fixed few
 statements per batch; the daily digest a page of people at a time, once each."""
 
+import pytest
+
+from participa.core.sms import SmsError
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.notifications import delivery, preferences, services
-from participa.notifications.models import MailMode, NoticeKind, Notification
+from participa.notifications.models import MailMode, NoticeKind, NoticePreference, Notification
 from participa.notifications.preferences import Choice
 from tests.mailbox import outbox_messages, outbox_sms
+from tests.residents.conftest import with_phone
 from tests.statements import recorded
 
 KIND = NoticeKind.VOTING_OPENED  # offered by SMS
@@ -14,7 +18,9 @@ KIND = NoticeKind.VOTING_OPENED  # offered by SMS
 
 def wanting(make, mail: MailMode, sms: bool):
     person = make.user()
-    preferences.save(person.id, {KIND: Choice(mail, sms)}, "3312345678" if sms else "")
+    if sms:
+        with_phone(person, f"+5233{person.id:08d}")
+    preferences.save(person.id, {KIND: Choice(mail, sms)})
     return person
 
 
@@ -65,3 +71,49 @@ def test_the_digest_reads_people_a_page_at_a_time_and_mails_each_once(app, make,
     assert delivery.send_digests(utcnow()) == 0
     assert sorted(m["To"] for m in outbox_messages(app)) == sorted(p.email for p in people)
     assert all("(2)" in m["Subject"] for m in outbox_messages(app))
+
+
+def test_texts_and_mails_go_only_to_confirmed_contacts(app, make):
+    unconfirmed = make.user(confirmed=False)
+    with_phone(unconfirmed, "+523300000001", confirmed=False)
+    confirmed = with_phone(make.user(), "+523300000002")
+    # Chosen before: texts by a phone the person has since changed (and not yet confirmed).
+    db.session.add(
+        NoticePreference(user_id=unconfirmed.id, kind=KIND, mail=MailMode.IMMEDIATE, sms=True)
+    )
+    preferences.save(confirmed.id, {KIND: Choice(MailMode.IMMEDIATE, True)})
+    services.notify([unconfirmed.id, confirmed.id], KIND, "Consulta", "/procesos/1", utcnow())
+    db.session.commit()
+    assert [to for to, _ in outbox_sms(app)] == ["+523300000002"]
+    assert [m["To"] for m in outbox_messages(app)] == [confirmed.email]
+    assert preferences.phone_of(unconfirmed.id) == ""
+
+
+def test_one_refused_text_is_left_for_a_retry_and_the_others_go(app, make, sms_gateway):
+    app.config.update(
+        SMS_API_URL=sms_gateway.url, SMS_ACCOUNT_SID="AC42", SMS_AUTH_TOKEN="t", SMS_FROM="+1500"
+    )
+    people = [wanting(make, MailMode.OFF, sms=True) for _ in range(3)]
+    sms_gateway.fail_for = {people[0].phone}
+    ids = stored_notices(people)
+    with pytest.raises(SmsError):
+        delivery.deliver_notices(ids)
+    assert sorted(r["form"]["To"] for r in sms_gateway.requests) == sorted(p.phone for p in people)
+    pending = db.session.execute(
+        db.select(Notification.user_id).where(Notification.sms_at.is_(None))
+    ).scalars()
+    assert list(pending) == [people[0].id]
+    sms_gateway.fail_for = set()
+    delivery.deliver_notices(ids)
+    assert [r["form"]["To"] for r in sms_gateway.requests[3:]] == [people[0].phone]
+
+
+def test_links_in_a_notice_mail_follow_the_request_host_without_public_url(app, make):
+    app.config["PUBLIC_URL"] = None
+    person = wanting(make, MailMode.IMMEDIATE, sms=False)
+    with app.test_request_context("/", base_url="http://localhost:8123"):
+        services.notify([person.id], KIND, "Consulta", "/procesos/7", utcnow())
+        db.session.commit()
+    [mail] = outbox_messages(app)
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "http://localhost:8123/procesos/7" in body and "127.0.0.1:5000" not in body

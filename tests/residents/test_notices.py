@@ -12,7 +12,7 @@ from participa.works.models import WorkOrigin, WorkStatus
 from tests.factories import login
 from tests.mailbox import outbox_messages, outbox_sms
 from tests.proposals.helpers import TODAY
-from tests.residents.conftest import notices_of
+from tests.residents.conftest import notices_of, with_phone
 from tests.works.conftest import NOW, WorksFactories, work_data
 from tests.works.followup_helpers import approved
 
@@ -77,7 +77,6 @@ def test_followers_of_a_work_hear_its_status_change(app, make, client):
     preferences.save(
         follower.id,
         {NoticeKind.WORK_STATUS_CHANGED: preferences.Choice(MailMode.IMMEDIATE, False)},
-        "",
     )
     work_services.edit_work(works.staff, pozo, work_data(title=pozo.title), WorkStatus.IN_EXECUTION)
     [notice] = notices_of(follower, NoticeKind.WORK_STATUS_CHANGED)
@@ -103,14 +102,14 @@ def test_a_reply_tells_the_comment_author_but_not_who_replies_to_themselves(app,
 
 
 def test_preferences_off_sends_no_mail_and_sms_goes_to_the_phone(app, kit):
-    author = kit.resident()
+    author = with_phone(kit.resident())
     off = preferences.Choice(MailMode.OFF, False)
-    preferences.save(author.id, {NoticeKind.PROPOSAL_ANSWERED: off}, "33 1234 5678")
+    preferences.save(author.id, {NoticeKind.PROPOSAL_ANSWERED: off})
     proposal = kit.proposal(kit.initiative(), author=author)
     answers.answer(kit.staff(), proposal, ProposalStatus.REJECTED, "No procede.", utcnow())
     assert len(notices_of(author)) == 1 and outbox_messages(app) == []
     assert outbox_sms(app) == []  # SMS is not offered for answers
-    assert preferences.phone_of(author.id) == "3312345678"
+    assert preferences.phone_of(author.id) == "+523312345678"
 
 
 def test_a_rolled_back_action_sends_nothing_and_a_committed_one_sends(app, kit):

@@ -2,14 +2,18 @@
 
 from datetime import timedelta
 
+from participa.core import jobclock
+from participa.core.jobclock import PERIODIC
 from participa.core.timeutil import utcnow
 from participa.events import registration
 from participa.events.models import Event
 from participa.extensions import db
 from participa.notifications import services
+from participa.notifications.delivery import send_digests_job
 from participa.notifications.models import NoticeKind
 from participa.processes.types import ProcessStatus, ProcessType
-from participa.residents.reminders import tomorrow_bounds
+from participa.residents import reminders
+from participa.residents.reminders import send_event_reminders_job, tomorrow_bounds
 from tests.factories import municipal_today
 from tests.mailbox import outbox_messages
 from tests.residents.conftest import notices_of
@@ -61,3 +65,28 @@ def test_the_digest_gathers_a_days_notices_in_one_mail_once(app, make, runner):
     body = digest.get_content()
     assert "“Consulta del agua”" in body and "“Presupuesto 2027”" in body
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_jobs_clock_sends_reminders_and_digests(app):
+    assert PERIODIC["notices-reminders"].fn is send_event_reminders_job
+    assert PERIODIC["notices-digest"].fn is send_digests_job
+    assert app.config[PERIODIC["notices-reminders"].setting] == 3600
+    assert app.config[PERIODIC["notices-digest"].setting] == 86400
+    assert {"notices-reminders", "notices-digest"} <= set(jobclock.tick(utcnow()))
+
+
+def test_a_reminder_another_run_just_sent_is_skipped(app, make, monkeypatch):
+    process = make.process(ProcessStatus.PUBLISHED, type=ProcessType.ASAMBLEA, title="Asambleas")
+    event = _event(process, tomorrow_bounds(utcnow())[0] + timedelta(hours=18))
+    person = make.user(colonia=make.territory()["Lomas"])
+    registration.register(event.id, person, now=utcnow(), today=municipal_today())
+    stale = reminders._due(utcnow())  # what a run read a moment before the other one wrote
+    [(registered, _event_row)] = stale
+    services.notify(
+        [person.id], NoticeKind.EVENT_REMINDER, event.title, "/", utcnow(),
+        dedupe={person.id: reminders.reminder_key(registered.id)},
+    )  # fmt: skip
+    db.session.commit()
+    monkeypatch.setattr(reminders, "_due", lambda now: stale)
+    assert reminders.send_event_reminders(utcnow()) == 0
+    assert len(notices_of(person, NoticeKind.EVENT_REMINDER)) == 1
