@@ -104,6 +104,7 @@ def _options(app: Flask, name: str, fn: Callable, args: tuple, options: dict) ->
     owner = options.pop("owner", None)
     label = str(options.pop("label", "") or name)
     subject = options.pop("subject", "")
+    secret = bool(options.pop("secret", False))
     if options:
         raise TypeError(f"unknown job options: {sorted(options)}")
     if mode(app) == "rq" and "<locals>" in fn.__qualname__:
@@ -113,6 +114,7 @@ def _options(app: Flask, name: str, fn: Callable, args: tuple, options: dict) ->
         "subject": subject,
         "max_attempts": 1 + max(0, retries),
         "owner_id": getattr(owner, "id", owner),
+        "secret": secret,
     }
 
 
@@ -121,7 +123,8 @@ def submit(name: str, fn: Callable, *args, **options) -> Job:
 
     Options: `retries` (attempts after a failure), `owner` (the user who asked), `label`
     (what staff read: a text marked with `N_`, shown translated), `subject` (the page that
-    started it, which shows its state).
+    started it, which shows its state), `secret` (its arguments hold a code or a link: the
+    record forgets them when the job ends).
     """
     app = current_app._get_current_object()
     fields = _options(app, name, fn, args, options)
@@ -196,7 +199,7 @@ def execute(job_id: int, fn: Callable | None = None) -> str:
     if not jobstore.claim(job_id):
         return "skipped"
     record = db.session.get(jobstore.BackgroundJob, job_id)
-    name, args, function = record.name, record.args, record.function
+    name, args, function, secret = record.name, record.args, record.function, record.secret
     retry = record.attempts < record.max_attempts
     db.session.rollback()
     token = CURRENT.set(job_id)
@@ -212,13 +215,13 @@ def execute(job_id: int, fn: Callable | None = None) -> str:
             " (will retry)" if retry else "",
             exc_info=not isinstance(error, Refused),
         )
-        jobstore.fail(job_id, _describe(error), retry)
+        jobstore.fail(job_id, _describe(error), retry, secret)
         return "retry" if retry else "failed"
     finally:
         CURRENT.reset(token)
         db.session.remove()
     outcome = outcome if isinstance(outcome, Outcome) else Outcome()
-    jobstore.succeed(job_id, outcome.file, outcome.message)
+    jobstore.succeed(job_id, outcome.file, outcome.message, secret)
     return "done"
 
 

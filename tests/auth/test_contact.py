@@ -286,3 +286,22 @@ def test_a_code_for_a_new_pending_phone_does_not_reset_the_password(app, client,
     db.session.expire_all()
     assert login(app.test_client(), "3312345678").status_code == 302
     assert db.session.get(User, user.id).phone == "+523312345678"
+
+
+def stored_job_arguments() -> str:
+    db.session.expire_all()
+    return " ".join(job.arguments for job in db.session.scalars(db.select(BackgroundJob)))
+
+
+def test_the_job_records_keep_no_link_nor_code_once_sent(app, client, make):
+    user = make.user(confirmed=False)
+    login(client, user.email)
+    client.post("/cuenta/contacto/telefono", data={"phone": "3312345678"})
+    code = CODE.search(outbox_sms(app)[0][1]).group(1)
+    user.email_confirmed_at = None
+    db.session.commit()
+    client.post("/cuenta/confirmar/correo")
+    [message] = outbox_messages(app)
+    token = LINK.search(text_part(message)).group(1).rsplit("/", 1)[-1]
+    stored = stored_job_arguments()
+    assert stored and code not in stored and token not in stored

@@ -132,6 +132,20 @@ def test_refused_input_fails_at_once_without_retries(app):
     assert stored.error == "Línea 3: la CURP no es válida"
 
 
+def refuse_secret(code: str) -> None:
+    raise jobs.Refused("no")
+
+
+def test_a_secret_job_forgets_its_arguments_when_it_ends_but_not_before(app):
+    FAILURES.clear()
+    done = record(jobs.submit("flaky", flaky, 1, retries=1, secret=True).id)
+    failed = record(jobs.submit("refused", refuse_secret, "482913", secret=True).id)
+    assert (done.state, done.arguments) == (JobState.SUCCEEDED, "[]")
+    assert (failed.state, failed.arguments) == (JobState.FAILED, "[]")
+    plain = record(jobs.submit("refused", refuse_secret, "482913").id)
+    assert plain.args == ["482913"]
+
+
 def test_a_job_whose_worker_stopped_is_queued_again_and_runs(app):
     RAN.clear()
     app.config["JOBS_MODE"] = "rq"
