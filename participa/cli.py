@@ -2,6 +2,7 @@
 `backup`, `restore`, `rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`,
 `notifications-send-reminders`, `notifications-digest`, `guides-seed`, `worker`."""
 
+import functools
 import threading
 from pathlib import Path
 
@@ -120,6 +121,22 @@ def worker(burst: bool) -> None:
         stop.set()
 
 
+def jobs_run_here(command: click.Command) -> click.Command:
+    """The command runs the jobs it submits before it returns, when there is no queue."""
+    callback = command.callback
+    if callback is None or getattr(callback, "jobs_run_here", False):
+        return command
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        with jobs.run_here():
+            return callback(*args, **kwargs)
+
+    run.jobs_run_here = True
+    command.callback = run
+    return command
+
+
 def init_app(app: Flask) -> None:
     commands = (
         seed_demo,
@@ -143,4 +160,4 @@ def init_app(app: Flask) -> None:
         *notices,
         worker,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(jobs_run_here(command))

@@ -16,19 +16,22 @@
 Where a job runs (`JOBS_MODE`): "rq" on Redis (JOBS_REDIS_URL, or the environment's
 REDIS_URL) run by `flask worker`; "thread", the embedded fallback, a daemon thread of the
 process that submitted it; "inline", at once in the caller's thread (tests, commands);
-"auto" (the default) is "rq" when a Redis URL is set, else "thread". A failed attempt is
+"auto" (the default) is "rq" when a Redis URL is set, else "thread". Within `run_here()`
+(every `flask` command, participa/cli.py) "thread" becomes "inline": the command returns
+once its jobs ended, instead of leaving them to threads that die with it. A failed attempt is
 retried `retries` times with a growing pause (JOBS_RETRY_BACKOFF); a job whose worker stopped
 (no heartbeat for JOBS_STALE_AFTER) is queued again by jobclock.recover(), so a count or an import
 lost with a restarted worker runs again. A run first claims its record, so a job delivered
 twice runs once.
 """
 
+import contextlib
 import contextvars
 import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -43,6 +46,7 @@ log = logging.getLogger("participa.jobs")
 
 PENDING = "participa.jobs.pending"  # key in Session.info: records waiting for the commit
 CURRENT = contextvars.ContextVar("participa_job", default=None)  # id of the job running here
+HERE = contextvars.ContextVar("participa_jobs_here", default=False)  # see run_here()
 
 
 def N_(label: str) -> str:  # noqa: N802 - the name gettext's tools look for
@@ -95,8 +99,19 @@ def resolve(name: str) -> Callable:
 def mode(app: Flask) -> str:
     chosen = app.config.get("JOBS_MODE", "auto")
     if chosen == "auto":
-        return "rq" if app.config.get("JOBS_REDIS_URL") else "thread"
-    return chosen
+        chosen = "rq" if app.config.get("JOBS_REDIS_URL") else "thread"
+    return "inline" if chosen == "thread" and HERE.get() else chosen
+
+
+@contextlib.contextmanager
+def run_here() -> Iterator[None]:
+    """Within: what would run in a thread runs inline (a command: its daemon threads would
+    die when it exits). A queue (rq) is left alone."""
+    token = HERE.set(True)
+    try:
+        yield
+    finally:
+        HERE.reset(token)
 
 
 def _options(app: Flask, name: str, fn: Callable, args: tuple, options: dict) -> dict:
