@@ -160,3 +160,11 @@ def test_without_a_queue_a_command_returns_once_its_jobs_ended(app, make, runner
     assert "Event reminders sent: 1." in result.output
     assert jobs.running() == []  # no daemon thread left to die with the command
     assert [m["To"] for m in outbox_messages(app)] == [person.email]
+
+
+def test_jobs_mode_says_whether_a_worker_is_needed(app, runner):
+    assert runner.invoke(args=["jobs-mode"]).output == "inline\n"  # the tests' setting
+    app.config.update(JOBS_MODE="auto", JOBS_REDIS_URL="redis://127.0.0.1:6379/9")
+    assert runner.invoke(args=["jobs-mode"]).output == "rq\n"
+    app.config["JOBS_REDIS_URL"] = ""
+    assert runner.invoke(args=["jobs-mode"]).output == "thread\n"
