@@ -17,7 +17,7 @@ from participa.auth.phones import normalise_phone
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm
-from participa.core.limits import per_account, per_ip
+from participa.core.limits import per_account, per_ip_and_phone, per_ip_and_session_phone
 from participa.core.timeutil import utcnow
 
 bp = Blueprint("contact", __name__, url_prefix="/cuenta")
@@ -153,7 +153,7 @@ RESET_PHONE = "reset_phone"  # the number typed on the SMS reset page (E.164), f
 
 
 @bp.route("/recuperar/telefono", methods=["GET", "POST"])
-@per_ip("RATELIMIT_PASSWORD_RESET", "reset-sms")
+@per_ip_and_phone("RATELIMIT_PASSWORD_RESET", "reset-sms")
 def reset_by_phone():
     """Text a code to an account's phone; the same answer whether or not it has one."""
     form = PhoneResetRequestForm()
@@ -173,7 +173,7 @@ def reset_by_phone():
 
 
 @bp.route("/recuperar/telefono/codigo", methods=["GET", "POST"])
-@per_ip("RATELIMIT_PASSWORD_RESET", "reset-sms-code")
+@per_ip_and_session_phone("RATELIMIT_PASSWORD_RESET", "reset-sms-code", RESET_PHONE)
 def reset_by_code():
     phone = session.get(RESET_PHONE)
     if not phone:
