@@ -14,6 +14,7 @@ from participa.auth.forms import (
     PhoneResetRequestForm,
 )
 from participa.auth.phones import normalise_phone
+from participa.auth.services import signing_keys
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm
@@ -136,10 +137,10 @@ def confirm_email(token: str):
     max_age = config["CONFIRM_EMAIL_MAX_AGE"]
     form = EmptyForm()
     try:
-        _user, address = contact.user_for_email_token(token, config["SECRET_KEY"], max_age)
+        _user, address = contact.user_for_email_token(token, signing_keys(config), max_age)
         if form.validate_on_submit():
             contact.confirm_email(
-                token, secret_key=config["SECRET_KEY"], max_age=max_age, now=utcnow()
+                token, secret_key=signing_keys(config), max_age=max_age, now=utcnow()
             )
             flash(_("Your e-mail %(address)s is confirmed. Thank you.", address=address), "success")
             return redirect(url_for(".confirm" if current_user.is_authenticated else "auth.login"))
