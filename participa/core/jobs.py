@@ -254,6 +254,12 @@ def progress(percent: float, message: str = "") -> None:
         jobstore.report(job_id, round(percent), str(message))
 
 
+def will_retry() -> bool:
+    """Inside a job: whether a failure of this attempt is retried (attempts are left)."""
+    job_id = CURRENT.get()
+    return job_id is not None and jobstore.attempts_left(job_id) > 0
+
+
 def running() -> list[threading.Thread]:
     """The threads running jobs now, in this process."""
     with _lock:

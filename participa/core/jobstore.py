@@ -199,6 +199,13 @@ def requeue(job: BackgroundJob, now: datetime) -> bool:
 STOPPED = "The worker running this job stopped before it ended."
 
 
+def attempts_left(job_id: int) -> int:
+    """How many more times a job may run after the current attempt."""
+    query = sa.select(TABLE.c.max_attempts - TABLE.c.attempts).where(TABLE.c.id == job_id)
+    with db.engine.connect() as connection:
+        return connection.execute(query).scalar() or 0
+
+
 def last_created(name: str) -> datetime | None:
     """When the latest job of this name was submitted."""
     query = sa.select(sa.func.max(TABLE.c.created_at)).where(TABLE.c.name == name)
