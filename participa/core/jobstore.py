@@ -231,6 +231,24 @@ def latest(subject: str, limit: int = 3) -> list[BackgroundJob]:
     return list(db.session.scalars(query))
 
 
-def recent(limit: int = 100) -> list[BackgroundJob]:
-    query = db.select(BackgroundJob).order_by(BackgroundJob.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+# One job per e-mail, SMS or notice sent: listed apart from the work staff started, which
+# they would bury (participa/background/views.py).
+MESSAGE = sa.or_(TABLE.c.name.in_(("mail", "sms")), TABLE.c.name.like("notices-%"))
+
+
+def recent(
+    limit: int = 100, *, messages: bool = False, failed: bool = False
+) -> list[BackgroundJob]:
+    """The latest jobs: the work (counts, imports...), or the messages sent; failed ones only."""
+    query = db.select(BackgroundJob).where(MESSAGE if messages else sa.not_(MESSAGE))
+    if failed:
+        query = query.where(BackgroundJob.state == JobState.FAILED)
+    return list(db.session.scalars(query.order_by(BackgroundJob.id.desc()).limit(limit)))
+
+
+def failed_messages(limit: int = 1000) -> int:
+    """How many message jobs failed for good (counted up to `limit`)."""
+    failed = sa.select(TABLE.c.id).where(MESSAGE, TABLE.c.state == JobState.FAILED).limit(limit)
+    query = sa.select(sa.func.count()).select_from(failed.subquery())
+    with db.engine.connect() as connection:
+        return connection.execute(query).scalar()

@@ -216,3 +216,20 @@ def test_the_staff_page_of_a_process_shows_the_mixing_started_at_close(app, make
     login(client, staff.email)
     page = client.get(f"/gestion/procesos/{consultation.id}").get_data(as_text=True)
     assert "Mezcla de las boletas secretas" in page and "Terminado" in page
+
+
+def test_the_staff_page_lists_messages_apart_and_counts_the_failed_ones(app, make):
+    jobs.submit("pb-count-7", remember, "conteo", label="Conteo de prueba")
+    for _ in range(3):
+        jobs.submit("mail", remember, "correo", label="Correo enviado")
+    jobs.submit("sms", refuse_secret, "482913", label="SMS que falla")
+    work = staff_page(make, app)
+    assert "Conteo de prueba" in work and "Correo enviado" not in work
+    assert "1 mensaje fallido" in work
+    client = app.test_client()
+    login(client, make.user(Role.STAFF).email)
+    messages = client.get("/gestion/trabajos/?ver=mensajes").get_data(as_text=True)
+    assert messages.count('aria-label="Correo enviado"') == 3
+    assert "Conteo de prueba" not in messages
+    failed = client.get("/gestion/trabajos/?ver=mensajes-fallidos").get_data(as_text=True)
+    assert "SMS que falla" in failed and "Correo enviado" not in failed
