@@ -169,6 +169,7 @@ RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 # the server process that submitted it; "inline" runs it at once, in the caller's thread;
 # "auto" is "rq" when JOBS_REDIS_URL (or the environment's REDIS_URL) is set, else "thread".
 JOBS_MODE = "auto"
+JOBS_THREADS = 4  # without Redis: threads per process running the jobs in turn
 JOBS_REDIS_URL = None
 JOBS_QUEUE = "participa"
 JOBS_RETRIES = 2  # attempts after a failed one, JOBS_RETRY_BACKOFF seconds apart

@@ -14,8 +14,9 @@
   participa.core.jobclock's.
 
 Where a job runs (`JOBS_MODE`): "rq" on Redis (JOBS_REDIS_URL, or the environment's
-REDIS_URL) run by `flask worker`; "thread", the embedded fallback, a daemon thread of the
-process that submitted it; "inline", at once in the caller's thread (tests, commands);
+REDIS_URL) run by `flask worker`; "thread", the embedded fallback, one of JOBS_THREADS (4)
+daemon threads of the process that submitted it, in turn; "inline", at once in the caller's
+thread (tests, commands);
 "auto" (the default) is "rq" when a Redis URL is set, else "thread". Within `run_here()`
 (every `flask` command, participa/cli.py) "thread" becomes "inline": the command returns
 once its jobs ended, instead of leaving them to threads that die with it. A failed attempt is
@@ -29,6 +30,7 @@ import contextlib
 import contextvars
 import importlib
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -68,21 +70,22 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Job:
-    """A submitted job: its name, its record's id and, in thread mode, the thread running it."""
+    """A submitted job: its name, its record's id and, in thread mode, its end (an Event)."""
 
     name: str
     id: int | None = None
-    thread: threading.Thread | None = None
+    ended: threading.Event | None = None
 
     def join(self, timeout: float) -> bool:
         """Wait at most `timeout` seconds; True when the job has finished (thread mode)."""
-        if self.thread is None:
-            return True
-        self.thread.join(timeout)
-        return not self.thread.is_alive()
+        return self.ended is None or self.ended.wait(timeout)
 
 
-_running: set[threading.Thread] = set()
+# The embedded fallback: JOBS_THREADS daemon threads of this process take the jobs in turn,
+# so a burst of jobs (a mail per notice) never starts a thread each.
+_waiting: queue.SimpleQueue = queue.SimpleQueue()
+_threads: list[threading.Thread] = []
+_unfinished: dict[threading.Event, str] = {}  # job's end -> its name, until it ends
 _lock = threading.Lock()
 
 
@@ -171,13 +174,30 @@ def dispatch(app: Flask, name: str, job_id: int, fn, attempts: int, label: str) 
     if chosen == "inline":
         _run_with_retries(app, name, job_id, fn)
         return Job(name, job_id)
-    thread = threading.Thread(
-        target=_run_with_retries, args=(app, name, job_id, fn), name=name, daemon=True
-    )
+    ended = threading.Event()
     with _lock:
-        _running.add(thread)
-    thread.start()
-    return Job(name, job_id, thread)
+        _unfinished[ended] = name
+        if len(_threads) < max(1, int(app.config.get("JOBS_THREADS", 4))):
+            thread = threading.Thread(target=_take_jobs, name="participa-jobs", daemon=True)
+            _threads.append(thread)
+            thread.start()
+    _waiting.put((app, name, job_id, fn, ended))
+    return Job(name, job_id, ended)
+
+
+def _take_jobs() -> None:
+    """One thread of the embedded fallback: run the waiting jobs, one at a time, for ever."""
+    while True:
+        app, name, job_id, fn, ended = _waiting.get()
+        thread = threading.current_thread()
+        thread.name = name
+        try:
+            _run_with_retries(app, name, job_id, fn)
+        finally:
+            thread.name = "participa-jobs"
+            with _lock:
+                _unfinished.pop(ended, None)
+            ended.set()
 
 
 def backoff(app: Flask, attempt: int) -> float:
@@ -187,16 +207,19 @@ def backoff(app: Flask, attempt: int) -> float:
 
 
 def _run_with_retries(app: Flask, name: str, job_id: int, fn: Callable | None) -> None:
-    """The embedded queue: run the job, and again after a pause while it may retry."""
+    """The embedded queue: run the job, and again after a pause while it may retry.
+
+    An error of the records themselves (the database away, its pool exhausted) is logged and
+    leaves the record as it was: jobclock.recover() queues it again once it is silent.
+    """
     try:
         with app.app_context():
             attempt = 0
             while execute(job_id, fn) == "retry":
                 attempt += 1
                 time.sleep(backoff(app, attempt))
-    finally:
-        with _lock:
-            _running.discard(threading.current_thread())
+    except Exception:
+        log.exception("background job %s (%s) stopped; it will be recovered", name, job_id)
 
 
 def _describe(error: Exception) -> str:
@@ -260,16 +283,19 @@ def will_retry() -> bool:
     return job_id is not None and jobstore.attempts_left(job_id) > 0
 
 
-def running() -> list[threading.Thread]:
-    """The threads running jobs now, in this process."""
+def running() -> list[str]:
+    """The names of the jobs waiting or running in this process's threads."""
     with _lock:
-        return list(_running)
+        return list(_unfinished.values())
 
 
 def wait_all(timeout: float) -> bool:
-    """Wait for this process's running jobs (commands, tests); True when none is left."""
-    for thread in running():
-        thread.join(timeout)
+    """Wait for this process's jobs (commands, tests); True when none is left."""
+    deadline = time.monotonic() + timeout
+    with _lock:
+        ends = list(_unfinished)
+    for ended in ends:
+        ended.wait(max(0.0, deadline - time.monotonic()))
     return not running()
 
 

@@ -233,3 +233,38 @@ def test_the_staff_page_lists_messages_apart_and_counts_the_failed_ones(app, mak
     assert "Conteo de prueba" not in messages
     failed = client.get("/gestion/trabajos/?ver=mensajes-fallidos").get_data(as_text=True)
     assert "SMS que falla" in failed and "Correo enviado" not in failed
+
+
+AT_ONCE: list = []
+
+
+def crowded() -> None:
+    """A job that notes how many jobs run beside it, then waits for the gate."""
+    AT_ONCE.append(len(jobs.running()))
+    assert GATE.wait(10)
+
+
+def test_thread_mode_runs_a_burst_of_jobs_on_a_bounded_number_of_threads(app):
+    app.config.update(JOBS_MODE="thread")
+    GATE.clear()
+    before = threading.active_count()
+    submitted = [jobs.submit("burst", crowded) for _ in range(12)]
+    assert threading.active_count() - before <= app.config["JOBS_THREADS"]
+    GATE.set()
+    assert all(job.join(timeout=10) for job in submitted) and jobs.wait_all(1)
+    assert all(record(job.id).state is JobState.SUCCEEDED for job in submitted)
+
+
+def test_an_error_of_the_records_leaves_the_thread_alive_and_the_job_to_recovery(
+    app, monkeypatch, caplog
+):
+    app.config["JOBS_MODE"] = "thread"
+    real_claim = jobstore.claim
+    monkeypatch.setattr(jobstore, "claim", lambda job_id: 1 / 0)  # the database away
+    lost = jobs.submit("lost", remember, "perdido")
+    assert lost.join(timeout=10)
+    assert "background job lost" in caplog.text and record(lost.id).state is JobState.QUEUED
+    monkeypatch.setattr(jobstore, "claim", real_claim)
+    RAN.clear()
+    assert jobs.submit("next", remember, "siguiente").join(timeout=10)
+    assert RAN == [("siguiente", "next")]
