@@ -55,11 +55,12 @@ run: db
 
 # The production server: migrations, then gunicorn with gunicorn.conf.py (settings from the
 # environment: GUNICORN_BIND, WEB_CONCURRENCY, DATABASE_URL, REDIS_URL ...). Never seeds.
-# With REDIS_URL, `flask worker` runs the background jobs beside it (stopped with it);
-# without, the jobs run in gunicorn's own processes (docs/deploy.md, "Background jobs").
+# When jobs go to a queue (`flask jobs-mode` says rq: REDIS_URL, or JOBS_REDIS_URL in the
+# instance config or PARTICIPA_JOBS_REDIS_URL), `flask worker` runs them beside it (stopped
+# with it); else they run in gunicorn's own processes (docs/deploy.md, "Background jobs").
 serve: install
 	$(FLASK) db upgrade
-	@if [ -n "$$REDIS_URL" ]; then \
+	@if [ "$$($(FLASK) jobs-mode)" = rq ]; then \
 	  $(FLASK) worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn -c gunicorn.conf.py; \

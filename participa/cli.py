@@ -1,7 +1,11 @@
 """Command-line tools: `flask seed-demo`, `audit-verify`, `audit-checkpoint`, `create-admin`,
 `backup`, `restore`, `rotate-keys`, `ballots-mix`, `aggregates-recompute`, `aggregates-fold`,
-`notifications-send-reminders`, `notifications-digest`, `guides-seed`, `worker`."""
+`notifications-send-reminders`, `notifications-digest`, `guides-seed`, `jobs-mode`, `worker`.
 
+Every command runs the jobs it submits before it returns when there is no queue
+(`jobs.run_here`): the embedded fallback's threads would die with the command."""
+
+import functools
 import threading
 from pathlib import Path
 
@@ -98,6 +102,12 @@ def ballots_mix(process_id: int | None) -> None:
         click.echo("No open process has ballots to mix.")
 
 
+@click.command("jobs-mode")
+def jobs_mode() -> None:
+    """Print where background jobs run: rq (a `flask worker` is needed), thread or inline."""
+    click.echo(jobs.mode(current_app))
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty (tests, one-off runs).")
 def worker(burst: bool) -> None:
@@ -118,6 +128,22 @@ def worker(burst: bool) -> None:
         jobqueue.worker(app).work(burst=burst, with_scheduler=not burst, logging_level="INFO")
     finally:
         stop.set()
+
+
+def jobs_run_here(command: click.Command) -> click.Command:
+    """The command runs the jobs it submits before it returns, when there is no queue."""
+    callback = command.callback
+    if callback is None or getattr(callback, "jobs_run_here", False):
+        return command
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        with jobs.run_here():
+            return callback(*args, **kwargs)
+
+    run.jobs_run_here = True
+    command.callback = run
+    return command
 
 
 def init_app(app: Flask) -> None:
@@ -143,4 +169,5 @@ def init_app(app: Flask) -> None:
         *notices,
         worker,
     ):
-        app.cli.add_command(command)
+        app.cli.add_command(jobs_run_here(command))
+    app.cli.add_command(jobs_mode)  # the mode as configured, not as run_here() makes it

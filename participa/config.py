@@ -130,6 +130,11 @@ PHONE_CODE_MAX_AGE = 15 * 60
 PHONE_CODE_MAX_ATTEMPTS = 5
 RATELIMIT_CONFIRM_RESEND = "3/hour"  # confirmation mails or SMS codes, per account
 RATELIMIT_CONFIRM_CODE = "10/hour"  # SMS codes typed, per account
+# The SMS password reset, per phone whatever the IP address: codes texted to one phone, and
+# codes typed for it (every new code allows PHONE_CODE_MAX_ATTEMPTS wrong tries; this bounds
+# the tries across codes: 20 a day of 10**6).
+RATELIMIT_PER_PHONE = "5/hour;10/day"
+RATELIMIT_CODES_PER_PHONE = "10/hour;20/day"
 # The site's public address: links in e-mails are built on it, never on the Host header of
 # the request (which anyone can set, to send a victim a genuine reset link to their site).
 # None (development) builds links on the host and port the request came to; production sets
@@ -164,6 +169,7 @@ RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 # the server process that submitted it; "inline" runs it at once, in the caller's thread;
 # "auto" is "rq" when JOBS_REDIS_URL (or the environment's REDIS_URL) is set, else "thread".
 JOBS_MODE = "auto"
+JOBS_THREADS = 4  # without Redis: threads per process running the jobs in turn
 JOBS_REDIS_URL = None
 JOBS_QUEUE = "participa"
 JOBS_RETRIES = 2  # attempts after a failed one, JOBS_RETRY_BACKOFF seconds apart

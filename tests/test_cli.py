@@ -1,18 +1,25 @@
 """Command-line tools: the demo loader and the administrator account."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
 from participa.auth.curp import parse_curp
 from participa.auth.models import Role, User
 from participa.consultations.models import Participation, Response
+from participa.core import jobs
+from participa.core.timeutil import utcnow
 from participa.council.models import CouncilMember
+from participa.events import registration
+from participa.events.models import Event
 from participa.extensions import db
 from participa.processes.models import Process
-from participa.processes.types import ProcessStatus
+from participa.processes.types import ProcessStatus, ProcessType
+from participa.residents.reminders import tomorrow_bounds
 from participa.territory.models import Colonia, Delegacion
-from tests.factories import login
+from tests.factories import login, municipal_today
+from tests.mailbox import outbox_messages
 
 DEMO_EMAILS = {
     Role.ADMIN: "admin@participa.local",
@@ -136,3 +143,28 @@ def test_create_admin_asks_for_the_password_twice(runner):
     )
     assert result.exit_code == 0, result.output
     assert count(User, User.role == Role.ADMIN) == 1
+
+
+def test_without_a_queue_a_command_returns_once_its_jobs_ended(app, make, runner):
+    colonias = make.territory()
+    process = make.process(ProcessStatus.PUBLISHED, type=ProcessType.ASAMBLEA, title="Asambleas")
+    starts = tomorrow_bounds(utcnow())[0] + timedelta(hours=18)
+    ends = starts + timedelta(hours=2)
+    tomorrow = Event(process_id=process.id, title="Asamblea", starts_at=starts, ends_at=ends)
+    db.session.add(tomorrow)
+    db.session.commit()
+    person = make.user(colonia=colonias["Lomas"])
+    registration.register(tomorrow.id, person, now=utcnow(), today=municipal_today())
+    app.config["JOBS_MODE"] = "thread"  # the embedded fallback, as without Redis
+    result = runner.invoke(args=["notifications-send-reminders"])
+    assert "Event reminders sent: 1." in result.output
+    assert jobs.running() == []  # no daemon thread left to die with the command
+    assert [m["To"] for m in outbox_messages(app)] == [person.email]
+
+
+def test_jobs_mode_says_whether_a_worker_is_needed(app, runner):
+    assert runner.invoke(args=["jobs-mode"]).output == "inline\n"  # the tests' setting
+    app.config.update(JOBS_MODE="auto", JOBS_REDIS_URL="redis://127.0.0.1:6379/9")
+    assert runner.invoke(args=["jobs-mode"]).output == "rq\n"
+    app.config["JOBS_REDIS_URL"] = ""
+    assert runner.invoke(args=["jobs-mode"]).output == "thread\n"

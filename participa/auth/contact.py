@@ -31,7 +31,7 @@ EMAIL_SALT = "participa.confirm-email"
 INVALID_LINK = _l("This confirmation link is not valid any more. Ask for a new one.")
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+def _serializer(secret_key: str | list[str]) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=EMAIL_SALT)
 
 
@@ -46,7 +46,7 @@ def email_to_confirm(user: User) -> str | None:
     return user.email if user.email and user.email_confirmed_at is None else None
 
 
-def user_for_email_token(token: str, secret_key: str, max_age: int) -> tuple[User, str]:
+def user_for_email_token(token: str, secret_key: str | list[str], max_age: int) -> tuple[User, str]:
     """The account and the address a valid link confirms; DomainError otherwise."""
     try:
         data = _serializer(secret_key).loads(token, max_age=max_age)
@@ -61,7 +61,7 @@ def user_for_email_token(token: str, secret_key: str, max_age: int) -> tuple[Use
     return user, address
 
 
-def confirm_email(token: str, *, secret_key: str, max_age: int, now: datetime) -> User:
+def confirm_email(token: str, *, secret_key: str | list[str], max_age: int, now: datetime) -> User:
     """Confirm the address in `token` (a pending one becomes the account's e-mail)."""
     user, address = user_for_email_token(token, secret_key, max_age)
     if address == user.pending_email and address != user.email:

@@ -14,10 +14,11 @@ from participa.auth.forms import (
     PhoneResetRequestForm,
 )
 from participa.auth.phones import normalise_phone
+from participa.auth.services import signing_keys
 from participa.core.access import next_param, safe_next
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm
-from participa.core.limits import per_account, per_ip
+from participa.core.limits import per_account, per_ip_and_phone, per_ip_and_session_phone
 from participa.core.timeutil import utcnow
 
 bp = Blueprint("contact", __name__, url_prefix="/cuenta")
@@ -136,10 +137,10 @@ def confirm_email(token: str):
     max_age = config["CONFIRM_EMAIL_MAX_AGE"]
     form = EmptyForm()
     try:
-        _user, address = contact.user_for_email_token(token, config["SECRET_KEY"], max_age)
+        _user, address = contact.user_for_email_token(token, signing_keys(config), max_age)
         if form.validate_on_submit():
             contact.confirm_email(
-                token, secret_key=config["SECRET_KEY"], max_age=max_age, now=utcnow()
+                token, secret_key=signing_keys(config), max_age=max_age, now=utcnow()
             )
             flash(_("Your e-mail %(address)s is confirmed. Thank you.", address=address), "success")
             return redirect(url_for(".confirm" if current_user.is_authenticated else "auth.login"))
@@ -153,7 +154,7 @@ RESET_PHONE = "reset_phone"  # the number typed on the SMS reset page (E.164), f
 
 
 @bp.route("/recuperar/telefono", methods=["GET", "POST"])
-@per_ip("RATELIMIT_PASSWORD_RESET", "reset-sms")
+@per_ip_and_phone("RATELIMIT_PASSWORD_RESET", "reset-sms")
 def reset_by_phone():
     """Text a code to an account's phone; the same answer whether or not it has one."""
     form = PhoneResetRequestForm()
@@ -173,7 +174,7 @@ def reset_by_phone():
 
 
 @bp.route("/recuperar/telefono/codigo", methods=["GET", "POST"])
-@per_ip("RATELIMIT_PASSWORD_RESET", "reset-sms-code")
+@per_ip_and_session_phone("RATELIMIT_PASSWORD_RESET", "reset-sms-code", RESET_PHONE)
 def reset_by_code():
     phone = session.get(RESET_PHONE)
     if not phone:

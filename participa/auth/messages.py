@@ -57,7 +57,7 @@ def text_code(user: User, phone: str) -> str:
         code=code,
         minutes=max_age // 60,
     )
-    jobs.after_commit("sms", deliver_code, user.id, row.code_hash, row.phone, body)
+    jobs.after_commit("sms", deliver_code, user.id, row.code_hash, row.phone, body, secret=True)
     db.session.commit()
     return row.phone
 

@@ -18,7 +18,7 @@ from participa.extensions import db
 SALT = "participa.password-reset"
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+def _serializer(secret_key: str | list[str]) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=SALT)
 
 
@@ -34,7 +34,7 @@ def account_for_reset(email: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def user_from_token(token: str, secret_key: str, max_age: int) -> User:
+def user_from_token(token: str, secret_key: str | list[str], max_age: int) -> User:
     """The account a valid, unexpired, unused token belongs to; DomainError otherwise."""
     try:
         data = _serializer(secret_key).loads(token, max_age=max_age)
@@ -49,7 +49,7 @@ def user_from_token(token: str, secret_key: str, max_age: int) -> User:
 
 
 def reset_password(
-    token: str, password: str, *, secret_key: str, max_age: int, hash_method: str
+    token: str, password: str, *, secret_key: str | list[str], max_age: int, hash_method: str
 ) -> User:
     user = user_from_token(token, secret_key, max_age)
     user.password_hash = generate_password_hash(password, method=hash_method)

@@ -33,6 +33,12 @@ class InvalidCredentials(DomainError):
     pass
 
 
+def signing_keys(config) -> list[str]:
+    """The keys a signed link (e-mail confirmation, password reset) is checked with: the old
+    ones (SECRET_KEY_FALLBACKS) and the current one, which signs (itsdangerous: the last)."""
+    return [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
+
+
 def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 

@@ -261,7 +261,9 @@ def reset_password():
     config = current_app.config
     token = session.get(RESET_TOKEN) or ""
     try:
-        reset.user_from_token(token, config["SECRET_KEY"], config["PASSWORD_RESET_MAX_AGE"])
+        reset.user_from_token(
+            token, services.signing_keys(config), config["PASSWORD_RESET_MAX_AGE"]
+        )
     except DomainError as error:
         session.pop(RESET_TOKEN, None)
         page = render_template("auth/reset_password.html", form=None, problem=error.message)
@@ -272,7 +274,7 @@ def reset_password():
             reset.reset_password(
                 token,
                 form.password.data,
-                secret_key=config["SECRET_KEY"],
+                secret_key=services.signing_keys(config),
                 max_age=config["PASSWORD_RESET_MAX_AGE"],
                 hash_method=config["PASSWORD_HASH_METHOD"],
             )

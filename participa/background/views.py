@@ -2,7 +2,7 @@
 
 import time
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from participa.core import exportfiles, jobqueue, jobs, jobstore
 from participa.core.access import guard_blueprint
@@ -23,11 +23,23 @@ def _worker_seen():
         return None
 
 
+VIEWS = {  # ?ver=: which jobs the index lists (messages: one job per e-mail, SMS, notice)
+    "": {},
+    "mensajes": {"messages": True},
+    "mensajes-fallidos": {"messages": True, "failed": True},
+}
+
+
 @bp.route("/")
 def index():
+    view = request.args.get("ver", "")
+    if view not in VIEWS:
+        view = ""
     return render_template(
         "background/index.html",
-        jobs=jobstore.recent(),
+        jobs=jobstore.recent(**VIEWS[view]),
+        view=view,
+        failed_messages=jobstore.failed_messages(),
         on_redis=jobs.mode(current_app) == "rq",
         worker_seen=_worker_seen(),
     )

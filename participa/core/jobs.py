@@ -14,21 +14,26 @@
   participa.core.jobclock's.
 
 Where a job runs (`JOBS_MODE`): "rq" on Redis (JOBS_REDIS_URL, or the environment's
-REDIS_URL) run by `flask worker`; "thread", the embedded fallback, a daemon thread of the
-process that submitted it; "inline", at once in the caller's thread (tests, commands);
-"auto" (the default) is "rq" when a Redis URL is set, else "thread". A failed attempt is
+REDIS_URL) run by `flask worker`; "thread", the embedded fallback, one of JOBS_THREADS (4)
+daemon threads of the process that submitted it, in turn; "inline", at once in the caller's
+thread (tests, commands);
+"auto" (the default) is "rq" when a Redis URL is set, else "thread". Within `run_here()`
+(every `flask` command, participa/cli.py) "thread" becomes "inline": the command returns
+once its jobs ended, instead of leaving them to threads that die with it. A failed attempt is
 retried `retries` times with a growing pause (JOBS_RETRY_BACKOFF); a job whose worker stopped
 (no heartbeat for JOBS_STALE_AFTER) is queued again by jobclock.recover(), so a count or an import
 lost with a restarted worker runs again. A run first claims its record, so a job delivered
 twice runs once.
 """
 
+import contextlib
 import contextvars
 import importlib
 import logging
+import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -43,6 +48,7 @@ log = logging.getLogger("participa.jobs")
 
 PENDING = "participa.jobs.pending"  # key in Session.info: records waiting for the commit
 CURRENT = contextvars.ContextVar("participa_job", default=None)  # id of the job running here
+HERE = contextvars.ContextVar("participa_jobs_here", default=False)  # see run_here()
 
 
 def N_(label: str) -> str:  # noqa: N802 - the name gettext's tools look for
@@ -64,21 +70,22 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Job:
-    """A submitted job: its name, its record's id and, in thread mode, the thread running it."""
+    """A submitted job: its name, its record's id and, in thread mode, its end (an Event)."""
 
     name: str
     id: int | None = None
-    thread: threading.Thread | None = None
+    ended: threading.Event | None = None
 
     def join(self, timeout: float) -> bool:
         """Wait at most `timeout` seconds; True when the job has finished (thread mode)."""
-        if self.thread is None:
-            return True
-        self.thread.join(timeout)
-        return not self.thread.is_alive()
+        return self.ended is None or self.ended.wait(timeout)
 
 
-_running: set[threading.Thread] = set()
+# The embedded fallback: JOBS_THREADS daemon threads of this process take the jobs in turn,
+# so a burst of jobs (a mail per notice) never starts a thread each.
+_waiting: queue.SimpleQueue = queue.SimpleQueue()
+_threads: list[threading.Thread] = []
+_unfinished: dict[threading.Event, str] = {}  # job's end -> its name, until it ends
 _lock = threading.Lock()
 
 
@@ -95,8 +102,19 @@ def resolve(name: str) -> Callable:
 def mode(app: Flask) -> str:
     chosen = app.config.get("JOBS_MODE", "auto")
     if chosen == "auto":
-        return "rq" if app.config.get("JOBS_REDIS_URL") else "thread"
-    return chosen
+        chosen = "rq" if app.config.get("JOBS_REDIS_URL") else "thread"
+    return "inline" if chosen == "thread" and HERE.get() else chosen
+
+
+@contextlib.contextmanager
+def run_here() -> Iterator[None]:
+    """Within: what would run in a thread runs inline (a command: its daemon threads would
+    die when it exits). A queue (rq) is left alone."""
+    token = HERE.set(True)
+    try:
+        yield
+    finally:
+        HERE.reset(token)
 
 
 def _options(app: Flask, name: str, fn: Callable, args: tuple, options: dict) -> dict:
@@ -104,6 +122,7 @@ def _options(app: Flask, name: str, fn: Callable, args: tuple, options: dict) ->
     owner = options.pop("owner", None)
     label = str(options.pop("label", "") or name)
     subject = options.pop("subject", "")
+    secret = bool(options.pop("secret", False))
     if options:
         raise TypeError(f"unknown job options: {sorted(options)}")
     if mode(app) == "rq" and "<locals>" in fn.__qualname__:
@@ -113,6 +132,7 @@ def _options(app: Flask, name: str, fn: Callable, args: tuple, options: dict) ->
         "subject": subject,
         "max_attempts": 1 + max(0, retries),
         "owner_id": getattr(owner, "id", owner),
+        "secret": secret,
     }
 
 
@@ -121,7 +141,8 @@ def submit(name: str, fn: Callable, *args, **options) -> Job:
 
     Options: `retries` (attempts after a failure), `owner` (the user who asked), `label`
     (what staff read: a text marked with `N_`, shown translated), `subject` (the page that
-    started it, which shows its state).
+    started it, which shows its state), `secret` (its arguments hold a code or a link: the
+    record forgets them when the job ends).
     """
     app = current_app._get_current_object()
     fields = _options(app, name, fn, args, options)
@@ -153,13 +174,30 @@ def dispatch(app: Flask, name: str, job_id: int, fn, attempts: int, label: str) 
     if chosen == "inline":
         _run_with_retries(app, name, job_id, fn)
         return Job(name, job_id)
-    thread = threading.Thread(
-        target=_run_with_retries, args=(app, name, job_id, fn), name=name, daemon=True
-    )
+    ended = threading.Event()
     with _lock:
-        _running.add(thread)
-    thread.start()
-    return Job(name, job_id, thread)
+        _unfinished[ended] = name
+        if len(_threads) < max(1, int(app.config.get("JOBS_THREADS", 4))):
+            thread = threading.Thread(target=_take_jobs, name="participa-jobs", daemon=True)
+            _threads.append(thread)
+            thread.start()
+    _waiting.put((app, name, job_id, fn, ended))
+    return Job(name, job_id, ended)
+
+
+def _take_jobs() -> None:
+    """One thread of the embedded fallback: run the waiting jobs, one at a time, for ever."""
+    while True:
+        app, name, job_id, fn, ended = _waiting.get()
+        thread = threading.current_thread()
+        thread.name = name
+        try:
+            _run_with_retries(app, name, job_id, fn)
+        finally:
+            thread.name = "participa-jobs"
+            with _lock:
+                _unfinished.pop(ended, None)
+            ended.set()
 
 
 def backoff(app: Flask, attempt: int) -> float:
@@ -169,16 +207,19 @@ def backoff(app: Flask, attempt: int) -> float:
 
 
 def _run_with_retries(app: Flask, name: str, job_id: int, fn: Callable | None) -> None:
-    """The embedded queue: run the job, and again after a pause while it may retry."""
+    """The embedded queue: run the job, and again after a pause while it may retry.
+
+    An error of the records themselves (the database away, its pool exhausted) is logged and
+    leaves the record as it was: jobclock.recover() queues it again once it is silent.
+    """
     try:
         with app.app_context():
             attempt = 0
             while execute(job_id, fn) == "retry":
                 attempt += 1
                 time.sleep(backoff(app, attempt))
-    finally:
-        with _lock:
-            _running.discard(threading.current_thread())
+    except Exception:
+        log.exception("background job %s (%s) stopped; it will be recovered", name, job_id)
 
 
 def _describe(error: Exception) -> str:
@@ -196,7 +237,7 @@ def execute(job_id: int, fn: Callable | None = None) -> str:
     if not jobstore.claim(job_id):
         return "skipped"
     record = db.session.get(jobstore.BackgroundJob, job_id)
-    name, args, function = record.name, record.args, record.function
+    name, args, function, secret = record.name, record.args, record.function, record.secret
     retry = record.attempts < record.max_attempts
     db.session.rollback()
     token = CURRENT.set(job_id)
@@ -212,13 +253,13 @@ def execute(job_id: int, fn: Callable | None = None) -> str:
             " (will retry)" if retry else "",
             exc_info=not isinstance(error, Refused),
         )
-        jobstore.fail(job_id, _describe(error), retry)
+        jobstore.fail(job_id, _describe(error), retry, secret)
         return "retry" if retry else "failed"
     finally:
         CURRENT.reset(token)
         db.session.remove()
     outcome = outcome if isinstance(outcome, Outcome) else Outcome()
-    jobstore.succeed(job_id, outcome.file, outcome.message)
+    jobstore.succeed(job_id, outcome.file, outcome.message, secret)
     return "done"
 
 
@@ -236,16 +277,25 @@ def progress(percent: float, message: str = "") -> None:
         jobstore.report(job_id, round(percent), str(message))
 
 
-def running() -> list[threading.Thread]:
-    """The threads running jobs now, in this process."""
+def will_retry() -> bool:
+    """Inside a job: whether a failure of this attempt is retried (attempts are left)."""
+    job_id = CURRENT.get()
+    return job_id is not None and jobstore.attempts_left(job_id) > 0
+
+
+def running() -> list[str]:
+    """The names of the jobs waiting or running in this process's threads."""
     with _lock:
-        return list(_running)
+        return list(_unfinished.values())
 
 
 def wait_all(timeout: float) -> bool:
-    """Wait for this process's running jobs (commands, tests); True when none is left."""
-    for thread in running():
-        thread.join(timeout)
+    """Wait for this process's jobs (commands, tests); True when none is left."""
+    deadline = time.monotonic() + timeout
+    with _lock:
+        ends = list(_unfinished)
+    for ended in ends:
+        ended.wait(max(0.0, deadline - time.monotonic()))
     return not running()
 
 

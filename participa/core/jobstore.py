@@ -67,22 +67,31 @@ class BackgroundJob(db.Model):
 
     @property
     def args(self) -> list:
-        return json.loads(self.arguments)
+        stored = json.loads(self.arguments)
+        return stored[SECRET] if isinstance(stored, dict) else stored
+
+    @property
+    def secret(self) -> bool:
+        """Its arguments (a code, a link) are forgotten when it ends (`submit(secret=True)`)."""
+        return isinstance(json.loads(self.arguments), dict)
 
 
 TABLE = BackgroundJob.__table__
+SECRET = "secret"  # key of the stored arguments of a secret job: {"secret": [...]}
+FORGOTTEN = "[]"  # the arguments of a secret job that ended
 
 
-def new_record(name: str, function: str, args: tuple, **fields) -> BackgroundJob:
+def new_record(
+    name: str, function: str, args: tuple, secret: bool = False, **fields
+) -> BackgroundJob:
     """A job record to add to a session (its id once flushed)."""
-    return BackgroundJob(
-        name=name[:120], function=function, arguments=json.dumps(list(args)), **fields
-    )
+    stored = {SECRET: list(args)} if secret else list(args)
+    return BackgroundJob(name=name[:120], function=function, arguments=json.dumps(stored), **fields)
 
 
-def insert_record(name: str, function: str, args: tuple, **fields) -> int:
+def insert_record(name: str, function: str, args: tuple, secret: bool = False, **fields) -> int:
     """Store a job record on a connection of its own, committed at once; its id."""
-    record = new_record(name, function, args, **fields)
+    record = new_record(name, function, args, secret, **fields)
     values = {c.key: getattr(record, c.key) for c in TABLE.c if getattr(record, c.key) is not None}
     values.setdefault("created_at", utcnow())
     values.setdefault("heartbeat_at", values["created_at"])
@@ -125,9 +134,15 @@ def report(job_id: int, percent: int, message: str = "") -> None:
     )
 
 
-def succeed(job_id: int, result: str = "", message: str = "") -> None:
+def _forget(secret: bool) -> dict:
+    return {"arguments": FORGOTTEN} if secret else {}
+
+
+def succeed(job_id: int, result: str = "", message: str = "", secret: bool = False) -> None:
+    """Store a job's end; a secret job's arguments are forgotten."""
     now = utcnow()
     values = {"result": result[:300]} if result else {}
+    values.update(_forget(secret))
     _update(
         job_id,
         state=JobState.SUCCEEDED,
@@ -140,8 +155,9 @@ def succeed(job_id: int, result: str = "", message: str = "") -> None:
     )
 
 
-def fail(job_id: int, error: str, retry: bool) -> None:
-    """Store an attempt's error: queued again for a retry, or failed for good."""
+def fail(job_id: int, error: str, retry: bool, secret: bool = False) -> None:
+    """Store an attempt's error: queued again for a retry, or failed for good (a secret
+    job's arguments forgotten)."""
     now = utcnow()
     state = JobState.QUEUED if retry else JobState.FAILED
     _update(
@@ -150,6 +166,7 @@ def fail(job_id: int, error: str, retry: bool) -> None:
         error=error[:MAX_ERROR],
         heartbeat_at=now,
         finished_at=None if retry else now,
+        **_forget(secret and not retry),
     )
 
 
@@ -169,6 +186,7 @@ def requeue(job: BackgroundJob, now: datetime) -> bool:
     spent = job.attempts >= job.max_attempts
     values = (
         {"state": JobState.FAILED, "finished_at": now, "error": job.error or STOPPED}
+        | _forget(job.secret)
         if spent
         else {"state": JobState.QUEUED}
     )
@@ -179,6 +197,13 @@ def requeue(job: BackgroundJob, now: datetime) -> bool:
 
 
 STOPPED = "The worker running this job stopped before it ended."
+
+
+def attempts_left(job_id: int) -> int:
+    """How many more times a job may run after the current attempt."""
+    query = sa.select(TABLE.c.max_attempts - TABLE.c.attempts).where(TABLE.c.id == job_id)
+    with db.engine.connect() as connection:
+        return connection.execute(query).scalar() or 0
 
 
 def last_created(name: str) -> datetime | None:
@@ -206,6 +231,24 @@ def latest(subject: str, limit: int = 3) -> list[BackgroundJob]:
     return list(db.session.scalars(query))
 
 
-def recent(limit: int = 100) -> list[BackgroundJob]:
-    query = db.select(BackgroundJob).order_by(BackgroundJob.id.desc()).limit(limit)
-    return list(db.session.scalars(query))
+# One job per e-mail, SMS or notice sent: listed apart from the work staff started, which
+# they would bury (participa/background/views.py).
+MESSAGE = sa.or_(TABLE.c.name.in_(("mail", "sms")), TABLE.c.name.like("notices-%"))
+
+
+def recent(
+    limit: int = 100, *, messages: bool = False, failed: bool = False
+) -> list[BackgroundJob]:
+    """The latest jobs: the work (counts, imports...), or the messages sent; failed ones only."""
+    query = db.select(BackgroundJob).where(MESSAGE if messages else sa.not_(MESSAGE))
+    if failed:
+        query = query.where(BackgroundJob.state == JobState.FAILED)
+    return list(db.session.scalars(query.order_by(BackgroundJob.id.desc()).limit(limit)))
+
+
+def failed_messages(limit: int = 1000) -> int:
+    """How many message jobs failed for good (counted up to `limit`)."""
+    failed = sa.select(TABLE.c.id).where(MESSAGE, TABLE.c.state == JobState.FAILED).limit(limit)
+    query = sa.select(sa.func.count()).select_from(failed.subquery())
+    with db.engine.connect() as connection:
+        return connection.execute(query).scalar()

@@ -16,12 +16,17 @@ def _setting(name: str):
     return lambda: current_app.config[name]
 
 
+def phone_key(text: str) -> str:
+    """A phone counts by its last ten digits, however it is written."""
+    return "phone:" + "".join(c for c in text if c.isdigit())[-10:]
+
+
 def typed_email() -> str:
     """The e-mail (or phone) typed in the form: limits per account, whichever address the
     attempts use. A phone counts by its last ten digits, however it is written."""
     typed = (request.form.get("email") or "").strip().lower()
-    if "@" not in typed and (digits := "".join(c for c in typed if c.isdigit())):
-        return "phone:" + digits[-10:]
+    if "@" not in typed and any(c.isdigit() for c in typed):
+        return phone_key(typed)
     return "email:" + typed
 
 
@@ -47,6 +52,38 @@ def per_ip_and_email(setting: str, scope: str):
         _setting(setting), key_func=typed_email, methods=["POST"], scope=f"{scope}-email"
     )
     return lambda view: by_ip(by_email(view))
+
+
+def per_ip_and_phone(setting: str, scope: str):
+    """The setting's limit per IP address, and `RATELIMIT_PER_PHONE` per phone typed (the
+    `phone` field), on POSTs only: many addresses cannot text one phone many codes."""
+    by_ip = limiter.limit(_setting(setting), methods=["POST"], scope=f"{scope}-ip")
+    by_phone = limiter.limit(
+        _setting("RATELIMIT_PER_PHONE"),
+        key_func=lambda: phone_key(request.form.get("phone") or ""),
+        methods=["POST"],
+        scope=f"{scope}-phone",
+    )
+    return lambda view: by_ip(by_phone(view))
+
+
+def session_phone_key(name: str) -> str:
+    value = str(session.get(name) or "")
+    return phone_key(value) if value else get_remote_address()
+
+
+def per_ip_and_session_phone(setting: str, scope: str, name: str):
+    """The setting's limit per IP address, and `RATELIMIT_CODES_PER_PHONE` per phone kept in
+    the session under `name`, on POSTs only: codes typed for one phone from many addresses,
+    whatever code is current, count together."""
+    by_ip = limiter.limit(_setting(setting), methods=["POST"], scope=f"{scope}-ip")
+    by_phone = limiter.limit(
+        _setting("RATELIMIT_CODES_PER_PHONE"),
+        key_func=lambda: session_phone_key(name),
+        methods=["POST"],
+        scope=f"{scope}-phone",
+    )
+    return lambda view: by_ip(by_phone(view))
 
 
 def per_ip(setting: str, scope: str, methods: tuple[str, ...] = ("POST",)):

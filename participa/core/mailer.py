@@ -94,8 +94,12 @@ def send_mail(
     html: str | None = None,
     headers: dict[str, str] | None = None,
 ) -> None:
-    """Send a message once the current transaction commits (`body` is its text part)."""
-    jobs.after_commit("mail", deliver, to, str(subject), body, html, dict(headers or {}))
+    """Send a message once the current transaction commits (`body` is its text part).
+
+    The job is secret: a link in the message is not kept in its record once it ended."""
+    jobs.after_commit(
+        "mail", deliver, to, str(subject), body, html, dict(headers or {}), secret=True
+    )
 
 
 def deliver(to: str, subject: str, body: str, html: str | None, headers: dict) -> None:

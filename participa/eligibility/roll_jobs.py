@@ -86,17 +86,21 @@ def import_stored(actor_id: int, scope: str, process_id: int | None, name: str) 
     def report(line: int) -> None:
         jobs.progress(90 * line / total, _("Checking line %(n)s of %(t)s", n=line, t=total))
 
+    retried = False
     try:
         summary = importing.import_roll(
             db.session.get(User, actor_id), scope, process_id, data, utcnow(), report
         )
     except importing.RollFileErrors as error:
-        path.unlink(missing_ok=True)
         raise jobs.Refused(refusal(error)) from error
     except DomainError as error:
-        path.unlink(missing_ok=True)
         raise jobs.Refused(str(error.message)) from error
-    path.unlink(missing_ok=True)
+    except Exception:
+        retried = jobs.will_retry()  # the retry reads the file again
+        raise
+    finally:
+        if not retried:  # imported, refused or failed for good: the CURPs go
+            path.unlink(missing_ok=True)
     return jobs.Outcome(message=describe(summary))
 
 

@@ -286,3 +286,50 @@ def test_a_code_for_a_new_pending_phone_does_not_reset_the_password(app, client,
     db.session.expire_all()
     assert login(app.test_client(), "3312345678").status_code == 302
     assert db.session.get(User, user.id).phone == "+523312345678"
+
+
+def stored_job_arguments() -> str:
+    db.session.expire_all()
+    return " ".join(job.arguments for job in db.session.scalars(db.select(BackgroundJob)))
+
+
+def test_the_job_records_keep_no_link_nor_code_once_sent(app, client, make):
+    user = make.user(confirmed=False)
+    login(client, user.email)
+    client.post("/cuenta/contacto/telefono", data={"phone": "3312345678"})
+    code = CODE.search(outbox_sms(app)[0][1]).group(1)
+    user.email_confirmed_at = None
+    db.session.commit()
+    client.post("/cuenta/confirmar/correo")
+    [message] = outbox_messages(app)
+    token = LINK.search(text_part(message)).group(1).rsplit("/", 1)[-1]
+    stored = stored_job_arguments()
+    assert stored and code not in stored and token not in stored
+
+
+def from_ip(client, path: str, ip: str, **data):
+    return client.post(path, data=data, environ_base={"REMOTE_ADDR": ip})
+
+
+def test_sms_reset_codes_are_limited_per_phone_whatever_the_address(database):
+    app = database(
+        RATELIMIT_ENABLED=True, RATELIMIT_PER_PHONE="2/hour", RATELIMIT_CODES_PER_PHONE="3/day"
+    )
+    with app.app_context():
+        phone_only_resident(Factories())
+        client = app.test_client()
+        asked = [
+            from_ip(client, "/cuenta/recuperar/telefono", f"10.0.0.{n}", phone=phone).status_code
+            for n, phone in enumerate(("3312345678", "33 1234 5678", "+52 33 1234 5678"))
+        ]
+        assert asked == [302, 302, 429] and len(outbox_sms(app)) == 2
+        new = {"password": "otra-clave-larga", "confirm": "otra-clave-larga"}
+        typed = [
+            from_ip(
+                client, "/cuenta/recuperar/telefono/codigo", f"10.1.0.{n}", code=f"{n:06d}", **new
+            )
+            for n in range(4)
+        ]
+        assert [r.status_code for r in typed] == [400, 400, 400, 429]
+        db.session.remove()
+        db.engine.dispose()

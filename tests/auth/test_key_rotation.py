@@ -7,7 +7,7 @@ import pyotp
 import pytest
 
 from participa.audit.models import AuditEvent
-from participa.auth import totp
+from participa.auth import contact, reset, totp
 from participa.auth.models import Role, User
 from participa.core.errors import DomainError
 from participa.extensions import db
@@ -127,3 +127,22 @@ def test_a_leaked_key_is_given_to_the_command_alone(database):
         assert OLD not in result.output  # typed, not echoed
         assert passes(moved, moved_secret, start + timedelta(seconds=30), NEW)
         db.engine.dispose()
+
+
+def test_a_confirmation_and_a_reset_link_signed_with_the_old_key_work_after_rotation(database):
+    before = database(SECRET_KEY=OLD)
+    with before.app_context():
+        user = Factories().user(confirmed=False)
+        user_id, email = user.id, user.email
+        confirm = contact.email_token(user, email, OLD)
+        reset_link = reset.make_token(user, OLD)
+    rotated = database(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[OLD])
+    dropped = database(SECRET_KEY=NEW)
+    refused = dropped.test_client().post(f"/cuenta/confirmar/correo/{confirm}")
+    assert "ya no es válido" in refused.get_data(as_text=True)
+    assert rotated.test_client().post(f"/cuenta/confirmar/correo/{confirm}").status_code == 302
+    for app, status in ((dropped, 400), (rotated, 200)):
+        page = app.test_client().get(f"/cuenta/recuperar/{reset_link}", follow_redirects=True)
+        assert page.status_code == status
+    with rotated.app_context():
+        assert db.session.get(User, user_id).email_confirmed_at is not None

@@ -132,6 +132,20 @@ def test_refused_input_fails_at_once_without_retries(app):
     assert stored.error == "Línea 3: la CURP no es válida"
 
 
+def refuse_secret(code: str) -> None:
+    raise jobs.Refused("no")
+
+
+def test_a_secret_job_forgets_its_arguments_when_it_ends_but_not_before(app):
+    FAILURES.clear()
+    done = record(jobs.submit("flaky", flaky, 1, retries=1, secret=True).id)
+    failed = record(jobs.submit("refused", refuse_secret, "482913", secret=True).id)
+    assert (done.state, done.arguments) == (JobState.SUCCEEDED, "[]")
+    assert (failed.state, failed.arguments) == (JobState.FAILED, "[]")
+    plain = record(jobs.submit("refused", refuse_secret, "482913").id)
+    assert plain.args == ["482913"]
+
+
 def test_a_job_whose_worker_stopped_is_queued_again_and_runs(app):
     RAN.clear()
     app.config["JOBS_MODE"] = "rq"
@@ -202,3 +216,55 @@ def test_the_staff_page_of_a_process_shows_the_mixing_started_at_close(app, make
     login(client, staff.email)
     page = client.get(f"/gestion/procesos/{consultation.id}").get_data(as_text=True)
     assert "Mezcla de las boletas secretas" in page and "Terminado" in page
+
+
+def test_the_staff_page_lists_messages_apart_and_counts_the_failed_ones(app, make):
+    jobs.submit("pb-count-7", remember, "conteo", label="Conteo de prueba")
+    for _ in range(3):
+        jobs.submit("mail", remember, "correo", label="Correo enviado")
+    jobs.submit("sms", refuse_secret, "482913", label="SMS que falla")
+    work = staff_page(make, app)
+    assert "Conteo de prueba" in work and "Correo enviado" not in work
+    assert "1 mensaje fallido" in work
+    client = app.test_client()
+    login(client, make.user(Role.STAFF).email)
+    messages = client.get("/gestion/trabajos/?ver=mensajes").get_data(as_text=True)
+    assert messages.count('aria-label="Correo enviado"') == 3
+    assert "Conteo de prueba" not in messages
+    failed = client.get("/gestion/trabajos/?ver=mensajes-fallidos").get_data(as_text=True)
+    assert "SMS que falla" in failed and "Correo enviado" not in failed
+
+
+AT_ONCE: list = []
+
+
+def crowded() -> None:
+    """A job that notes how many jobs run beside it, then waits for the gate."""
+    AT_ONCE.append(len(jobs.running()))
+    assert GATE.wait(10)
+
+
+def test_thread_mode_runs_a_burst_of_jobs_on_a_bounded_number_of_threads(app):
+    app.config.update(JOBS_MODE="thread")
+    GATE.clear()
+    before = threading.active_count()
+    submitted = [jobs.submit("burst", crowded) for _ in range(12)]
+    assert threading.active_count() - before <= app.config["JOBS_THREADS"]
+    GATE.set()
+    assert all(job.join(timeout=10) for job in submitted) and jobs.wait_all(1)
+    assert all(record(job.id).state is JobState.SUCCEEDED for job in submitted)
+
+
+def test_an_error_of_the_records_leaves_the_thread_alive_and_the_job_to_recovery(
+    app, monkeypatch, caplog
+):
+    app.config["JOBS_MODE"] = "thread"
+    real_claim = jobstore.claim
+    monkeypatch.setattr(jobstore, "claim", lambda job_id: 1 / 0)  # the database away
+    lost = jobs.submit("lost", remember, "perdido")
+    assert lost.join(timeout=10)
+    assert "background job lost" in caplog.text and record(lost.id).state is JobState.QUEUED
+    monkeypatch.setattr(jobstore, "claim", real_claim)
+    RAN.clear()
+    assert jobs.submit("next", remember, "siguiente").join(timeout=10)
+    assert RAN == [("siguiente", "next")]

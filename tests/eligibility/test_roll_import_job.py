@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 from participa.core.jobstore import BackgroundJob, JobState
+from participa.eligibility import importing
 from participa.eligibility.models import RollEntry
 from participa.extensions import db
 from tests.factories import curp_for
@@ -72,3 +73,19 @@ def test_a_roll_file_larger_than_other_uploads_is_accepted(app, kit):
     assert upload(client, big).status_code == 302  # not 413: the roll's own limit applies
     page = client.get(URL).get_data(as_text=True)
     assert "Failed" in page and "The first line must name one key column" in page
+
+
+def test_an_import_failing_for_good_removes_the_stored_file(app, kit, monkeypatch):
+    client, before = kit.staff_client(app), uploads(app)
+    calls = []
+
+    def broken(*args):
+        calls.append(sorted(uploads(app) - before))  # the file is there for every attempt
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(importing, "import_roll", broken)
+    upload(client, f"curp,colonia\n{curp_for()},Centro\n")
+    (job,) = db.session.scalars(db.select(BackgroundJob)).all()
+    assert (job.state, job.attempts) == (JobState.FAILED, job.max_attempts)
+    assert len(calls) == job.max_attempts > 1 and all(len(found) == 1 for found in calls)
+    assert uploads(app) == before
