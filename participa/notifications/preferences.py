@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from participa.auth.models import User
+from participa.auth.services import signing_keys
 from participa.core.errors import DomainError
 from participa.extensions import db
 from participa.notifications.kinds import RESIDENT_KINDS, SMS_KINDS, default_mail
@@ -82,7 +83,8 @@ def save(user_id: int, choices: dict[NoticeKind, Choice]) -> None:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=TOKEN_SALT)
+    """Signs with SECRET_KEY and still reads links signed with an older one (a rotation)."""
+    return URLSafeTimedSerializer(signing_keys(current_app.config), salt=TOKEN_SALT)
 
 
 def unsubscribe_token(user_id: int, kinds: list[NoticeKind]) -> str:

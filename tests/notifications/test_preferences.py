@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.notifications import preferences, services
@@ -123,3 +125,13 @@ def test_a_forged_or_broken_token_changes_nothing(kit, client):
     assert (
         preferences.choices_of(resident.id)[NoticeKind.PROPOSAL_ANSWERED].mail is MailMode.IMMEDIATE
     )
+
+
+def test_an_unsubscribe_link_signed_before_a_key_rotation_still_works(app):
+    token = preferences.unsubscribe_token(7, [NoticeKind.PROPOSAL_ANSWERED])
+    old = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"], app.config["SECRET_KEY_FALLBACKS"] = "a-new-key", [old]
+    assert preferences.read_token(token) == (7, [NoticeKind.PROPOSAL_ANSWERED])
+    app.config["SECRET_KEY_FALLBACKS"] = []  # the old key forgotten: the link is refused
+    with pytest.raises(preferences.BadToken):
+        preferences.read_token(token)
