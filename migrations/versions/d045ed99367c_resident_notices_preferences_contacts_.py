@@ -1,4 +1,4 @@
-"""resident notices: preferences, contacts, follows; notices mailed once, reminders once
+"""resident notices: preferences, follows; notices mailed once, reminders once
 
 The check on notification.kind is rebuilt for the residents' kinds.
 
@@ -54,12 +54,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_follow_target_id'), ['target_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_follow_user_id'), ['user_id'], unique=False)
 
-    op.create_table('notice_contact',
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('phone', sa.String(length=20), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notice_contact_user_id_user'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notice_contact'))
-    )
     op.create_table('notice_preference',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -92,7 +86,6 @@ def downgrade():
         batch_op.drop_column('mailed_at')
 
     op.drop_table('notice_preference')
-    op.drop_table('notice_contact')
     with op.batch_alter_table('follow', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_follow_user_id'))
         batch_op.drop_index(batch_op.f('ix_follow_target_id'))

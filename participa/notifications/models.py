@@ -74,15 +74,6 @@ class NoticePreference(db.Model):
     sms: Mapped[bool] = mapped_column(default=False)
 
 
-class NoticeContact(db.Model):
-    """The phone a person gave for text messages (optional)."""
-
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
-    )
-    phone: Mapped[str] = mapped_column(String(20))
-
-
 class Follow(db.Model):
     """A person asked to hear about a work or a proposal they care about."""
 

@@ -1,9 +1,8 @@
 """How each person wants to hear: e-mail at once, in a daily digest or not at all; SMS or not.
 
 In-app notices always arrive. Texts go only to the account's own confirmed phone (`User.phone`
-with `phone_confirmed_at`, confirmed on /cuenta/confirmar); the old per-notice phone
-(`NoticeContact`) is no longer read nor written. One-click unsubscribe links carry a signed
-token (user and kinds), so they work from a mail without logging in."""
+with `phone_confirmed_at`, confirmed on /cuenta/confirmar). One-click unsubscribe links carry a
+signed token (user and kinds), so they work from a mail without logging in."""
 
 from collections.abc import Collection
 from dataclasses import dataclass
