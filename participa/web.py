@@ -65,6 +65,7 @@ from participa.proposals import manage_views as proposals_manage_views
 from participa.receipts.views import bp as receipts_bp
 from participa.residents.views import bp as residents_bp
 from participa.results.views import bp as results_bp
+from participa.search.views import bp as search_bp
 from participa.site.views import bp as site_bp
 from participa.social_councils.views import bp as social_councils_bp
 from participa.tables import batch_views as table_batch_views
@@ -128,6 +129,7 @@ BLUEPRINTS = (
     advice_views.bp,
     audit_public_bp,
     background_views.bp,
+    search_bp,
 )
 
 CSP = (

@@ -42,7 +42,7 @@ FLOORS = (
     ("tables",),  # the in-person channel of consultations and budgets
     ("results",),  # reads every mechanism
     ("officeplan",),  # the office's own year: links to sessions, events, works and processes
-    ("site", "admin", "background"),
+    ("site", "admin", "background", "search"),  # search reads every public kind
     ("demo",),
 )
 # The mechanisms of the plan: what processes/ and everything below it must never import.

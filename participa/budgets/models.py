@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UNFOLDED, UtcDateTime, enum_type
+from participa.core.searchtext import Searchable, search_index
 from participa.core.timeutil import utcnow
 from participa.eligibility.participants import ParticipantColumns
 from participa.extensions import db
@@ -136,9 +137,11 @@ class PbBallot(db.Model):
         return bool(self.colonias)
 
 
-class PbProject(db.Model):
+class PbProject(Searchable, db.Model):
     __tablename__ = "pb_project"
+    SEARCH_FIELDS = ("title", "description", "category", "location")
     __table_args__ = (
+        search_index("pb_project"),
         CheckConstraint("estimated_cost > 0", name="estimated_cost_positive"),
         CheckConstraint("cost IS NULL OR cost > 0", name="cost_positive"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),

@@ -11,10 +11,12 @@ from sqlalchemy.orm import selectinload
 from participa.audit.services import record
 from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, ProjectStatus
+from participa.core import searchtext
 from participa.core.errors import DomainError
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
-from participa.processes.types import ProcessStatus
+from participa.processes.services import public_process_ids
+from participa.processes.types import ProcessStatus, ProcessType
 from participa.territory.models import Colonia
 
 MAX_TITLE, MAX_DESCRIPTION, MAX_CATEGORY, MAX_LOCATION = 200, 5000, 80, 300
@@ -164,6 +166,14 @@ class ProjectFilter:
     author_id: int | None = None
 
 
+def public_filter():
+    """PB projects anyone may find: every project of a PB process that is not a draft."""
+    ballot_ids = db.select(PbBallot.id).where(
+        PbBallot.process_id.in_(public_process_ids([ProcessType.PRESUPUESTO]))
+    )
+    return PbProject.ballot_id.in_(ballot_ids)
+
+
 def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[PbProject], bool]:
     """One page of the process's projects matching `wanted`, and whether more follow."""
     query = db.select(PbProject).join(PbBallot).where(PbBallot.process_id == process.id)
@@ -173,8 +183,8 @@ def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[P
         query = query.where(PbProject.category == wanted.category)
     if wanted.status:
         query = query.where(PbProject.status == wanted.status)
-    if wanted.search.strip():
-        query = query.where(PbProject.title.icontains(wanted.search.strip(), autoescape=True))
+    if words := searchtext.terms(wanted.search):
+        query = query.where(searchtext.matching(PbProject.search_text, words))
     if wanted.author_id:
         query = query.where(PbProject.author_id == wanted.author_id)
     query = query.options(selectinload(PbProject.ballot).selectinload(PbBallot.outcome))

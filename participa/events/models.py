@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participa.auth.models import User
 from participa.comments.models import CommentThread
 from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.searchtext import Searchable, search_index
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.moderation.models import Visibility
@@ -34,8 +35,10 @@ class QuestionStatus(enum.StrEnum):
     SET_ASIDE = "set_aside"
 
 
-class Event(db.Model):
+class Event(Searchable, db.Model):
+    SEARCH_FIELDS = ("title", "place", "agenda")
     __table_args__ = (
+        search_index("event"),
         CheckConstraint("capacity IS NULL OR capacity >= 1", name="capacity_positive"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )

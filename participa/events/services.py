@@ -12,6 +12,7 @@ from participa.core.errors import DomainError
 from participa.events.models import Event, Registration, RegistrationStatus
 from participa.extensions import db
 from participa.processes.models import Process
+from participa.processes.services import public_process_ids
 from participa.processes.types import Component, ProcessStatus
 from participa.tally import age_on
 from participa.territory.models import Colonia
@@ -37,6 +38,11 @@ class EventData:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     questions_allowed: bool = True
+
+
+def public_filter():
+    """Events anyone may find: those of a process that is not a draft (as the event page)."""
+    return Event.process_id.in_(public_process_ids())
 
 
 def events_of(process: Process) -> list[Event]:

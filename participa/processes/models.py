@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.searchtext import Searchable, search_index
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.types import (
@@ -32,8 +33,12 @@ process_colonia = Table(
 )
 
 
-class Process(db.Model):
-    __table_args__ = (CheckConstraint("min_age IS NULL OR min_age >= 0", name="min_age_positive"),)
+class Process(Searchable, db.Model):
+    __table_args__ = (
+        CheckConstraint("min_age IS NULL OR min_age >= 0", name="min_age_positive"),
+        search_index("process"),
+    )
+    SEARCH_FIELDS = ("title", "description")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     type: Mapped[ProcessType] = mapped_column(enum_type(ProcessType))

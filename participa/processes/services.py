@@ -156,6 +156,12 @@ def change_status(actor, process: Process, target: ProcessStatus) -> None:
     db.session.commit()
 
 
+def public_process_ids(types=None):
+    """A subquery of the ids of processes the public sees (of `types` when given)."""
+    query = db.select(Process.id).where(Process.status.in_(PUBLIC_STATUSES))
+    return query if types is None else query.where(Process.type.in_(types))
+
+
 def public_processes(statuses=PUBLIC_STATUSES) -> list[Process]:
     """Processes residents can see, the most recent first."""
     query = (

@@ -20,6 +20,7 @@ from participa.auth.models import User
 from participa.budgets.models import PbProject
 from participa.comments.models import CommentThread
 from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.searchtext import Searchable, search_index
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.moderation.models import Visibility
@@ -107,8 +108,12 @@ class ProposalSettings(db.Model):
         return [line.strip() for line in self.categories.splitlines() if line.strip()]
 
 
-class Proposal(db.Model):
-    __table_args__ = (CheckConstraint("support_count >= 0", name="support_count_positive"),)
+class Proposal(Searchable, db.Model):
+    __table_args__ = (
+        CheckConstraint("support_count >= 0", name="support_count_positive"),
+        search_index("proposal"),
+    )
+    SEARCH_FIELDS = ("title", "body", "category", "location")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(

@@ -6,18 +6,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, update
+from sqlalchemy import and_, update
 from sqlalchemy.orm import selectinload
 
 from participa.audit.services import record
 from participa.comments.services import new_thread
+from participa.core import searchtext
 from participa.core.errors import DomainError, NotAllowed
 from participa.core.geo import check_coordinates
 from participa.extensions import db
 from participa.moderation.models import Visibility
 from participa.notifications.models import NoticeKind
 from participa.notifications.services import notify_staff
-from participa.processes.types import Component, ProcessStatus
+from participa.processes.services import public_process_ids
+from participa.processes.types import COMPONENTS, Component, ProcessStatus
 from participa.proposals import attachments
 from participa.proposals.models import (
     ModerationMode,
@@ -260,6 +262,13 @@ def edit_proposal(proposal: Proposal, user, data: ProposalData, *, now: datetime
             latitude=data.latitude,
             longitude=data.longitude,
             status=status,
+            # A bulk UPDATE skips the flush that keeps search_text (core/searchtext.py).
+            search_text=Proposal.search_text_of(
+                title=data.title.strip(),
+                body=data.body.strip(),
+                category=data.category,
+                location=data.location.strip(),
+            ),
         )
         .execution_options(synchronize_session=False)
     )
@@ -309,22 +318,26 @@ class ProposalFilter:
     author_id: int | None = None  # "my proposals": also the pending and hidden ones
 
 
+def publicly_listed():
+    """The condition of a proposal on public lists: approved and not hidden by moderation."""
+    return and_(Proposal.status.in_(PUBLIC_STATUSES), Proposal.visibility == Visibility.VISIBLE)
+
+
+def public_filter():
+    """Proposals anyone may find: publicly listed, of a public process that takes proposals."""
+    with_proposals = [t for t, parts in COMPONENTS.items() if Component.PROPOSALS in parts]
+    return and_(publicly_listed(), Proposal.process_id.in_(public_process_ids(with_proposals)))
+
+
 def find_proposals(process, wanted: ProposalFilter, page: int = 1) -> tuple[list[Proposal], bool]:
     """One page of the process's proposals matching `wanted`, and whether more follow."""
     query = db.select(Proposal).where(Proposal.process_id == process.id)
     if wanted.author_id:
         query = query.where(Proposal.author_id == wanted.author_id)
     else:
-        query = query.where(
-            Proposal.status.in_(PUBLIC_STATUSES), Proposal.visibility == Visibility.VISIBLE
-        )
-    if text := wanted.search.strip():
-        query = query.where(
-            or_(
-                Proposal.title.icontains(text, autoescape=True),
-                Proposal.body.icontains(text, autoescape=True),
-            )
-        )
+        query = query.where(publicly_listed())
+    if words := searchtext.terms(wanted.search):
+        query = query.where(searchtext.matching(Proposal.search_text, words))
     if wanted.colonia_id:
         query = query.where(Proposal.colonia_id == wanted.colonia_id)
     if wanted.delegacion_id:

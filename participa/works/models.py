@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participa.auth.models import User
 from participa.core.dbtypes import UtcDateTime, enum_type
+from participa.core.searchtext import Searchable, search_index
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.territory.models import Colonia, Delegacion
@@ -71,9 +72,11 @@ class WorkOrigin(enum.StrEnum):
     PROPOSAL = "proposal"
 
 
-class Work(db.Model):
+class Work(Searchable, db.Model):
     __tablename__ = "work"
+    SEARCH_FIELDS = ("title", "description", "directorate")
     __table_args__ = (
+        search_index("work"),
         CheckConstraint("estimated_cost >= 0", name="work_cost_positive"),
         CheckConstraint("beneficiaries >= 0", name="work_beneficiaries_positive"),
         CheckConstraint("colonia_id IS NULL OR delegacion_id IS NULL", name="work_one_zone"),

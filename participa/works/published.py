@@ -30,6 +30,19 @@ def public_work(work_id: int) -> Work | None:
     return work
 
 
+def public_filter():
+    """Works anyone may find: as `public_work`, in a public status and approved in a round."""
+    approved = (
+        db.select(RoundCandidate.work_id)
+        .join(PrioritisationRound)
+        .where(
+            RoundCandidate.approved_rank.is_not(None),
+            PrioritisationRound.status == RoundStatus.APPROVED,
+        )
+    )
+    return Work.status.in_(PUBLIC) & Work.id.in_(approved)
+
+
 def _approved_round(work_id: int) -> PrioritisationRound | None:
     query = (
         db.select(PrioritisationRound)

@@ -57,6 +57,7 @@ works_public.history_json works_public.priorities_csv works_public.priorities_js
 notifications.unsubscribe
 guides.rights guides.mechanisms guides.mechanism
 audit_public.checkpoint_list audit_public.checkpoints_csv audit_public.checkpoints_json
+search.results
 """
 # Taking part: any logged-in account (eligibility is a rule of the service, not of access).
 ACCOUNT_ENDPOINTS = """

@@ -1,0 +1,1 @@
+"""One search box over what the public sees (docs/search.md)."""
