@@ -31,6 +31,7 @@ from participa.officeplan.cli import guides_seed
 from participa.processes.models import Process
 from participa.residents.cli import digest, send_reminders
 from participa.results.mixing import mix_and_record, mix_open
+from participa.search.cli import search_reindex
 
 
 @click.command("seed-demo")
@@ -166,6 +167,7 @@ def init_app(app: Flask) -> None:
         ballots_mix,
         aggregates_recompute,
         aggregates_fold,
+        search_reindex,
         *notices,
         worker,
     ):

@@ -166,3 +166,17 @@ def test_postgresql_uses_the_full_text_index(app, world):
         assert "ix_proposal_search" in plan, plan
         rows = connection.execute(sa.text(sql)).scalars().all()
     assert len(rows) == 1
+
+
+def test_reindex_rewrites_text_changed_outside_the_app(client, world, runner):
+    process = world.initiative()
+    proposal = world.proposal(process)
+    db.session.execute(
+        sa.update(type(proposal)).where(type(proposal).id == proposal.id).values(search_text="")
+    )
+    db.session.commit()
+    assert titles(found(client, "semaforo")) == []
+    result = runner.invoke(args=["search-reindex"])
+    assert result.exit_code == 0, result.output
+    assert "proposal: 1 rows rewritten" in result.output
+    assert titles(found(client, "semaforo")) == ["Semáforo en la escuela"]
