@@ -180,3 +180,11 @@ def test_reindex_rewrites_text_changed_outside_the_app(client, world, runner):
     assert result.exit_code == 0, result.output
     assert "proposal: 1 rows rewritten" in result.output
     assert titles(found(client, "semaforo")) == ["Semáforo en la escuela"]
+
+
+def test_the_projects_list_matches_without_accents_too(client, world):
+    project = world.project("Semáforos en la avenida", description="Cruce de la Secundaria")
+    url = f"/procesos/{project.ballot.process_id}/proyectos/"
+    assert "Semáforos en la avenida" in client.get(url, query_string={"q": "SEMAFORO"}).text
+    assert "Semáforos en la avenida" in client.get(url, query_string={"q": "secundaria"}).text
+    assert "Semáforos en la avenida" not in client.get(url, query_string={"q": "hospital"}).text
