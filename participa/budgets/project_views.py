@@ -290,8 +290,16 @@ def edit(process_id: int, project_id: int):
     form = ProjectEditForm(obj=project)
     if form.validate_on_submit():
         try:
+            place = projects.Place(
+                form.location.data or "", form.latitude.data, form.longitude.data
+            )
             projects.edit_project(
-                current_user, project, form.title.data, form.description.data, form.category.data
+                current_user,
+                project,
+                form.title.data,
+                form.description.data,
+                form.category.data,
+                place,
             )
         except DomainError as error:
             show_error(form, error)

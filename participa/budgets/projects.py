@@ -12,6 +12,7 @@ from participa.audit.services import record
 from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, ProjectStatus
 from participa.core.errors import DomainError
+from participa.core.geo import check_coordinates
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
@@ -114,12 +115,7 @@ def _check_place(ballot: PbBallot, data: ProjectData) -> None:
         raise DomainError(_l("Choose a colonia of this ballot's zone."), field="colonia_id")
     if len(data.location) > MAX_LOCATION:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
-    if (data.latitude is None) != (data.longitude is None):
-        raise DomainError(_l("Give both latitude and longitude, or neither."), field="latitude")
-    if data.latitude is not None and not -90 <= data.latitude <= 90:
-        raise DomainError(_l("Latitude goes from -90 to 90."), field="latitude")
-    if data.longitude is not None and not -180 <= data.longitude <= 180:
-        raise DomainError(_l("Longitude goes from -180 to 180."), field="longitude")
+    check_coordinates(data.latitude, data.longitude)  # inside the municipality, as the map
 
 
 def check_project(ballot: PbBallot, data: ProjectData) -> None:
@@ -232,13 +228,29 @@ def review_project(actor, project: PbProject, review: Review, now: datetime) -> 
     db.session.commit()
 
 
-def edit_project(actor, project: PbProject, title: str, description: str, category: str):
-    """Let staff fix a project's wording before voting opens."""
+@dataclass(frozen=True)
+class Place:
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def edit_project(
+    actor, project: PbProject, title: str, description: str, category: str, place: Place | None = None
+):
+    """Let staff fix a project's wording, and its place (when given), before voting opens."""
     ensure_before_voting(project)
     _check_text(title, description, category)
+    if place is not None:
+        if len(place.location) > MAX_LOCATION:
+            raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
+        check_coordinates(place.latitude, place.longitude)
     before = {"title": project.title, "category": project.category}
     project.title, project.description = title.strip(), description.strip()
     project.category = category.strip()
+    if place is not None:
+        project.location = place.location.strip()
+        project.latitude, project.longitude = place.latitude, place.longitude
     record(
         actor,
         "pb.project.edit",

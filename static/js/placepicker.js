@@ -38,7 +38,9 @@
     var status = picker.querySelector("[data-map-status]");
     var locate = picker.querySelector("[data-locate]");
     var colonia = data.coloniaField ? document.getElementById(data.coloniaField) : null;
-    var suggested = null; // the value we chose for the colonia select, if any
+    // The colonia is suggested until the person picks one in the select themselves (a value
+    // the page came with, such as their home colonia, is only a default).
+    var chosen = false;
     if (!box || !lat || !lon) return;
     box.hidden = false;
     var made = baseMap(box, box.dataset);
@@ -52,18 +54,17 @@
 
     function suggestColonia(point) {
       if (!data.coloniaUrl || !colonia) return;
-      if (colonia.value !== "" && colonia.value !== suggested) return; // the person chose
+      if (chosen) return;
       var url = data.coloniaUrl + "?lat=" + point.lat.toFixed(6) + "&lon=" + point.lng.toFixed(6);
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (found) {
           if (!found || found.id === undefined) return;
-          if (colonia.value !== "" && colonia.value !== suggested) return;
+          if (chosen) return;
           var value = (data.coloniaPrefix || "") + found.id;
           var option = Array.prototype.find.call(colonia.options, function (o) { return o.value === value; });
           if (!option) return;
           colonia.value = value;
-          suggested = value;
           say(data.msgColonia.replace("%s", found.label));
         })
         .catch(function () { /* no suggestion: the select stays as it is */ });
@@ -125,7 +126,7 @@
       });
     });
     if (colonia) {
-      colonia.addEventListener("change", function () { suggested = null; });
+      colonia.addEventListener("change", function () { chosen = true; });
     }
 
     if (locate && navigator.geolocation) {
