@@ -236,7 +236,12 @@ class Place:
 
 
 def edit_project(
-    actor, project: PbProject, title: str, description: str, category: str, place: Place | None = None
+    actor,
+    project: PbProject,
+    title: str,
+    description: str,
+    category: str,
+    place: Place | None = None,
 ):
     """Let staff fix a project's wording, and its place (when given), before voting opens."""
     ensure_before_voting(project)

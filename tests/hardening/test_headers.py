@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from participa.auth.models import Role
-from participa.extensions import db
 from participa.core.maps import content_security_policy
-from participa.web import CSP, PERMISSIONS_POLICY
+from participa.extensions import db
+from participa.web import CSP
 from tests.factories import Factories, login
 
 # A script element without src runs, unless it is a data block (charts carry their figures as
