@@ -91,7 +91,7 @@ MAP_CENTER = None
 MAP_ZOOM = 12
 MAP_MAX_ZOOM = 19
 # Markers on one map view at most (the filtered set, newest first); the page says when capped.
-MAP_MARKERS_MAX = 1000
+MAP_MARKERS_MAX = 300
 # Distinct reports that hide a question, finding or comment pending review when its process
 # has no proposal settings of its own (those set `reports_to_hide` per process).
 REPORTS_TO_HIDE = 3

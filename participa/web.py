@@ -160,6 +160,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         has_role=has_role,
         has_endpoint=maps.has_endpoint,
+        same_query=maps.same_query,
         map_settings=maps.settings,
         allow_geolocation=maps.allow_geolocation,
         static_url=static_url,

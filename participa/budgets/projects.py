@@ -160,8 +160,8 @@ class ProjectFilter:
     author_id: int | None = None
 
 
-def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[PbProject], bool]:
-    """One page of the process's projects matching `wanted`, and whether more follow."""
+def matching(process, wanted: ProjectFilter):
+    """The select of the process's projects matching `wanted`, in the list's order."""
     query = db.select(PbProject).join(PbBallot).where(PbBallot.process_id == process.id)
     if wanted.ballot_id:
         query = query.where(PbProject.ballot_id == wanted.ballot_id)
@@ -173,8 +173,14 @@ def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[P
         query = query.where(PbProject.title.icontains(wanted.search.strip(), autoescape=True))
     if wanted.author_id:
         query = query.where(PbProject.author_id == wanted.author_id)
+    return query.order_by(PbProject.id)
+
+
+def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[PbProject], bool]:
+    """One page of the process's projects matching `wanted`, and whether more follow."""
+    query = matching(process, wanted)
     query = query.options(selectinload(PbProject.ballot).selectinload(PbBallot.outcome))
-    query = query.order_by(PbProject.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
+    query = query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
     found = list(db.session.execute(query).scalars())
     return found[:PER_PAGE], len(found) > PER_PAGE
 

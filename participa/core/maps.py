@@ -7,7 +7,7 @@ stay), and every map view lists its items as links. Settings in config.py (MAP_*
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, g
+from flask import current_app, g, request
 from sqlalchemy import func
 
 from participa.extensions import db
@@ -118,3 +118,9 @@ def geolocation_allowed() -> bool:
 def has_endpoint(name: str) -> bool:
     """Whether the app has a view called `name` (a template links to it only then)."""
     return name in current_app.view_functions
+
+
+def same_query() -> str:
+    """ "?" and this request's query (its filters), for a link between a list and its map."""
+    query = request.query_string.decode("ascii", "replace")
+    return f"?{query}" if query else ""

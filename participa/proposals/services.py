@@ -309,8 +309,8 @@ class ProposalFilter:
     author_id: int | None = None  # "my proposals": also the pending and hidden ones
 
 
-def find_proposals(process, wanted: ProposalFilter, page: int = 1) -> tuple[list[Proposal], bool]:
-    """One page of the process's proposals matching `wanted`, and whether more follow."""
+def matching(process, wanted: ProposalFilter):
+    """The select of the process's proposals matching `wanted`, in the list's order."""
     query = db.select(Proposal).where(Proposal.process_id == process.id)
     if wanted.author_id:
         query = query.where(Proposal.author_id == wanted.author_id)
@@ -334,8 +334,12 @@ def find_proposals(process, wanted: ProposalFilter, page: int = 1) -> tuple[list
     if wanted.status:
         query = query.where(Proposal.status == wanted.status)
     order = (Proposal.support_count.desc(),) if wanted.sort == "supports" else ()
-    query = query.order_by(*order, Proposal.created_at.desc(), Proposal.id.desc())
-    query = query.options(selectinload(Proposal.colonia))
+    return query.order_by(*order, Proposal.created_at.desc(), Proposal.id.desc())
+
+
+def find_proposals(process, wanted: ProposalFilter, page: int = 1) -> tuple[list[Proposal], bool]:
+    """One page of the process's proposals matching `wanted`, and whether more follow."""
+    query = matching(process, wanted).options(selectinload(Proposal.colonia))
     found = list(
         db.session.execute(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).scalars()
     )
