@@ -46,7 +46,7 @@
     });
     map.addLayer(group);
     if (items.length) {
-      map.fitBounds(group.getBounds(), { padding: [24, 24], maxZoom: 16 });
+      map.fitBounds(group.getBounds(), { padding: [40, 40], maxZoom: 16 });
     } else {
       map.fitBounds(L.latLngBounds([b[0], b[1]], [b[2], b[3]]));
     }
