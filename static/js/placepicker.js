@@ -17,8 +17,7 @@
       center: numbers(data.center),
       zoom: Number(data.zoom),
       maxZoom: Number(data.maxZoom),
-      zoomControl: false,
-      tap: true
+      zoomControl: false
     });
     L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
     L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: Number(data.maxZoom) }).addTo(map);
