@@ -80,6 +80,18 @@ MAX_TEXT_ANSWER_LENGTH = 2000
 # and its surroundings, checked by core/geo.py (this default covers the Guadalajara
 # metropolitan area; set the real box per municipality).
 MUNICIPALITY_BOUNDS = {"lat": (20.3, 21.1), "lon": (-103.8, -102.9)}
+# Maps (Leaflet, docs/maps.md): the tile server and its attribution, OpenStreetMap's by default
+# (its tile policy asks heavy users for their own server). The map opens on the middle of
+# MUNICIPALITY_BOUNDS at MAP_ZOOM unless MAP_CENTER = (lat, lon) says otherwise.
+MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILE_ATTRIBUTION = (
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>'
+)
+MAP_CENTER = None
+MAP_ZOOM = 12
+MAP_MAX_ZOOM = 19
+# Markers on one map view at most (the filtered set, newest first); the page says when capped.
+MAP_MARKERS_MAX = 300
 # Distinct reports that hide a question, finding or comment pending review when its process
 # has no proposal settings of its own (those set `reports_to_hide` per process).
 REPORTS_TO_HIDE = 3

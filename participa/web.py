@@ -40,7 +40,7 @@ from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.collaboration import views as collaboration_views
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
-from participa.core import richtext
+from participa.core import maps, richtext
 from participa.core.access import has_role
 from participa.core.timeutil import local_today
 from participa.core.upload_limits import UploadLimitRequest
@@ -140,6 +140,8 @@ CSP = (
 
 # No page needs the camera, microphone, location sensors or payment: deny them to every frame.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Except location on pages with a place picker ("Use my location"), for this origin only.
+PERMISSIONS_POLICY_GEOLOCATION = PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
 
 
 def init_app(app: Flask) -> None:
@@ -155,8 +157,14 @@ def init_app(app: Flask) -> None:
     app.request_class = UploadLimitRequest
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
+    # The map tiles' server joins img-src (core/maps.py); the policy is fixed per app.
+    app.extensions["participa_csp"] = maps.content_security_policy(CSP, app.config["MAP_TILE_URL"])
     app.jinja_env.globals.update(
         has_role=has_role,
+        has_endpoint=maps.has_endpoint,
+        same_query=maps.same_query,
+        map_settings=maps.settings,
+        allow_geolocation=maps.allow_geolocation,
         static_url=static_url,
         type_labels=types.TYPE_LABELS,
         status_labels=types.STATUS_LABELS,
@@ -208,11 +216,13 @@ def _refuse_nul_characters():
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("Content-Security-Policy", current_app.extensions["participa_csp"])
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    geolocation = has_request_context() and maps.geolocation_allowed()
+    permissions = PERMISSIONS_POLICY_GEOLOCATION if geolocation else PERMISSIONS_POLICY
+    response.headers.setdefault("Permissions-Policy", permissions)
     if current_app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS only
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response

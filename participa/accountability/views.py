@@ -14,6 +14,7 @@ from flask import (
     request,
     send_from_directory,
     stream_with_context,
+    url_for,
 )
 from flask_babel import get_timezone
 from flask_babel import gettext as _
@@ -23,6 +24,7 @@ from participa.accountability import downloads, service
 from participa.accountability.forms import AccountabilityFilter
 from participa.administration import meetings
 from participa.administration.models import COMMITMENT_STATUS_LABELS, MEETING_KIND_LABELS
+from participa.core import maps
 from participa.core.csvfile import csv_stream
 from participa.core.forms import EmptyForm
 from participa.core.timeutil import local_today
@@ -65,17 +67,41 @@ def work_is_public(work) -> bool:
     return published.public_work(work.id) is not None
 
 
-@bp.route("/")
-def public_list():
+def _filter_form() -> AccountabilityFilter:
     form = AccountabilityFilter(request.args)
     form.periodo.choices = [("", _("All"))] + [(p, p) for p in published.periods()]
     delegaciones = db.session.execute(db.select(Delegacion).order_by(Delegacion.name)).scalars()
     form.delegacion.choices = [("", _("All"))] + [(str(d.id), d.name) for d in delegaciones]
     form.estado.choices = [("", _("All"))] + [(s.value, STATUS_LABELS[s]) for s in followup.PUBLIC]
+    return form
+
+
+@bp.route("/")
+def public_list():
+    form = _filter_form()
     rows = service.public_rows(_filter(form), _today())
     return _render(
         "public.html", form=form, rows=rows, progress=progress_chart(rows) if rows else None
     )
+
+
+@bp.route("/mapa")
+def map_view():
+    """The priorities of the list's filters on a map (those with a place), capped."""
+    form = _filter_form()
+    rows = published.public_rows(_filter(form), _today())
+    located = maps.locate_rows(rows, maps.marker_cap(), lambda row: row.work)
+    markers = [
+        maps.Marker(
+            r.work.latitude,
+            r.work.longitude,
+            r.work.title,
+            url_for(".public_work", work_id=r.work.id),
+            str(STATUS_LABELS[r.work.status]),
+        ).as_json()
+        for r in located.items
+    ]
+    return _render("map.html", form=form, located=located, markers=markers)
 
 
 def public_work_or_404(work_id: int) -> Work:

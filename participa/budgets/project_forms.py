@@ -171,6 +171,9 @@ class ProjectEditForm(FlaskForm):
     title = _text(_l("Title"), MAX_TITLE)
     description = _text(_l("Description"), MAX_DESCRIPTION, area=True)
     category = _text(_l("Category"), MAX_CATEGORY)
+    location = ProposalForm.location
+    latitude = ProposalForm.latitude
+    longitude = ProposalForm.longitude
 
 
 class ExecutionForm(FlaskForm):

@@ -28,7 +28,7 @@ from participa.budgets.project_forms import (
     ProposalForm,
     ReviewForm,
 )
-from participa.core import paging
+from participa.core import maps, paging
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
@@ -109,6 +109,25 @@ def index(process_id: int):
         more=more,
         can_propose=bool(projects.open_ballots(process)),
     )
+
+
+@public_bp.route("/mapa")
+def map_view(process_id: int):
+    """The projects of the list's filters on a map (those with a place), capped."""
+    process = _public_process(process_id)
+    form = _filter_form(process)
+    located = maps.locate(projects.matching(process, _wanted(form)), PbProject, maps.marker_cap())
+    markers = [
+        maps.Marker(
+            p.latitude,
+            p.longitude,
+            p.title,
+            url_for(".detail", process_id=process.id, project_id=p.id),
+            str(PROJECT_STATUS_LABELS[p.status]),
+        ).as_json()
+        for p in located.items
+    ]
+    return _render("map.html", process=process, form=form, located=located, markers=markers)
 
 
 @public_bp.route("/<int:project_id>")
@@ -290,8 +309,16 @@ def edit(process_id: int, project_id: int):
     form = ProjectEditForm(obj=project)
     if form.validate_on_submit():
         try:
+            place = projects.Place(
+                form.location.data or "", form.latitude.data, form.longitude.data
+            )
             projects.edit_project(
-                current_user, project, form.title.data, form.description.data, form.category.data
+                current_user,
+                project,
+                form.title.data,
+                form.description.data,
+                form.category.data,
+                place,
             )
         except DomainError as error:
             show_error(form, error)

@@ -13,6 +13,7 @@ from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, ProjectStatus
 from participa.core import searchtext
 from participa.core.errors import DomainError
+from participa.core.geo import check_coordinates
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
 from participa.processes.services import public_process_ids
@@ -116,12 +117,7 @@ def _check_place(ballot: PbBallot, data: ProjectData) -> None:
         raise DomainError(_l("Choose a colonia of this ballot's zone."), field="colonia_id")
     if len(data.location) > MAX_LOCATION:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
-    if (data.latitude is None) != (data.longitude is None):
-        raise DomainError(_l("Give both latitude and longitude, or neither."), field="latitude")
-    if data.latitude is not None and not -90 <= data.latitude <= 90:
-        raise DomainError(_l("Latitude goes from -90 to 90."), field="latitude")
-    if data.longitude is not None and not -180 <= data.longitude <= 180:
-        raise DomainError(_l("Longitude goes from -180 to 180."), field="longitude")
+    check_coordinates(data.latitude, data.longitude)  # inside the municipality, as the map
 
 
 def check_project(ballot: PbBallot, data: ProjectData) -> None:
@@ -174,8 +170,8 @@ def public_filter():
     return PbProject.ballot_id.in_(ballot_ids)
 
 
-def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[PbProject], bool]:
-    """One page of the process's projects matching `wanted`, and whether more follow."""
+def matching(process, wanted: ProjectFilter):
+    """The select of the process's projects matching `wanted`, in the list's order."""
     query = db.select(PbProject).join(PbBallot).where(PbBallot.process_id == process.id)
     if wanted.ballot_id:
         query = query.where(PbProject.ballot_id == wanted.ballot_id)
@@ -187,8 +183,14 @@ def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[P
         query = query.where(searchtext.matching(PbProject.search_text, words))
     if wanted.author_id:
         query = query.where(PbProject.author_id == wanted.author_id)
+    return query.order_by(PbProject.id)
+
+
+def find_projects(process, wanted: ProjectFilter, page: int = 1) -> tuple[list[PbProject], bool]:
+    """One page of the process's projects matching `wanted`, and whether more follow."""
+    query = matching(process, wanted)
     query = query.options(selectinload(PbProject.ballot).selectinload(PbBallot.outcome))
-    query = query.order_by(PbProject.id).offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
+    query = query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)
     found = list(db.session.execute(query).scalars())
     return found[:PER_PAGE], len(found) > PER_PAGE
 
@@ -242,13 +244,34 @@ def review_project(actor, project: PbProject, review: Review, now: datetime) -> 
     db.session.commit()
 
 
-def edit_project(actor, project: PbProject, title: str, description: str, category: str):
-    """Let staff fix a project's wording before voting opens."""
+@dataclass(frozen=True)
+class Place:
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+def edit_project(
+    actor,
+    project: PbProject,
+    title: str,
+    description: str,
+    category: str,
+    place: Place | None = None,
+):
+    """Let staff fix a project's wording, and its place (when given), before voting opens."""
     ensure_before_voting(project)
     _check_text(title, description, category)
+    if place is not None:
+        if len(place.location) > MAX_LOCATION:
+            raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
+        check_coordinates(place.latitude, place.longitude)
     before = {"title": project.title, "category": project.category}
     project.title, project.description = title.strip(), description.strip()
     project.category = category.strip()
+    if place is not None:
+        project.location = place.location.strip()
+        project.latitude, project.longitude = place.latitude, place.longitude
     record(
         actor,
         "pb.project.edit",

@@ -18,6 +18,7 @@ from participa.demo import (
     events,
     links,
     oversight,
+    places,
     proposals,
     works,
 )
@@ -87,6 +88,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     administration.demo_administration(staff, today)
     tables_demo.demo_table(budget, today)
     officeplan_demo.demo_office_year(staff, today)
+    places.place_everything()  # the maps of projects, proposals and works show something
     checkpoint_now()  # the public list of the log's checkpoints starts with the demo's
     return accounts
 

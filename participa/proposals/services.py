@@ -329,8 +329,8 @@ def public_filter():
     return and_(publicly_listed(), Proposal.process_id.in_(public_process_ids(with_proposals)))
 
 
-def find_proposals(process, wanted: ProposalFilter, page: int = 1) -> tuple[list[Proposal], bool]:
-    """One page of the process's proposals matching `wanted`, and whether more follow."""
+def matching(process, wanted: ProposalFilter):
+    """The select of the process's proposals matching `wanted`, in the list's order."""
     query = db.select(Proposal).where(Proposal.process_id == process.id)
     if wanted.author_id:
         query = query.where(Proposal.author_id == wanted.author_id)
@@ -347,8 +347,12 @@ def find_proposals(process, wanted: ProposalFilter, page: int = 1) -> tuple[list
     if wanted.status:
         query = query.where(Proposal.status == wanted.status)
     order = (Proposal.support_count.desc(),) if wanted.sort == "supports" else ()
-    query = query.order_by(*order, Proposal.created_at.desc(), Proposal.id.desc())
-    query = query.options(selectinload(Proposal.colonia))
+    return query.order_by(*order, Proposal.created_at.desc(), Proposal.id.desc())
+
+
+def find_proposals(process, wanted: ProposalFilter, page: int = 1) -> tuple[list[Proposal], bool]:
+    """One page of the process's proposals matching `wanted`, and whether more follow."""
+    query = matching(process, wanted).options(selectinload(Proposal.colonia))
     found = list(
         db.session.execute(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).scalars()
     )

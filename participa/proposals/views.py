@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from participa.comments import services as comments
 from participa.comments.models import Comment
-from participa.core import documents, paging
+from participa.core import documents, maps, paging
 from participa.core.access import has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -145,6 +145,29 @@ def index(process_id: int):
         collects=supports.collects_supports(process),
         needed=supports.threshold(process),
         can_propose=services.proposing_problem(process, user_or_none()) is None,
+    )
+
+
+@bp.route("/mapa")
+def map_view(process_id: int):
+    """The proposals of the list's filters on a map (those with a place), capped."""
+    process = _process(process_id)
+    form = _filter_form(process)
+    query = services.matching(process, _wanted(form))
+    located = maps.locate(query, Proposal, maps.marker_cap())
+    labels = status_labels(process)
+    markers = [
+        maps.Marker(
+            p.latitude,
+            p.longitude,
+            p.title,
+            url_for(".detail", process_id=process.id, proposal_id=p.id),
+            str(labels[p.status]),
+        ).as_json()
+        for p in located.items
+    ]
+    return render_template(
+        "proposals/map.html", process=process, form=form, located=located, markers=markers
     )
 
 

@@ -89,6 +89,9 @@ class Work(Searchable, db.Model):
     # The zone: a colonia, a delegación, or neither (the whole municipality).
     colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"), index=True)
     delegacion_id: Mapped[int | None] = mapped_column(ForeignKey("delegacion.id"), index=True)
+    # Where it is, for the maps: both or neither, inside MUNICIPALITY_BOUNDS (core/geo.py).
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     estimated_cost: Mapped[int] = mapped_column(BigInteger)  # whole pesos
     beneficiaries: Mapped[int] = mapped_column(default=0)  # people
     directorate: Mapped[str] = mapped_column(String(160), default="")

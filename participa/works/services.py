@@ -11,6 +11,7 @@ from participa.budgets.projects import funding as pb_funded
 from participa.consultations.models import Option, Question
 from participa.core import signals
 from participa.core.errors import DomainError
+from participa.core.geo import check_coordinates
 from participa.extensions import db
 from participa.processes.models import Process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessType
@@ -61,6 +62,8 @@ class WorkData:
     funding: Funding
     fais_eligible: bool
     fais_category: FaisCategory | None
+    latitude: float | None = None  # the point on the maps: both or neither (core/geo.py)
+    longitude: float | None = None
 
 
 def zone_choices() -> list[tuple[str, str]]:
@@ -113,6 +116,7 @@ def _check(data: WorkData) -> None:
         raise DomainError(
             _l("A work funded by the FAIS must be eligible for it."), field="fais_eligible"
         )
+    check_coordinates(data.latitude, data.longitude)
 
 
 def _check_origin(origin: Origin) -> Origin:
@@ -147,6 +151,7 @@ def _apply(work: Work, data: WorkData) -> None:
     work.beneficiaries, work.directorate = data.beneficiaries, data.directorate.strip()
     work.funding, work.fais_eligible = data.funding, data.fais_eligible
     work.fais_category = data.fais_category if data.fais_eligible else None
+    work.latitude, work.longitude = data.latitude, data.longitude
 
 
 @rolls_back
@@ -202,6 +207,8 @@ def prefill(origin: Origin) -> dict:
             "description": project.description,
             "estimated_cost": project.cost or project.estimated_cost,
             "zone": f"c{project.colonia_id}" if project.colonia_id else "",
+            "latitude": project.latitude,
+            "longitude": project.longitude,
         }
     if origin.kind is WorkOrigin.PROPOSAL and origin.proposal_id:
         proposal = db.session.get(Proposal, origin.proposal_id)
@@ -211,6 +218,8 @@ def prefill(origin: Origin) -> dict:
             "title": proposal.title,
             "description": proposal.body,
             "zone": f"c{proposal.colonia_id}" if proposal.colonia_id else "",
+            "latitude": proposal.latitude,
+            "longitude": proposal.longitude,
         }
     return {}
 

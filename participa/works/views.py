@@ -55,6 +55,8 @@ def _data(form: WorkForm) -> services.WorkData:
         funding=Funding(form.funding.data),
         fais_eligible=form.fais_eligible.data,
         fais_category=FaisCategory(form.fais_category.data) if form.fais_category.data else None,
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
     )
 
 

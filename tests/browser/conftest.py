@@ -6,6 +6,7 @@ errors, uncaught exceptions, server errors (5xx) and requests that leave 127.0.0
 with any of them fails. Journeys leave a full-page screenshot in test-artifacts/screenshots/.
 """
 
+import io
 import os
 import random
 import re
@@ -13,6 +14,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +23,7 @@ import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import get_timezone
+from PIL import Image
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from participa import create_app
@@ -188,8 +191,44 @@ def live_database(tmp_path_factory):
         admin.dispose()
 
 
+class _TileHandler(BaseHTTPRequestHandler):
+    """Map tiles for the browser tests: one plain 256x256 PNG for every /{z}/{x}/{y}.png."""
+
+    tile = b""
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(self.tile)))
+            self.send_header("Cache-Control", "max-age=3600")
+            self.end_headers()
+            self.wfile.write(self.tile)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the map moved on and the browser dropped the tile: nothing to answer
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="session")
-def live_server(live_database, tmp_path_factory):
+def tile_server() -> str:
+    """A local tile server (nothing leaves the machine); its origin, e.g. http://127.0.0.1:N."""
+    image = io.BytesIO()
+    Image.new("RGB", (256, 256), (232, 236, 226)).save(image, "PNG")
+    handler = type("Tiles", (_TileHandler,), {"tile": image.getvalue()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="tile-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database, tmp_path_factory, tile_server):
     """The app with real CSRF on a seeded database of its own, served on a free localhost port.
 
     No PUBLIC_URL: links in its mails follow the served host and port, as in development; its
@@ -202,6 +241,7 @@ def live_server(live_database, tmp_path_factory):
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        "MAP_TILE_URL": f"{tile_server}/{{z}}/{{x}}/{{y}}.png",
         **live_database,
     }
     app = create_app(config)
@@ -339,8 +379,8 @@ def browser():
 class PageWatch:
     """What went wrong in the browser: console errors, page errors, 5xx, foreign requests."""
 
-    def __init__(self, local_host: str):
-        self.local_host = local_host
+    def __init__(self, local_host: str, *also_local: str):
+        self.local_hosts = {local_host, *also_local}  # the app, and the map tiles' stub
         self.problems: list[str] = []
         self.allowed: list[re.Pattern] = []
         self.foreign: list[str] = []
@@ -358,7 +398,7 @@ class PageWatch:
 
     def request(self, request) -> None:
         parts = urlsplit(request.url)
-        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.local_host:
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc not in self.local_hosts:
             self.foreign.append(request.url)
             self.problems.append(f"request left 127.0.0.1: {request.url}")
 
@@ -386,8 +426,8 @@ def context(browser, live_server, viewport):
 
 
 @pytest.fixture
-def watch(live_server, request) -> PageWatch:
-    watch = PageWatch(urlsplit(live_server.base_url).netloc)
+def watch(live_server, tile_server, request) -> PageWatch:
+    watch = PageWatch(urlsplit(live_server.base_url).netloc, urlsplit(tile_server).netloc)
     request.node.stash[PROBLEMS] = watch.problems
     return watch
 

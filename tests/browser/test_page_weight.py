@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from participa.demo.proposals import INITIATIVE_TITLE
 from tests.browser.conftest import wait_for_charts
 
 try:
@@ -29,6 +30,16 @@ PAGES = [
     ("login", None, "/cuenta/entrar"),
     ("register", None, "/cuenta/registro"),
     ("answer-form", "citizen", "/procesos/{open}/responder"),
+    ("proposals", None, "/procesos/{initiative}/propuestas/"),
+]
+LEAFLET_PATH = "/static/vendor/leaflet"  # Leaflet and Leaflet.markercluster
+# Pages with a map: their own bytes keep the budget, Leaflet aside (and only they load it).
+MAP_PAGES = [
+    ("works-map", None, "/obras/mapa"),
+    ("proposals-map", None, "/procesos/{initiative}/propuestas/mapa"),
+    ("projects-map", None, "/procesos/{budget}/proyectos/mapa"),
+    ("proposal-form", "citizen", "/procesos/{initiative}/propuestas/nueva"),
+    ("work-form", "staff", "/gestion/obras/nueva"),
 ]
 
 WEIGHT = """() => {
@@ -44,11 +55,21 @@ WEIGHT = """() => {
 }"""
 
 
+@pytest.fixture(scope="session")
+def page_ids(live_server, process_ids) -> dict[str, int]:
+    """The consultations' ids, and the demo's citizen initiative and PB process."""
+    return {
+        **process_ids,
+        "initiative": live_server.process_id(INITIATIVE_TITLE),
+        "budget": live_server.process_id("Presupuesto participativo 2027"),
+    }
+
+
 @pytest.mark.parametrize(("name", "role", "path"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_without_charts_is_light(page, logged_in, process_ids, viewport, name, role, path):
+def test_page_without_charts_is_light(page, logged_in, page_ids, viewport, name, role, path):
     if role:
         logged_in(role)
-    response = page.goto(path.format(**process_ids))
+    response = page.goto(path.format(**page_ids))
     assert response.status == 200
     weight = page.evaluate(WEIGHT)
     total = weight["html"] + weight["css"] + weight["js"]
@@ -58,7 +79,31 @@ def test_page_without_charts_is_light(page, logged_in, process_ids, viewport, na
     )
     assert weight["html"] > 0
     assert not any("plotly" in file for file in weight["files"]), weight["files"]
+    assert not any(LEAFLET_PATH in file for file in weight["files"]), weight["files"]
     assert total < BUDGET, f"{name} weighs {total:,} bytes of HTML+CSS+JS (budget {BUDGET:,})"
+
+
+LEAFLET_WEIGHT = """p => performance.getEntriesByType('resource')
+  .filter(e => new URL(e.name).pathname.startsWith(p))
+  .reduce((sum, e) => sum + e.decodedBodySize, 0)"""
+
+
+@pytest.mark.parametrize(("name", "role", "path"), MAP_PAGES, ids=[p[0] for p in MAP_PAGES])
+def test_map_page_is_light_apart_from_leaflet(
+    page, logged_in, page_ids, viewport, name, role, path
+):
+    if role:
+        logged_in(role)
+    response = page.goto(path.format(**page_ids))
+    assert response.status == 200
+    page.locator(".map .leaflet-tile-loaded").first.wait_for()
+    weight = page.evaluate(WEIGHT)
+    leaflet = page.evaluate(LEAFLET_WEIGHT, LEAFLET_PATH)
+    own = weight["html"] + weight["css"] + weight["js"] - leaflet
+    print(f"{name}[{viewport}]: {own:,} bytes without Leaflet ({leaflet:,})")
+    assert leaflet > 100_000, "the map page loads the vendored Leaflet"
+    assert not any("plotly" in file for file in weight["files"]), weight["files"]
+    assert own < BUDGET, f"{name} weighs {own:,} bytes of HTML+CSS+JS besides Leaflet"
 
 
 def plotly_hits(live_server) -> int:

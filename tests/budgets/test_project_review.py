@@ -162,6 +162,33 @@ def test_staff_fix_a_typo_before_voting_and_it_is_audited(client, staff, pb, pro
     assert project.title == "Techado de la cancha"
 
 
+def test_staff_set_the_place_of_a_project_and_a_point_outside_is_refused(
+    client, staff, pb, project
+):
+    data = {
+        "title": "Techado de cancha",
+        "description": "Techar la cancha.",
+        "category": "Deporte",
+        "location": "Unidad deportiva",
+        "latitude": "20,6612",
+        "longitude": "-103.3301",
+    }
+    edit = client.get(review_url(pb, project, "/editar")).get_data(as_text=True)
+    assert 'id="latitude"' in edit and "data-place-picker" in edit
+    assert client.post(review_url(pb, project, "/editar"), data=data).status_code == 302
+    db.session.refresh(project)
+    assert (project.location, project.latitude, project.longitude) == (
+        "Unidad deportiva",
+        20.6612,
+        -103.3301,
+    )
+    outside = {**data, "latitude": "19.43", "longitude": "-99.13", "title": "Otro"}
+    response = client.post(review_url(pb, project, "/editar"), data=outside)
+    assert response.status_code == 400
+    db.session.refresh(project)
+    assert (project.title, project.latitude) == ("Techado de cancha", 20.6612)
+
+
 def test_the_staff_list_shows_projects_per_ballot(client, staff, pb, project):
     page = client.get(f"/gestion/procesos/{pb.id}/proyectos/").get_data(as_text=True)
     assert "Norte" in page and "Techado de cancha" in page and "$120,000" in page

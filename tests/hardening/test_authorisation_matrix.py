@@ -46,13 +46,13 @@ contact.reset_by_phone contact.reset_by_code
 processes.index processes.detail
 receipts.check results.public results.aggregate_csv results.responses_csv
 results.responses_xlsx
-pb_projects.index pb_projects.detail
-proposals.index proposals.detail
+pb_projects.index pb_projects.detail pb_projects.map_view
+proposals.index proposals.detail proposals.map_view
 events.detail events.ics events.printable
 oversight.work collaboration.summary
 council_public.public_index council_public.public_agreements council_public.public_agreement
 council_public.public_session council_public.public_print council_public.public_version
-works_public.public_list works_public.public_work works_public.history_csv
+works_public.public_list works_public.public_work works_public.history_csv works_public.map_view
 works_public.history_json works_public.priorities_csv works_public.priorities_json
 notifications.unsubscribe
 guides.rights guides.mechanisms guides.mechanism

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from participa.auth.models import Role
+from participa.core.maps import content_security_policy
 from participa.extensions import db
 from participa.web import CSP
 from tests.factories import Factories, login
@@ -29,7 +30,10 @@ def get_routes(app) -> list[str]:
 
 def check_page(path: str, response) -> None:
     headers = response.headers
-    assert headers["Content-Security-Policy"] == CSP, path
+    # The base policy, with the map tiles' server (MAP_TILE_URL) among the image sources.
+    assert headers["Content-Security-Policy"] == content_security_policy(
+        CSP, "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    ), path
     assert "'unsafe-inline'" not in CSP.split("script-src")[1].split(";")[0]
     assert headers["X-Frame-Options"] == "DENY", path
     assert headers["X-Content-Type-Options"] == "nosniff", path
