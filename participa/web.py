@@ -69,6 +69,7 @@ from participa.site.views import bp as site_bp
 from participa.social_councils.views import bp as social_councils_bp
 from participa.tables import batch_views as table_batch_views
 from participa.tables import views as table_views
+from participa.territory.boundary_views import bp as boundaries_bp
 from participa.territory.views import bp as territory_bp
 from participa.works import followup_views as works_followup_views
 from participa.works import round_views as works_round_views
@@ -85,6 +86,7 @@ BLUEPRINTS = (
     receipts_bp,
     results_bp,
     territory_bp,
+    boundaries_bp,
     admin_bp,
     pb_ballots_bp,
     project_views.public_bp,
