@@ -13,11 +13,11 @@ from fractions import Fraction
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from plotly.colors import sample_colorscale
-from plotly.colors.sequential import Viridis
+from plotly import colors
 
 from participa.core.charts import Chart, base_figure, pct
 
+VIRIDIS = colors.sequential.Viridis
 NO_POPULATION = "#d9d9d9"
 EDGE = "#3a3a3a"
 LISTED = 12  # colonias without a boundary named in the summary; the table has them all
@@ -51,7 +51,7 @@ def _trace(zone: MapZone, top: float) -> dict:
     if zone.share is None:
         color, shown = NO_POPULATION, _l("no population recorded")
     else:
-        color = sample_colorscale(Viridis, [min(float(zone.share) / top, 1.0)])[0]
+        color = colors.sample_colorscale(VIRIDIS, [min(float(zone.share) / top, 1.0)])[0]
         shown = pct(zone.share)
     return {
         "type": "scatter",
@@ -85,7 +85,7 @@ def _scale_trace(x: float, y: float, top: float) -> dict:
             "size": 1,
             "showscale": True,
             "colorbar": {
-                "title": {"text": str(_l("% of population"))},
+                "title": {"text": str(_l("Share of population"))},
                 "ticksuffix": " %",
                 "thickness": 14,
                 "len": 0.9,

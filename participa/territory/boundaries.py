@@ -141,25 +141,25 @@ def _ring_problem(rings: list):
 def _place_problem(rings: list, bounds: dict):
     lons = [p[0] for ring in rings for p in ring]
     lats = [p[1] for ring in rings for p in ring]
+    (lat_lo, lat_hi), (lon_lo, lon_hi) = bounds["lat"], bounds["lon"]
+
+    def inside(ys: list, xs: list) -> bool:
+        return (
+            lat_lo - TOLERANCE <= min(ys)
+            and max(ys) <= lat_hi + TOLERANCE
+            and lon_lo - TOLERANCE <= min(xs)
+            and max(xs) <= lon_hi + TOLERANCE
+        )
+
+    if inside(lats, lons):
+        return None
+    if inside(lons, lats):
+        return _l("its longitudes and latitudes seem swapped (GeoJSON puts longitude first)")
     if max(map(abs, lons)) > 180 or max(map(abs, lats)) > 90:
         return _l(
             "its coordinates are not longitudes and latitudes in degrees; convert the file "
             "to WGS84 (EPSG:4326)"
         )
-    (lat_lo, lat_hi), (lon_lo, lon_hi) = bounds["lat"], bounds["lon"]
-
-    def inside(lo_lat, hi_lat, lo_lon, hi_lon) -> bool:
-        return (
-            lat_lo - TOLERANCE <= lo_lat
-            and hi_lat <= lat_hi + TOLERANCE
-            and lon_lo - TOLERANCE <= lo_lon
-            and hi_lon <= lon_hi + TOLERANCE
-        )
-
-    if inside(min(lats), max(lats), min(lons), max(lons)):
-        return None
-    if inside(min(lons), max(lons), min(lats), max(lats)):
-        return _l("its longitudes and latitudes seem swapped (GeoJSON puts longitude first)")
     return _l("it lies outside the municipality")
 
 
