@@ -25,7 +25,7 @@ def upgrade():
         batch_op.add_column(sa.Column("boundary", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("outline", sa.JSON(), nullable=True))
         for name in BOX:
-            batch_op.add_column(sa.Column(name, sa.Float(), nullable=True))
+            batch_op.add_column(sa.Column(name, sa.Double(), nullable=True))
         batch_op.create_index("ix_colonia_bbox", ["min_lon", "min_lat"], unique=False)
 
 

@@ -57,6 +57,7 @@ works_public.history_json works_public.priorities_csv works_public.priorities_js
 notifications.unsubscribe
 guides.rights guides.mechanisms guides.mechanism
 audit_public.checkpoint_list audit_public.checkpoints_csv audit_public.checkpoints_json
+territory.colonia_at
 """
 # Taking part: any logged-in account (eligibility is a rule of the service, not of access).
 ACCOUNT_ENDPOINTS = """
@@ -129,6 +130,7 @@ office_requests.index office_requests.export office_requests.new office_requests
 office_requests.add_item office_requests.set_status
 guides_manage.index guides_manage.edit guides_manage.version guides_manage.restore
 advice.index advice.export
+boundaries.index
 """
 # The council's reading pages (/consejo) and its prioritisation rounds.
 COUNCIL_ENDPOINTS = """
