@@ -84,10 +84,16 @@ def _scale_trace(x: float, y: float, top: float) -> dict:
             "opacity": 0,
             "size": 1,
             "showscale": True,
+            # Below the map, across: on a phone a bar at the side would take half the width.
             "colorbar": {
-                "title": {"text": str(_l("Share of population"))},
-                "ticksuffix": " %",
-                "thickness": 14,
+                "title": {"text": str(_l("Share of population")), "side": "top"},
+                "ticksuffix": "%",
+                "orientation": "h",
+                "x": 0.5,
+                "xanchor": "center",
+                "y": 0,
+                "yanchor": "top",
+                "thickness": 12,
                 "len": 0.9,
             },
         },
@@ -132,8 +138,8 @@ def colonia_map(key: str, title, zones: list[MapZone]) -> Chart | None:
     hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
     figure = base_figure(
         traces,
-        440,
-        margin={"l": 4, "r": 4, "t": 4, "b": 4},
+        460,
+        margin={"l": 4, "r": 4, "t": 4, "b": 90},
         hovermode="closest",
         xaxis=hidden,
         yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(middle))},
