@@ -10,8 +10,8 @@ from participa.auth.models import Role
 from participa.core.choropleth import MapZone, colonia_map
 from participa.processes.types import ProcessStatus
 from participa.territory.boundaries import import_boundaries
-from tests.budgets.test_pb_results_pages import publish, public_url
 from tests.budgets.test_pb_results_pages import ballot as pb_ballot  # noqa: F401 - fixture
+from tests.budgets.test_pb_results_pages import public_url, publish
 from tests.results.test_dashboard import figures, login_as
 from tests.results.test_results import seed_results
 

@@ -274,3 +274,12 @@ def test_the_endpoint_answers_json_for_anyone(drawn, app):
         bad = client.get(f"/territorio/colonia-en{query}")
         assert bad.status_code == 400, query
         assert "grados decimales" in bad.get_json()["error"]
+
+
+def test_the_endpoint_is_rate_limited_per_address(database):
+    app = database(RATELIMIT_ENABLED=True, RATELIMIT_COLONIA_AT="2/minute")
+    with app.app_context():
+        client = app.test_client()
+        answers = [client.get("/territorio/colonia-en?lat=20.67&lon=-103.35") for _ in range(3)]
+        assert [a.status_code for a in answers] == [404, 404, 429]
+        db.session.remove()
