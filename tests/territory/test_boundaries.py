@@ -238,7 +238,7 @@ def test_without_the_csrf_token_nothing_is_imported(csrf_app, make):
     assert stored()["Centro"] == (None, None)
 
 
-def test_the_sample_file_is_the_demo_grid_and_imports_on_the_demo(app):
+def test_the_sample_file_is_the_demo_grid(app):
     with open("static/samples/colonias-ejemplo.geojson", encoding="utf-8") as sample:
         assert json.load(sample) == sample_collection(TERRITORY)
 
