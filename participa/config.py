@@ -74,6 +74,8 @@ INSTANCE_UMASK = 0o077
 MAX_CONTENT_LENGTH = 8 * 1024 * 1024
 # A roll file may be larger (200,000 lines: about 10 MB); only the roll import takes this much.
 ROLL_UPLOAD_MAX = 64 * 1024 * 1024
+# A GeoJSON of every colonia's boundary (INEGI's full detail for a city: about 10 MB).
+COLONIA_BOUNDARIES_MAX = 24 * 1024 * 1024
 MAX_TEXT_ANSWER_LENGTH = 2000
 
 # Where latitudes and longitudes people type (proposals, findings) may fall: the municipality
@@ -113,6 +115,7 @@ RATELIMIT_LOGIN_CODE = "5/minute;20/hour"  # the second step (TOTP code), per ac
 RATELIMIT_REGISTER = "5/hour"  # per IP address
 RATELIMIT_PASSWORD_RESET = "5/hour"  # per IP address, and again per e-mail typed
 RATELIMIT_VOTE = "30/minute"  # ballots and supports, per account
+RATELIMIT_COLONIA_AT = "60/minute;600/hour"  # the colonia of a point picked on a map, per IP
 
 # Password reset links: valid this many seconds, and only until the password changes.
 PASSWORD_RESET_MAX_AGE = 3600

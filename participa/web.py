@@ -70,6 +70,7 @@ from participa.site.views import bp as site_bp
 from participa.social_councils.views import bp as social_councils_bp
 from participa.tables import batch_views as table_batch_views
 from participa.tables import views as table_views
+from participa.territory.boundary_views import bp as boundaries_bp
 from participa.territory.views import bp as territory_bp
 from participa.works import followup_views as works_followup_views
 from participa.works import round_views as works_round_views
@@ -86,6 +87,7 @@ BLUEPRINTS = (
     receipts_bp,
     results_bp,
     territory_bp,
+    boundaries_bp,
     admin_bp,
     pb_ballots_bp,
     project_views.public_bp,
@@ -161,7 +163,6 @@ def init_app(app: Flask) -> None:
     app.extensions["participa_csp"] = maps.content_security_policy(CSP, app.config["MAP_TILE_URL"])
     app.jinja_env.globals.update(
         has_role=has_role,
-        has_endpoint=maps.has_endpoint,
         same_query=maps.same_query,
         map_settings=maps.settings,
         allow_geolocation=maps.allow_geolocation,

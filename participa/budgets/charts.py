@@ -9,6 +9,7 @@ from participa.budgets.counting import Comparison
 from participa.budgets.outcomes import BallotResult
 from participa.budgets.turnout import Turnout
 from participa.core.charts import PRIMARY, Chart, base_figure, pct, shares_chart, wrap
+from participa.core.choropleth import colonia_map, zones_from
 
 # Against white: PRIMARY 6.9:1, GREY 3.7:1, ORANGE 3.8:1, GREEN 3.3:1 (WCAG's 3:1 for
 # graphics); blue, orange, green and grey stay apart for the common colour blindnesses.
@@ -121,6 +122,15 @@ def turnout_chart(turnout: Turnout) -> Chart:
         located=turnout.located,
     )
     return Chart(chart.key, chart.title, chart.figure, chart.headers, chart.rows, summary)
+
+
+def turnout_map(turnout: Turnout, outlines: dict) -> Chart | None:
+    """Turnout by colonia on a map, when a colonia of the process has a boundary."""
+    return colonia_map(
+        "map-colonia",
+        _l("Map: turnout by colonia, as a share of its population"),
+        zones_from(turnout.by_colonia, outlines),
+    )
 
 
 CATEGORIES = (

@@ -33,6 +33,7 @@ from participa.core.timeutil import utcnow
 from participa.eligibility.participants import CHANNEL_LABELS
 from participa.processes.services import change_status
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
+from participa.territory.geo import outlines_by_label
 
 public_bp = Blueprint("pb_results", __name__, url_prefix="/procesos/<int:process_id>/presupuesto")
 manage_bp = Blueprint(
@@ -193,6 +194,7 @@ def public(process_id: int):
         sections=sections,
         money_chart=charts.money_chart(counted) if counted else None,
         turnout_chart=charts.turnout_chart(people),
+        turnout_map=charts.turnout_map(people, outlines_by_label()),
         turnout=people,
         can_count=has_role("staff", "admin"),
         rule_labels=RULE_LABELS,

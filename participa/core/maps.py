@@ -115,11 +115,6 @@ def geolocation_allowed() -> bool:
     return bool(g.get("geolocation_allowed"))
 
 
-def has_endpoint(name: str) -> bool:
-    """Whether the app has a view called `name` (a template links to it only then)."""
-    return name in current_app.view_functions
-
-
 def same_query() -> str:
     """ "?" and this request's query (its filters), for a link between a list and its map."""
     query = request.query_string.decode("ascii", "replace")

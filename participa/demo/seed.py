@@ -11,6 +11,7 @@ from participa.auth.services import create_account
 from participa.core.timeutil import utcnow
 from participa.demo import (
     administration,
+    boundaries,
     budgets,
     consultations,
     council,
@@ -69,6 +70,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     colonias = _territory()
     accounts = _accounts(rng, colonias, today, hash_method)
     staff = db.session.execute(db.select(User).where(User.role == Role.STAFF)).scalars().first()
+    boundaries.demo_boundaries(staff, TERRITORY)
     consultations.open_consultation(staff, today)
     finished, questions = consultations.finished_consultation(staff, today)
     budget = budgets.open_budget(staff, today)

@@ -8,11 +8,13 @@ from flask_babel import lazy_gettext as _l
 from participa.auth.models import SEX_LABELS
 from participa.consultations.models import QuestionKind
 from participa.core import charts
+from participa.core.choropleth import MapZone, colonia_map
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.proposals.models import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS, ProposalStatus
 from participa.results.report import question_block
 from participa.results.sections import Dashboard
 from participa.results.services import question_results
+from participa.territory.geo import outlines_by_label
 
 SOURCE_LABELS = {
     "consultations": _l("Consultations"),
@@ -51,7 +53,22 @@ def colonia_chart(heard) -> charts.Chart:
     )
 
 
+def colonia_map_chart(heard) -> charts.Chart | None:
+    """The same shares on a map, when at least one colonia has a boundary."""
+    outlines = outlines_by_label()
+    zones = []
+    for r in heard.by_colonia:
+        label = f"{r.zone} ({r.delegacion})"
+        zones.append(MapZone(label, r.participants, r.population, r.share, outlines.get(label)))
+    return colonia_map(
+        "heard-colonia-map",
+        _l("Map: participation by colonia, as a share of its population"),
+        zones,
+    )
+
+
 def heard_charts(heard) -> list[charts.Chart]:
+    drawn = colonia_map_chart(heard)
     return [
         charts.shares_chart(
             "heard-delegacion",
@@ -59,6 +76,7 @@ def heard_charts(heard) -> list[charts.Chart]:
             heard.by_delegacion,
         ),
         colonia_chart(heard),
+        *([drawn] if drawn else []),
         charts.counts_chart(
             "heard-source", _l("Participations by mechanism"), heard.by_source, SOURCE_LABELS
         ),

@@ -7,9 +7,11 @@ from flask_babel import lazy_gettext as _l
 from participa.auth.models import SEX_LABELS
 from participa.consultations.models import QuestionKind
 from participa.core.charts import Chart, counts_chart, shares_chart
+from participa.core.choropleth import colonia_map, zones_from
 from participa.results import charts
 from participa.results.services import ParticipationStats, participation_stats, question_results
 from participa.tally import TextAnswers
+from participa.territory.geo import outlines_by_label
 
 YES_NO_LABELS = {1: _l("Yes"), 0: _l("No")}
 
@@ -62,5 +64,11 @@ def build_report(process, tz, answers: bool = True) -> Report:
             stats.by_colonia,
         ),
     ]
+    drawn = colonia_map(
+        "map-colonia",
+        _l("Map: participation by colonia, as a share of its population"),
+        zones_from(stats.by_colonia, outlines_by_label()),
+    )
+    turnout += [drawn] if drawn else []
     blocks = [question_block(r) for r in question_results(process)] if answers else []
     return Report(stats, blocks, turnout, answers)

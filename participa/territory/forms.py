@@ -3,8 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class DelegacionForm(FlaskForm):
@@ -33,4 +33,31 @@ class TerritoryImportForm(FlaskForm):
             "Columns delegacion, colonia, poblacion; comma or semicolon separated. "
             "Existing colonias get their population updated."
         ),
+    )
+
+
+class BoundaryImportForm(FlaskForm):
+    file = FileField(
+        _l("GeoJSON file"),
+        validators=[
+            FileRequired(),
+            FileAllowed(["geojson", "json"], _l("Upload a .geojson or .json file.")),
+        ],
+        description=_l(
+            "A FeatureCollection of Polygon or MultiPolygon features in longitude and latitude "
+            "(WGS84), one per colonia."
+        ),
+    )
+    name_property = StringField(
+        _l("Property with the colonia's name (optional)"),
+        validators=[Optional(), Length(max=60)],
+        description=_l("Leave it empty to use NOM_ASEN, NOMASEN, NOM_COL, NOMBRE, nombre or name."),
+    )
+    create_missing = BooleanField(_l("Create the colonias the territory does not have yet"))
+    delegacion_id = SelectField(
+        _l("Delegación for the new colonias"),
+        coerce=int,
+        choices=[],
+        validate_choice=False,
+        description=_l("Only used when new colonias are created."),
     )

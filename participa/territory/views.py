@@ -1,18 +1,26 @@
-"""Territory administration: list, add, edit and import from CSV."""
+"""Territory administration (list, add, edit, import from CSV) and the public point lookup."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from participa.core.access import guard_blueprint
+from participa.core.access import require_roles
 from participa.core.errors import DomainError
+from participa.core.limits import per_ip
 from participa.extensions import db
 from participa.territory import services
 from participa.territory.forms import ColoniaForm, DelegacionForm, TerritoryImportForm
+from participa.territory.geo import colonia_at as find_colonia
 from participa.territory.models import Colonia
 
-bp = Blueprint("territory", __name__, url_prefix="/admin/territorio")
-guard_blueprint(bp, "admin")
+bp = Blueprint("territory", __name__)
+PUBLIC = {"territory.colonia_at"}  # a map picker asks it for anyone; the rest is the admin's
+
+
+@bp.before_request
+def _guard():
+    if request.endpoint not in PUBLIC:
+        require_roles("admin")
 
 
 def _colonia_form(obj=None) -> ColoniaForm:
@@ -21,7 +29,7 @@ def _colonia_form(obj=None) -> ColoniaForm:
     return form
 
 
-@bp.route("/", methods=["GET", "POST"])
+@bp.route("/admin/territorio/", methods=["GET", "POST"])
 def index():
     form = DelegacionForm()
     if form.validate_on_submit():
@@ -41,8 +49,8 @@ def index():
     )
 
 
-@bp.route("/colonias/nueva", methods=["POST"])
-@bp.route("/colonias/<int:colonia_id>", methods=["GET", "POST"])
+@bp.route("/admin/territorio/colonias/nueva", methods=["POST"])
+@bp.route("/admin/territorio/colonias/<int:colonia_id>", methods=["GET", "POST"])
 def colonia(colonia_id: int | None = None):
     existing = db.session.get(Colonia, colonia_id) if colonia_id else None
     if colonia_id and existing is None:
@@ -65,7 +73,7 @@ def colonia(colonia_id: int | None = None):
     return render_template("territory/colonia.html", form=form, colonia=existing)
 
 
-@bp.route("/importar", methods=["POST"])
+@bp.route("/admin/territorio/importar", methods=["POST"])
 def import_csv():
     form = TerritoryImportForm()
     if form.validate_on_submit():
@@ -92,3 +100,25 @@ def import_csv():
         colonia_form=_colonia_form(),
         import_form=form,
     ), 400
+
+
+def _coordinate(name: str, limit: float) -> float | None:
+    try:
+        value = float(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return value if -limit <= value <= limit else None  # NaN and infinities fail too
+
+
+@bp.route("/territorio/colonia-en")
+@per_ip("RATELIMIT_COLONIA_AT", "colonia-at", methods=("GET",))
+def colonia_at():
+    """The colonia of a point, as JSON: 200 {id, label}, 404 {} outside every boundary."""
+    lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
+    if lat is None or lon is None:
+        message = _("Give lat and lon as decimal degrees, e.g. lat=20.67&lon=-103.35.")
+        return jsonify({"error": message}), 400
+    colonia = find_colonia(lat, lon)
+    if colonia is None:
+        return jsonify({}), 404
+    return jsonify({"id": colonia.id, "label": colonia.label})

@@ -58,6 +58,7 @@ notifications.unsubscribe
 guides.rights guides.mechanisms guides.mechanism
 audit_public.checkpoint_list audit_public.checkpoints_csv audit_public.checkpoints_json
 search.results
+territory.colonia_at
 """
 # Taking part: any logged-in account (eligibility is a rule of the service, not of access).
 ACCOUNT_ENDPOINTS = """
@@ -130,6 +131,7 @@ office_requests.index office_requests.export office_requests.new office_requests
 office_requests.add_item office_requests.set_status
 guides_manage.index guides_manage.edit guides_manage.version guides_manage.restore
 advice.index advice.export
+boundaries.index
 """
 # The council's reading pages (/consejo) and its prioritisation rounds.
 COUNCIL_ENDPOINTS = """

@@ -129,6 +129,7 @@ FORMS: dict[str, list[Target] | str] = {
         Target("admin", "territory.colonia"),
     ],
     "participa.territory.forms.TerritoryImportForm": [Target("admin", "territory.import_csv")],
+    "participa.territory.forms.BoundaryImportForm": [Target("staff", "boundaries.index")],
     "participa.oversight.forms.WorkForm": [Target("staff", "oversight_manage.edit_work")],
     "participa.oversight.forms.FindingForm": [Target("citizen", "oversight.file_finding")],
     "participa.oversight.forms.AnswerForm": [Target("staff", "oversight_manage.answer")],

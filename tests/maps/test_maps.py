@@ -89,27 +89,9 @@ def test_picker_pages_keep_the_typed_fields_and_load_leaflet(app, demo, client):
     assert "data-place-picker" in page and LEAFLET in page and CLUSTER not in page
     assert re.search(r'class="map map-picker"[^>]*hidden', page)  # shown by the script only
     assert re.search(r"data-locate hidden", page)
-    # No colonia lookup in this app: the picker does not offer a suggestion.
-    assert "data-colonia-url" not in page
-
-
-def test_the_colonia_is_suggested_only_where_the_lookup_exists(database):
-    app = database()
-    app.add_url_rule(
-        "/territorio/colonia-en", "territory.colonia_at", lambda: ({}, 404)
-    )  # what the territory's endpoint answers for a point in no colonia
-    with app.app_context():
-        db.create_all()
-        with app.test_request_context():
-            accounts = seed(date(2026, 12, 7), responses=10, hash_method="pbkdf2:sha256:1000")
-        citizen = next(a for a in accounts if a.role.value == "citizen")
-        client = app.test_client()
-        login(client, citizen.email, citizen.password)
-        process = process_of(ProcessType.INICIATIVA)
-        page = client.get(f"/procesos/{process.id}/propuestas/nueva").get_data(as_text=True)
-        assert 'data-colonia-url="/territorio/colonia-en"' in page
-        assert 'data-colonia-field="colonia_id"' in page
-        db.session.remove()
+    # The colonia is suggested from the point by the territory's lookup.
+    assert 'data-colonia-url="/territorio/colonia-en"' in page
+    assert 'data-colonia-field="colonia_id"' in page
 
 
 def test_pages_without_a_map_load_no_leaflet(app, demo, client):

@@ -1,0 +1,87 @@
+"""The colonia map (choropleth) drawn by Plotly's basic bundle, and the boundary import page.
+
+The demo gives its colonias grid boundaries (participa/demo/boundaries.py), so the maps show.
+"""
+
+import json
+
+import pytest
+
+from participa.demo.seed import TERRITORY
+from tests.browser.conftest import wait_for_charts
+from tests.browser.test_accessibility import check_axe, check_labels
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips these tests (or fails them on CI) and says why
+    expect = None
+
+DEMO_COLONIAS = sum(len(colonias) for colonias in TERRITORY.values())
+BOW_TIE = [[-103.36, 20.66], [-103.34, 20.68], [-103.34, 20.66], [-103.36, 20.68], [-103.36, 20.66]]
+
+
+@pytest.fixture
+def axe_report() -> dict:
+    return {}
+
+
+def drawn_colonias(page, key: str) -> int:
+    """Filled outlines Plotly drew in the chart `key` (one per colonia with a boundary)."""
+    chart = page.locator(f"#chart-{key} .chart")
+    expect(chart.locator(".colorbar")).to_have_count(1)
+    return chart.locator("path.js-fill").count()
+
+
+def test_the_council_sees_participation_per_colonia_on_a_map(page, logged_in, axe_report, viewport):
+    logged_in("council")
+    assert page.goto("/consejo/").status == 200
+    wait_for_charts(page)
+    assert drawn_colonias(page, "heard-colonia-map") == DEMO_COLONIAS
+    expect(page.locator("#chart-heard-colonia-map .chart-summary")).to_contain_text(
+        f"{DEMO_COLONIAS} colonias"
+    )
+    page.locator("#chart-heard-colonia-map details.chart-data").evaluate("d => (d.open = true)")
+    expect(page.locator("#chart-heard-colonia-map tbody tr")).to_have_count(DEMO_COLONIAS)
+    check_axe(page, f"colonia-map-dashboard[{viewport}]", axe_report)
+
+
+def test_the_public_results_have_the_map(page, process_ids, axe_report, viewport):
+    assert page.goto(f"/procesos/{process_ids['finished']}/resultados").status == 200
+    wait_for_charts(page)
+    assert drawn_colonias(page, "map-colonia") == DEMO_COLONIAS
+    check_axe(page, f"colonia-map-public[{viewport}]", axe_report)
+
+
+def test_staff_upload_a_bad_file_and_read_what_is_wrong(
+    page, logged_in, watch, axe_report, viewport
+):
+    watch.allow(r"status of 400")  # the refused file comes back as 400 with what is wrong
+    logged_in("staff")
+    assert page.goto("/gestion/territorio/limites/").status == 200
+    check_axe(page, f"boundaries-import[{viewport}]", axe_report)
+    check_labels(page)
+    bad = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"NOM_ASEN": "Centro"},
+                "geometry": {"type": "Polygon", "coordinates": [BOW_TIE]},
+            }
+        ],
+    }
+    page.locator("#file").set_input_files(
+        {
+            "name": "colonias.geojson",
+            "mimeType": "application/geo+json",
+            "buffer": json.dumps(bad).encode(),
+        }
+    )
+    page.locator("form[enctype] button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("#boundary-problems li")).to_have_text(
+        ['Elemento 1 ("Centro"): el polígono se cruza consigo mismo']
+    )
+    expect(page.locator("#file")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#file-error")).to_contain_text("No se importó nada")
+    check_axe(page, f"boundaries-import-error[{viewport}]", axe_report)
