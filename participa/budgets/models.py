@@ -156,6 +156,7 @@ class PbProject(db.Model):
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     photo: Mapped[str | None] = mapped_column(String(80))  # file name under instance/uploads
+    photo_alt: Mapped[str] = mapped_column(String(200), default="", server_default="")
     estimated_cost: Mapped[int] = mapped_column(BigInteger)  # the author's estimate, pesos
     cost: Mapped[int | None] = mapped_column(BigInteger)  # the technical review's, on the ballot
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -232,24 +232,6 @@ def review_project(actor, project: PbProject, review: Review, now: datetime) -> 
     db.session.commit()
 
 
-def edit_project(actor, project: PbProject, title: str, description: str, category: str):
-    """Let staff fix a project's wording before voting opens."""
-    ensure_before_voting(project)
-    _check_text(title, description, category)
-    before = {"title": project.title, "category": project.category}
-    project.title, project.description = title.strip(), description.strip()
-    project.category = category.strip()
-    record(
-        actor,
-        "pb.project.edit",
-        project,
-        before=before,
-        title=project.title,
-        category=project.category,
-    )
-    db.session.commit()
-
-
 @dataclass(frozen=True)
 class Execution:
     status: ExecutionStatus
