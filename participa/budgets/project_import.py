@@ -64,8 +64,8 @@ COLUMNS = (
         "costo_estimado",
         ("estimated_cost",),
         True,
-        _l("The proposal's estimate in pesos, such as 250000 or $250,000."),
-        "250000",
+        _l("The proposal's estimate in pesos, such as 150000 or $150,000."),
+        "150000",
     ),
     Column(
         "cost",
@@ -73,7 +73,7 @@ COLUMNS = (
         ("cost",),
         False,
         _l("The cost according to the technical review; required when factible is sí."),
-        "240000",
+        "145000",
     ),
     Column(
         "colonia",

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from participa.budgets import project_import, project_staff, projects
 from participa.budgets.ballot_views import load
@@ -127,9 +128,9 @@ def _colonia_choices(form, process, ballot) -> None:
 
 
 def _photo_change(form: ProjectEditForm) -> project_staff.PhotoChange:
-    upload = form.photo.data
+    upload = form.photo.data  # the stored file name when none was sent (the form reads obj)
     return project_staff.PhotoChange(
-        upload=upload.read(MAX_PHOTO_BYTES + 1) if upload else None,
+        upload=upload.read(MAX_PHOTO_BYTES + 1) if isinstance(upload, FileStorage) else None,
         alt=form.photo_alt.data or "",
         remove=form.remove_photo.data,
     )
