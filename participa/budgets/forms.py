@@ -108,8 +108,8 @@ class BallotForm(FlaskForm):
         description=_l(
             "Equal Shares alone often leaves money unspent. Add1 (recommended) repeats the "
             "count giving every voter one peso more each time, while the money is enough, so "
-            "more projects are funded. “Add1, then most votes” also spends what is still left "
-            "on the projects with most votes. None leaves the rest unspent."
+            "more projects are funded. “Add1, then fill the rest by most votes” also spends "
+            "what is still left on the projects with most votes. None leaves the rest unspent."
         ),
     )
     mes_exhaustive_stop = BooleanField(

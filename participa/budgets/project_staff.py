@@ -27,7 +27,7 @@ from participa.extensions import db
 
 MAX_PHOTO_ALT = 200
 # "1,250,000", "1250000.50", "$1,250,000", "1 250 000": digits, thousands by comma, centavos.
-MONEY = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$")
+MONEY = re.compile(r"^(\d{1,3}(,\d{3}){1,4}|\d{1,15})(\.\d{1,2})?$")  # up to 10^15 pesos
 EDITED = (
     "title",
     "description",

@@ -73,6 +73,7 @@ def events(action: str) -> list[AuditEvent]:
         ("mil pesos", None),
         ("1.5e6", None),
         ("12.345", None),
+        ("9" * 40, None),
     ],
 )
 def test_money_is_read_as_staff_write_it(text, pesos):
