@@ -29,7 +29,7 @@ from participa.core.timeutil import utcnow
 from participa.eligibility.participants import ParticipantColumns
 from participa.extensions import db
 from participa.processes.models import Process
-from participa.territory.models import Colonia
+from participa.territory.models import Colonia, Delegacion
 
 
 class BallotRule(enum.StrEnum):
@@ -152,6 +152,8 @@ class PbProject(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(String(80), default="")
     colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"))
+    # A whole delegación instead of one colonia (staff set it); neither: the ballot's zone.
+    delegacion_id: Mapped[int | None] = mapped_column(ForeignKey("delegacion.id"))
     location: Mapped[str] = mapped_column(String(300), default="")  # address or reference
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -176,6 +178,7 @@ class PbProject(db.Model):
 
     ballot: Mapped[PbBallot] = relationship(back_populates="projects")
     colonia: Mapped[Colonia | None] = relationship()
+    delegacion: Mapped[Delegacion | None] = relationship()
 
 
 class PbOutcome(db.Model):

@@ -14,7 +14,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from participa.budgets.models import ExecutionStatus, ProjectStatus
@@ -199,11 +206,14 @@ class ProjectEditForm(FlaskForm):
         description=_l("Such as 1,250,000; centavos are rounded to the nearest peso."),
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
-    colonia_id = SelectField(
-        _l("Colonia (optional)"),
+    zone = SelectField(
+        _l("Zone"),
         choices=[],
         validate_choice=False,  # the service checks it belongs to the ballot's zone
-        description=_l("Leave “None in particular” for a project of the whole ballot's zone."),
+        description=_l(
+            "A colonia, a whole delegación, or the whole zone of the ballot (the whole "
+            "municipality for the city ballot)."
+        ),
     )
     location = ProposalForm.location
     latitude = ProposalForm.latitude
@@ -222,6 +232,10 @@ class ProjectEditForm(FlaskForm):
         required=False,
     )
     remove_photo = BooleanField(_l("Remove the current photo"))
+
+    def validate_zone(self, field):
+        if field.data and zone_ids(field.data) == (None, None):
+            raise ValidationError(_l("Choose a zone from the list."))
 
 
 class ProjectAddForm(ProjectEditForm):
@@ -259,14 +273,38 @@ def small_int(text: str | None) -> int | None:
     return int(text) if text and text.isdecimal() and len(text) <= 9 else None
 
 
-def project_data(form: ProposalForm | ProjectEditForm) -> ProjectData:
-    """The project fields of a proposal or a staff form, as the services take them."""
+def zone_ids(value: str | None) -> tuple[int | None, int | None]:
+    """(colonia id, delegación id) of a zone choice: "c<id>", "d<id>" or "" (neither)."""
+    key = small_int((value or "")[1:])
+    if key is None or (value or "")[:1] not in ("c", "d"):
+        return None, None
+    return (key, None) if value[:1] == "c" else (None, key)
+
+
+def staff_project_data(form: ProjectEditForm) -> ProjectData:
+    """The project fields of the staff form, its zone a colonia or a whole delegación."""
+    colonia_id, delegacion_id = zone_ids(form.zone.data)
     return ProjectData(
         title=form.title.data,
         description=form.description.data,
         category=form.category.data,
         estimated_cost=form.estimated_cost.data,
-        colonia_id=small_int(str(form.colonia_id.data or "")),
+        colonia_id=colonia_id,
+        delegacion_id=delegacion_id,
+        location=form.location.data or "",
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
+    )
+
+
+def project_data(form: ProposalForm) -> ProjectData:
+    """The project fields of a resident's proposal, as the services take them."""
+    return ProjectData(
+        title=form.title.data,
+        description=form.description.data,
+        category=form.category.data,
+        estimated_cost=form.estimated_cost.data,
+        colonia_id=small_int(form.colonia_id.data),
         location=form.location.data or "",
         latitude=form.latitude.data,
         longitude=form.longitude.data,

@@ -28,7 +28,7 @@ from participa.budgets.project_forms import (
     ProjectEditForm,
     ProjectImportForm,
     ReviewForm,
-    project_data,
+    staff_project_data,
 )
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
@@ -120,11 +120,27 @@ def import_csv(process_id: int):
     return _render_index(process, form, 400)
 
 
-def _colonia_choices(form, process, ballot) -> None:
+def _zone_choices(form, process, ballot) -> None:
+    """The whole zone, then each delegación with its colonias, as the works' zones read."""
+    choices = [("", _("The whole zone of the ballot"))]
     colonias = projects.zone_colonias(process, ballot)
-    form.colonia_id.choices = [("", _("None in particular"))] + [
-        (str(c.id), c.name) for c in colonias
-    ]
+    for delegacion in sorted({c.delegacion for c in colonias}, key=lambda d: d.name):
+        choices.append((f"d{delegacion.id}", delegacion.name))
+        choices += [(f"c{c.id}", f"— {c.name}") for c in colonias if c.delegacion == delegacion]
+    form.zone.choices = choices
+
+
+def _zone_value(project: PbProject) -> str:
+    if project.colonia_id:
+        return f"c{project.colonia_id}"
+    return f"d{project.delegacion_id}" if project.delegacion_id else ""
+
+
+def _show(form, error: DomainError) -> None:
+    """Put the service's error on its field; its colonia is the staff form's zone."""
+    if error.field == "colonia_id":
+        error.field = "zone"
+    show_error(form, error)
 
 
 def _photo_change(form: ProjectEditForm) -> project_staff.PhotoChange:
@@ -147,19 +163,19 @@ def add(process_id: int):
     process, _ballot = load(process_id)
     form = ProjectAddForm()
     form.ballot_id.choices = [(b.id, f"{b.name} (${b.amount:,})") for b in ballots(process)]
-    _colonia_choices(form, process, None)
+    _zone_choices(form, process, None)
     if form.validate_on_submit():
         ballot = next((b for b in ballots(process) if b.id == form.ballot_id.data), None)
         try:
             if ballot is None:
                 raise DomainError(_("Choose a ballot from the list."), field="ballot_id")
             folder = photo_folder(current_app.instance_path)
-            data, photo = project_data(form), _photo_change(form)
+            data, photo = staff_project_data(form), _photo_change(form)
             project_staff.add_project(
                 current_user, ballot, data, photo, form.feasible.data, folder, utcnow()
             )
         except DomainError as error:
-            show_error(form, error)
+            _show(form, error)
         else:
             flash(_("Project added to “%(b)s”.", b=ballot.name), "success")
             return redirect(url_for(".manage", process_id=process.id))
@@ -171,17 +187,17 @@ def add(process_id: int):
 def edit(process_id: int, project_id: int):
     process, project = _load_project(process_id, project_id)
     form = ProjectEditForm(obj=project)
-    _colonia_choices(form, process, project.ballot)
+    _zone_choices(form, process, project.ballot)
     if not form.is_submitted():
-        form.colonia_id.data = str(project.colonia_id or "")
+        form.zone.data = _zone_value(project)
     if form.validate_on_submit():
         folder = photo_folder(current_app.instance_path)
         try:
             project_staff.edit_project(
-                current_user, project, project_data(form), _photo_change(form), folder
+                current_user, project, staff_project_data(form), _photo_change(form), folder
             )
         except DomainError as error:
-            show_error(form, error)
+            _show(form, error)
         else:
             flash(_("Project saved."), "success")
             return redirect(url_for(".review", process_id=process.id, project_id=project.id))

@@ -34,6 +34,7 @@ EDITED = (
     "category",
     "estimated_cost",
     "colonia_id",
+    "delegacion_id",
     "location",
     "latitude",
     "longitude",

@@ -34,6 +34,7 @@ class ProjectData:
     location: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    delegacion_id: int | None = None  # a whole delegación instead of a colonia (staff only)
 
 
 def parse_pesos(text: str) -> int | None:
@@ -109,9 +110,13 @@ def check_cost(ballot: PbBallot, cost: int | None, field: str) -> None:
 
 
 def _check_place(ballot: PbBallot, data: ProjectData) -> None:
-    allowed = {c.id for c in zone_colonias(ballot.process, ballot)}
-    if data.colonia_id is not None and data.colonia_id not in allowed:
+    colonias = zone_colonias(ballot.process, ballot)
+    if data.colonia_id is not None and data.colonia_id not in {c.id for c in colonias}:
         raise DomainError(_l("Choose a colonia of this ballot's zone."), field="colonia_id")
+    if data.delegacion_id is not None and (
+        data.colonia_id is not None or data.delegacion_id not in {c.delegacion_id for c in colonias}
+    ):
+        raise DomainError(_l("Choose a zone of this ballot from the list."), field="colonia_id")
     if len(data.location) > MAX_LOCATION:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
     if (data.latitude is None) != (data.longitude is None):

@@ -35,7 +35,7 @@ def form(ballot_, **fields) -> dict:
         "description": "Techar la cancha de basquetbol.",
         "category": "Deporte",
         "estimated_cost": "$250,000",
-        "colonia_id": "",
+        "zone": "",
         "location": "Unidad deportiva Lomas",
         "latitude": "20.6597",
         "longitude": "-103.3496",
@@ -82,7 +82,7 @@ def test_money_is_read_as_staff_write_it(text, pesos):
 
 def test_staff_add_a_project_with_a_photo_and_it_is_audited(client, staff, pb, colonias, uploads):
     norte = ballot(pb, "Norte")
-    data = form(norte, colonia_id=str(colonias["Lomas"].id), photo_alt="Cancha sin techo")
+    data = form(norte, zone=f"c{colonias['Lomas'].id}", photo_alt="Cancha sin techo")
     data["estimated_cost"] = "150000.50"
     response = send(client, f"{base(pb)}/nuevo", data, image_bytes("PNG"))
     assert response.status_code == 302
@@ -148,11 +148,28 @@ def test_a_colonia_outside_the_ballots_zone_is_refused(client, staff, pb, coloni
     response = send(
         client,
         f"{base(pb)}/nuevo",
-        form(norte, colonia_id=str(colonias["Sauces"].id), estimated_cost="1000"),
+        form(norte, zone=f"c{colonias['Sauces'].id}", estimated_cost="1000"),
     )
     assert response.status_code == 400
     assert "Choose a colonia of this ballot" in response.get_data(as_text=True)
     assert projects() == []
+
+
+def test_a_whole_delegacion_is_a_zone_too(client, staff, pb, colonias):
+    norte, sur = ballot(pb, "Norte"), colonias["Sauces"].delegacion
+    north = colonias["Centro"].delegacion
+    data = form(norte, zone=f"d{sur.id}", estimated_cost="1000")
+    response = send(client, f"{base(pb)}/nuevo", data)  # Sur is not in the Norte ballot
+    assert response.status_code == 400 and 'id="zone-error"' in response.get_data(as_text=True)
+    assert send(client, f"{base(pb)}/nuevo", {**data, "zone": "x1"}).status_code == 400
+    assert projects() == []
+    assert send(client, f"{base(pb)}/nuevo", {**data, "zone": f"d{north.id}"}).status_code == 302
+    (project,) = projects()
+    assert (project.delegacion_id, project.colonia_id) == (north.id, None)
+    edit = client.get(f"{base(pb)}/{project.id}/editar").get_data(as_text=True)
+    assert f'<option selected value="d{north.id}">' in edit
+    page = client.get(f"/procesos/{pb.id}/proyectos/{project.id}").get_data(as_text=True)
+    assert "Delegación" in page and north.name in page
 
 
 def test_no_project_is_added_once_voting_opens(client, staff, pb):
