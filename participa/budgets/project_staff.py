@@ -96,16 +96,21 @@ def add_project(
     project.photo = save_photo(folder, jpeg) if jpeg else None
     project.photo_alt = photo.alt.strip() if project.photo else ""
     db.session.add(project)
-    db.session.flush()
-    record(
-        actor,
-        "pb.project.add",
-        project,
-        title=project.title,
-        estimated_cost=project.estimated_cost,
-        feasible=feasible,
-        photo=project.photo is not None,
-    )
+    try:
+        db.session.flush()  # the audit event names the project's id
+        record(
+            actor,
+            "pb.project.add",
+            project,
+            title=project.title,
+            estimated_cost=project.estimated_cost,
+            feasible=feasible,
+            photo=project.photo is not None,
+        )
+    except Exception:
+        db.session.rollback()
+        delete_photo(folder, project.photo)
+        raise
     _commit(folder, project.photo)
     return project
 
