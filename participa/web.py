@@ -35,7 +35,7 @@ from participa.auth.contact_views import bp as contact_bp
 from participa.auth.models import User
 from participa.auth.views import bp as auth_bp
 from participa.background import views as background_views
-from participa.budgets import project_views, results_views, voting_views
+from participa.budgets import project_manage_views, project_views, results_views, voting_views
 from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.collaboration import views as collaboration_views
 from participa.consultations.builder_views import bp as builder_bp
@@ -91,7 +91,7 @@ BLUEPRINTS = (
     admin_bp,
     pb_ballots_bp,
     project_views.public_bp,
-    project_views.manage_bp,
+    project_manage_views.manage_bp,
     voting_views.bp,
     results_views.public_bp,
     results_views.manage_bp,

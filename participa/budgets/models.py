@@ -30,7 +30,7 @@ from participa.core.timeutil import utcnow
 from participa.eligibility.participants import ParticipantColumns
 from participa.extensions import db
 from participa.processes.models import Process
-from participa.territory.models import Colonia
+from participa.territory.models import Colonia, Delegacion
 
 
 class BallotRule(enum.StrEnum):
@@ -155,10 +155,13 @@ class PbProject(Searchable, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str] = mapped_column(String(80), default="")
     colonia_id: Mapped[int | None] = mapped_column(ForeignKey("colonia.id"))
+    # A whole delegación instead of one colonia (staff set it); neither: the ballot's zone.
+    delegacion_id: Mapped[int | None] = mapped_column(ForeignKey("delegacion.id"))
     location: Mapped[str] = mapped_column(String(300), default="")  # address or reference
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
     photo: Mapped[str | None] = mapped_column(String(80))  # file name under instance/uploads
+    photo_alt: Mapped[str] = mapped_column(String(200), default="", server_default="")
     estimated_cost: Mapped[int] = mapped_column(BigInteger)  # the author's estimate, pesos
     cost: Mapped[int | None] = mapped_column(BigInteger)  # the technical review's, on the ballot
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -178,6 +181,7 @@ class PbProject(Searchable, db.Model):
 
     ballot: Mapped[PbBallot] = relationship(back_populates="projects")
     colonia: Mapped[Colonia | None] = relationship()
+    delegacion: Mapped[Delegacion | None] = relationship()
 
 
 class PbOutcome(db.Model):

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    BooleanField,
     FloatField,
     Form,
     IntegerField,
@@ -13,10 +14,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from participa.budgets.models import ExecutionStatus, ProjectStatus
+from participa.budgets.project_staff import MAX_PHOTO_ALT, parse_money
 from participa.budgets.projects import (
     MAX_CATEGORY,
     MAX_DESCRIPTION,
@@ -24,6 +33,7 @@ from participa.budgets.projects import (
     MAX_NOTE,
     MAX_REASON,
     MAX_TITLE,
+    ProjectData,
     parse_pesos,
 )
 
@@ -167,13 +177,73 @@ class ReviewForm(FlaskForm):
     )
 
 
+class MoneyField(IntegerField):
+    """Pesos as staff copy them from a budget: "$1,250,000" or "1250000.50" (centavos rounded)."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        self.data = parse_money(valuelist[0])
+        if not self.data:  # None (not a figure, or negative) or zero
+            self.data = None
+            raise ValueError(
+                _l("Write the cost in pesos, more than zero, such as 1,250,000 or 1250000.50.")
+            )
+
+
 class ProjectEditForm(FlaskForm):
-    title = _text(_l("Title"), MAX_TITLE)
-    description = _text(_l("Description"), MAX_DESCRIPTION, area=True)
-    category = _text(_l("Category"), MAX_CATEGORY)
+    """Every field of a project, as staff write it; the photo may be replaced or removed."""
+
+    title = ProposalForm.title
+    description = ProposalForm.description
+    category = ProposalForm.category
+    estimated_cost = MoneyField(
+        _l("Cost (pesos)"),
+        validators=[InputRequired(_l("Write the cost."))],
+        description=_l("Such as 1,250,000; centavos are rounded to the nearest peso."),
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    zone = SelectField(
+        _l("Zone"),
+        choices=[],
+        validate_choice=False,  # the service checks it belongs to the ballot's zone
+        description=_l(
+            "A colonia, a whole delegación, or the whole zone of the ballot (the whole "
+            "municipality for the city ballot)."
+        ),
+    )
     location = ProposalForm.location
     latitude = ProposalForm.latitude
     longitude = ProposalForm.longitude
+    photo = FileField(
+        _l("Photo (optional)"),
+        description=_l(
+            "JPEG, PNG or WebP, up to 5 MB. We remove the location and other data stored in it."
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    photo_alt = _text(
+        _l("What the photo shows (optional)"),
+        MAX_PHOTO_ALT,
+        _l("For people who cannot see it, for example “Dark park with broken lamps”."),
+        required=False,
+    )
+    remove_photo = BooleanField(_l("Remove the current photo"))
+
+    def validate_zone(self, field):
+        if field.data and zone_ids(field.data) == (None, None):
+            raise ValidationError(_l("Choose a zone from the list."))
+
+
+class ProjectAddForm(ProjectEditForm):
+    ballot_id = SelectField(_l("Ballot"), coerce=int, choices=[], validate_choice=False)
+    feasible = BooleanField(
+        _l("Already reviewed and feasible: put it on the ballot at this cost"),
+        description=_l("Leave it unticked to review it later, like residents' proposals."),
+    )
 
 
 class ExecutionForm(FlaskForm):
@@ -194,9 +264,48 @@ class ProjectImportForm(FlaskForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(), FileAllowed(["csv", "txt"], _l("Upload a .csv file."))],
-        description=_l(
-            "Columns title, description, category, estimated_cost; optional cost, colonia, "
-            "location, feasible (sí/no). Comma or semicolon separated. Projects with a cost "
-            "and feasible = sí go straight onto the ballot."
-        ),
+        description=_l("Comma or semicolon separated; the columns are listed below."),
+    )
+
+
+def small_int(text: str | None) -> int | None:
+    """A positive id or page number from the query string; None for anything else."""
+    return int(text) if text and text.isdecimal() and len(text) <= 9 else None
+
+
+def zone_ids(value: str | None) -> tuple[int | None, int | None]:
+    """(colonia id, delegación id) of a zone choice: "c<id>", "d<id>" or "" (neither)."""
+    key = small_int((value or "")[1:])
+    if key is None or (value or "")[:1] not in ("c", "d"):
+        return None, None
+    return (key, None) if value[:1] == "c" else (None, key)
+
+
+def staff_project_data(form: ProjectEditForm) -> ProjectData:
+    """The project fields of the staff form, its zone a colonia or a whole delegación."""
+    colonia_id, delegacion_id = zone_ids(form.zone.data)
+    return ProjectData(
+        title=form.title.data,
+        description=form.description.data,
+        category=form.category.data,
+        estimated_cost=form.estimated_cost.data,
+        colonia_id=colonia_id,
+        delegacion_id=delegacion_id,
+        location=form.location.data or "",
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
+    )
+
+
+def project_data(form: ProposalForm) -> ProjectData:
+    """The project fields of a resident's proposal, as the services take them."""
+    return ProjectData(
+        title=form.title.data,
+        description=form.description.data,
+        category=form.category.data,
+        estimated_cost=form.estimated_cost.data,
+        colonia_id=small_int(form.colonia_id.data),
+        location=form.location.data or "",
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
     )

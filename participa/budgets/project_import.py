@@ -20,23 +20,109 @@ from participa.core.csvfile import read_records
 from participa.core.errors import DomainError
 from participa.extensions import db
 
-IMPORT_ALIASES = {
-    "titulo": "title",
-    "título": "title",
-    "descripcion": "description",
-    "descripción": "description",
-    "categoria": "category",
-    "categoría": "category",
-    "costo_estimado": "estimated_cost",
-    "costo": "cost",
-    "ubicacion": "location",
-    "ubicación": "location",
-    "factible": "feasible",
-    "motivo": "reason",
-}
-IMPORT_REQUIRED = ("title", "description", "category", "estimated_cost")
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the import file: the Spanish name staff write, and the names also read."""
+
+    field: str  # the key the importer reads
+    name: str  # the Spanish name the help page and error messages use
+    aliases: tuple[str, ...]  # other names accepted in the first line (English, no accents)
+    required: bool
+    help: object  # a lazy string: what goes in the cell
+    example: str
+
+
+# The one list of columns: the importer reads it, the help page and the example file show it.
+COLUMNS = (
+    Column(
+        "title",
+        "título",
+        ("titulo", "title"),
+        True,
+        _l("The project's name."),
+        "Luminarias LED en la plaza",
+    ),
+    Column(
+        "description",
+        "descripción",
+        ("descripcion", "description"),
+        True,
+        _l("What will be done, where, and who benefits."),
+        "Cambiar 20 lámparas por luces LED",
+    ),
+    Column(
+        "category",
+        "categoría",
+        ("categoria", "category"),
+        True,
+        _l("A word that groups projects, such as Parques or Alumbrado."),
+        "Alumbrado",
+    ),
+    Column(
+        "estimated_cost",
+        "costo_estimado",
+        ("estimated_cost",),
+        True,
+        _l("The proposal's estimate in pesos, such as 150000 or $150,000."),
+        "150000",
+    ),
+    Column(
+        "cost",
+        "costo",
+        ("cost",),
+        False,
+        _l("The cost according to the technical review; required when factible is sí."),
+        "145000",
+    ),
+    Column(
+        "colonia",
+        "colonia",
+        (),
+        False,
+        _l("The name of a colonia of the ballot's zone, as written in the territory."),
+        "Centro",
+    ),
+    Column(
+        "location",
+        "ubicación",
+        ("ubicacion", "location"),
+        False,
+        _l("An address or a reference."),
+        "Plaza principal",
+    ),
+    Column(
+        "feasible",
+        "factible",
+        ("feasible",),
+        False,
+        _l(
+            "sí if the review is done: the project goes straight onto the ballot; "
+            "empty or no if not."
+        ),
+        "sí",
+    ),
+    Column(
+        "reason",
+        "motivo",
+        ("reason",),
+        False,
+        _l("The reason of the review, which the public reads."),
+        "Viable; cotización de la Dirección de Alumbrado",
+    ),
+)
+IMPORT_ALIASES = {alias: c.field for c in COLUMNS for alias in (c.name, *c.aliases)}
+IMPORT_REQUIRED = tuple(c.field for c in COLUMNS if c.required)
+COLUMN_NAMES = {c.field: c.name for c in COLUMNS}
 YES, NO = {"si", "sí", "yes", "1", "true", "x"}, {"", "no", "0", "false"}
-COLUMN_OF_FIELD = {"colonia_id": "colonia"}
+COLUMN_OF_FIELD = {"colonia_id": "colonia"}  # the ProjectData field → its column
+
+
+def example_csv() -> str:
+    """A file with the header and one example row, to download and fill in."""
+    header = ",".join(c.name for c in COLUMNS)
+    row = ",".join(f'"{c.example}"' if "," in c.example else c.example for c in COLUMNS)
+    return f"{header}\n{row}\n"
 
 
 class _BadCell(Exception):
@@ -87,11 +173,12 @@ def parse_projects_csv(ballot: PbBallot, data: bytes) -> list[ImportRow]:
         header, records = read_records(data, IMPORT_ALIASES)
     except DomainError as error:
         raise DomainError(error.message, field="file") from None
-    if not set(IMPORT_REQUIRED) <= set(header):
+    if missing := [COLUMN_NAMES[f] for f in IMPORT_REQUIRED if f not in header]:
         raise DomainError(
             _l(
-                "The first line must name the columns: title, description, category, "
-                "estimated_cost (and, if you wish, cost, colonia, location, feasible)."
+                "The first line must name the columns: %(required)s. Missing: %(missing)s.",
+                required=", ".join(COLUMN_NAMES[f] for f in IMPORT_REQUIRED),
+                missing=", ".join(missing),
             ),
             field="file",
         )
@@ -103,7 +190,7 @@ def parse_projects_csv(ballot: PbBallot, data: bytes) -> list[ImportRow]:
         try:
             rows.append(_import_row(ballot, line, cells, colonias))
         except _BadCell as error:
-            problems.append(f"{line} ({error.column})")
+            problems.append(f"{line} ({COLUMN_NAMES.get(error.column, error.column)})")
     if problems:
         raise DomainError(
             _l(

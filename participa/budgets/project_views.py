@@ -1,4 +1,4 @@
-"""Project proposals (public), their technical review, CSV import and execution (staff)."""
+"""Public pages of PB projects: the list, a project, its photo, and residents' proposals."""
 
 from flask import (
     Blueprint,
@@ -14,22 +14,19 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from participa.budgets import project_import, projects
+from participa.budgets import projects
 from participa.budgets.ballot_views import load
 from participa.budgets.ballots import ballots
-from participa.budgets.models import ExecutionStatus, PbProject, ProjectStatus
+from participa.budgets.models import PbProject, ProjectStatus
 from participa.budgets.project_forms import (
     EXECUTION_LABELS,
     PROJECT_STATUS_LABELS,
-    ExecutionForm,
     FilterForm,
-    ProjectEditForm,
-    ProjectImportForm,
     ProposalForm,
-    ReviewForm,
+    project_data,
+    small_int,
 )
 from participa.core import maps, paging
-from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
 from participa.core.timeutil import utcnow
@@ -38,10 +35,6 @@ from participa.extensions import db
 from participa.processes.types import ProcessStatus
 
 public_bp = Blueprint("pb_projects", __name__, url_prefix="/procesos/<int:process_id>/proyectos")
-manage_bp = Blueprint(
-    "pb_review", __name__, url_prefix="/gestion/procesos/<int:process_id>/proyectos"
-)
-guard_blueprint(manage_bp, "staff", "admin")
 
 PHOTO_MAX_AGE = 365 * 24 * 3600  # names are random and files never change
 
@@ -76,15 +69,10 @@ def _filter_form(process) -> FilterForm:
     return form
 
 
-def _small_int(text: str | None) -> int | None:
-    """A positive id or page number from the query string; None for anything else."""
-    return int(text) if text and text.isdecimal() and len(text) <= 9 else None
-
-
 def _wanted(form: FilterForm) -> projects.ProjectFilter:
     mine = request.args.get("mios") and current_user.is_authenticated
     return projects.ProjectFilter(
-        ballot_id=_small_int(form.boleta.data),
+        ballot_id=small_int(form.boleta.data),
         category=form.categoria.data or "",
         status=ProjectStatus(form.estado.data) if form.estado.data in set(ProjectStatus) else None,
         search=(form.q.data or "")[:100],
@@ -164,20 +152,6 @@ def _proposal_form(process, eligible) -> ProposalForm:
     return form
 
 
-def _project_data(form: ProposalForm) -> projects.ProjectData:
-    colonia = form.colonia_id.data
-    return projects.ProjectData(
-        title=form.title.data,
-        description=form.description.data,
-        category=form.category.data,
-        estimated_cost=form.estimated_cost.data,
-        colonia_id=_small_int(colonia),
-        location=form.location.data or "",
-        latitude=form.latitude.data,
-        longitude=form.longitude.data,
-    )
-
-
 def _submit_proposal(process, form: ProposalForm):
     ballot = next((b for b in ballots(process) if b.id == form.ballot_id.data), None)
     if ballot is None:
@@ -186,7 +160,7 @@ def _submit_proposal(process, form: ProposalForm):
     upload = form.photo.data
     photo = upload.read(MAX_PHOTO_BYTES + 1) if upload else None
     folder = photo_folder(current_app.instance_path)
-    data = _project_data(form)
+    data = project_data(form)
     try:
         return projects.propose_project(ballot, current_user, data, photo, folder, utcnow())
     except DomainError as error:
@@ -221,137 +195,4 @@ def propose(process_id: int):
         process=process,
         form=form,
         categories=projects.categories(process),
-    )
-
-
-# --- staff pages ------------------------------------------------------------------------
-
-
-def _import_form(process) -> ProjectImportForm:
-    form = ProjectImportForm()
-    form.ballot_id.choices = [(b.id, b.name) for b in ballots(process)]
-    return form
-
-
-def _render_index(process, import_form, status=200):
-    found = ballots(process)
-    return _render(
-        "manage.html",
-        status,
-        process=process,
-        ballots=found,
-        import_form=import_form,
-        funding={p.id: projects.funding(p) for b in found for p in b.projects},
-        can_change=process.status in projects.BEFORE_VOTING,
-    )
-
-
-@manage_bp.route("/")
-def manage(process_id: int):
-    process, _ballot = load(process_id)
-    return _render_index(process, _import_form(process))
-
-
-@manage_bp.route("/importar", methods=["POST"])
-def import_csv(process_id: int):
-    process, _ballot = load(process_id)
-    form = _import_form(process)
-    if form.validate_on_submit():
-        _process, ballot = load(process_id, form.ballot_id.data)
-        try:
-            rows = project_import.parse_projects_csv(ballot, form.file.data.read())
-            count = project_import.import_projects(current_user, ballot, rows, utcnow())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash(_("%(n)s projects imported into “%(b)s”.", n=count, b=ballot.name), "success")
-            return redirect(url_for(".manage", process_id=process.id))
-    return _render_index(process, form, 400)
-
-
-def _review_form(project: PbProject) -> ReviewForm:
-    if project.status is ProjectStatus.PROPOSED:
-        return ReviewForm()
-    return ReviewForm(
-        data={
-            "decision": project.status.value,
-            "cost": project.cost,
-            "reason": project.review_reason,
-        }
-    )
-
-
-@manage_bp.route("/<int:project_id>", methods=["GET", "POST"])
-def review(process_id: int, project_id: int):
-    process, project = _load_project(process_id, project_id)
-    form = _review_form(project)
-    if form.validate_on_submit():
-        decision = projects.Review(
-            form.decision.data == "feasible", form.cost.data, form.reason.data or ""
-        )
-        try:
-            projects.review_project(current_user, project, decision, utcnow())
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash(_("Review saved."), "success")
-            return redirect(url_for(".manage", process_id=process.id))
-    status = 400 if form.errors or form.form_errors else 200
-    can_change = process.status in projects.BEFORE_VOTING
-    return _render(
-        "review.html", status, process=process, project=project, form=form, can_change=can_change
-    )
-
-
-@manage_bp.route("/<int:project_id>/editar", methods=["GET", "POST"])
-def edit(process_id: int, project_id: int):
-    process, project = _load_project(process_id, project_id)
-    form = ProjectEditForm(obj=project)
-    if form.validate_on_submit():
-        try:
-            place = projects.Place(
-                form.location.data or "", form.latitude.data, form.longitude.data
-            )
-            projects.edit_project(
-                current_user,
-                project,
-                form.title.data,
-                form.description.data,
-                form.category.data,
-                place,
-            )
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash(_("Project saved."), "success")
-            return redirect(url_for(".review", process_id=process.id, project_id=project.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return _render("edit.html", status, process=process, project=project, form=form)
-
-
-@manage_bp.route("/<int:project_id>/ejecucion", methods=["GET", "POST"])
-def execution(process_id: int, project_id: int):
-    process, project = _load_project(process_id, project_id)
-    form = ExecutionForm(obj=project)
-    if form.validate_on_submit():
-        update = projects.Execution(
-            ExecutionStatus(form.execution_status.data),
-            form.progress.data,
-            form.execution_note.data or "",
-        )
-        try:
-            projects.update_execution(current_user, project, update)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash(_("Execution saved."), "success")
-            return redirect(url_for(".manage", process_id=process.id))
-    status = 400 if form.errors or form.form_errors else 200
-    return _render(
-        "execution.html",
-        status,
-        process=process,
-        project=project,
-        form=form,
-        funded=projects.funding(project),
     )

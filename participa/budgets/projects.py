@@ -37,6 +37,7 @@ class ProjectData:
     location: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    delegacion_id: int | None = None  # a whole delegación instead of a colonia (staff only)
 
 
 def parse_pesos(text: str) -> int | None:
@@ -112,9 +113,13 @@ def check_cost(ballot: PbBallot, cost: int | None, field: str) -> None:
 
 
 def _check_place(ballot: PbBallot, data: ProjectData) -> None:
-    allowed = {c.id for c in zone_colonias(ballot.process, ballot)}
-    if data.colonia_id is not None and data.colonia_id not in allowed:
+    colonias = zone_colonias(ballot.process, ballot)
+    if data.colonia_id is not None and data.colonia_id not in {c.id for c in colonias}:
         raise DomainError(_l("Choose a colonia of this ballot's zone."), field="colonia_id")
+    if data.delegacion_id is not None and (
+        data.colonia_id is not None or data.delegacion_id not in {c.delegacion_id for c in colonias}
+    ):
+        raise DomainError(_l("Choose a zone of this ballot from the list."), field="colonia_id")
     if len(data.location) > MAX_LOCATION:
         raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
     check_coordinates(data.latitude, data.longitude)  # inside the municipality, as the map
@@ -240,45 +245,6 @@ def review_project(actor, project: PbProject, review: Review, now: datetime) -> 
     project.cost, project.review_reason, project.reviewed_at = review.cost, reason, now
     record(
         actor, "pb.project.review", project, status=project.status, cost=project.cost, reason=reason
-    )
-    db.session.commit()
-
-
-@dataclass(frozen=True)
-class Place:
-    location: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-
-
-def edit_project(
-    actor,
-    project: PbProject,
-    title: str,
-    description: str,
-    category: str,
-    place: Place | None = None,
-):
-    """Let staff fix a project's wording, and its place (when given), before voting opens."""
-    ensure_before_voting(project)
-    _check_text(title, description, category)
-    if place is not None:
-        if len(place.location) > MAX_LOCATION:
-            raise DomainError(_l("At most %(n)s characters.", n=MAX_LOCATION), field="location")
-        check_coordinates(place.latitude, place.longitude)
-    before = {"title": project.title, "category": project.category}
-    project.title, project.description = title.strip(), description.strip()
-    project.category = category.strip()
-    if place is not None:
-        project.location = place.location.strip()
-        project.latitude, project.longitude = place.latitude, place.longitude
-    record(
-        actor,
-        "pb.project.edit",
-        project,
-        before=before,
-        title=project.title,
-        category=project.category,
     )
     db.session.commit()
 

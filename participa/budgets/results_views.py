@@ -22,7 +22,7 @@ from participa.budgets import charts, counts, outcomes
 from participa.budgets.ballot_views import load
 from participa.budgets.ballots import ballots
 from participa.budgets.channels import ballot_channels
-from participa.budgets.forms import COUNTING_LABELS
+from participa.budgets.forms import COUNTING_EXPLANATIONS, COUNTING_LABELS
 from participa.budgets.models import ProjectStatus
 from participa.budgets.pb_io import export_pb_lines
 from participa.budgets.turnout import turnout
@@ -94,6 +94,7 @@ def _render_staff(process, failed: tuple | None = None, status: int = 200):
         sections=sections,
         rule_labels=RULE_LABELS,
         counting_labels=COUNTING_LABELS,
+        rule_explanations=COUNTING_EXPLANATIONS,
         problems=outcomes.publication_problems(process) if counted else [],
         counting=any(result.count.counting for result, _chart, _form in sections),
     ), status

@@ -104,6 +104,28 @@ TRANSITION_LABELS = {
     (ProcessStatus.RESULTS_PUBLISHED, ProcessStatus.ARCHIVED): _l("Archive"),
 }
 
+# Opening and closing, named for what each mechanism opens ("Open voting"), so the button says
+# the action in the office's words; a type not listed here keeps TRANSITION_LABELS.
+OPEN_CLOSE_LABELS: dict[ProcessType, tuple] = {
+    ProcessType.CONSULTA: (_l("Open the consultation"), _l("Close the consultation")),
+    ProcessType.PRESUPUESTO: (_l("Open voting"), _l("Close voting")),
+    ProcessType.INICIATIVA: (_l("Open signature collection"), _l("Close signature collection")),
+    ProcessType.PROYECTOS_SOCIALES: (_l("Open proposals"), _l("Close proposals")),
+    ProcessType.AUDITORIA: (_l("Open reports"), _l("Close reports")),
+    ProcessType.COLABORACION: (_l("Open pledges"), _l("Close pledges")),
+    ProcessType.DEBATE: (_l("Open the debate"), _l("Close the debate")),
+    ProcessType.ASAMBLEA: (_l("Open the assembly"), _l("Close the assembly")),
+}
+
+
+def transition_label(kind: ProcessType, current: ProcessStatus, target: ProcessStatus):
+    """The button that moves a process of type `kind` from `current` to `target`."""
+    if kind in OPEN_CLOSE_LABELS and target in (ProcessStatus.OPEN, ProcessStatus.CLOSED):
+        opening, closing = OPEN_CLOSE_LABELS[kind]
+        return opening if target is ProcessStatus.OPEN else closing
+    return TRANSITION_LABELS[(current, target)]
+
+
 PUBLIC_STATUSES = frozenset(ProcessStatus) - {ProcessStatus.DRAFT}
 RESULTS_PUBLIC_STATUSES = frozenset({ProcessStatus.RESULTS_PUBLISHED, ProcessStatus.ARCHIVED})
 

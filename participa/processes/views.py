@@ -15,10 +15,10 @@ from participa.processes.forms import PhaseForm, ProcessForm, TransitionForm
 from participa.processes.models import Phase
 from participa.processes.types import (
     RESULTS_PUBLIC_STATUSES,
-    TRANSITION_LABELS,
     TRANSITIONS,
     ProcessStatus,
     ScopeKind,
+    transition_label,
 )
 from participa.territory.services import colonia_choices, delegaciones
 
@@ -105,7 +105,9 @@ def edit(process_id: int | None = None):
 
 
 def _render_manage(process, phase_form, status=200):
-    transitions = [(t, TRANSITION_LABELS[(process.status, t)]) for t in TRANSITIONS[process.status]]
+    transitions = [
+        (t, transition_label(process.type, process.status, t)) for t in TRANSITIONS[process.status]
+    ]
     return render_template(
         "processes/manage.html",
         process=process,

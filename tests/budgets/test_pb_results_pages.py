@@ -82,6 +82,24 @@ def test_staff_compare_both_rules_with_the_ballot_rule_first(web, make, ballot):
     assert "equal shares could not pay" in page
 
 
+def test_the_ballot_rule_is_explained_and_the_variants_are_folded(web, make, ballot):
+    as_role(web, make, Role.STAFF)
+    page = web.get(staff_url(ballot)).get_data(as_text=True)
+    plain, advanced = page.split("<summary>Advanced counting options</summary>", 1)
+    assert "The money is divided equally among the voters" in plain
+    assert "Add1" not in plain.split("<tbody>")[-1]  # explained only among the advanced options
+    assert "Add1 steps" in advanced and "one peso more" in advanced
+    assert advanced.index('value="greedy"') < advanced.index("</details>")
+    # Counting settings: the rule in plain view, its variants behind the same summary.
+    form = web.get(f"/gestion/procesos/{ballot.process_id}/boletas/{ballot.id}").get_data(
+        as_text=True
+    )
+    plain, advanced = form.split("<summary>Advanced counting options</summary>", 1)
+    assert 'name="counting_rule"' in plain and 'name="mes_completion"' not in plain
+    assert 'name="mes_completion"' in advanced and 'name="mes_comparison"' in advanced
+    assert "Comparison of rules" in advanced
+
+
 def test_staff_save_each_rule_then_publish(web, make, ballot):
     as_role(web, make, Role.STAFF)
     response = web.post(staff_url(ballot, f"/{ballot.id}/contar"), data={"rule": "greedy"})

@@ -148,6 +148,7 @@ def test_staff_fix_a_typo_before_voting_and_it_is_audited(client, staff, pb, pro
         "title": "Techado de la cancha",
         "description": "Techar la cancha.",
         "category": "Deporte",
+        "estimated_cost": "120,000",
     }
     assert client.post(review_url(pb, project, "/editar"), data=data).status_code == 302
     db.session.refresh(project)
@@ -286,7 +287,7 @@ def test_one_bad_line_imports_nothing_and_names_the_lines(client, staff, pb, nor
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert 'id="file-error"' in page
-    assert "6 (estimated_cost), 7 (estimated_cost), 8 (colonia), 9 (feasible)" in page
+    assert "6 (costo_estimado), 7 (costo_estimado), 8 (colonia), 9 (factible)" in page
     assert imported() == {}
     assert events("pb.project.import") == []
 

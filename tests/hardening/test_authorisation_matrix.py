@@ -83,7 +83,8 @@ manage.manage_index manage.manage manage.edit manage.change_status manage.add_ph
 manage.delete_phase
 builder.index builder.edit builder.change builder.preview
 pb_ballots.edit pb_review.manage pb_review.review pb_review.edit pb_review.execution
-pb_review.import_csv pb_counting.manage pb_counting.save_counted pb_counting.save_manual
+pb_review.import_csv pb_review.add pb_review.example_csv
+pb_counting.manage pb_counting.save_counted pb_counting.save_manual
 pb_counting.publish pb_counting.count_now
 proposals_manage.index proposals_manage.proposal proposals_manage.approve
 proposals_manage.convert proposals_manage.answer proposals_manage.settings
@@ -173,6 +174,8 @@ for _names, _outcomes in (
     ("notifications.read", STAFF_NOTICE),  # the world's notice is the staff's
     # The plan's evidence files are the council's; the world has none, so 404 once let in.
     ("plan_read.evidence", _classes(LOGIN, DENIED, HIDDEN, HIDDEN, HIDDEN)),
+    # A project's photo on the staff pages (drafts too): the world has none, 404 once let in.
+    ("pb_review.photo", _classes(LOGIN, DENIED, DENIED, HIDDEN, HIDDEN)),
 ):
     for _name in _names.split():
         assert _name not in ACCESS, f"{_name} is listed twice"

@@ -106,6 +106,7 @@ FORMS: dict[str, list[Target] | str] = {
     "participa.budgets.project_forms.ProposalForm": [Target("citizen", "pb_projects.propose")],
     "participa.budgets.project_forms.ReviewForm": [Target("staff", "pb_review.review")],
     "participa.budgets.project_forms.ProjectEditForm": [Target("staff", "pb_review.edit")],
+    "participa.budgets.project_forms.ProjectAddForm": [Target("staff", "pb_review.add")],
     "participa.budgets.project_forms.ExecutionForm": [Target("staff", "pb_review.execution")],
     "participa.budgets.project_forms.ProjectImportForm": [Target("staff", "pb_review.import_csv")],
     "participa.budgets.forms.BallotForm": [Target("staff", "pb_ballots.edit")],

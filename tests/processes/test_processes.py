@@ -561,3 +561,33 @@ def test_a_debate_shows_its_questionnaire_before_its_events(app, client, make):
     page = client.get(f"/procesos/{process.id}").get_data(as_text=True)
     announced = page.index(msg(app, "This consultation has been announced and will open soon."))
     assert announced < page.index('id="events-h"')
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "buttons", "not_shown"),
+    [
+        (
+            ProcessType.PRESUPUESTO,
+            S.PUBLISHED,
+            ["Open voting", "Back to draft"],
+            "Open participation",
+        ),
+        (ProcessType.PRESUPUESTO, S.OPEN, ["Close voting"], "Close participation"),
+        (ProcessType.CONSULTA, S.PUBLISHED, ["Open the consultation"], "Open participation"),
+        (ProcessType.INICIATIVA, S.OPEN, ["Close signature collection"], "Close participation"),
+        (ProcessType.AUDIENCIA, S.PUBLISHED, ["Open participation"], "Open voting"),
+        (ProcessType.PRESUPUESTO, S.CLOSED, ["Publish results"], "Results published<"),
+    ],
+)
+def test_status_buttons_name_the_action_of_the_mechanism(
+    app, client, staff, make, kind, status, buttons, not_shown
+):
+    process = make.process(status, type=kind)
+    page = client.get(f"/gestion/procesos/{process.id}").get_data(as_text=True)
+    shown = [b.split(">")[-1] for b in page.split("</button>")]
+    for button in buttons:
+        assert msg(app, button) in shown
+    assert msg(app, not_shown) not in shown
+    status_panel = page.split('id="status-heading"')[1].split("</section>")[0]
+    primary = status_panel.count('<button type="submit" class="button">')
+    assert primary == 1  # one primary action per step; going back is secondary
