@@ -22,6 +22,7 @@ from participa.core.charts import pct
 from participa.core.csvfile import csv_stream
 from participa.core.timeutil import local_today
 from participa.eligibility.participants import CHANNEL_LABELS
+from participa.processes.pending import pending_results
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.results import dashboard as dashboard_charts
@@ -41,11 +42,15 @@ BAD_LABELS = {
 }
 
 
+def _access(process) -> Access:
+    role = current_user.role.value if current_user.is_authenticated else None
+    return results_access(process, role)
+
+
 def _readable(process_id: int, needed: Access = Access.TURNOUT):
     """The process and what the current person may read of it; 404 below `needed`."""
     process = get_process(process_id, public=True)
-    role = current_user.role.value if current_user.is_authenticated else None
-    access = results_access(process, role)
+    access = _access(process)
     if access is Access.NONE or (needed is Access.FULL and access is not Access.FULL):
         abort(404)
     return process, access
@@ -53,7 +58,14 @@ def _readable(process_id: int, needed: Access = Access.TURNOUT):
 
 @bp.route("/procesos/<int:process_id>/resultados")
 def public(process_id: int):
-    process, access = _readable(process_id)
+    process = get_process(process_id, public=True)
+    access = _access(process)
+    if access is Access.NONE:
+        if not process.has_questionnaire:
+            abort(404)
+        # Not published yet: when results are expected, and nothing counted.
+        pending = pending_results(process, local_today(get_timezone()))
+        return render_template("processes/results_pending.html", pending=pending)
     return render_template(
         "results/process.html",
         process=process,
