@@ -132,7 +132,7 @@ advice.index advice.export
 """
 # The council's reading pages (/consejo) and its prioritisation rounds.
 COUNCIL_ENDPOINTS = """
-results.dashboard works_council.read_index works_council.read_session
+results.dashboard results.dashboard_section works_council.read_index works_council.read_session
 council_read.index council_read.session council_read.print_minutes council_read.version
 council_read.agreement administration_read.read_index administration_read.read_meeting
 priorities.index:GET priorities.manage priorities.presentation priorities.timeline

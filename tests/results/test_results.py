@@ -246,7 +246,7 @@ def test_council_dashboard(client, make, survey):
     client.post("/cuenta/salir")
 
     login_as(client, make, Role.COUNCIL)
-    page = client.get("/consejo/").get_data(as_text=True)
+    page = client.get("/consejo/tablero/consultas").get_data(as_text=True)
     assert f'href="/procesos/{survey.process.id}/resultados"' in page
     assert "Consulta de obras 2025" in page
     assert "Consulta ya publicada" in page
