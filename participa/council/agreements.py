@@ -76,7 +76,14 @@ def add_agreement(
     )
     db.session.add(agreement)
     flush()
-    record(actor, "council.agreement.add", agreement, session=session.id, text=agreement.text)
+    record(
+        actor,
+        "council.agreement.add",
+        agreement,
+        session=session.id,
+        code=agreement.code,
+        text=agreement.text,
+    )
     commit()
     return agreement
 
