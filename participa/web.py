@@ -115,6 +115,7 @@ BLUEPRINTS = (
     accountability_follow_views.bp,  # /obras: public pages of works ("works_public"), follows
     works_round_views.bp,
     works_followup_views.bp,
+    works_followup_views.council_bp,
     eligibility_views.bp,
     eligibility_account_views.bp,
     table_views.bp,

@@ -290,3 +290,74 @@ def test_postgresql_migration_moves_the_channel_out_of_ballot_content():
         with admin.begin() as connection:
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+BEFORE_AGREEMENT_CODES = "c4e8a2f1d6b3"
+
+
+def agreement_codes_are_written(url: str, **overrides) -> None:
+    """Agreements of an ordinary and an extraordinary session numbered alike before the
+    migration get distinct codes; the ordinary one keeps the number it was published with."""
+    app = migrated_app(url, revision=BEFORE_AGREEMENT_CODES, **overrides)
+    with app.app_context():
+        for kind in ("ordinary", "extraordinary"):
+            db.session.execute(
+                sa.text(
+                    "INSERT INTO council_session (kind, year, number, starts_at, place, status,"
+                    " minutes, created_at) VALUES (:kind, 2026, 1, :at, 'Sala', 'approved', '',"
+                    " :at)"
+                ),
+                {"kind": kind, "at": datetime(2026, 2, 1, 17)},
+            )
+            session = db.session.execute(
+                sa.text("SELECT id FROM council_session WHERE kind = :kind"), {"kind": kind}
+            ).scalar()
+            for number in (1, 2):
+                db.session.execute(
+                    sa.text(
+                        "INSERT INTO council_agreement (session_id, number, text, owner_text,"
+                        " status, created_at) VALUES (:s, :n, 'Acuerdo', 'Obras', 'pending', :at)"
+                    ),
+                    {"s": session, "n": number, "at": datetime(2026, 2, 1, 18)},
+                )
+        db.session.commit()
+        db.session.remove()
+        flask_migrate.upgrade(directory=MIGRATIONS)
+        assert _rows(
+            "SELECT s.kind, a.number, a.code FROM council_agreement a"
+            " JOIN council_session s ON s.id = a.session_id"
+        ) == [
+            ("extraordinary", 1, "E1/2026-1"),
+            ("extraordinary", 2, "E1/2026-2"),
+            ("ordinary", 1, "1/2026-1"),
+            ("ordinary", 2, "1/2026-2"),
+        ]
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(
+                sa.text("UPDATE council_agreement SET code = '1/2026-1' WHERE code = 'E1/2026-1'")
+            )
+        db.session.rollback()
+        db.session.remove()
+        flask_migrate.downgrade(directory=MIGRATIONS, revision=BEFORE_AGREEMENT_CODES)
+        assert _rows("SELECT count(*) FROM council_agreement") == [(4,)]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_agreement_codes_are_unique_across_kinds(tmp_path):
+    agreement_codes_are_written(f"sqlite:///{tmp_path / 'migrated.db'}")
+
+
+def test_postgresql_agreement_codes_are_unique_across_kinds():
+    url = postgres_url()
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
+        agreement_codes_are_written(url, SQLALCHEMY_ENGINE_OPTIONS=options)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()

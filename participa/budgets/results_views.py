@@ -10,6 +10,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -29,9 +30,10 @@ from participa.budgets.turnout import turnout
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, MultiCheckboxField, show_error
-from participa.core.timeutil import utcnow
+from participa.core.timeutil import local_today, utcnow
 from participa.eligibility.participants import CHANNEL_LABELS
-from participa.processes.services import change_status
+from participa.processes.pending import pending_results
+from participa.processes.services import change_status, is_public
 from participa.processes.types import RESULTS_PUBLIC_STATUSES, ProcessStatus
 from participa.territory.geo import outlines_by_label
 
@@ -170,19 +172,24 @@ def publish(process_id: int):
 
 
 def _readable(process_id: int):
-    """The process and whether its results are preliminary; 404 when not readable yet."""
+    """The process and whether its results are preliminary (None: not readable yet)."""
     process, _ballot = load(process_id)
+    if not is_public(process):
+        abort(404)
     if process.status in RESULTS_PUBLIC_STATUSES:
         return process, False
     if process.status is ProcessStatus.CLOSED and has_role(*READERS):
         return process, True
-    abort(404)
+    return process, None
 
 
 @public_bp.route("/resultados")
 def public(process_id: int):
     """The results as stored by the background count: a page never counts votes."""
     process, preliminary = _readable(process_id)
+    if preliminary is None:  # not published: when they are expected, nothing counted
+        pending = pending_results(process, local_today(get_timezone()))
+        return render_template("processes/results_pending.html", pending=pending)
     now = utcnow()
     results = [outcomes.ballot_result(b, now) for b in ballots(process)]
     people = turnout(process)

@@ -16,6 +16,7 @@ from participa.council.models import (
     CouncilMember,
     CouncilSession,
     SessionStatus,
+    agreement_code,
 )
 from participa.council.sessions import RECORDING, quorum
 from participa.extensions import db
@@ -59,9 +60,11 @@ def add_agreement(
     number = db.session.execute(
         db.select(func.max(Agreement.number)).where(Agreement.session_id == session.id)
     ).scalar()
+    number = (number or 0) + 1
     agreement = Agreement(
         session_id=session.id,
-        number=(number or 0) + 1,
+        number=number,
+        code=agreement_code(session.kind, session.number, session.year, number),
         text=data.text.strip(),
         owner_member_id=data.owner_member_id,
         owner_text="" if data.owner_member_id else data.owner_text.strip(),
@@ -73,7 +76,14 @@ def add_agreement(
     )
     db.session.add(agreement)
     flush()
-    record(actor, "council.agreement.add", agreement, session=session.id, text=agreement.text)
+    record(
+        actor,
+        "council.agreement.add",
+        agreement,
+        session=session.id,
+        code=agreement.code,
+        text=agreement.text,
+    )
     commit()
     return agreement
 

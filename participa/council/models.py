@@ -8,6 +8,7 @@ is a new version with its reason, and an audit entry.
 import enum
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -136,6 +137,13 @@ class CouncilSession(db.Model):
     def current_minutes(self) -> str:
         return self.versions[-1].text if self.versions else self.minutes
 
+    @property
+    def name(self) -> str:
+        """“Sesión ordinaria 1/2026”: the kind always goes with the number, which it scopes."""
+        if self.kind is SessionKind.EXTRAORDINARY:
+            return gettext("Extraordinary session %(n)s/%(year)s", n=self.number, year=self.year)
+        return gettext("Ordinary session %(n)s/%(year)s", n=self.number, year=self.year)
+
 
 class AgendaItem(db.Model):
     __tablename__ = "council_agenda_item"
@@ -169,6 +177,16 @@ class SessionAttendance(db.Model):
     member: Mapped[CouncilMember] = relationship()
 
 
+def agreement_code(kind: SessionKind, session_number: int, year: int, number: int) -> str:
+    """The agreement's public number: “1/2026-1” (ordinary), “E1/2026-1” (extraordinary).
+
+    Session numbers restart per kind, so the kind must be in the code; ordinary sessions keep
+    the form they always had, so no published ordinary agreement changes its number.
+    """
+    prefix = "E" if kind is SessionKind.EXTRAORDINARY else ""
+    return f"{prefix}{session_number}/{year}-{number}"
+
+
 class Agreement(db.Model):
     __tablename__ = "council_agreement"
     __table_args__ = (UniqueConstraint("session_id", "number"),)
@@ -176,6 +194,8 @@ class Agreement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("council_session.id"), index=True)
     number: Mapped[int]  # within its session
+    # agreement_code(), written once at creation; unique across sessions of both kinds
+    code: Mapped[str] = mapped_column(String(40), unique=True)
     text: Mapped[str] = mapped_column(Text)
     owner_member_id: Mapped[int | None] = mapped_column(ForeignKey("council_member.id"))
     owner_text: Mapped[str] = mapped_column(String(200), default="")  # a directorate

@@ -183,15 +183,19 @@ def events_chart(lines) -> charts.Chart:
     )
 
 
-def page_charts(board: Dashboard) -> dict:
-    """Every chart of the page, by section, for the template."""
-    return {
-        "heard_charts": heard_charts(board.heard),
-        "turnout_chart": turnout_chart(board),
-        "headlines": [
-            headline(p, p.status in RESULTS_PUBLIC_STATUSES) for p in board.consultations
-        ],
-        "ballots_chart": ballots_chart(board.ballots),
-        "proposals_charts": [proposals_chart(line) for line in board.proposals],
-        "events_chart": events_chart(board.events),
-    }
+def section_charts(board: Dashboard, section: str) -> dict:
+    """The charts of one section page of the dashboard, for the template."""
+    if section == "heard":
+        return {"heard_charts": heard_charts(board.heard)}
+    if section == "consultations":
+        return {
+            "turnout_chart": turnout_chart(board),
+            "headlines": [
+                headline(p, p.status in RESULTS_PUBLIC_STATUSES) for p in board.consultations
+            ],
+        }
+    if section == "pb":
+        return {"ballots_chart": ballots_chart(board.ballots)}
+    if section == "proposals":
+        return {"proposals_charts": [proposals_chart(line) for line in board.proposals]}
+    return {"events_chart": events_chart(board.events)}

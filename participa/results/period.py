@@ -45,6 +45,16 @@ class Filters:
     age_band: str | None = None
     sex: str | None = None
 
+    def args(self) -> dict[str, str]:
+        """The query string that selects these filters (the menu keeps them across pages)."""
+        zone = (
+            f"c{self.colonia_id}"
+            if self.colonia_id is not None
+            else (f"d{self.delegacion_id}" if self.delegacion_id is not None else None)
+        )
+        found = {"anio": self.year, "zona": zone, "edad": self.age_band, "sexo": self.sex}
+        return {key: str(value) for key, value in found.items() if value is not None}
+
     @property
     def demographic(self) -> bool:
         """Whether anything but the year narrows the page."""

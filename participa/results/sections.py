@@ -207,7 +207,7 @@ def event_lines(processes, filters: Filters, today: date) -> list[EventLine]:
 class Dashboard:
     filters: Filters
     processes: list
-    heard: Heard
+    heard: Heard | None  # None on a section page other than "who was heard"
     consultations: list = field(default_factory=list)  # processes with a questionnaire
     turnout: dict = field(default_factory=dict)
     ballots: list = field(default_factory=list)
@@ -233,3 +233,28 @@ def build_dashboard(filters: Filters, today: date) -> Dashboard:
         proposals=proposal_lines(having(Component.PROPOSALS)),
         events=event_lines(having(Component.EVENT), filters, today),
     )
+
+
+SECTIONS = ("heard", "consultations", "pb", "proposals", "events")
+
+
+def build_section(filters: Filters, today: date, section: str) -> Dashboard:
+    """Only what one section page of the dashboard shows (the others stay empty)."""
+    processes = period_processes(filters.year)
+
+    def having(component):
+        return [p for p in processes if component in p.components]
+
+    parts: dict = {"heard": None}
+    if section == "heard":
+        parts["heard"] = who_was_heard(processes, filters, today)
+    elif section == "consultations":
+        parts["consultations"] = having(Component.QUESTIONNAIRE)
+        parts["turnout"] = turnout_by_process(parts["consultations"], filters)
+    elif section == "pb":
+        parts["ballots"] = pb_lines(having(Component.PB_BALLOT), filters)
+    elif section == "proposals":
+        parts["proposals"] = proposal_lines(having(Component.PROPOSALS))
+    elif section == "events":
+        parts["events"] = event_lines(having(Component.EVENT), filters, today)
+    return Dashboard(filters=filters, processes=processes, **parts)

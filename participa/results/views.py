@@ -20,14 +20,16 @@ from participa.core import jobstore
 from participa.core.access import has_role, require_roles
 from participa.core.charts import pct
 from participa.core.csvfile import csv_stream
-from participa.core.timeutil import local_today
+from participa.core.timeutil import local_today, utcnow
 from participa.eligibility.participants import CHANNEL_LABELS
+from participa.processes.pending import pending_results
 from participa.processes.services import get_process
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.results import dashboard as dashboard_charts
 from participa.results import export_jobs, exports, period, sections
 from participa.results.access import READERS, Access, results_access
 from participa.results.channels import consultation_channels
+from participa.results.overview import build_overview
 from participa.results.report import build_report
 from participa.territory.services import delegaciones
 
@@ -41,11 +43,15 @@ BAD_LABELS = {
 }
 
 
+def _access(process) -> Access:
+    role = current_user.role.value if current_user.is_authenticated else None
+    return results_access(process, role)
+
+
 def _readable(process_id: int, needed: Access = Access.TURNOUT):
     """The process and what the current person may read of it; 404 below `needed`."""
     process = get_process(process_id, public=True)
-    role = current_user.role.value if current_user.is_authenticated else None
-    access = results_access(process, role)
+    access = _access(process)
     if access is Access.NONE or (needed is Access.FULL and access is not Access.FULL):
         abort(404)
     return process, access
@@ -53,7 +59,14 @@ def _readable(process_id: int, needed: Access = Access.TURNOUT):
 
 @bp.route("/procesos/<int:process_id>/resultados")
 def public(process_id: int):
-    process, access = _readable(process_id)
+    process = get_process(process_id, public=True)
+    access = _access(process)
+    if access is Access.NONE:
+        if not process.has_questionnaire:
+            abort(404)
+        # Not published yet: when results are expected, and nothing counted.
+        pending = pending_results(process, local_today(get_timezone()))
+        return render_template("processes/results_pending.html", pending=pending)
     return render_template(
         "results/process.html",
         process=process,
@@ -65,24 +78,70 @@ def public(process_id: int):
     )
 
 
-@bp.route("/consejo/")
-def dashboard():
-    require_roles(*sorted(READERS))
+SECTION_LABELS = {
+    "heard": _l("Who was heard"),
+    "consultations": _l("Consultations"),
+    "pb": _l("Participatory budgeting"),
+    "proposals": _l("Proposals"),
+    "events": _l("Events"),
+}
+# Section pages of the dashboard: URL slug -> section (sections.SECTIONS).
+SECTION_SLUGS = {
+    "escuchados": "heard",
+    "consultas": "consultations",
+    "presupuesto": "pb",
+    "propuestas": "proposals",
+    "eventos": "events",
+}
+
+
+def _filters():
     today = local_today(get_timezone())
     filters, bad = period.parse_filters(request.args, today)
-    board = sections.build_dashboard(filters, today)
+    context = {
+        "bad": [str(BAD_LABELS[name]) for name in bad],
+        "zones": [d for d in delegaciones() if d.colonias],
+        "years": range(
+            max(filters.year, today.year + 1), min(filters.year, today.year - 5) - 1, -1
+        ),
+        "bands": period.BANDS,
+        "sex_labels": SEX_LABELS,
+        "source_labels": dashboard_charts.SOURCE_LABELS,
+        "section_labels": SECTION_LABELS,
+        "section_slugs": {key: slug for slug, key in SECTION_SLUGS.items()},
+        "filter_args": filters.args(),
+        "pct": pct,
+    }
+    return filters, today, context, (400 if bad else 200)
+
+
+@bp.route("/consejo/")
+def dashboard():
+    """The first screen: summary cards, the section menu and the council's other pages."""
+    require_roles(*sorted(READERS))
+    filters, today, context, status = _filters()
+    heard = period.who_was_heard(period.period_processes(filters.year), filters, today)
+    overview = build_overview(heard.total, today, utcnow())
     return render_template(
-        "results/dashboard.html",
+        "results/dashboard.html", filters=filters, overview=overview, **context
+    ), status
+
+
+@bp.route("/consejo/tablero/<any(escuchados,consultas,presupuesto,propuestas,eventos):slug>")
+def dashboard_section(slug: str):
+    """One section of the dashboard on its own page, with the same filters and menu."""
+    require_roles(*sorted(READERS))
+    filters, today, context, status = _filters()
+    section = SECTION_SLUGS[slug]
+    board = sections.build_section(filters, today, section)
+    return render_template(
+        "results/dashboard_section.html",
+        filters=filters,
         board=board,
-        bad=[str(BAD_LABELS[name]) for name in bad],
-        zones=[d for d in delegaciones() if d.colonias],
-        years=range(max(filters.year, today.year + 1), min(filters.year, today.year - 5) - 1, -1),
-        bands=period.BANDS,
-        sex_labels=SEX_LABELS,
-        source_labels=dashboard_charts.SOURCE_LABELS,
-        pct=pct,
-        **dashboard_charts.page_charts(board),
-    ), (400 if bad else 200)
+        section=section,
+        **context,
+        **dashboard_charts.section_charts(board, section),
+    ), status
 
 
 def _csv(rows, filename: str) -> Response:

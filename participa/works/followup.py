@@ -194,9 +194,9 @@ def has_photo(work: Work, name: str) -> bool:
 
 
 def session_names(reports) -> dict[int, str]:
-    """“number/year” of the council session of each report that has one."""
+    """The name of the council session of each report that has one, kind included."""
     ids = {r.council_session_id for r in reports if r.council_session_id}
     if not ids:
         return {}
     query = db.select(CouncilSession).where(CouncilSession.id.in_(ids))
-    return {s.id: f"{s.number}/{s.year}" for s in db.session.execute(query).scalars()}
+    return {s.id: s.name for s in db.session.execute(query).scalars()}

@@ -1,5 +1,5 @@
-"""Follow-up of the priorities (staff, /gestion/obras/seguimiento); their public pages are
-participa/accountability/."""
+"""Follow-up of the priorities: staff record it (/gestion/obras/seguimiento), the council reads
+it (/consejo/seguimiento, no forms); their public pages are participa/accountability/."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import get_timezone
@@ -21,6 +21,8 @@ from participa.works.models import Work
 
 bp = Blueprint("works_followup", __name__, url_prefix="/gestion/obras/seguimiento")
 guard_blueprint(bp, "staff", "admin")
+council_bp = Blueprint("works_council", __name__, url_prefix="/consejo/seguimiento")
+guard_blueprint(council_bp, "council", "staff", "admin")
 
 
 def _data(form: ReportForm) -> followup.ReportData:
@@ -61,13 +63,19 @@ def _session(session_id: int) -> CouncilSession:
     return db.session.get(CouncilSession, session_id) or abort(404)
 
 
-def _session_page(session: CouncilSession, status: int = 200, failed: tuple | None = None):
+def _session_page(
+    session: CouncilSession,
+    status: int = 200,
+    failed: tuple | None = None,
+    readonly: bool = False,
+):
+    """The follow-up of `session`: with a report form per priority, or `readonly` (council)."""
     works = followup.followed_works()
     done = followup.session_reports(session)
     last = followup.last_reports(w.id for w in works)
     day = session.starts_at.astimezone(get_timezone()).date()
     forms = {}
-    for work in works:
+    for work in [] if readonly else works:
         if failed and failed[0] == work.id:
             forms[work.id] = failed[1]
         else:
@@ -88,6 +96,7 @@ def _session_page(session: CouncilSession, status: int = 200, failed: tuple | No
         last=last,
         forms=forms,
         open_=session.status in followup.REPORTING_SESSIONS,
+        readonly=readonly,
         panels=registry.followup_panels((w.id for w in works), pages.today()),
         progress=progress_chart(published.public_rows(published.PublicFilter(), pages.today())),
     )
@@ -96,6 +105,22 @@ def _session_page(session: CouncilSession, status: int = 200, failed: tuple | No
 @bp.route("/")
 def index():
     return pages.render("followup_index.html", sessions=followup.reporting_sessions())
+
+
+@council_bp.route("/")
+def read_index():
+    return pages.render(
+        "followup_index.html", sessions=followup.reporting_sessions(), readonly=True
+    )
+
+
+@council_bp.route("/sesion/<int:session_id>")
+def read_session(session_id: int):
+    """The council reads the follow-up; recording it stays with the office (POST is staff's)."""
+    session = _session(session_id)
+    if session.status not in followup.REPORTING_SESSIONS:
+        abort(404)
+    return _session_page(session, readonly=True)
 
 
 @bp.route("/sesion/<int:session_id>")

@@ -117,6 +117,7 @@ def test_council_reads_charts_of_finished_consultation(page, live_server):
     log_in(page, council.email, council.password)
 
     page.locator(".site-header a[href$='/consejo/']").click()
+    page.locator("nav.section-menu li#consultations a").click()  # the dashboard's menu
     expect(page.locator("main #consultations-table")).to_be_visible()
     page.locator("main #consultations-table a", has_text=FINISHED_TITLE).click()
 

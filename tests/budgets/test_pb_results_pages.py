@@ -147,10 +147,15 @@ def test_manual_form_shows_errors_beside_the_fields(web, make, ballot):
     )
 
 
-def test_public_page_is_404_until_published_and_council_previews(web, make, ballot):
-    assert web.get(public_url(ballot)).status_code == 404
-    as_role(web, make, Role.CITIZEN)
-    assert web.get(public_url(ballot)).status_code == 404
+def test_public_page_says_when_until_published_and_council_previews(web, make, ballot):
+    for role in (None, Role.CITIZEN):
+        if role:
+            as_role(web, make, role)
+        response = web.get(public_url(ballot))
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200  # says when, instead of a 404
+        assert "The results will be published when the count ends" in page
+        assert "Preliminary results" not in page and "people voted" not in page
     web.post("/cuenta/salir")
     as_role(web, make, Role.COUNCIL)
     page = web.get(public_url(ballot)).get_data(as_text=True)

@@ -11,6 +11,7 @@ from participa.council.models import (
     CouncilSession,
     MinutesVersion,
     OperationRequest,
+    SessionKind,
     SessionStatus,
 )
 from participa.extensions import db
@@ -263,3 +264,16 @@ def test_recording_works_with_csrf_on(csrf_app):
         client.post(staff_url(session, "/celebrada"), data={"csrf_token": token}).status_code == 302
     )
     assert db.session.get(CouncilSession, session.id).status is SessionStatus.HELD
+
+
+def test_agreements_of_both_kinds_show_distinct_numbers(client, staff, members):
+    for kind in (SessionKind.ORDINARY, SessionKind.EXTRAORDINARY):
+        session = convene(staff, kind=kind)
+        attend(staff, session, members, present=4)
+        data = agreements.AgreementData("Publicar el calendario.", None, "Obras", None)
+        agreements.add_agreement(staff, session, data, 0.5, TZ, NOW)
+        sessions.mark_held(staff, session)
+        minutes.save_draft(staff, session, "Acta.")
+        minutes.approve_minutes(staff, session, NOW)
+    page = client.get("/cmpc/acuerdos/").get_data(as_text=True)
+    assert "Agreement 1/2027-1" in page and "Agreement E1/2027-1" in page

@@ -187,3 +187,19 @@ def test_overdue_means_open_and_past_its_due_date(staff, members):
     assert agreements.find_agreements(overdue_on=date(2027, 5, 1)) == [agreement]
     agreements.update_status(staff, agreement, AgreementStatus.CANCELLED, "Ya no aplica.", NOW)
     assert not agreement.is_overdue(date(2027, 5, 1))
+
+
+def test_agreement_numbers_are_unique_across_session_kinds(staff, members):
+    """Session numbers restart per kind; the agreement's code says which kind it was."""
+    ordinary = convene(staff)
+    extraordinary = convene(staff, kind=SessionKind.EXTRAORDINARY)
+    assert (ordinary.number, ordinary.year) == (extraordinary.number, extraordinary.year)
+    codes = []
+    for session in (ordinary, extraordinary):
+        attend(staff, session, members, present=4)
+        codes.append(agreements.add_agreement(staff, session, agreement_data(), 0.5, TZ, NOW).code)
+    assert codes == ["1/2027-1", "E1/2027-1"]
+    assert (ordinary.name, extraordinary.name) == (
+        "Ordinary session 1/2027",
+        "Extraordinary session 1/2027",
+    )

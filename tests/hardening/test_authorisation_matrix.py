@@ -44,7 +44,7 @@ auth.login auth.register auth.forgot_password auth.reset_link auth.reset_passwor
 contact.confirm_email
 contact.reset_by_phone contact.reset_by_code
 processes.index processes.detail
-receipts.check results.public results.aggregate_csv results.responses_csv
+receipts.check results.public pb_results.public results.aggregate_csv results.responses_csv
 results.responses_xlsx
 pb_projects.index pb_projects.detail pb_projects.map_view
 proposals.index proposals.detail proposals.map_view
@@ -136,7 +136,7 @@ boundaries.index
 """
 # The council's reading pages (/consejo) and its prioritisation rounds.
 COUNCIL_ENDPOINTS = """
-results.dashboard
+results.dashboard results.dashboard_section works_council.read_index works_council.read_session
 council_read.index council_read.session council_read.print_minutes council_read.version
 council_read.agreement administration_read.read_index administration_read.read_meeting
 priorities.index:GET priorities.manage priorities.presentation priorities.timeline
@@ -149,13 +149,14 @@ admin.index admin.audit admin.users admin.new_user admin.set_active admin.set_ro
 admin.reset_totp territory.index territory.colonia territory.import_csv
 """
 # Files are served only when a row names them; the world has no uploaded photo or
-# attachment, and the budget's results are not published while it is open: 404 for all.
+# attachment, and the budget's ballots are not downloadable while it is open: 404 for all
+# (its results page says when they are expected: public).
 # (A social council's minutes PDF is in the world: social_councils.minutes_pdf is staff's,
 # as are all the social councils' pages, which keep members' contacts.)
 # (tests/hardening/test_object_access.py checks unpublished objects from the other side.)
 NOT_PUBLISHED_ENDPOINTS = """
 oversight.photo pb_projects.photo proposals.attachment works_public.photo
-pb_results.public pb_results.download
+pb_results.download
 """
 
 ACCESS = {}

@@ -265,7 +265,9 @@ def test_council_sessions_are_public_only_once_their_minutes_are_approved(world)
     )
     assert {s.status for s in unapproved} == {SessionStatus.SCHEDULED, SessionStatus.HELD}
     session = unapproved[0]
-    agreement = Agreement(session_id=session.id, number=99, text="Acuerdo en borrador")
+    agreement = Agreement(
+        session_id=session.id, number=99, code="99/draft", text="Acuerdo en borrador"
+    )
     db.session.add(agreement)
     db.session.commit()
     for unseen in unapproved:

@@ -446,6 +446,8 @@ def url_values(rule, ids: dict[str, int], users: dict[str, int], secret_key: str
             value = ids["office_request"]
         elif name == "evidence_id":
             value = 1  # the world has no evidence file: 404 for whoever may ask
+        elif name == "slug" and blueprint == "results":
+            value = "presupuesto"  # a section page of the council dashboard
         elif name == "slug":
             value = "derechos"
         elif name == "fmt":

@@ -13,6 +13,7 @@ from sqlalchemy import event
 from participa.auth.models import Role
 from participa.budgets.models import PbBallot, PbOutcome, PbParticipation, PbProject, PbVote
 from participa.consultations.models import Participation
+from participa.council.models import Agreement, CouncilSession, SessionKind
 from participa.events.models import Attendance, Event, Registration, RegistrationStatus
 from participa.extensions import db
 from participa.processes.models import Phase
@@ -310,9 +311,9 @@ def test_answer_charts_do_not_change_with_demographic_filters(app, client, make)
         "Answers are not broken down by zone, age or sex, to protect the secrecy of the vote: "
         "the filters narrow who took part, never what was chosen.",
     )
-    plain = client.get("/consejo/").get_data(as_text=True)
+    plain = client.get("/consejo/tablero/consultas").get_data(as_text=True)
     assert secrecy not in plain
-    women = client.get("/consejo/?sexo=M").get_data(as_text=True)
+    women = client.get("/consejo/tablero/consultas?sexo=M").get_data(as_text=True)
     assert secrecy in women
     key = f"headline-{survey.process.id}"
     assert figures(plain)[key] == figures(women)[key]
@@ -324,7 +325,7 @@ def test_answer_charts_do_not_change_with_demographic_filters(app, client, make)
 def test_open_consultations_show_turnout_but_no_answers(client, make):
     survey = seed_results(make, S.OPEN)
     login_as(client, make, Role.COUNCIL)
-    page = client.get("/consejo/").get_data(as_text=True)
+    page = client.get("/consejo/tablero/consultas").get_data(as_text=True)
     assert f"headline-{survey.process.id}" not in page
     assert "Consulta de obras 2025" in page
 
@@ -333,7 +334,7 @@ def test_filters_are_a_get_form_and_mark_what_is_chosen(client, make, period_dat
     colonias, _ = period_data
     login_as(client, make, Role.STAFF)
     lomas = colonias["Lomas"].id
-    page = client.get(f"/consejo/?anio={YEAR}&zona=c{lomas}&edad=30-44&sexo=H")
+    page = client.get(f"/consejo/tablero/escuchados?anio={YEAR}&zona=c{lomas}&edad=30-44&sexo=H")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
     assert '<form method="get"' in text
@@ -418,8 +419,68 @@ def test_every_dashboard_figure_is_valid_plotly(client, make, period_data):
     import plotly.graph_objects as go
 
     login_as(client, make, Role.COUNCIL)
-    found = figures(client.get("/consejo/").get_data(as_text=True))
+    found = {}
+    for slug in ("escuchados", "consultas", "presupuesto", "propuestas", "eventos"):
+        found |= figures(client.get(f"/consejo/tablero/{slug}").get_data(as_text=True))
     assert {"heard-colonia", "heard-sex", "pb-votes", "events-attendance"} <= set(found)
     for key, figure in found.items():
         go.Figure(figure)  # raises on any property Plotly does not know
         assert key
+
+
+# --- the first screen: summary cards and the section menu -----------------------------------
+
+
+def test_the_dashboard_starts_with_summary_cards_and_a_section_menu(app, client, make):
+    make.process(S.OPEN, title="Consulta abierta")
+    budget = make.process(
+        S.RESULTS_PUBLISHED, type=ProcessType.PRESUPUESTO, title="Presupuesto 2026"
+    )
+    session = CouncilSession(
+        kind=SessionKind.EXTRAORDINARY,
+        year=2099,
+        number=1,
+        starts_at=datetime(2099, 1, 10, 17, tzinfo=UTC),
+        place="Sala",
+    )
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(
+        Agreement(
+            session_id=session.id,
+            number=1,
+            code="E1/2099-1",
+            text="Acuerdo",
+            owner_text="Obras",
+            due_on=date(2000, 1, 1),
+        )
+    )
+    db.session.commit()
+    login_as(client, make, Role.COUNCIL)
+    page = client.get("/consejo/").get_data(as_text=True)
+    cards = page[
+        page.index('class="summary-cards"') : page.index("</ul>", page.index("summary-cards"))
+    ]
+    assert re.search(r'id="card-processes">.*?summary-value">1<', cards, re.S)
+    assert re.search(r'id="card-agreements">.*?summary-value">1<', cards, re.S)
+    assert msg(app, "Extraordinary session %(n)s/%(year)s", n=1, year=2099) in cards
+    assert f'href="/procesos/{budget.id}/presupuesto/resultados"' in page
+    assert 'href="/consejo/seguimiento/"' in page
+    # The menu keeps the old one-page anchors (#heard, #pb …) and the year across pages.
+    for key, slug in (("heard", "escuchados"), ("pb", "presupuesto"), ("events", "eventos")):
+        assert re.search(rf'<li id="{key}"><a href="/consejo/tablero/{slug}\?anio=\d+"', page)
+    # No chart is drawn on the first screen: they live on the section pages.
+    assert not figures(page)
+    assert client.get("/consejo/tablero/nada").status_code == 404
+
+
+def test_section_pages_keep_the_filters_in_the_menu(client, make, period_data):
+    colonias, _ = period_data
+    login_as(client, make, Role.COUNCIL)
+    lomas = colonias["Lomas"].id
+    page = client.get(f"/consejo/tablero/presupuesto?anio={YEAR}&zona=c{lomas}").get_data(
+        as_text=True
+    )
+    assert f'href="/consejo/tablero/eventos?anio={YEAR}&amp;zona=c{lomas}"' in page
+    assert 'aria-current="page">' in page
+    assert "pb-votes" in figures(page) and "heard-colonia" not in figures(page)

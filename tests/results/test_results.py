@@ -8,7 +8,7 @@ from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from markupsafe import escape
 
 from participa.auth.models import Role
@@ -16,6 +16,7 @@ from participa.consultations.answering import submit_response
 from participa.consultations.models import QuestionKind
 from participa.consultations.questionnaire import questions
 from participa.extensions import db
+from participa.processes.models import Phase
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.results.services import participation_stats, question_results
 from participa.tally import ChoiceTally, RankingTally, ScaleTally, TextAnswers
@@ -140,11 +141,16 @@ def login_as(client, make, role):
 
 def test_results_are_hidden_from_the_public_until_published(app, client, make, survey):
     path = f"/procesos/{survey.process.id}/resultados"
+    pending = msg(app, "The results will be published when the count ends")
     for status in (S.OPEN, S.CLOSED):
         set_status(survey.process, status)
-        assert client.get(path).status_code == 404, status
+        page = client.get(path)
+        assert page.status_code == 200, status  # a page that says when, not a 404
+        assert pending in page.get_data(as_text=True)
+        assert "Agua" not in page.get_data(as_text=True)  # no answers, no counts
+        assert client.get(f"{path}.csv").status_code == 404
     login_as(client, make, Role.CITIZEN)
-    assert client.get(path).status_code == 404
+    assert pending in client.get(path).get_data(as_text=True)
 
     set_status(survey.process, S.RESULTS_PUBLISHED)
     client.post("/cuenta/salir")
@@ -180,8 +186,12 @@ def test_council_and_staff_read_preliminary_results_from_opening(app, client, ma
     set_status(survey.process, S.RESULTS_PUBLISHED)
     assert preliminary not in client.get(path).get_data(as_text=True)
 
-    set_status(survey.process, S.PUBLISHED)  # announced: nothing to read yet
-    assert client.get(path).status_code == 404
+    set_status(survey.process, S.PUBLISHED)  # announced: nothing to read yet, only when
+    page = client.get(path)
+    assert page.status_code == 200 and preliminary not in page.get_data(as_text=True)
+    assert msg(app, "The results will be published when the count ends") in page.get_data(
+        as_text=True
+    )
 
 
 def test_results_of_drafts_and_processes_without_questionnaire_do_not_exist(client, make):
@@ -190,6 +200,37 @@ def test_results_of_drafts_and_processes_without_questionnaire_do_not_exist(clie
     assembly = make.process(S.RESULTS_PUBLISHED, type=ProcessType.ASAMBLEA)
     assert client.get(f"/procesos/{draft.id}/resultados").status_code == 404
     assert client.get(f"/procesos/{assembly.id}/resultados").status_code == 404
+
+
+def test_unpublished_results_say_the_date_of_the_results_phase(app, client, make, survey):
+    """The expected date comes from a results phase ahead; nothing counted is shown."""
+    set_status(survey.process, S.CLOSED)
+    today = datetime.now(TZ).date()
+    db.session.add_all(
+        [
+            Phase(
+                process_id=survey.process.id,
+                name="Votación",
+                starts_on=date(2020, 1, 1),
+                ends_on=date(2020, 1, 31),
+            ),
+            Phase(
+                process_id=survey.process.id,
+                name="Publicación de resultados",
+                starts_on=today.replace(year=today.year + 1),
+                ends_on=today.replace(year=today.year + 1),
+            ),
+        ]
+    )
+    db.session.commit()
+    page = client.get(f"/procesos/{survey.process.id}/resultados")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    with app.test_request_context():
+        expected = format_date(today.replace(year=today.year + 1), "long")
+    assert msg(app, "Results on %(date)s", date=expected) in text
+    assert "Votación" in text
+    assert "took part" not in text  # no turnout before publication for the public
 
 
 def test_council_dashboard(client, make, survey):
@@ -205,7 +246,7 @@ def test_council_dashboard(client, make, survey):
     client.post("/cuenta/salir")
 
     login_as(client, make, Role.COUNCIL)
-    page = client.get("/consejo/").get_data(as_text=True)
+    page = client.get("/consejo/tablero/consultas").get_data(as_text=True)
     assert f'href="/procesos/{survey.process.id}/resultados"' in page
     assert "Consulta de obras 2025" in page
     assert "Consulta ya publicada" in page

@@ -227,3 +227,27 @@ def test_photos_are_cleaned_stored_and_shown_on_the_public_page(app, client, wor
     )
     assert response.status_code == 400 and "At most 3 photos." in response.get_data(as_text=True)
     assert reports() == 1
+
+
+def test_the_council_reads_the_follow_up_without_forms_and_cannot_record(client, works, make):
+    pozo, _banquetas = approved(works)
+    session = held_session(works.staff)
+    report(works.staff, pozo, progress=40, note="Perforación terminada", session=session)
+    login(client, make.user(Role.COUNCIL).email)
+    index = client.get("/consejo/seguimiento/").get_data(as_text=True)
+    url = f"/consejo/seguimiento/sesion/{session.id}"
+    assert url in index
+    page = client.get(url).get_data(as_text=True)
+    assert "Pozo de agua" in page and "Banquetas" in page and "Perforación terminada" in page
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "<form" not in main and "/gestion/" not in main  # no report forms, no staff links
+    staff_url = f"/gestion/obras/seguimiento/sesion/{session.id}"
+    assert client.get(staff_url).status_code == 403
+    assert client.post(f"{staff_url}/{pozo.id}", data=form(pozo.id)).status_code == 403
+    assert reports() == 1
+
+
+def test_residents_do_not_read_the_council_follow_up(client, works, make):
+    session = held_session(works.staff)
+    login(client, make.user(Role.CITIZEN).email)
+    assert client.get(f"/consejo/seguimiento/sesion/{session.id}").status_code == 403
