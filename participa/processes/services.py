@@ -156,13 +156,14 @@ def change_status(actor, process: Process, target: ProcessStatus) -> None:
     db.session.commit()
 
 
-def public_processes(statuses=PUBLIC_STATUSES) -> list[Process]:
-    """Processes residents can see, the most recent first."""
+def public_processes(statuses=PUBLIC_STATUSES, limit: int | None = None) -> list[Process]:
+    """Processes residents can see, the most recent first (at most `limit`)."""
     query = (
         db.select(Process)
         .where(Process.status.in_(statuses))
         .options(selectinload(Process.phases))
-        .order_by(Process.created_at.desc())
+        .order_by(Process.created_at.desc(), Process.id.desc())
+        .limit(limit)
     )
     return list(db.session.execute(query).scalars())
 

@@ -10,26 +10,35 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_timezone
+from flask_login import current_user
 
 from participa.core.access import safe_next
 from participa.core.forms import EmptyForm
 from participa.core.health import run_checks
 from participa.core.logs import quiet
+from participa.core.timeutil import local_today
 from participa.processes.services import public_processes
 from participa.processes.types import ProcessStatus
+from participa.residents.open_now import open_processes
 
 bp = Blueprint("site", __name__)
+UPCOMING_LIMIT = 10
 
 
 @bp.route("/")
 def home():
-    # Open processes first: they are what a resident can do today.
-    current = sorted(
-        public_processes({ProcessStatus.OPEN, ProcessStatus.PUBLISHED}),
-        key=lambda process: process.status is not ProcessStatus.OPEN,
+    # What a resident can do today first: the open processes, theirs before the others
+    # (residents/open_now.py); then what is announced, then the latest results.
+    person = current_user if current_user.is_authenticated else None
+    current, more = open_processes(person, local_today(get_timezone()))
+    return render_template(
+        "site/home.html",
+        current=current,
+        more=more,
+        upcoming=public_processes({ProcessStatus.PUBLISHED}, limit=UPCOMING_LIMIT),
+        finished=public_processes({ProcessStatus.RESULTS_PUBLISHED}, limit=3),
     )
-    finished = public_processes({ProcessStatus.RESULTS_PUBLISHED})[:3]
-    return render_template("site/home.html", current=current, finished=finished)
 
 
 @bp.route("/idioma", methods=["POST"])
