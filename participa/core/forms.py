@@ -31,4 +31,3 @@ def active_filters(form, args, also=(), ignore=()) -> int:
         f for f in form if f.name not in ignore and f.name != "csrf_token" and f.data not in BLANK
     ]
     return len(used) + sum(1 for name in also if args.get(name))
-

@@ -75,7 +75,8 @@ def test_open_to_you_first_then_what_you_took_part_in_then_other_zones(town):
     resident, citywide, south, mine = town
     shown, more = open_processes(resident, municipal_today())
     assert titles(shown) == [mine.title, citywide.title, south.title]
-    assert [(i.for_you, i.took_part) for i in shown] == [(True, False), (True, True), (False, False)]
+    marks = [(i.for_you, i.took_part) for i in shown]
+    assert marks == [(True, False), (True, True), (False, False)]
     assert str(shown[2].reason) == "For residents of Sur."
     assert not more
 
