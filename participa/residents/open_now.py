@@ -1,4 +1,4 @@
-""" "Participa ahora" on the home page: the open processes, those open to the person first.
+"""Participa ahora on the home page: the open processes, those open to the person first.
 
 One statement reads the open processes (at most `OPEN_LIMIT`) with, for a logged-in person,
 whether their colonia is in each process's scope, the process's rule, whether they are on the
