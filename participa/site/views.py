@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import get_timezone
 from flask_login import current_user
 
+from participa.auth.models import Role
 from participa.core.access import safe_next
 from participa.core.forms import EmptyForm
 from participa.core.health import run_checks
@@ -30,15 +31,25 @@ UPCOMING_LIMIT = 10
 def home():
     # What a resident can do today first: the open processes, theirs before the others
     # (residents/open_now.py); then what is announced, then the latest results.
-    person = current_user if current_user.is_authenticated else None
+    person = _resident()
     current, more = open_processes(person, local_today(get_timezone()))
     return render_template(
         "site/home.html",
         current=current,
         more=more,
+        personal=person is not None,
         upcoming=public_processes({ProcessStatus.PUBLISHED}, limit=UPCOMING_LIMIT),
         finished=public_processes({ProcessStatus.RESULTS_PUBLISHED}, limit=3),
     )
+
+
+def _resident():
+    """The logged-in person, when they may take part themselves: staff accounts, without a
+    CURP or colonia, see the open processes as a visitor does, without a reason on each."""
+    user = current_user
+    if user.is_authenticated and (user.role is Role.CITIZEN or user.curp):
+        return user
+    return None
 
 
 @bp.route("/idioma", methods=["POST"])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from participa.auth.models import Role
 from participa.budgets.models import PbBallot, PbProject, ProjectStatus
 from participa.consultations import answering
 from participa.consultations.models import QuestionKind
@@ -288,3 +289,12 @@ def test_proposal_filters_count_no_sort_order(kit, client):
 
 def test_public_works_filters_are_folded_too(client):
     assert "Filters" in filters_summary(client.get("/obras/").get_data(as_text=True))
+
+
+def test_staff_see_the_open_processes_without_a_reason_on_each(make, client):
+    make.process(ProcessStatus.OPEN, title="Consulta abierta")
+    staff = make.user(role=Role.STAFF)
+    login(client, staff.email)
+    page = client.get("/").get_data(as_text=True)
+    assert "Consulta abierta" in page
+    assert "CURP and colonia" not in page and "Log in to see first" not in page
