@@ -57,10 +57,12 @@ class OpenProcess:
     took_part: bool
     reason: object = None  # why it is not for the person, when it is not
     zones: str = ""  # "Centro, Las Flores…" for a process of some zones
+    in_zone: bool = False  # the person's colonia is in the scope (a visitor's is not known)
 
     @property
     def other_zone(self) -> bool:
-        return bool(self.zones) and not self.for_you
+        """A process of some zones, not known to include the person's: say which."""
+        return bool(self.zones) and not self.in_zone
 
 
 def _took_part(user_id: int):
@@ -199,6 +201,7 @@ def open_processes(user, today: date) -> tuple[list[OpenProcess], bool]:
                 process=process,
                 for_you=user is not None and reason is None,
                 took_part=bool(row.took_part),
+                in_zone=bool(row.covered),
                 reason=reason,
                 zones=_zones(process),
             )
