@@ -42,6 +42,7 @@ from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
 from participa.core import maps, richtext
 from participa.core.access import has_role
+from participa.core.forms import active_filters
 from participa.core.timeutil import local_today
 from participa.core.upload_limits import UploadLimitRequest
 from participa.council import manage_views as council_manage
@@ -169,6 +170,8 @@ def init_app(app: Flask) -> None:
         allow_geolocation=maps.allow_geolocation,
         static_url=static_url,
         type_labels=types.TYPE_LABELS,
+        type_icons=types.TYPE_ICONS,
+        active_filters=active_filters,
         status_labels=types.STATUS_LABELS,
         scope_labels=types.SCOPE_LABELS,
         today=lambda: local_today(get_timezone()),

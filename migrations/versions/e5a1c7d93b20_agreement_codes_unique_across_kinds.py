@@ -1,7 +1,7 @@
 """agreement codes unique across ordinary and extraordinary sessions
 
 Revision ID: e5a1c7d93b20
-Revises: c4e8a2f1d6b3
+Revises: e5a1c7b3d902
 Create Date: 2026-12-07 18:20:00
 
 An agreement was shown as “session number/year-agreement number”, and session numbers restart
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e5a1c7d93b20"
-down_revision = "c4e8a2f1d6b3"
+down_revision = "e5a1c7b3d902"
 branch_labels = None
 depends_on = None
 

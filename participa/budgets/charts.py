@@ -8,7 +8,15 @@ from flask_babel import lazy_gettext as _l
 from participa.budgets.counting import Comparison
 from participa.budgets.outcomes import BallotResult
 from participa.budgets.turnout import Turnout
-from participa.core.charts import PRIMARY, Chart, base_figure, pct, shares_chart, wrap
+from participa.core.charts import (
+    PRIMARY,
+    Chart,
+    bars_height,
+    base_figure,
+    pct,
+    shares_chart,
+    wrap,
+)
 from participa.core.choropleth import colonia_map, zones_from
 
 # Against white: PRIMARY 6.9:1, GREY 3.7:1, ORANGE 3.8:1, GREEN 3.3:1 (WCAG's 3:1 for
@@ -44,7 +52,7 @@ def _bars(name, color, labels, values, chosen) -> dict:
 def _legend_figure(traces: list[dict], labels: list[str]) -> dict:
     return base_figure(
         traces,
-        max(180, 36 * len(labels) + 110),
+        bars_height(labels, 180, 110),
         barmode="stack",
         showlegend=True,
         legend={"orientation": "h", "y": -0.12 if len(labels) < 6 else -0.04},

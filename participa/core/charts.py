@@ -29,16 +29,29 @@ class Chart:
     extra: dict = field(default_factory=dict)
 
 
+# Axis labels stay readable on a 360 px phone: 13 px text, level (never slanted), few ticks on
+# the value or date axis (every chart here has its categories on y, or a handful on x), and
+# category labels wrapped short (`wrap`) so the bars keep most of the width.
+TICK_FONT = {"size": 13}
 LAYOUT = {
     "template": None,
-    "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+    "margin": {"l": 10, "r": 24, "t": 10, "b": 40},  # r: room for the last tick's label
     "font": {"family": FONT, "size": 13, "color": "#1a1a1a"},
     "paper_bgcolor": "white",
     "plot_bgcolor": "white",
     "showlegend": False,
-    "xaxis": {"automargin": True, "gridcolor": "#d9d9d9"},
-    "yaxis": {"automargin": True},
+    "xaxis": {
+        "automargin": True,
+        "gridcolor": "#d9d9d9",
+        "tickfont": TICK_FONT,
+        "tickangle": 0,
+        "nticks": 5,
+    },
+    "yaxis": {"automargin": True, "tickfont": TICK_FONT},
 }
+WRAP_WIDTH = 20  # characters per line of a category label
+WRAP_LINES = 4
+LINE_PX = 17  # one line of a wrapped label, for the height of a bar
 
 
 def base_figure(traces: list[dict], height: int, **layout) -> dict:
@@ -62,12 +75,18 @@ def hbar(labels, values, text, height=None) -> dict:
         "hoverinfo": "x+y",
         "cliponaxis": False,
     }
-    return base_figure(
-        [bar], height or max(160, 44 * len(wrapped) + 60), yaxis={"autorange": "reversed"}
-    )
+    return base_figure([bar], height or bars_height(wrapped), yaxis={"autorange": "reversed"})
 
 
-def wrap(label: str, width: int = 28) -> str:
+def bars_height(labels: list[str], least: int = 160, extra: int = 60) -> int:
+    """Room for one bar per wrapped label, each as tall as its lines need."""
+    rows = sum(max(44, LINE_PX * (label.count("<br>") + 1) + 12) for label in labels)
+    return max(least, rows + extra)
+
+
+def wrap(label: str, width: int = WRAP_WIDTH) -> str:
+    """`label` in lines of about `width` characters (at most four, the last one cut with "…");
+    the chart's data table keeps the whole text."""
     words, lines, line = label.split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
@@ -76,7 +95,9 @@ def wrap(label: str, width: int = 28) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(lines[:4])
+    if len(lines) > WRAP_LINES:
+        lines = [*lines[: WRAP_LINES - 1], lines[WRAP_LINES - 1] + "…"]
+    return "<br>".join(lines)
 
 
 def pct(share: Fraction | None) -> str:

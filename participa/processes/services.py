@@ -162,13 +162,14 @@ def public_process_ids(types=None):
     return query if types is None else query.where(Process.type.in_(types))
 
 
-def public_processes(statuses=PUBLIC_STATUSES) -> list[Process]:
-    """Processes residents can see, the most recent first."""
+def public_processes(statuses=PUBLIC_STATUSES, limit: int | None = None) -> list[Process]:
+    """Processes residents can see, the most recent first (at most `limit`)."""
     query = (
         db.select(Process)
         .where(Process.status.in_(statuses))
         .options(selectinload(Process.phases))
-        .order_by(Process.created_at.desc())
+        .order_by(Process.created_at.desc(), Process.id.desc())
+        .limit(limit)
     )
     return list(db.session.execute(query).scalars())
 

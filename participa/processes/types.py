@@ -35,6 +35,23 @@ TYPE_LABELS = {
     ProcessType.CAPACITACION: _l("Training"),
 }
 
+# One Lucide icon per mechanism (static/vendor/lucide/sprite.svg), also the name of its
+# illustration (static/img/mechanisms/<icon>.svg); decorative: the label names the mechanism.
+TYPE_ICONS = {
+    ProcessType.CONSULTA: "clipboard-check",
+    ProcessType.PRESUPUESTO: "piggy-bank",
+    ProcessType.INICIATIVA: "lightbulb",
+    ProcessType.PROYECTOS_SOCIALES: "lightbulb",
+    ProcessType.AYUNTAMIENTO_ABIERTO: "landmark",
+    ProcessType.COMPARECENCIA: "landmark",
+    ProcessType.AUDIENCIA: "landmark",
+    ProcessType.DEBATE: "megaphone",
+    ProcessType.ASAMBLEA: "users",
+    ProcessType.AUDITORIA: "file-search",
+    ProcessType.COLABORACION: "hand-heart",
+    ProcessType.CAPACITACION: "graduation-cap",
+}
+
 
 class Component(enum.StrEnum):
     QUESTIONNAIRE = "questionnaire"

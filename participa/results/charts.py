@@ -4,7 +4,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from participa.consultations.forms import SCALE_LABELS
-from participa.core.charts import MUTED, PRIMARY, Chart, base_figure, hbar, pct
+from participa.core.charts import MUTED, PRIMARY, TICK_FONT, Chart, base_figure, hbar, pct
 from participa.tally import ChoiceTally, RankingTally, ScaleTally
 
 
@@ -75,9 +75,11 @@ def per_day_chart(days) -> Chart:
         "line": {"color": PRIMARY, "width": 3},
         "yaxis": "y2",
     }
-    figure = base_figure(
-        [daily, total], 280, yaxis2={"overlaying": "y", "side": "right", "showgrid": False}
-    )
+    # Its own round ticks for the running total ("sync" would put 127.8 people on it), and room
+    # for them on the right of a phone's screen.
+    right = {"overlaying": "y", "side": "right", "showgrid": False, "automargin": True}
+    right |= {"tickmode": "auto", "rangemode": "tozero", "tickformat": ",d", "tickfont": TICK_FONT}
+    figure = base_figure([daily, total], 280, yaxis2=right)
     rows = tuple((d.day.isoformat(), d.count, d.cumulative) for d in days)
     return Chart(
         "per-day",

@@ -10,26 +10,46 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_timezone
+from flask_login import current_user
 
+from participa.auth.models import Role
 from participa.core.access import safe_next
 from participa.core.forms import EmptyForm
 from participa.core.health import run_checks
 from participa.core.logs import quiet
+from participa.core.timeutil import local_today
 from participa.processes.services import public_processes
 from participa.processes.types import ProcessStatus
+from participa.residents.open_now import open_processes
 
 bp = Blueprint("site", __name__)
+UPCOMING_LIMIT = 10
 
 
 @bp.route("/")
 def home():
-    # Open processes first: they are what a resident can do today.
-    current = sorted(
-        public_processes({ProcessStatus.OPEN, ProcessStatus.PUBLISHED}),
-        key=lambda process: process.status is not ProcessStatus.OPEN,
+    # What a resident can do today first: the open processes, theirs before the others
+    # (residents/open_now.py); then what is announced, then the latest results.
+    person = _resident()
+    current, more = open_processes(person, local_today(get_timezone()))
+    return render_template(
+        "site/home.html",
+        current=current,
+        more=more,
+        personal=person is not None,
+        upcoming=public_processes({ProcessStatus.PUBLISHED}, limit=UPCOMING_LIMIT),
+        finished=public_processes({ProcessStatus.RESULTS_PUBLISHED}, limit=3),
     )
-    finished = public_processes({ProcessStatus.RESULTS_PUBLISHED})[:3]
-    return render_template("site/home.html", current=current, finished=finished)
+
+
+def _resident():
+    """The logged-in person, when they may take part themselves: staff accounts, without a
+    CURP or colonia, see the open processes as a visitor does, without a reason on each."""
+    user = current_user
+    if user.is_authenticated and (user.role is Role.CITIZEN or user.curp):
+        return user
+    return None
 
 
 @bp.route("/idioma", methods=["POST"])

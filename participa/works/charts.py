@@ -5,7 +5,7 @@ from collections import Counter
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
-from participa.core.charts import MUTED, PRIMARY, Chart, base_figure, hbar, wrap
+from participa.core.charts import MUTED, PRIMARY, Chart, bars_height, base_figure, hbar, wrap
 from participa.tally.priorities import Priorities
 from participa.works.forms import FUNDING_LABELS
 
@@ -85,7 +85,7 @@ def gantt_chart(key: str, title, tasks, today, overdue) -> Chart:
     """A timeline: one bar per task from its start to its end; overdue tasks in another
     colour and marked in words (“overdue”), so colour is not the only sign."""
     late = str(_l("overdue"))
-    labels = [wrap(f"{t.work.title}: {t.title}", 40) for t in tasks]
+    labels = [wrap(f"{t.work.title}: {t.title}", 18) for t in tasks]
     day_ms = 24 * 3600 * 1000
     bar = {
         "type": "bar",
@@ -102,8 +102,9 @@ def gantt_chart(key: str, title, tasks, today, overdue) -> Chart:
     }
     figure = base_figure(
         [bar],
-        max(160, 44 * len(tasks) + 80),
-        xaxis={"type": "date"},
+        bars_height(labels, 160, 80),
+        # The task names leave a phone little width: few ticks, the year under the month.
+        xaxis={"type": "date", "nticks": 3, "tickformat": "%b<br>%Y"},
         yaxis={"autorange": "reversed"},
         shapes=[
             {

@@ -71,6 +71,7 @@
       show("count", String(state.count));
       show("cost", pesos(state.cost));
       show("remaining", pesos(amount - state.cost));
+      show("over", pesos(Math.max(state.cost - amount, 0)));
       show("points-used", String(state.used));
       show("points-left", String(points - state.used));
       var over = rule === "knapsack" && state.cost > amount;
