@@ -127,7 +127,7 @@ def test_a_feasible_project_goes_straight_onto_the_ballot(client, staff, pb):
         ({"estimated_cost": ""}, "Write the cost."),
         ({"estimated_cost": "5,000,000"}, "cannot be more than the ballot"),
         ({"title": ""}, 'id="title-error"'),
-        ({"latitude": "200"}, "Latitude goes from -90 to 90."),
+        ({"latitude": "200"}, "That latitude is outside the municipality."),
         ({"longitude": ""}, "Give both latitude and longitude"),
         ({"photo_alt": "x" * 201}, 'id="photo_alt-error"'),
     ],
