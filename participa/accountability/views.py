@@ -126,7 +126,7 @@ def photo(work_id: int, name: str):
 def _csv(rows, filename: str) -> Response:
     return Response(
         stream_with_context(csv_stream(list(rows))),  # rows read while the session is open
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -80,7 +80,7 @@ def _download(form: ExportForm) -> Response:
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     else:
-        body, mimetype = csv_stream(rows), "text/csv; charset=utf-8"
+        body, mimetype = csv_stream(rows), "text/csv"
     name = f"obras.{'xlsx' if form.formato.data == 'xlsx' else 'csv'}"
     return Response(
         stream_with_context(body),

@@ -1,0 +1,57 @@
+"""Every page of the URL map, read by every role: no attribute says "None", and every CSV
+download says its charset once.
+
+The routes and their URLs are those of the authorisation matrix (the demo world of
+tests/hardening/world.py), so a new page is read here the day it is added.
+"""
+
+import re
+
+import pytest
+
+from tests.hardening.test_authorisation_matrix import ROLES, build_url, routes
+
+NONE_ATTRIBUTE = re.compile(r'\s[\w-]+="None"')
+
+
+def _get_pages(world, role):
+    """(endpoint, url, response) of every GET route as `role` sees it, its body read."""
+    for rule, method in routes(world.app):
+        if method != "GET":
+            continue
+        url = build_url(world, rule)
+        with world.client(role).get(url) as response:
+            response.get_data()  # a streamed body is read before its context closes
+        yield rule.endpoint, url, response
+        world.written()  # a read that folded aggregates: the world is put back
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_no_page_has_an_attribute_that_reads_none(world, role):
+    pages = 0
+    for endpoint, url, response in _get_pages(world, role):
+        if response.mimetype != "text/html" or response.status_code != 200:
+            continue
+        pages += 1
+        found = NONE_ATTRIBUTE.findall(response.get_data(as_text=True))
+        assert not found, f"{endpoint} ({url}) as {role}: {found}"
+    assert pages > 20  # the crawl really read pages
+
+
+def test_every_csv_download_names_its_charset_once(world):
+    seen = set()
+    for role in ("admin", "staff", "council", None):
+        for endpoint, url, response in _get_pages(world, role):
+            if response.mimetype != "text/csv":
+                continue
+            seen.add(endpoint)
+            assert response.headers["Content-Type"] == "text/csv; charset=utf-8", (endpoint, url)
+    # The public and office downloads, at least: a CSV that stopped being one shows here.
+    assert {
+        "results.aggregate_csv",
+        "works_public.priorities_csv",
+        "audit_public.checkpoints_csv",
+        "council_operations.export",
+        "advice.export",
+        "office_requests.export",
+    } <= seen
