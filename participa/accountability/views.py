@@ -15,7 +15,7 @@ from flask import (
     send_from_directory,
     stream_with_context,
 )
-from flask_babel import get_timezone
+from flask_babel import get_timezone, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -70,7 +70,9 @@ def public_list():
     form = AccountabilityFilter(request.args)
     form.periodo.choices = [("", _("All"))] + [(p, p) for p in published.periods()]
     delegaciones = db.session.execute(db.select(Delegacion).order_by(Delegacion.name)).scalars()
-    form.delegacion.choices = [("", _("All"))] + [(str(d.id), d.name) for d in delegaciones]
+    form.delegacion.choices = [("", pgettext("feminine", "All"))] + [
+        (str(d.id), d.name) for d in delegaciones
+    ]
     form.estado.choices = [("", _("All"))] + [(s.value, STATUS_LABELS[s]) for s in followup.PUBLIC]
     rows = service.public_rows(_filter(form), _today())
     return _render(

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from participa.budgets import project_import, projects
@@ -71,8 +72,12 @@ def _load_project(process_id: int, project_id: int, public: bool = False):
 
 def _filter_form(process) -> FilterForm:
     form = FilterForm(request.args)
-    form.boleta.choices = [("", _("All"))] + [(str(b.id), b.name) for b in ballots(process)]
-    form.categoria.choices = [("", _("All"))] + [(c, c) for c in projects.categories(process)]
+    form.boleta.choices = [("", pgettext("feminine", "All"))] + [
+        (str(b.id), b.name) for b in ballots(process)
+    ]
+    form.categoria.choices = [("", pgettext("feminine", "All"))] + [
+        (c, c) for c in projects.categories(process)
+    ]
     return form
 
 

@@ -55,3 +55,20 @@ def test_every_csv_download_names_its_charset_once(world):
         "advice.export",
         "office_requests.export",
     } <= seen
+
+
+def test_filters_of_feminine_nouns_offer_todas(world):
+    """Colonias, categorías, boletas, fuentes and delegaciones are feminine: "Todas"."""
+    ids = world.world.ids
+    pages = {
+        f"/procesos/{ids['budget']}/proyectos/": ("boleta", "categoria"),
+        "/gestion/administracion/obras/exportar": ("colonia", "fondo", "categoria"),
+        "/obras/": ("delegacion",),
+    }
+    for url, selects in pages.items():
+        page = world.client("staff").get(url).get_data(as_text=True)
+        for name in selects:
+            select = re.search(rf'<select[^>]*name="{name}".*?</select>', page, re.S)
+            assert select, (url, name)
+            first = re.search(r'<option[^>]*value=""[^>]*>(\w+)</option>', select.group())
+            assert first and first.group(1) == "Todas", (url, name)
