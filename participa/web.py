@@ -42,6 +42,7 @@ from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
 from participa.core import richtext
 from participa.core.access import has_role
+from participa.core.plainhttp import PlainHttpDevCookies
 from participa.core.timeutil import local_today
 from participa.core.upload_limits import UploadLimitRequest
 from participa.council import manage_views as council_manage
@@ -144,6 +145,7 @@ def init_app(app: Flask) -> None:
     """Register blueprints, hooks, template globals and error handlers."""
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.wsgi_app = PlainHttpDevCookies(app.wsgi_app, app.config)  # inside ProxyFix: its scheme
     if hops := app.config["PROXY_FIX_X_FOR"]:  # behind a reverse proxy: the client's real IP
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     login_manager.login_view = "auth.login"
