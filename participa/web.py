@@ -40,7 +40,7 @@ from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.collaboration import views as collaboration_views
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
-from participa.core import richtext
+from participa.core import numbers, richtext
 from participa.core.access import has_role
 from participa.core.plainhttp import PlainHttpDevCookies
 from participa.core.timeutil import local_today
@@ -164,6 +164,10 @@ def init_app(app: Flask) -> None:
         today=lambda: local_today(get_timezone()),
     )
     app.jinja_env.filters.update(richtext=richtext.render, plaintext=richtext.plain)
+    app.jinja_env.filters.update(
+        number=numbers.number, money=numbers.money, percent=numbers.percent
+    )
+    app.jinja_env.globals["ngettext"] = numbers.template_ngettext  # counts as numbers
     app.context_processor(lambda: {"current_lang": select_locale()})
     for code in (400, 401, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

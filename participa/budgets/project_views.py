@@ -33,6 +33,7 @@ from participa.core import paging
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
+from participa.core.numbers import money
 from participa.core.timeutil import utcnow
 from participa.core.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
 from participa.extensions import db
@@ -140,7 +141,7 @@ def photo(process_id: int, name: str):
 
 def _proposal_form(process, eligible) -> ProposalForm:
     form = ProposalForm()
-    form.ballot_id.choices = [(b.id, f"{b.name} (${b.amount:,})") for b in eligible]
+    form.ballot_id.choices = [(b.id, f"{b.name} ({money(b.amount)})") for b in eligible]
     colonias = projects.zone_colonias(process, None)
     form.colonia_id.choices = [("", _("None in particular"))] + [
         (str(c.id), c.name) for c in colonias

@@ -12,6 +12,7 @@ from participa.audit.services import record
 from participa.budgets.ballots import ballots
 from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, ProjectStatus
 from participa.core.errors import DomainError
+from participa.core.numbers import number
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
@@ -102,7 +103,8 @@ def check_cost(ballot: PbBallot, cost: int | None, field: str) -> None:
     if cost > ballot.amount:
         raise DomainError(
             _l(
-                "The cost cannot be more than the ballot's amount ($%(n)s).", n=f"{ballot.amount:,}"
+                "The cost cannot be more than the ballot's amount ($%(n)s).",
+                n=number(ballot.amount),
             ),
             field=field,
         )

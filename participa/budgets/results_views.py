@@ -25,7 +25,7 @@ from participa.budgets.channels import ballot_channels
 from participa.budgets.forms import COUNTING_LABELS
 from participa.budgets.models import ProjectStatus
 from participa.budgets.pb_io import export_pb_lines
-from participa.budgets.turnout import turnout
+from participa.budgets.turnout import turnout, uncounted
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, MultiCheckboxField, show_error
@@ -194,6 +194,7 @@ def public(process_id: int):
         money_chart=charts.money_chart(counted) if counted else None,
         turnout_chart=charts.turnout_chart(people),
         turnout=people,
+        uncounted=uncounted(results),
         can_count=has_role("staff", "admin"),
         rule_labels=RULE_LABELS,
         channels={r.ballot.id: ballot_channels(r.ballot) for r in results},

@@ -5,6 +5,8 @@ The routes and their URLs are those of the authorisation matrix (the demo world 
 tests/hardening/world.py), so a new page is read here the day it is added.
 """
 
+import html
+import json
 import re
 
 import pytest
@@ -72,3 +74,52 @@ def test_filters_of_feminine_nouns_offer_todas(world):
             assert select, (url, name)
             first = re.search(r'<option[^>]*value=""[^>]*>(\w+)</option>', select.group())
             assert first and first.group(1) == "Todas", (url, name)
+
+
+# Numbers as a reader sees them (participa/core/numbers.py): "3,000", "$1,250,000", "31.5%".
+TAGS = re.compile(r"<script\b.*?</script>|<style\b.*?</style>|<[^>]+>", re.S)
+CHART_DATA = re.compile(r'<script type="application/json"[^>]*>(.*?)</script>', re.S)
+JSON_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+BAD_NUMBERS = {
+    "a space before %": re.compile(r"\d[ \u00a0\u202f]%"),
+    "a percentage with .0": re.compile(r"\d\.0%"),
+    "a percentage with two decimals": re.compile(r"\d\.\d\d+%"),
+    "pesos with .00": re.compile(r"\$[\d,]+\.00(?!\d)"),
+    # A count of 1,000 or more without its comma; a year (19xx, 20xx) stands alone as it is.
+    "a number without grouping": re.compile(
+        r"(?<![\w.,:/#-])(?:\d{5,}|(?!(?:19|20)\d\d(?!\d))\d{4})(?![\w.,:/-])"
+    ),
+}
+
+
+def bad_numbers(page: str) -> list[str]:
+    """The badly written numbers of a page's text and of its charts' labels."""
+    texts = [html.unescape(TAGS.sub(" ", page))]
+    for data in CHART_DATA.findall(page):
+        texts += [json.loads(f'"{s}"') for s in JSON_STRING.findall(data)]
+    return [
+        f"{name}: …{text[max(m.start() - 30, 0) : m.end() + 10]}…"
+        for text in texts
+        for name, pattern in BAD_NUMBERS.items()
+        for m in pattern.finditer(text)
+    ]
+
+
+def test_bad_numbers_are_found():
+    """The check itself: each way of writing a number wrong is caught, the right ones pass."""
+    for wrong in ("55 %", "31.0%", "31.52%", "$4,101.00", "3000 personas", "12400", "1234"):
+        assert bad_numbers(f"<p>{wrong}</p>"), wrong
+    chart = '<script type="application/json">{"text": ["55 %"]}</script>'
+    assert bad_numbers(chart)
+    for right in ("55%", "31.5%", "$4,101.50", "$4,101", "3,000 personas", "2026", "CURP ABCD1234"):
+        assert not bad_numbers(f"<p>{right}</p>"), right
+
+
+@pytest.mark.parametrize("role", ("council", "staff", None), ids=lambda r: r or "anonymous")
+def test_numbers_are_written_one_way_on_every_page(world, role):
+    found = {}
+    for endpoint, url, response in _get_pages(world, role):
+        page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+        if response.status_code == 200 and (bad := bad_numbers(page)):
+            found[f"{endpoint} ({url})"] = bad[:3]
+    assert not found
