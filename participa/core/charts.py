@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
 
-from participa.core.numbers import number, percent
+from participa.core.numbers import number, percent, separators
 
 PRIMARY = "#1f5f8b"  # 6.9:1 against white: readable as text and as bars
 MUTED = "#8fb3cc"
@@ -43,7 +43,7 @@ LAYOUT = {
 
 
 def base_figure(traces: list[dict], height: int, **layout) -> dict:
-    merged = {**LAYOUT, "height": height, **layout}
+    merged = {**LAYOUT, "height": height, "separators": separators(), **layout}
     for axis in ("xaxis", "yaxis"):
         merged[axis] = {**LAYOUT[axis], **layout.get(axis, {})}
     return {"data": traces, "layout": merged}

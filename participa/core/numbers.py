@@ -8,7 +8,8 @@ functions. A value that is missing (None) is written "—".
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import format_decimal, format_percent, get_translations
+from babel.numbers import get_decimal_symbol, get_group_symbol
+from flask_babel import format_decimal, format_percent, get_locale, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -50,6 +51,13 @@ def percent(value, of: int = 1) -> str:
     if value is None:
         return MISSING
     return format_percent(float(value) / of, "#,##0.#%")
+
+
+def separators() -> str:
+    """Plotly's `separators` (decimal mark, then thousands) of the reader's language: ".," in
+    es-MX and English. Plotly's own "es" locale would write Spain's "12 400,5"."""
+    locale = get_locale()
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
 @pass_context
