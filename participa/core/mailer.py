@@ -62,7 +62,8 @@ def site_url() -> str:
 
     In development PUBLIC_URL is usually unset and links follow the host and port the request
     came to (`flask run --port 8000` gives :8000 links); a job that sends mail after the request
-    (notices, digests, reminders) uses the address of the latest request this process served.
+    (notices, digests, reminders) uses the address of the latest request this development
+    server served.
     Production sets PUBLIC_URL (start-up warns otherwise: links would follow the Host header,
     which anyone can set).
     """
@@ -75,8 +76,11 @@ def site_url() -> str:
 
 
 def _remember_served_url() -> None:
-    """Keep the host and port being served, for mail sent by jobs (without PUBLIC_URL only)."""
-    if not current_app.config.get("PUBLIC_URL"):
+    """Keep the host and port being served, for mail sent by jobs: without PUBLIC_URL, and
+    under the development server only (`flask run`). A production server without PUBLIC_URL
+    (start-up warns) must not let one request's Host header into everyone's mail."""
+    development = request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/")
+    if development and not current_app.config.get("PUBLIC_URL"):
         current_app.extensions[SERVED_URL] = request.host_url.rstrip("/")
 
 
