@@ -95,6 +95,7 @@ def _render_staff(process, failed: tuple | None = None, status: int = 200):
         counting_labels=COUNTING_LABELS,
         problems=outcomes.publication_problems(process) if counted else [],
         counting=any(result.count.counting for result, _chart, _form in sections),
+        uncounted=uncounted([result for result, _chart, _form in sections]),
     ), status
 
 

@@ -3,12 +3,14 @@ in words (a spoiled or blank paper records who voted and holds no vote)."""
 
 import re
 
+from participa.auth.models import Role
 from participa.budgets.models import BallotRule
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
 from participa.tables import services
 from tests.budgets.test_counting import count
+from tests.factories import login
 from tests.tables.helpers import TODAY, desk, pb_table, walk_in
 from tests.tables.test_channels import _papers
 
@@ -56,3 +58,14 @@ def test_nothing_to_explain_when_every_paper_counted(client, make):
     page = _page(client, _voted(make, spoiled=0))
     assert "6 people voted" in page and "Voters: 6." in page
     assert not EXPLAINED.search(page)
+
+
+def test_staff_see_the_papers_not_counted_beside_the_voters(client, make):
+    process = _voted(make, spoiled=1)
+    process.status = ProcessStatus.CLOSED  # the counting page of a closed budget
+    db.session.commit()
+    login(client, make.user(Role.STAFF).email)
+    page = client.get(f"/gestion/procesos/{process.id}/presupuesto/resultados")
+    assert "<dd>5 (1 paper ballot not counted: blank, spoiled or not typed in)</dd>" in (
+        page.get_data(as_text=True)
+    )
