@@ -104,7 +104,7 @@ constraints: $(VENV)/.pip
 
 # Refresh the message catalogs after changing interface text.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o messages.pot .
 	$(BIN)/pybabel update -i messages.pot -d participa/translations --no-fuzzy-matching
 	rm messages.pot
 

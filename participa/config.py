@@ -52,6 +52,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = True
 REMEMBER_COOKIE_HTTPONLY = True
 REMEMBER_COOKIE_SAMESITE = "Lax"
+# Under `flask run` (make run), a request over plain HTTP gets its cookies without `Secure`, so
+# `make run HOST=0.0.0.0` works from a phone on the LAN (participa/core/plainhttp.py); gunicorn
+# (make serve) and HTTPS keep `Secure`. False keeps `Secure` on the development server too.
+DEV_SERVER_PLAIN_COOKIES = True
 PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
 REMEMBER_COOKIE_DURATION = timedelta(days=14)
 

@@ -40,9 +40,10 @@ from participa.budgets.ballot_views import bp as pb_ballots_bp
 from participa.collaboration import views as collaboration_views
 from participa.consultations.builder_views import bp as builder_bp
 from participa.consultations.views import bp as consultations_bp
-from participa.core import maps, richtext
+from participa.core import maps, numbers, richtext
 from participa.core.access import has_role
 from participa.core.forms import active_filters
+from participa.core.plainhttp import PlainHttpDevCookies
 from participa.core.timeutil import local_today
 from participa.core.upload_limits import UploadLimitRequest
 from participa.council import manage_views as council_manage
@@ -152,6 +153,7 @@ def init_app(app: Flask) -> None:
     """Register blueprints, hooks, template globals and error handlers."""
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.wsgi_app = PlainHttpDevCookies(app.wsgi_app, app.config)  # inside ProxyFix: its scheme
     if hops := app.config["PROXY_FIX_X_FOR"]:  # behind a reverse proxy: the client's real IP
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     login_manager.login_view = "auth.login"
@@ -177,6 +179,10 @@ def init_app(app: Flask) -> None:
         today=lambda: local_today(get_timezone()),
     )
     app.jinja_env.filters.update(richtext=richtext.render, plaintext=richtext.plain)
+    app.jinja_env.filters.update(
+        number=numbers.number, money=numbers.money, percent=numbers.percent
+    )
+    app.jinja_env.globals["ngettext"] = numbers.template_ngettext  # counts as numbers
     app.context_processor(lambda: {"current_lang": select_locale()})
     for code in (400, 401, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _error_page)

@@ -58,7 +58,9 @@ def test_seed_demo_loads_accounts_territory_and_consultations(seeded, tmp_path):
     assert council_ids <= linked
     assert count(Delegacion) >= 2 and count(Colonia) > count(Delegacion)
 
-    processes = {p.status: p for p in db.session.execute(db.select(Process)).scalars()}
+    # The consultations: one finished with its answers, one open (budgets have their own).
+    consultations = db.select(Process).where(Process.type == ProcessType.CONSULTA)
+    processes = {p.status: p for p in db.session.execute(consultations).scalars()}
     assert {ProcessStatus.OPEN, ProcessStatus.RESULTS_PUBLISHED} <= set(processes)
     finished = processes[ProcessStatus.RESULTS_PUBLISHED]
     assert count(Response, Response.process_id == finished.id) == 200

@@ -24,8 +24,15 @@ CATALOG_DIR = ROOT / "participa" / "translations" / "es_MX" / "LC_MESSAGES"
 PO_PATH = CATALOG_DIR / "messages.po"
 MO_PATH = CATALOG_DIR / "messages.mo"
 
-# The same keywords as `make extract-messages` (-k _l -k lazy_gettext), plus the lazy plural.
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
+# The same keywords as `make extract-messages` (-k _l -k lazy_gettext), plus the lazy plural
+# and the lazy form with a context ("feminine" for "Todas").
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 
 # A printf-style placeholder: %(name)s, %s, %d, %.2f…; "%%" is a literal percent sign.
 PLACEHOLDER = re.compile(

@@ -16,7 +16,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_timezone
+from flask_babel import get_timezone, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -71,7 +71,9 @@ def _filter_form() -> AccountabilityFilter:
     form = AccountabilityFilter(request.args)
     form.periodo.choices = [("", _("All"))] + [(p, p) for p in published.periods()]
     delegaciones = db.session.execute(db.select(Delegacion).order_by(Delegacion.name)).scalars()
-    form.delegacion.choices = [("", _("All"))] + [(str(d.id), d.name) for d in delegaciones]
+    form.delegacion.choices = [("", pgettext("feminine", "All"))] + [
+        (str(d.id), d.name) for d in delegaciones
+    ]
     form.estado.choices = [("", _("All"))] + [(s.value, STATUS_LABELS[s]) for s in followup.PUBLIC]
     return form
 
@@ -152,7 +154,7 @@ def photo(work_id: int, name: str):
 def _csv(rows, filename: str) -> Response:
     return Response(
         stream_with_context(csv_stream(list(rows))),  # rows read while the session is open
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -3,6 +3,7 @@
 
 from flask import Blueprint, Response, flash, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from participa.administration import export, fais
@@ -80,7 +81,7 @@ def _download(form: ExportForm) -> Response:
             ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     else:
-        body, mimetype = csv_stream(rows), "text/csv; charset=utf-8"
+        body, mimetype = csv_stream(rows), "text/csv"
     name = f"obras.{'xlsx' if form.formato.data == 'xlsx' else 'csv'}"
     return Response(
         stream_with_context(body),
@@ -93,7 +94,9 @@ def _download(form: ExportForm) -> Response:
 def export_form():
     form = ExportForm(request.args)
     colonias = db.session.execute(db.select(Colonia.id, Colonia.name).order_by(Colonia.name))
-    form.colonia.choices = [("", _("All"))] + [(str(i), name) for i, name in colonias]
+    form.colonia.choices = [("", pgettext("feminine", "All"))] + [
+        (str(i), name) for i, name in colonias
+    ]
     if "formato" in request.args and form.validate():
         return _download(form)
     return render("export.html", 400 if form.errors else 200, form=form)

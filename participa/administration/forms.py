@@ -1,6 +1,7 @@
 """Forms of meetings, commitments, the FAIS file of a work and the works export."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
@@ -74,10 +75,14 @@ class ExportForm(FlaskForm):
         _l("Status"), choices=[("", _l("All"))] + _choices(STATUS_LABELS), default=""
     )
     fondo = SelectField(
-        _l("Funding source"), choices=[("", _l("All"))] + _choices(FUNDING_LABELS), default=""
+        _l("Funding source"),
+        choices=[("", lazy_pgettext("feminine", "All"))] + _choices(FUNDING_LABELS),
+        default="",
     )
     categoria = SelectField(
-        _l("FAIS category"), choices=[("", _l("All"))] + _choices(FAIS_LABELS), default=""
+        _l("FAIS category"),
+        choices=[("", lazy_pgettext("feminine", "All"))] + _choices(FAIS_LABELS),
+        default="",
     )
     colonia = SelectField(_l("Colonia"), choices=[], validate_choice=False)
     formato = RadioField(

@@ -23,7 +23,7 @@ def checkpoints_csv():
     rows = [FIELDS, *(_row(c) for c in checkpoints())]  # read while the session is open
     return Response(
         stream_with_context(csv_stream(rows)),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="bitacora-puntos-de-control.csv"'},
     )
 

@@ -7,13 +7,14 @@ server, and says what a selection adds up to. `voting.cast_vote` trusts nothing 
 
 from dataclasses import dataclass
 
-from flask_babel import format_decimal, lazy_ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import SelectField, StringField
 
 from participa.budgets.models import BallotRule, PbBallot, PbProject
 from participa.core.errors import DomainError
 from participa.core.forms import MultiCheckboxField
+from participa.core.numbers import money, percent
 
 Selection = dict[int, int]  # project id -> 1 (approval, knapsack), points, or position
 
@@ -47,7 +48,7 @@ def project_cost(project: PbProject) -> int:
 
 
 def pesos(amount: int) -> str:
-    return f"${format_decimal(amount)}"
+    return money(amount)
 
 
 def minimum_spend(ballot: PbBallot) -> int:
@@ -178,8 +179,8 @@ class Knapsack(_CheckboxRule):
         if ballot.min_share_percent:
             sentences.append(
                 _l(
-                    "Use at least %(share)s %% of the amount (%(minimum)s).",
-                    share=ballot.min_share_percent,
+                    "Use at least %(share)s of the amount (%(minimum)s).",
+                    share=percent(ballot.min_share_percent, 100),
                     minimum=pesos(minimum_spend(ballot)),
                 )
             )
@@ -200,9 +201,9 @@ class Knapsack(_CheckboxRule):
         if cost < minimum_spend(ballot):
             raise DomainError(
                 _l(
-                    "Use at least %(share)s %% of the amount (%(minimum)s). "
+                    "Use at least %(share)s of the amount (%(minimum)s). "
                     "Your projects cost %(cost)s.",
-                    share=ballot.min_share_percent,
+                    share=percent(ballot.min_share_percent, 100),
                     minimum=pesos(minimum_spend(ballot)),
                     cost=pesos(cost),
                 )

@@ -2,7 +2,6 @@
 
 from fractions import Fraction
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from participa.budgets.counting import Comparison
@@ -18,6 +17,7 @@ from participa.core.charts import (
     wrap,
 )
 from participa.core.choropleth import colonia_map, zones_from
+from participa.core.numbers import money, number
 
 # Against white: PRIMARY 6.9:1, GREY 3.7:1, ORANGE 3.8:1, GREEN 3.3:1 (WCAG's 3:1 for
 # graphics); blue, orange, green and grey stay apart for the common colour blindnesses.
@@ -27,7 +27,7 @@ GREEN = "#00845f"
 
 
 def _money(value) -> str:
-    return f"${format_decimal(value)}"
+    return money(value)
 
 
 def _labels(named) -> list[str]:
@@ -81,8 +81,8 @@ def votes_chart(result: BallotResult) -> Chart:
         (_l("Project"), _l("Votes"), _l("Cost"), _l("Funded")),
         rows,
         _l(
-            "%(n)s people voted; %(funded)s of %(projects)s projects are funded.",
-            n=result.comparison.voters,
+            "%(n)s votes counted; %(funded)s of %(projects)s projects are funded.",
+            n=number(result.comparison.voters),
             funded=len(result.winners),
             projects=len(lines),
         ),
@@ -126,8 +126,8 @@ def turnout_chart(turnout: Turnout) -> Chart:
     )
     summary = _l(
         "%(n)s people voted; %(located)s of them live in a colonia of the process.",
-        n=turnout.total,
-        located=turnout.located,
+        n=number(turnout.total),
+        located=number(turnout.located),
     )
     return Chart(chart.key, chart.title, chart.figure, chart.headers, chart.rows, summary)
 

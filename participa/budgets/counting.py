@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from participa.aggregates.reads import ProjectSupport, ballot_support
@@ -25,6 +24,7 @@ from participa.budgets.models import (
     ProjectStatus,
 )
 from participa.core.errors import DomainError
+from participa.core.numbers import money
 from participa.extensions import db
 from participa.tally import pb
 
@@ -72,7 +72,7 @@ class Reason:
     values: tuple = ()  # (name, value) pairs for the sentence
 
     def __str__(self) -> str:
-        values = {k: f"${format_decimal(v)}" if k in MONEY else v for k, v in self.values}
+        values = {k: money(v) if k in MONEY else v for k, v in self.values}
         return str(REASONS[self.code]) % values
 
 

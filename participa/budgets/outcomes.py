@@ -8,7 +8,7 @@ no page and no save counts votes. A saved `PbOutcome` is published with its proc
 import json
 from dataclasses import dataclass
 
-from flask_babel import format_decimal, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from participa.audit.services import record
@@ -25,6 +25,7 @@ from participa.budgets.counting import (
 from participa.budgets.counts import CountStatus, status
 from participa.budgets.models import CountingRule, PbBallot, PbOutcome, ProjectStatus
 from participa.core.errors import DomainError
+from participa.core.numbers import money
 from participa.core.timeutil import utcnow
 from participa.extensions import db
 from participa.processes.types import ProcessStatus
@@ -142,8 +143,8 @@ def _manual_winners(ballot: PbBallot, chosen, justification: str) -> tuple[int, 
         raise DomainError(
             _l(
                 "The chosen projects cost %(total)s, more than the %(amount)s of the ballot.",
-                total=f"${format_decimal(total)}",
-                amount=f"${format_decimal(ballot.amount)}",
+                total=money(total),
+                amount=money(ballot.amount),
             ),
             field="project_ids",
         )

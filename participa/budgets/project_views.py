@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from participa.budgets import projects
@@ -29,6 +30,7 @@ from participa.budgets.project_forms import (
 from participa.core import maps, paging
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
+from participa.core.numbers import money
 from participa.core.timeutil import utcnow
 from participa.core.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
 from participa.extensions import db
@@ -64,8 +66,12 @@ def _load_project(process_id: int, project_id: int, public: bool = False):
 
 def _filter_form(process) -> FilterForm:
     form = FilterForm(request.args)
-    form.boleta.choices = [("", _("All"))] + [(str(b.id), b.name) for b in ballots(process)]
-    form.categoria.choices = [("", _("All"))] + [(c, c) for c in projects.categories(process)]
+    form.boleta.choices = [("", pgettext("feminine", "All"))] + [
+        (str(b.id), b.name) for b in ballots(process)
+    ]
+    form.categoria.choices = [("", pgettext("feminine", "All"))] + [
+        (c, c) for c in projects.categories(process)
+    ]
     return form
 
 
@@ -142,7 +148,7 @@ def photo(process_id: int, name: str):
 
 def _proposal_form(process, eligible) -> ProposalForm:
     form = ProposalForm()
-    form.ballot_id.choices = [(b.id, f"{b.name} (${b.amount:,})") for b in eligible]
+    form.ballot_id.choices = [(b.id, f"{b.name} ({money(b.amount)})") for b in eligible]
     colonias = projects.zone_colonias(process, None)
     form.colonia_id.choices = [("", _("None in particular"))] + [
         (str(c.id), c.name) for c in colonias

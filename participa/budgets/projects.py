@@ -14,6 +14,7 @@ from participa.budgets.models import ExecutionStatus, PbBallot, PbProject, Proje
 from participa.core import searchtext
 from participa.core.errors import DomainError
 from participa.core.geo import check_coordinates
+from participa.core.numbers import number
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.extensions import db
 from participa.processes.services import public_process_ids
@@ -106,7 +107,8 @@ def check_cost(ballot: PbBallot, cost: int | None, field: str) -> None:
     if cost > ballot.amount:
         raise DomainError(
             _l(
-                "The cost cannot be more than the ballot's amount ($%(n)s).", n=f"{ballot.amount:,}"
+                "The cost cannot be more than the ballot's amount ($%(n)s).",
+                n=number(ballot.amount),
             ),
             field=field,
         )

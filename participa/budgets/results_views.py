@@ -26,7 +26,7 @@ from participa.budgets.channels import ballot_channels
 from participa.budgets.forms import COUNTING_EXPLANATIONS, COUNTING_LABELS
 from participa.budgets.models import ProjectStatus
 from participa.budgets.pb_io import export_pb_lines
-from participa.budgets.turnout import turnout
+from participa.budgets.turnout import turnout, uncounted
 from participa.core.access import guard_blueprint, has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, MultiCheckboxField, show_error
@@ -99,6 +99,7 @@ def _render_staff(process, failed: tuple | None = None, status: int = 200):
         rule_explanations=COUNTING_EXPLANATIONS,
         problems=outcomes.publication_problems(process) if counted else [],
         counting=any(result.count.counting for result, _chart, _form in sections),
+        uncounted=uncounted([result for result, _chart, _form in sections]),
     ), status
 
 
@@ -204,6 +205,7 @@ def public(process_id: int):
         turnout_chart=charts.turnout_chart(people),
         turnout_map=charts.turnout_map(people, outlines_by_label()),
         turnout=people,
+        uncounted=uncounted(results),
         can_count=has_role("staff", "admin"),
         rule_labels=RULE_LABELS,
         channels={r.ballot.id: ballot_channels(r.ballot) for r in results},

@@ -99,3 +99,26 @@ def store_turnout(process_id: int, now=None) -> None:
     row.by_colonia = json.dumps({"" if c is None else str(c): n for c, n in by_colonia.items()})
     db.session.add(row)
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class Uncounted:
+    """People who voted in a ballot beside the votes its count took: the difference is paper
+    ballots handed out that held no vote (left blank, filled in wrongly, or not typed in)."""
+
+    people: int
+    counted: int
+
+    @property
+    def papers(self) -> int:
+        return max(self.people - self.counted, 0)
+
+
+def uncounted(results) -> dict[int, Uncounted]:
+    """Per counted ballot result (outcomes.BallotResult): its people and its counted votes,
+    from the tallies and the stored count (a few rows, however many voted)."""
+    counted = {r.ballot.id: r.comparison.voters for r in results if r.comparison}
+    people = ballot_people(list(counted))
+    return {
+        ballot_id: Uncounted(sum(people[ballot_id].values()), n) for ballot_id, n in counted.items()
+    }

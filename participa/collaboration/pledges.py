@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from participa.audit.services import record
 from participa.collaboration.models import Delivery, Pledge, PledgeKind
 from participa.core.errors import DomainError, NotAllowed
+from participa.core.numbers import number
 from participa.extensions import db
 from participa.oversight.models import WatchedWork
 from participa.oversight.subjects import participation_problem
@@ -167,7 +168,7 @@ def record_delivery(actor, item: Pledge, data: DeliveryData, today: date) -> Del
             _l(
                 "That is more than what is left of the pledge (%(n)s). Record a new pledge "
                 "for the extra.",
-                n=f"{left:,}",
+                n=number(left),
             ),
             field="quantity",
         )

@@ -3,12 +3,12 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from participa.collaboration.models import Delivery, Pledge, PledgeKind
 from participa.core.charts import MUTED, PRIMARY, Chart, base_figure, wrap
+from participa.core.numbers import money
 from participa.extensions import db
 from participa.oversight.models import WatchedWork
 from participa.territory.models import Colonia
@@ -82,7 +82,7 @@ def pledge_counts(process) -> dict[int, int]:
 
 
 def _pesos(n: int) -> str:
-    return f"${format_decimal(n)}"
+    return money(n)
 
 
 def money_chart(works: list[WatchedWork], totals: dict[int, list[Line]]) -> Chart | None:

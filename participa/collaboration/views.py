@@ -146,7 +146,7 @@ def export(process_id: int):
     rows = totals.csv_rows(pledges.process_pledges(process))
     return Response(
         stream_with_context(csv_stream(rows)),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="aportaciones-{process.id}.csv"'},
     )
 

@@ -8,8 +8,9 @@ validate every figure with `plotly.graph_objects.Figure` instead.
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
+
+from participa.core.numbers import number, percent, separators
 
 PRIMARY = "#1f5f8b"  # 6.9:1 against white: readable as text and as bars
 MUTED = "#8fb3cc"
@@ -55,7 +56,7 @@ LINE_PX = 17  # one line of a wrapped label, for the height of a bar
 
 
 def base_figure(traces: list[dict], height: int, **layout) -> dict:
-    merged = {**LAYOUT, "height": height, **layout}
+    merged = {**LAYOUT, "height": height, "separators": separators(), **layout}
     for axis in ("xaxis", "yaxis"):
         merged[axis] = {**LAYOUT[axis], **layout.get(axis, {})}
     return {"data": traces, "layout": merged}
@@ -101,7 +102,7 @@ def wrap(label: str, width: int = WRAP_WIDTH) -> str:
 
 
 def pct(share: Fraction | None) -> str:
-    return format_percent(float(share), "#,##0.0%") if share is not None else "—"
+    return percent(share)  # one decimal at most, "—" for None (participa.core.numbers)
 
 
 def counts_chart(key: str, title, counts: dict, labels: dict | None = None) -> Chart:
@@ -109,11 +110,13 @@ def counts_chart(key: str, title, counts: dict, labels: dict | None = None) -> C
     names = [str(labels.get(k, k if k is not None else _l("Unknown"))) for k in counts]
     values = list(counts.values())
     total = sum(values) or 1
-    rows = tuple((n, v, pct(Fraction(v, total))) for n, v in zip(names, values, strict=True))
+    rows = tuple(
+        (n, number(v), pct(Fraction(v, total))) for n, v in zip(names, values, strict=True)
+    )
     return Chart(
         key,
         title,
-        hbar(names, values, [str(v) for v in values]),
+        hbar(names, values, [number(v) for v in values]),
         (_l("Group"), _l("Participants"), _l("Share")),
         rows,
     )
@@ -123,7 +126,7 @@ def shares_chart(key: str, title, zones) -> Chart:
     names = [z.zone for z in zones]
     percents = [float(z.share) * 100 if z.share is not None else 0 for z in zones]
     rows = tuple(
-        (z.zone, z.participants, format_decimal(z.population), pct(z.share)) for z in zones
+        (z.zone, number(z.participants), number(z.population), pct(z.share)) for z in zones
     )
     figure = hbar(names, percents, [pct(z.share) for z in zones])
     return Chart(

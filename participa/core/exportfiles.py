@@ -16,6 +16,7 @@ from flask import current_app
 
 from participa.core import jobclock, jobs
 from participa.core.csvfile import safe_cell
+from participa.core.numbers import number as format_number
 
 PROGRESS_EVERY = 5000  # rows between two progress reports
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -35,7 +36,9 @@ def with_progress(rows: Iterable, total: int) -> Iterator:
     """Pass `rows` on, telling the job every PROGRESS_EVERY rows how far it is."""
     for number, row in enumerate(rows):
         if number and number % PROGRESS_EVERY == 0:
-            jobs.progress(99 * number / max(total, 1), f"{number:,} / {total:,}")
+            jobs.progress(
+                99 * number / max(total, 1), f"{format_number(number)} / {format_number(total)}"
+            )
         yield row
 
 

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Mailman; say at start-up where mail goes when there is no server."""
     app.config["MAIL_BACKEND"] = SMTP_BACKEND
     mail.init_app(app)
+    app.before_request(_remember_served_url)
     if not app.config.get("MAIL_SERVER"):
         log.info("no MAIL_SERVER: e-mails are written to %s, not sent", outbox_folder(app))
 
@@ -52,19 +53,35 @@ def write_to_outbox(suffix: str, content: bytes) -> Path:
     return path
 
 
+SERVED_URL = "participa.served_url"  # app.extensions key: the last request's host URL
+DEFAULT_SITE_URL = "http://127.0.0.1:5000"  # `make run`'s address, before any request
+
+
 def site_url() -> str:
     """The site's address for links in messages: PUBLIC_URL when set, else the served one.
 
     In development PUBLIC_URL is usually unset and links follow the host and port the request
-    came to (`flask run --port 8000` gives :8000 links). Production sets PUBLIC_URL (start-up
-    warns otherwise: links would follow the Host header, which anyone can set).
+    came to (`flask run --port 8000` gives :8000 links); a job that sends mail after the request
+    (notices, digests, reminders) uses the address of the latest request this development
+    server served.
+    Production sets PUBLIC_URL (start-up warns otherwise: links would follow the Host header,
+    which anyone can set).
     """
     configured = current_app.config.get("PUBLIC_URL")
     if configured:
         return configured.rstrip("/")
     if has_request_context():
         return request.host_url.rstrip("/")
-    return "http://127.0.0.1:5000"
+    return current_app.extensions.get(SERVED_URL, DEFAULT_SITE_URL)
+
+
+def _remember_served_url() -> None:
+    """Keep the host and port being served, for mail sent by jobs: without PUBLIC_URL, and
+    under the development server only (`flask run`). A production server without PUBLIC_URL
+    (start-up warns) must not let one request's Host header into everyone's mail."""
+    development = request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/")
+    if development and not current_app.config.get("PUBLIC_URL"):
+        current_app.extensions[SERVED_URL] = request.host_url.rstrip("/")
 
 
 def public_url(endpoint: str, **values) -> str:

@@ -55,7 +55,7 @@ def export():
     _form, wanted = _filter()
     return Response(
         stream_with_context(csv_stream(operations.csv_rows(wanted))),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="operaciones-consejo.csv"'},
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy import extract, func, update
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.core.numbers import money_cents
 from participa.council.commit import CONFLICT, commit, flush
 from participa.council.models import (
     CouncilMember,
@@ -45,7 +46,7 @@ def parse_cents(text: str) -> int | None:
 
 
 def pesos(cents: int) -> str:
-    return f"${cents // 100:,}.{cents % 100:02d}"
+    return money_cents(cents)
 
 
 @dataclass(frozen=True)

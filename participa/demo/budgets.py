@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 from participa.budgets.models import BallotRule, PbBallot, PbProject, ProjectStatus
+from participa.core.numbers import money
 from participa.extensions import db
 from participa.processes.models import Phase, Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.territory.models import Colonia, Delegacion
 
+CITY_AMOUNT, NORTH_AMOUNT = 12_000_000, 3_000_000  # the description says their sum
 # (title, category, cost in pesos, description)
 CITY_PROJECTS = [
     (
@@ -116,7 +118,8 @@ def open_budget(staff, today) -> Process:
         created_by_id=staff.id,
         title="Presupuesto participativo 2027",
         description=(
-            "Tú decides en qué se invierten 15 millones de pesos del presupuesto 2027.\n\n"
+            f"Tú decides en qué se invierten {money(CITY_AMOUNT + NORTH_AMOUNT)} del presupuesto "
+            "2027.\n\n"
             "Vota en la boleta de todo el municipio y, si vives en la Delegación Norte, "
             "también en la de tu delegación."
         ),
@@ -147,7 +150,7 @@ def open_budget(staff, today) -> Process:
     city = PbBallot(
         process_id=process.id,
         name="Todo el municipio",
-        amount=12_000_000,
+        amount=CITY_AMOUNT,
         rule=BallotRule.KNAPSACK,
         min_choices=1,
         min_share_percent=0,
@@ -164,7 +167,7 @@ def open_budget(staff, today) -> Process:
     north = PbBallot(
         process_id=process.id,
         name="Delegación Norte",
-        amount=3_000_000,
+        amount=NORTH_AMOUNT,
         rule=BallotRule.APPROVAL,
         min_choices=1,
         max_choices=3,

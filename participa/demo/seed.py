@@ -17,6 +17,7 @@ from participa.demo import (
     council,
     eligibility,
     events,
+    finished_budget,
     links,
     oversight,
     places,
@@ -89,6 +90,7 @@ def seed(today: date, responses: int = 3000, hash_method: str = "scrypt") -> lis
     followup_demo.demo_followup(staff, today)
     administration.demo_administration(staff, today)
     tables_demo.demo_table(budget, today)
+    finished_budget.finished_budget(staff, today)  # after the open budget's table: tests
     officeplan_demo.demo_office_year(staff, today)
     places.place_everything()  # the maps of projects, proposals and works show something
     checkpoint_now()  # the public list of the log's checkpoints starts with the demo's

@@ -94,7 +94,7 @@ def registrations_csv(process_id: int, event_id: int):
     _process, event = staff_load(process_id, event_id)
     return Response(
         csv_stream(list(registration.registration_rows(event))),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="inscripciones-{event.id}.csv"'},
     )
 

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.core.numbers import number
 from participa.events.attendance import attendance_count
 from participa.events.models import Event, EventAgreement, HandVote, Minutes
 from participa.extensions import db
@@ -162,7 +163,7 @@ def _check_counts(event: Event, data: VoteData) -> None:
             raise DomainError(_l("Write a whole number, 0 or more."), field=name)
         if value > MAX_HAND_COUNT:
             raise DomainError(
-                _l("Write a number of people up to %(max)s.", max=f"{MAX_HAND_COUNT:,}"),
+                _l("Write a number of people up to %(max)s.", max=number(MAX_HAND_COUNT)),
                 field=name,
             )
     present = attendance_count(event)

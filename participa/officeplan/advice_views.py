@@ -89,6 +89,6 @@ def index():
 def export():
     return Response(
         stream_with_context(csv_stream(advice.csv_rows(year_arg()))),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="orientacion.csv"'},
     )

@@ -38,7 +38,7 @@ def export():
     year = year_arg()
     return Response(
         stream_with_context(csv_stream(purchases.csv_rows(year))),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="solicitudes-oficina.csv"'},
     )
 

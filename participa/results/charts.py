@@ -1,10 +1,10 @@
 """The results report's charts: one per question, and participation over time."""
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from participa.consultations.forms import SCALE_LABELS
 from participa.core.charts import MUTED, PRIMARY, TICK_FONT, Chart, base_figure, hbar, pct
+from participa.core.numbers import number
 from participa.tally import ChoiceTally, RankingTally, ScaleTally
 
 
@@ -16,10 +16,10 @@ def choice_chart(key: str, title: str, tally: ChoiceTally, labels: dict) -> Char
     return Chart(
         key,
         title,
-        hbar(names, counts, [f"{c} ({s})" for c, s in zip(counts, shares, strict=True)]),
+        hbar(names, counts, [f"{number(c)} ({s})" for c, s in zip(counts, shares, strict=True)]),
         (_l("Option"), _l("Answers"), _l("Share of respondents")),
         rows,
-        _l("%(n)s people answered.", n=tally.respondents),
+        _l("%(n)s people answered.", n=number(tally.respondents)),
     )
 
 
@@ -31,13 +31,13 @@ def ranking_chart(key: str, title: str, tally: RankingTally, labels: dict) -> Ch
     return Chart(
         key,
         title,
-        hbar(names, points, [format_decimal(p) for p in points]),
+        hbar(names, points, [number(p) for p in points]),
         (_l("Option"), _l("Borda points"), _l("Ranked first")),
         rows,
         _l(
             "%(n)s people ranked the options. The first of n options gets n points, the "
             "next n − 1, and so on.",
-            n=tally.respondents,
+            n=number(tally.respondents),
         ),
     )
 
@@ -49,10 +49,10 @@ def scale_chart(key: str, title: str, tally: ScaleTally) -> Chart:
         "x": [str(v) for v in values],
         "y": list(tally.counts),
         "marker": {"color": PRIMARY},
-        "text": list(tally.counts),
+        "text": [number(c) for c in tally.counts],
         "textposition": "auto",
     }
-    mean = format_decimal(round(float(tally.mean), 2)) if tally.mean is not None else "—"
+    mean = number(tally.mean)
     rows = tuple((SCALE_LABELS[v], c) for v, c in zip(values, tally.counts, strict=True))
     return Chart(
         key,
@@ -60,7 +60,7 @@ def scale_chart(key: str, title: str, tally: ScaleTally) -> Chart:
         base_figure([bar], 260),
         (_l("Value"), _l("Answers")),
         rows,
-        _l("%(n)s people answered; average %(mean)s.", n=tally.respondents, mean=mean),
+        _l("%(n)s people answered; average %(mean)s.", n=number(tally.respondents), mean=mean),
     )
 
 

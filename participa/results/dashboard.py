@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from participa.auth.models import SEX_LABELS
 from participa.consultations.models import QuestionKind
 from participa.core import charts
 from participa.core.choropleth import MapZone, colonia_map
+from participa.core.numbers import number
 from participa.processes.types import RESULTS_PUBLIC_STATUSES
 from participa.proposals.models import PUBLISHED_WITHOUT_SUPPORTS, STATUS_LABELS, ProposalStatus
 from participa.results.report import question_block
@@ -39,7 +39,7 @@ def colonia_chart(heard) -> charts.Chart:
             name,
             *(r.by_source[s] for s in SOURCE_LABELS),
             r.participants,
-            format_decimal(r.population),
+            number(r.population),
             charts.pct(r.share),
         )
         for name, r in zip(names, rows, strict=True)

@@ -147,7 +147,7 @@ def dashboard_section(slug: str):
 def _csv(rows, filename: str) -> Response:
     return Response(
         stream_with_context(csv_stream(rows)),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 

@@ -2,10 +2,10 @@
 
 from collections import Counter
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from participa.core.charts import MUTED, PRIMARY, Chart, bars_height, base_figure, hbar, wrap
+from participa.core.numbers import money, number, percent
 from participa.tally.priorities import Priorities
 from participa.works.forms import FUNDING_LABELS
 
@@ -13,7 +13,7 @@ OVERDUE = "#a8431b"  # the accent colour: 5.6:1 against white
 
 
 def _num(value) -> str:
-    return format_decimal(round(float(value), 2))
+    return number(round(float(value), 2))
 
 
 def ranking_charts(result: Priorities) -> list[Chart]:
@@ -51,7 +51,7 @@ def ranking_charts(result: Priorities) -> list[Chart]:
 
 
 def _money(value: int) -> str:
-    return f"${format_decimal(value)}"
+    return money(value)
 
 
 def _cost_chart(key: str, title, header, totals: Counter) -> Chart:
@@ -143,7 +143,7 @@ def progress_chart(rows) -> Chart:
     """Physical progress per priority (last report), as horizontal bars."""
     labels = [f"{r.rank}. {r.work.title}" for r in rows]
     values = [r.progress for r in rows]
-    figure = hbar(labels, values, [f"{v} %" for v in values])
+    figure = hbar(labels, values, [percent(v, 100) for v in values])
     figure["layout"]["xaxis"] = {**figure["layout"].get("xaxis", {}), "range": [0, 100]}
     return Chart(
         "progress",
@@ -151,7 +151,7 @@ def progress_chart(rows) -> Chart:
         figure,
         (_l("Work"), _l("Period"), _l("Physical progress"), _l("Spent"), _l("Estimated cost")),
         tuple(
-            (r.work.title, r.period, f"{r.progress} %", _money(r.spent), _money(cost))
+            (r.work.title, r.period, percent(r.progress, 100), _money(r.spent), _money(cost))
             for r, cost in ((r, r.work.estimated_cost) for r in rows)
         ),
         _l("The progress of the last follow-up report of each priority, from 0 to 100 %."),
@@ -189,8 +189,8 @@ def history_charts(work, reports) -> list[Chart]:
             _l("Physical progress over time"),
             progress,
             (_l("Date"), _l("Physical progress")),
-            tuple((r.reported_on.isoformat(), f"{r.progress} %") for r in reports),
-            _l("Last report: %(pct)s %%.", pct=reports[-1].progress),
+            tuple((r.reported_on.isoformat(), percent(r.progress, 100)) for r in reports),
+            _l("Last report: %(pct)s.", pct=percent(reports[-1].progress, 100)),
         ),
         Chart(
             "history-spent",

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from participa.audit.services import record
 from participa.core.errors import DomainError
+from participa.core.numbers import percent
 from participa.core.uploads import clean_photo, delete_photo, save_photo
 from participa.council.models import CouncilSession, SessionStatus
 from participa.extensions import db
@@ -90,9 +91,9 @@ def _check(work: Work, data: ReportData, photos: list[bytes]) -> str:
     if previous is not None and data.progress < previous.progress and not note:
         raise DomainError(
             _l(
-                "The progress goes down from %(before)s%% to %(now)s%%: explain why in the note.",
-                before=previous.progress,
-                now=data.progress,
+                "The progress goes down from %(before)s to %(now)s: explain why in the note.",
+                before=percent(previous.progress, 100),
+                now=percent(data.progress, 100),
             ),
             field="note",
         )

@@ -8,7 +8,8 @@
       var source = document.getElementById(el.getAttribute("data-figure"));
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      // "es-MX" falls back to the registered "es" locale: Spanish months and decimal marks.
+      // "es-MX" falls back to the registered "es" locale: Spanish months and labels; the figure
+      // brings its own decimal and thousands marks (layout.separators, from Babel: "12,400.5").
       var config = { displayModeBar: false, responsive: true, locale: document.documentElement.lang };
       window.Plotly.newPlot(el, figure.data, figure.layout, config).then(function () {
         el.classList.add("chart-ready");

@@ -68,10 +68,10 @@ def test_registering_mails_a_link_that_confirms_the_account(mail_app, smtp_sink)
     assert the_user().email_confirmed_at is None
     [message] = smtp_sink.messages
     assert message.envelope_to == ["rosa@example.mx"]
-    assert message["Subject"] == "Confirma tu correo para Participa"
+    assert message["Subject"] == "Confirma tu correo electrónico para Participa"
     assert message["From"] and message["Date"] and message["Message-ID"]
     assert "Hola, Rosa Pérez López." in text_part(message)
-    assert "Confirmar mi correo" in html_part(message)
+    assert "Confirmar mi correo electrónico" in html_part(message)
     path = LINK.search(text_part(message)).group(1)
     page = mail_app.test_client().get(path)  # another device, not logged in
     assert page.status_code == 200 and "rosa@example.mx" in page.get_data(as_text=True)
@@ -198,7 +198,7 @@ def test_registering_without_email_or_phone_is_refused(client, make):
     colonias = make.territory()
     response = register(client, colonias["Centro"].id, email="", phone="")
     assert response.status_code == 400
-    assert "Da un correo o un celular" in response.get_data(as_text=True)
+    assert "Da un correo electrónico o un celular" in response.get_data(as_text=True)
 
 
 def test_resending_is_limited_with_a_clear_message(database):
@@ -223,7 +223,7 @@ def test_a_process_that_asks_for_it_turns_away_an_unconfirmed_resident(client, m
     user = make.user(colonia=territory["Centro"], confirmed=False)
     login(client, user.email)
     page = client.get(f"/procesos/{process.id}/responder").get_data(as_text=True)
-    assert "Confirma tu correo o tu teléfono para responder esta consulta." in page
+    assert "Confirma tu correo electrónico o tu teléfono para responder esta consulta." in page
     assert '<a href="/cuenta/confirmar">Confírmalo ahora</a>' in page
     response = client.post(f"/procesos/{process.id}/responder", data=Layout(process).form())
     assert response.status_code == 409

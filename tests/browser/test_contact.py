@@ -34,7 +34,7 @@ def confirm_email(page, live_server, email: str, on_the_page=lambda: None) -> No
     assert link and link.group(1).startswith(live_server.base_url + "/")  # the served host
     page.goto(link.group(1))
     on_the_page()
-    page.get_by_role("button", name="Confirmar mi correo").click()
+    page.get_by_role("button", name="Confirmar mi correo electrónico").click()
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
@@ -62,5 +62,7 @@ def test_a_resident_registers_and_confirms_the_email_from_the_mail(page, live_se
     confirm_email(
         page, live_server, email, lambda: check_axe(page, f"confirm-email[{viewport}]", findings)
     )
-    expect(page.locator(".flashes")).to_contain_text(f"Tu correo {email} está confirmado")
+    expect(page.locator(".flashes")).to_contain_text(
+        f"Tu correo electrónico {email} está confirmado"
+    )
     expect(page.locator("main")).to_contain_text("Tu cuenta está confirmada")

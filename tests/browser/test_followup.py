@@ -137,10 +137,10 @@ def test_full_cycle_from_works_to_the_public_page(page, live_server, logged_in, 
 
     page.goto("/obras/")
     row = page.locator(".priorities-table tbody tr", has=page.locator(f"a[href$='/obras/{first}']"))
-    expect(row).to_contain_text("65 %")
+    expect(row).to_contain_text("65%")
     check_axe(page, "followup-public-list", axe_report)
     row.locator("a").click()
-    expect(page.locator("#work-progress")).to_contain_text("65 %")
+    expect(page.locator("#work-progress")).to_contain_text("65%")
     assert wait_for_charts(page) == 3  # progress, spending, schedule
     expect(page.locator("#history-table tbody tr")).to_have_count(3)
     check_axe(page, "followup-public-work", axe_report)

@@ -46,7 +46,7 @@ def test_a_resident_reads_a_notice_and_chooses_how_to_hear(
     page.goto("/avisos/preferencias")
     check_axe(page, f"notice-preferences[{viewport}]", report)
     answered = page.get_by_role("group", name="Respondieron mi propuesta")
-    answered.get_by_label("Sin correo").check()
+    answered.get_by_label("Sin correo electrónico").check()
     page.get_by_role("button", name="Guardar preferencias").click()
     expect(page.locator(".flash-success")).to_have_text("Se guardaron tus preferencias de avisos.")
     with live_server.app.app_context():

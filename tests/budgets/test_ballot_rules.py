@@ -79,7 +79,7 @@ def test_the_registry_has_one_rule_per_ballot_rule():
             BallotRule.KNAPSACK,
             {"min_share_percent": 75},
             {3: 1},
-            "Use at least 75 % of the amount ($750). Your projects cost $300.",
+            "Use at least 75% of the amount ($750). Your projects cost $300.",
         ),
         (BallotRule.KNAPSACK, {"max_choices": 1}, {2: 1, 3: 1}, "Choose at most 1 project."),
         (BallotRule.CUMULATIVE, {"points": 5}, {1: 3, 3: 2}, None),
@@ -145,7 +145,7 @@ def test_the_rules_are_described_in_plain_words(ctx):
     assert words["approval-exact"] == "Choose 3 projects."
     assert words["approval-range"] == "Choose between 2 and 4 projects."
     assert words["knapsack"] == (
-        "Choose projects up to $1,000,000. Use at least 50 % of the amount ($500,000)."
+        "Choose projects up to $1,000,000. Use at least 50% of the amount ($500,000)."
     )
     assert words["cumulative"] == "Distribute 10 points among the projects you prefer."
     assert words["ranking"].startswith("Rank up to 5 projects in order of preference")

@@ -86,7 +86,7 @@ def test_staff_record_the_progress_of_a_funded_project_and_the_public_sees_it(
 
     detail = client.get(f"/procesos/{process.id}/proyectos/{parque.id}").get_data(as_text=True)
     assert '<progress id="progress-' in detail and 'value="40"' in detail
-    assert "40 % done" in detail and "Obra negra." in detail
+    assert "40% done" in detail and "Obra negra." in detail
     listing = client.get(f"/procesos/{process.id}/proyectos/").get_data(as_text=True)
     assert 'value="40"' in listing
     puente = client.get(f"/procesos/{process.id}/proyectos/{projects['Puente'].id}")

@@ -266,4 +266,4 @@ def test_plain_equal_shares_with_a_fractional_share_renders(web, make):
     count(ballot)
     as_role(web, make, Role.STAFF)
     page = web.get(staff_url(ballot)).get_data(as_text=True)
-    assert "each voter $13.333 to spend" in page
+    assert "each voter $13.33 to spend" in page

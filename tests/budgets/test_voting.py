@@ -197,8 +197,8 @@ VIOLATIONS = [
         {"min_share_percent": 50},
         {4: 1},
         (
-            "Use at least %(share)s %% of the amount (%(minimum)s). Your projects cost %(cost)s.",
-            {"share": 50, "minimum": "$500,000", "cost": "$100,000"},
+            "Use at least %(share)s of the amount (%(minimum)s). Your projects cost %(cost)s.",
+            {"share": "50%", "minimum": "$500,000", "cost": "$100,000"},
         ),
     ),
     (

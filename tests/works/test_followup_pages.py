@@ -103,7 +103,7 @@ def test_public_page_lists_approved_priorities_with_progress_and_filters(
     candidate = works.work("Candidata secreta")
     report(works.staff, pozo, 60, 500_000, tmp=tmp_path)
     page = client.get("/obras/").get_data(as_text=True)
-    assert "Pozo de agua" in page and "60 %" in page and "Banquetas" in page
+    assert "Pozo de agua" in page and "60%" in page and "Banquetas" in page
     assert "Candidata secreta" not in page
     assert client.get(f"/obras/{candidate.id}").status_code == 404
     assert "Pozo de agua" not in client.get("/obras/?estado=done").get_data(as_text=True)
@@ -127,7 +127,7 @@ def test_work_page_shows_history_schedule_and_linked_pledges(client, make, works
     db.session.commit()
     page = client.get(f"/obras/{pozo.id}").get_data(as_text=True)
     assert "chart-history-progress" in page and "chart-history-spent" in page
-    assert "45 %" in page and "history-table" in page
+    assert "45%" in page and "history-table" in page
     assert "Pozo (colaboración)" in page and "$5,000 pledged" in page
 
 
