@@ -5,7 +5,8 @@
 // second and drawing a chart for a few hundred milliseconds. So Plotly runs only once a chart
 // is on the screen (wholly, or filling most of it), and charts are drawn one at a time as they
 // come into view, giving the page back between two charts. The file itself is fetched a screen
-// ahead, at low priority and without running it, so a chart scrolled to is drawn quickly.
+// ahead, once the page has loaded and without running it, so a chart scrolled to is drawn
+// quickly.
 // A chart in a closed <details> has no box: it is drawn when the details opens.
 (function () {
   "use strict";
@@ -89,11 +90,23 @@
     });
   }
 
+  // After the page's own files (on slow data 1.2 MB would hold up its images and styles),
+  // when the browser is idle.
   function prefetch() {
     if (window.Plotly || plotly || !window.fetch) { return; }
-    [script.dataset.plotly, script.dataset.locale].forEach(function (href) {
-      if (href) { warm(href); }
-    });
+    var idle = window.requestIdleCallback || function (callback) { setTimeout(callback, 1); };
+    function fetchAhead() {
+      idle(function () {
+        [script.dataset.plotly, script.dataset.locale].forEach(function (href) {
+          if (href && !plotly) { warm(href); }
+        });
+      });
+    }
+    if (document.readyState === "complete") {
+      fetchAhead();
+    } else {
+      window.addEventListener("load", fetchAhead);
+    }
   }
 
   // Wholly on the screen, or covering most of it when the chart is taller than the screen.
