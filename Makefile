@@ -13,7 +13,7 @@ CATALOGS := $(wildcard participa/translations/*/LC_MESSAGES/messages.po)
 PIP_INSTALL := $(BIN)/pip install --quiet -c constraints.txt --build-constraint constraints.txt
 
 .PHONY: run serve test test-postgres install install-test install-bench translations db lint \
-	extract-messages clean bench bench-quick constraints
+	extract-messages clean bench bench-quick bench-lighthouse constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,15 @@ bench: install-bench
 
 bench-quick: install-bench
 	$(BIN)/python -m bench.run_all --quick
+
+# Lighthouse's mobile run (slow 4G, 4x CPU slowdown) on every public page of a fresh demo.
+# Needs Node 18+ (npm installs the pinned Lighthouse) and Debian's Chromium (CHROME_PATH,
+# default /usr/bin/chromium). LIGHTHOUSE_ARGS='--only resultados' picks pages.
+bench-lighthouse: install-bench bench/lighthouse/node_modules/.package-lock.json
+	$(BIN)/python -m bench.lighthouse $(LIGHTHOUSE_ARGS)
+
+bench/lighthouse/node_modules/.package-lock.json: bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --no-audit --no-fund
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -149,6 +150,19 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 PERMISSIONS_POLICY_GEOLOCATION = PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
 
 
+class StaticFilesWithoutSession(SecureCookieSessionInterface):
+    """The signed-cookie session, except on static files: no cookie, no `Vary: Cookie`.
+
+    Flask-Login's after-request hook reads the session on every response, so Flask sent
+    `Vary: Cookie` with stylesheets and scripts too; the session cookie is signed anew on each
+    page, so browsers asked the server again for files they had (a round trip each on slow
+    data, and Plotly fetched ahead was fetched twice)."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint != "static":
+            super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     """Register blueprints, hooks, template globals and error handlers."""
     for blueprint in BLUEPRINTS:
@@ -161,6 +175,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(_load_user)
     app.request_class = UploadLimitRequest
+    app.session_interface = StaticFilesWithoutSession()
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     # The map tiles' server joins img-src (core/maps.py); the policy is fixed per app.

@@ -489,11 +489,29 @@ def process_ids(live_server) -> dict[str, int]:
     return {key: live_server.process_id(title) for key, title in titles.items()}
 
 
+# charts.js draws a chart when it comes near the screen: bring each one there in turn (the
+# observer may miss a chart scrolled past within one frame), then back to the top.
+SCROLL_TO_CHARTS = """async () => {
+  const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  for (const chart of document.querySelectorAll('.chart')) {
+    if (chart.closest('details:not([open])')) { continue; }
+    chart.scrollIntoView({block: 'center'});
+    for (let i = 0; i < 60 && !chart.hasAttribute('data-chart-queued'); i++) { await frame(); }
+  }
+  window.scrollTo(0, 0);
+}"""
+
+
 def wait_for_charts(page) -> int:
-    """Wait until Plotly drew every chart of the page; return how many there are."""
-    charts = page.locator(".chart")
-    count = charts.count()
+    """Scroll to every chart and wait until Plotly drew each; return how many there are.
+
+    Charts inside a closed <details> are drawn when it opens: open it first to count them."""
+    count = page.evaluate(
+        "() => [...document.querySelectorAll('.chart')]"
+        ".filter(c => !c.closest('details:not([open])')).length"
+    )
     assert count > 0, "no charts on the page"
+    page.evaluate(SCROLL_TO_CHARTS)
     page.wait_for_function(
         "n => document.querySelectorAll('.chart.chart-ready svg').length >= n "
         "&& document.querySelectorAll('.chart.chart-ready').length === n",

@@ -121,8 +121,9 @@ def test_chart_page_loads_local_plotly_once_and_then_from_cache(
     page.goto(f"/procesos/{process_ids['finished']}/resultados")
     wait_for_charts(page)
 
+    # Fetched once from the server: fetched ahead, then the script tag takes it from the cache.
     plotly = [r for r in responses if PLOTLY_PATH in r.url]
-    assert len(plotly) == 1, [r.url for r in plotly]
+    assert plotly and len({r.url for r in plotly}) == 1, [r.url for r in plotly]
     parts = urlsplit(plotly[0].url)
     assert (parts.netloc, parts.path) == (host, PLOTLY_PATH)
     assert parse_qs(parts.query).get("v"), "static_url adds a content version to the URL"
@@ -147,3 +148,58 @@ def test_chart_page_loads_local_plotly_once_and_then_from_cache(
     )
     assert timing["transferSize"] == 0 and timing["decodedBodySize"] > 100_000, timing
     assert watch.foreign == []
+
+
+SCREEN_CHARTS = """() => ({
+  charts: document.querySelectorAll('.chart').length,
+  queued: document.querySelectorAll('.chart[data-chart-queued]').length,
+  ready: document.querySelectorAll('.chart.chart-ready').length,
+  plotly: typeof window.Plotly !== 'undefined',
+})"""
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_plotly_runs_only_once_a_chart_is_on_screen(page, process_ids):
+    """On a phone the results page opens on text: Plotly (a second of a phone's processor)
+    runs when the first chart is scrolled to, and a chart further down waits its turn."""
+    page.goto(f"/procesos/{process_ids['finished']}/resultados")
+    expect(page.locator(".chart:not([data-chart-observed])")).to_have_count(0)
+    state = page.evaluate(SCREEN_CHARTS)
+    assert state["charts"] > 3 and state["queued"] == 0 and not state["plotly"], state
+
+    first = page.locator(".chart").first
+    first.scroll_into_view_if_needed()
+    expect(first).to_have_class(re.compile(r"\bchart-ready\b"), timeout=20_000)
+    expect(page.locator(".chart").last).not_to_have_attribute("data-chart-queued", "")
+    state = page.evaluate(SCREEN_CHARTS)
+    assert state["plotly"] and 1 <= state["ready"] < state["charts"], state
+
+
+@pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
+def test_a_chart_at_the_top_is_drawn_at_once(page, process_ids):
+    page.goto(f"/procesos/{process_ids['finished']}/resultados")
+    expect(page.locator(".chart").first).to_have_class(re.compile(r"\bchart-ready\b"))
+    assert page.evaluate("window.scrollY") == 0
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_a_chart_in_a_closed_details_is_drawn_when_it_opens(page, process_ids):
+    page.goto(f"/procesos/{process_ids['finished']}/resultados")
+    # The first chart (not drawn yet on a phone), moved into a closed <details> at the top of
+    # the page: it has no box, and once the details opens it is wholly on the screen.
+    page.evaluate(
+        """async () => {
+          const cards = document.querySelectorAll('.chart-card');
+          const details = document.createElement('details');
+          details.id = 'more';
+          details.innerHTML = '<summary>Más</summary>';
+          details.append(cards[0]);
+          document.querySelector('main').prepend(details);
+          for (let i = 0; i < 3; i++) { await new Promise(r => requestAnimationFrame(r)); }
+        }"""
+    )
+    chart = page.locator("#more .chart")
+    expect(page.locator(".chart:not([data-chart-observed])")).to_have_count(0)
+    expect(chart).not_to_have_attribute("data-chart-queued", "")
+    page.locator("#more > summary").click()
+    expect(chart).to_have_class(re.compile(r"\bchart-ready\b"), timeout=20_000)

@@ -120,3 +120,16 @@ def test_no_template_marks_text_as_safe():
         if "Markup(" in path.read_text(encoding="utf-8") and path.name != "richtext.py"
     ]
     assert offenders == []
+
+
+def test_static_files_do_not_vary_with_the_session_cookie(app, client):
+    """The session cookie is signed anew on each page: a `Vary: Cookie` on a stylesheet or a
+    script would make the browser ask the server again for a file it has."""
+    client.get("/cuenta/entrar")  # a session cookie now goes with every request
+    assert client.get_cookie("session")
+    response = client.get("/static/js/charts.js?v=1")
+    assert response.status_code == 200
+    assert "Cookie" not in response.vary
+    assert response.headers.get("Set-Cookie") is None
+    assert "max-age=86400" in response.headers["Cache-Control"]
+    assert "Cookie" in client.get("/cuenta/entrar").vary  # pages still do
