@@ -120,6 +120,7 @@ RATELIMIT_REGISTER = "5/hour"  # per IP address
 RATELIMIT_PASSWORD_RESET = "5/hour"  # per IP address, and again per e-mail typed
 RATELIMIT_VOTE = "30/minute"  # ballots and supports, per account
 RATELIMIT_COLONIA_AT = "60/minute;600/hour"  # the colonia of a point picked on a map, per IP
+RATELIMIT_SEARCH = "30/minute;300/hour"  # the public search (/buscar), per IP address
 
 # Password reset links: valid this many seconds, and only until the password changes.
 PASSWORD_RESET_MAX_AGE = 3600

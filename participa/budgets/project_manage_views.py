@@ -33,6 +33,7 @@ from participa.budgets.project_forms import (
 from participa.core.access import guard_blueprint
 from participa.core.errors import DomainError
 from participa.core.forms import show_error
+from participa.core.numbers import money
 from participa.core.timeutil import utcnow
 from participa.core.uploads import MAX_PHOTO_BYTES, NAME_PATTERN, photo_folder
 from participa.extensions import db
@@ -124,8 +125,10 @@ def _zone_choices(form, process, ballot) -> None:
     """The whole zone, then each delegación with its colonias, as the works' zones read."""
     choices = [("", _("The whole zone of the ballot"))]
     colonias = projects.zone_colonias(process, ballot)
+    whole = projects.whole_delegaciones(colonias)
     for delegacion in sorted({c.delegacion for c in colonias}, key=lambda d: d.name):
-        choices.append((f"d{delegacion.id}", delegacion.name))
+        if delegacion.id in whole:  # else only some of its colonias vote on this ballot
+            choices.append((f"d{delegacion.id}", delegacion.name))
         choices += [(f"c{c.id}", f"— {c.name}") for c in colonias if c.delegacion == delegacion]
     form.zone.choices = choices
 
@@ -162,7 +165,7 @@ def _render_form(template, form, **context):
 def add(process_id: int):
     process, _ballot = load(process_id)
     form = ProjectAddForm()
-    form.ballot_id.choices = [(b.id, f"{b.name} (${b.amount:,})") for b in ballots(process)]
+    form.ballot_id.choices = [(b.id, f"{b.name} ({money(b.amount)})") for b in ballots(process)]
     _zone_choices(form, process, None)
     if form.validate_on_submit():
         ballot = next((b for b in ballots(process) if b.id == form.ballot_id.data), None)

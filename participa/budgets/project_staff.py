@@ -17,6 +17,7 @@ from participa.budgets.models import PbBallot, PbProject, ProjectStatus
 from participa.budgets.projects import (
     BEFORE_VOTING,
     ProjectData,
+    check_cost,
     check_project,
     ensure_before_voting,
     new_project,
@@ -39,6 +40,7 @@ EDITED = (
     "latitude",
     "longitude",
 )
+AUDITED = (*EDITED, "cost", "photo_alt")  # what an edit's audit event shows before and after
 
 
 def parse_money(text: str) -> int | None:
@@ -121,18 +123,25 @@ def edit_project(
     """Change a project's fields and photo before voting opens; the old photo file goes."""
     ensure_before_voting(project)
     jpeg = _check(project.ballot, data, photo)
-    before = {name: getattr(project, name) for name in EDITED}
+    before = {name: getattr(project, name) for name in AUDITED}
     before["photo"] = project.photo is not None
     old_photo = project.photo
+    # On the ballot at the cost staff wrote (added as feasible): the ballot's cost follows it.
+    # A cost the technical review set apart stays; the review changes it.
+    follows = project.status is ProjectStatus.FEASIBLE and project.cost == project.estimated_cost
     values = {k: v.strip() if isinstance(v, str) else v for k, v in data.__dict__.items()}
+    if follows:
+        check_cost(project.ballot, values["estimated_cost"], "estimated_cost")
     for name, value in values.items():
         setattr(project, name, value)
+    if follows:
+        project.cost = project.estimated_cost
     if jpeg:
         project.photo = save_photo(folder, jpeg)
     elif photo.remove:
         project.photo = None
     project.photo_alt = photo.alt.strip() if project.photo else ""
-    after = {name: getattr(project, name) for name in EDITED}
+    after = {name: getattr(project, name) for name in AUDITED}
     record(actor, "pb.project.edit", project, before=before, **after, photo=bool(project.photo))
     _commit(folder, project.photo if jpeg else None)
     if project.photo != old_photo:

@@ -73,6 +73,14 @@ def zone_colonias(process, ballot: PbBallot | None) -> list[Colonia]:
     return [c for c in everything if process.covers(c)]
 
 
+def whole_delegaciones(colonias: list[Colonia]) -> set[int]:
+    """Ids of the delegaciones every colonia of which is in `colonias`: a project may be placed
+    in a whole delegación only where the whole delegación votes on its ballot."""
+    inside = {c.id for c in colonias}
+    delegaciones = {c.delegacion for c in colonias}
+    return {d.id for d in delegaciones if all(c.id in inside for c in d.colonias)}
+
+
 def proposal_problem(ballot: PbBallot, user):
     """Why `user` cannot propose a project for `ballot` now, or None if they can."""
     if ballot.process.status is not ProcessStatus.PUBLISHED or not ballot.proposals_open:
@@ -119,7 +127,7 @@ def _check_place(ballot: PbBallot, data: ProjectData) -> None:
     if data.colonia_id is not None and data.colonia_id not in {c.id for c in colonias}:
         raise DomainError(_l("Choose a colonia of this ballot's zone."), field="colonia_id")
     if data.delegacion_id is not None and (
-        data.colonia_id is not None or data.delegacion_id not in {c.delegacion_id for c in colonias}
+        data.colonia_id is not None or data.delegacion_id not in whole_delegaciones(colonias)
     ):
         raise DomainError(_l("Choose a zone of this ballot from the list."), field="colonia_id")
     if len(data.location) > MAX_LOCATION:

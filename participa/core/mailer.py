@@ -14,6 +14,7 @@ import logging
 import secrets
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, render_template, request, url_for
 from flask_babel import force_locale
@@ -80,8 +81,26 @@ def _remember_served_url() -> None:
     under the development server only (`flask run`). A production server without PUBLIC_URL
     (start-up warns) must not let one request's Host header into everyone's mail."""
     development = request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/")
-    if development and not current_app.config.get("PUBLIC_URL"):
+    if development and not current_app.config.get("PUBLIC_URL") and _host_is_this_server():
         current_app.extensions[SERVED_URL] = request.host_url.rstrip("/")
+
+
+def _host_is_this_server() -> bool:
+    """Whether the Host header names this server: a loopback name, or the address and port
+    the connection arrived on. On a LAN (`HOST=0.0.0.0 make run`) anyone could otherwise send
+    `Host: evil.example` and have every later digest link there."""
+    wanted = urlsplit(request.host_url)
+    if wanted.hostname in ("localhost", "127.0.0.1", "::1"):
+        return True
+    environ = request.environ
+    try:
+        connection = environ.get("werkzeug.socket")
+        address, port = connection.getsockname()[:2] if connection else (None, None)
+    except OSError:
+        return False
+    if address is None:  # no socket (the test client): the server's own name and port
+        address, port = environ.get("SERVER_NAME"), environ.get("SERVER_PORT")
+    return wanted.hostname == address and str(wanted.port or 80) == str(port)
 
 
 def public_url(endpoint: str, **values) -> str:

@@ -96,6 +96,9 @@ def _keep_search_text(session: Session, _context, _instances) -> None:
                 instance.search_text = value
 
 
+PREFIX_MIN = 3  # letters a word needs before PostgreSQL matches it as a prefix
+
+
 def on_postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
@@ -108,7 +111,9 @@ def _tsquery(words: list[str]):
     tokens = list(dict.fromkeys(chain.from_iterable(ALNUM.findall(w) for w in words)))
     if not tokens:
         return None
-    return func.to_tsquery(literal_column(CONFIG), " & ".join(f"{t}:*" for t in tokens))
+    # A word of one or two letters as a prefix would match nearly every row: it must be whole.
+    terms = (f"{t}:*" if len(t) >= PREFIX_MIN else t for t in tokens)
+    return func.to_tsquery(literal_column(CONFIG), " & ".join(terms))
 
 
 def matching(column, words: list[str]) -> ColumnElement[bool]:

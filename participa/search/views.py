@@ -3,12 +3,14 @@
 from flask import Blueprint, render_template, request
 
 from participa.core import paging
+from participa.core.limits import per_ip
 from participa.search import services
 
 bp = Blueprint("search", __name__)
 
 
 @bp.route("/buscar")
+@per_ip("RATELIMIT_SEARCH", "search", methods=("GET",))
 def results():
     query = request.args.get("q", "").strip()
     kind = services.BY_KEY.get(request.args.get("tipo", ""))

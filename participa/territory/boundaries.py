@@ -74,7 +74,7 @@ def read_features(data: bytes) -> list:
     """The features of a GeoJSON FeatureCollection in WGS84; a file-level error otherwise."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):  # "[[[[…": too deep
         raise BoundaryImportError(
             _l("The file is not GeoJSON: its text cannot be read as JSON.")
         ) from None

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from participa.core import upload_limits
-from participa.core.access import guard_blueprint
+from participa.core.access import guard_blueprint, has_role
 from participa.extensions import db
 from participa.territory import services
 from participa.territory.boundaries import NAME_PROPERTIES, BoundaryImportError, import_boundaries
@@ -39,7 +39,11 @@ def index():
     form, problems = _form(), []
     if form.validate_on_submit():
         delegacion = db.session.get(Delegacion, form.delegacion_id.data or 0)
-        if form.create_missing.data and delegacion is None:
+        if form.create_missing.data and not has_role("admin"):
+            # New colonias change who may take part and the population shares, as the
+            # administrator's territory page does: staff bring boundaries of existing ones.
+            form.create_missing.errors.append(_("Only an administrator can create colonias."))
+        elif form.create_missing.data and delegacion is None:
             form.delegacion_id.errors.append(_("Choose the delegación of the new colonias."))
         else:
             try:

@@ -11,6 +11,9 @@ from shapely import GEOSException
 from shapely.validation import explain_validity
 
 TOLERANCE = 0.05  # degrees (about 5 km) around MUNICIPALITY_BOUNDS: edges drawn generously
+# Points of one feature at most: a colonia's boundary has hundreds; the public point lookup
+# reads the whole shape, so a hostile file of a million points would make it slow.
+MAX_POINTS = 20_000
 DRAWING_TOLERANCE = 0.0001  # degrees (about 10 m): the outline drawn on the results pages
 
 
@@ -97,6 +100,11 @@ def check_shape(raw, bounds: dict):
     except (ValueError, TypeError):
         return None, _l("its coordinates are not lists of longitude and latitude pairs")
     rings = [ring for polygon in polygons for ring in polygon]
+    if sum(len(ring) for ring in rings) > MAX_POINTS:
+        return None, _l(
+            "it has more than %(n)s points; simplify it first (a tolerance of 1 m is enough)",
+            n=f"{MAX_POINTS:,}",
+        )
     problem = _ring_problem(rings) or _place_problem(rings, bounds)
     if problem:
         return None, problem

@@ -37,7 +37,13 @@
       zoomControl: false
     });
     L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
-    L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: Number(data.maxZoom) }).addTo(map);
+    L.tileLayer(data.tiles, {
+      attribution: data.attribution,
+      maxZoom: Number(data.maxZoom),
+      // The page's policy is same-origin; tile servers (OpenStreetMap's usage policy) want to
+      // know which site asks, so tiles carry the origin.
+      referrerPolicy: "strict-origin-when-cross-origin"
+    }).addTo(map);
     var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
     items.forEach(function (item) {
       var marker = L.marker([item.lat, item.lon], { title: item.title, alt: item.title });

@@ -20,7 +20,13 @@
       zoomControl: false
     });
     L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
-    L.tileLayer(data.tiles, { attribution: data.attribution, maxZoom: Number(data.maxZoom) }).addTo(map);
+    L.tileLayer(data.tiles, {
+      attribution: data.attribution,
+      maxZoom: Number(data.maxZoom),
+      // The page's policy is same-origin; tile servers (OpenStreetMap's usage policy) want to
+      // know which site asks, so tiles carry the origin.
+      referrerPolicy: "strict-origin-when-cross-origin"
+    }).addTo(map);
     return { map: map, bounds: L.latLngBounds([b[0], b[1]], [b[2], b[3]]) };
   }
 
@@ -38,13 +44,18 @@
     var locate = picker.querySelector("[data-locate]");
     var colonia = data.coloniaField ? document.getElementById(data.coloniaField) : null;
     // The colonia is suggested until the person picks one in the select themselves (a value
-    // the page came with, such as their home colonia, is only a default).
+    // the page came with, such as their home colonia, is only a default). A zone wider than a
+    // colonia (a whole delegación, "d<id>" on zone selects) is a choice: a point never narrows it.
     var chosen = false;
     if (!box || !lat || !lon) return;
     box.hidden = false;
     var made = baseMap(box, box.dataset);
     var map = made.map;
     var marker = null;
+
+    function wider(value) {
+      return Boolean(data.coloniaPrefix) && Boolean(value) && value.indexOf(data.coloniaPrefix) !== 0;
+    }
 
     function say(text) {
       status.textContent = "";
@@ -53,13 +64,13 @@
 
     function suggestColonia(point) {
       if (!data.coloniaUrl || !colonia) return;
-      if (chosen) return;
+      if (chosen || wider(colonia.value)) return;
       var url = data.coloniaUrl + "?lat=" + point.lat.toFixed(6) + "&lon=" + point.lng.toFixed(6);
       fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (found) {
           if (!found || found.id === undefined) return;
-          if (chosen) return;
+          if (chosen || wider(colonia.value)) return;
           var value = (data.coloniaPrefix || "") + found.id;
           var option = Array.prototype.find.call(colonia.options, function (o) { return o.value === value; });
           if (!option) return;

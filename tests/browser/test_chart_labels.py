@@ -41,7 +41,7 @@ def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
 PAGES = {
     "consultation-results": (None, "/procesos/{finished}/resultados"),
     "public-works": (None, "/obras/"),
-    "council-dashboard": ("council", "/consejo/"),
+    "council-dashboard": ("council", "/consejo/tablero/escuchados"),
 }
 
 

@@ -34,7 +34,7 @@ def drawn_colonias(page, key: str) -> int:
 
 def test_the_council_sees_participation_per_colonia_on_a_map(page, logged_in, axe_report, viewport):
     logged_in("council")
-    assert page.goto("/consejo/").status == 200
+    assert page.goto("/consejo/tablero/escuchados").status == 200
     wait_for_charts(page)
     assert drawn_colonias(page, "heard-colonia-map") == DEMO_COLONIAS
     expect(page.locator("#chart-heard-colonia-map .chart-summary")).to_contain_text(

@@ -8,7 +8,7 @@ import pytest
 
 from participa.audit.models import AuditEvent
 from participa.auth.models import Role
-from participa.budgets.models import PbProject, ProjectStatus
+from participa.budgets.models import PbBallot, PbProject, ProjectStatus
 from participa.budgets.project_import import COLUMNS, IMPORT_ALIASES, IMPORT_REQUIRED, example_csv
 from participa.budgets.project_staff import parse_money
 from participa.extensions import db
@@ -172,6 +172,20 @@ def test_a_whole_delegacion_is_a_zone_too(client, staff, pb, colonias):
     assert "Delegación" in page and north.name in page
 
 
+def test_a_delegacion_only_part_of_which_votes_is_not_a_zone(client, staff, pb, colonias):
+    centro = PbBallot(process_id=pb.id, name="Centro", amount=100_000, max_choices=1)
+    centro.colonias = [colonias["Centro"]]  # Norte has Lomas too, which does not vote here
+    db.session.add(centro)
+    db.session.commit()
+    north = colonias["Centro"].delegacion
+    page = client.get(f"{base(pb)}/nuevo?boleta={centro.id}").get_data(as_text=True)
+    data = form(centro, zone=f"d{north.id}", estimated_cost="1000")
+    response = send(client, f"{base(pb)}/nuevo", data)
+    assert response.status_code == 400 and 'id="zone-error"' in response.get_data(as_text=True)
+    assert projects() == []
+    assert f'value="c{colonias["Centro"].id}"' in page
+
+
 def test_no_project_is_added_once_voting_opens(client, staff, pb):
     pb.status = ProcessStatus.OPEN
     db.session.commit()
@@ -207,6 +221,26 @@ def test_staff_edit_every_field_and_replace_then_remove_the_photo(client, staff,
     assert send(client, edit, {**data, "remove_photo": "y"}).status_code == 302
     db.session.refresh(project)
     assert project.photo is None and project.photo_alt == "" and files(uploads) == []
+
+
+def test_a_project_on_the_ballot_at_the_cost_staff_wrote_follows_its_edited_cost(client, staff, pb):
+    city = ballot(pb, "Municipio")
+    send(client, f"{base(pb)}/nuevo", form(city, feasible="y"))
+    (project,) = projects()
+    assert (project.status, project.cost) == (ProjectStatus.FEASIBLE, 250_000)
+    edit = f"{base(pb)}/{project.id}/editar"
+    assert send(client, edit, form(city, estimated_cost="300,000")).status_code == 302
+    db.session.refresh(project)
+    assert (project.estimated_cost, project.cost) == (300_000, 300_000)  # what voters see
+    (event,) = events("pb.project.edit")
+    details = json.loads(event.details)
+    assert (details["before"]["cost"], details["cost"]) == (250_000, 300_000)
+    # A cost the technical review set apart is the review's: an edit leaves it.
+    project.cost = 280_000
+    db.session.commit()
+    assert send(client, edit, form(city, estimated_cost="310,000")).status_code == 302
+    db.session.refresh(project)
+    assert (project.estimated_cost, project.cost) == (310_000, 280_000)
 
 
 def test_an_edit_once_voting_opens_is_refused_and_changes_nothing(client, staff, pb):

@@ -40,3 +40,17 @@ def test_public_url_wins_over_the_request_served(app, client, make):
     client.get("/", base_url="http://evil.example:8123", environ_base=DEV_SERVER)
     body = _digest_body(app)
     assert "https://participa.example.mx/procesos/1" in body and "evil" not in body
+
+
+def test_a_forged_host_on_the_development_server_is_not_remembered(app, client, make):
+    app.config["PUBLIC_URL"] = None
+    stored_notices([wanting(make, MailMode.DIGEST, sms=False)])
+    # `HOST=0.0.0.0 make run` on a LAN: someone there sends their own Host header.
+    client.get(
+        "/",
+        base_url="http://192.168.1.20:8123",
+        environ_base=DEV_SERVER,
+        environ_overrides={"HTTP_HOST": "evil.example:8123"},
+    )
+    body = _digest_body(app)
+    assert "http://127.0.0.1:5000/procesos/1" in body and "evil" not in body

@@ -66,12 +66,12 @@ def test_the_map_colours_each_colonia_by_its_share_and_lists_the_undrawn(app):
     assert polygons[1]["fillcolor"] == "rgb(64, 66, 134)"  # a fifth of the way up
     assert polygons[2]["fillcolor"] == "#d9d9d9"
     assert all(t["fill"] == "toself" and t["type"] == "scatter" for t in polygons)
-    assert polygons[0]["text"] == "Alta: 50.0%"
+    assert polygons[0]["text"] == "Alta: 50%"
     assert scale["marker"]["showscale"] and scale["marker"]["cmax"] == 50
     layout = chart.figure["layout"]
     assert layout["yaxis"]["scaleanchor"] == "x" and layout["xaxis"]["visible"] is False
-    assert chart.rows[3] == ("Sin límite", 3, "100", "3.0%")
-    assert "Sin límite" in chart.summary and "Alta (50.0%)" in chart.summary
+    assert chart.rows[3] == ("Sin límite", 3, "100", "3%")
+    assert "Sin límite" in chart.summary and "Alta (50%)" in chart.summary
 
 
 def test_no_outline_no_map(app):
@@ -93,13 +93,14 @@ def test_a_multipolygon_is_one_trace_with_a_gap_between_its_parts(app):
 def test_the_dashboard_draws_the_map_once_a_colonia_has_a_boundary(client, make):
     seed_results(make)  # Centro 2 of 1,000, Lomas 1 of 500, Sauces 1 of 2,000
     login_as(client, make, Role.COUNCIL)
-    assert "heard-colonia-map" not in figures(client.get("/consejo/").get_data(as_text=True))
+    heard = "/consejo/tablero/escuchados"  # the dashboard's "who was heard" section
+    assert "heard-colonia-map" not in figures(client.get(heard).get_data(as_text=True))
     give_boundaries("Centro", "Sauces")
-    found = figures(client.get("/consejo/").get_data(as_text=True))
+    found = figures(client.get(heard).get_data(as_text=True))
     drawn = found["heard-colonia-map"]
     go.Figure(drawn)
     texts = sorted(t["text"] for t in drawn["data"] if t.get("fill"))
-    assert texts == ["Centro (Norte): 0.2%", "Sauces (Sur): 0.0%"]
+    assert texts == ["Centro (Norte): 0.2%", "Sauces (Sur): 0%"]
     assert "heard-colonia" in found  # the bars stay
 
 

@@ -188,3 +188,12 @@ def test_the_projects_list_matches_without_accents_too(client, world):
     assert "Semáforos en la avenida" in client.get(url, query_string={"q": "SEMAFORO"}).text
     assert "Semáforos en la avenida" in client.get(url, query_string={"q": "secundaria"}).text
     assert "Semáforos en la avenida" not in client.get(url, query_string={"q": "hospital"}).text
+
+
+def test_the_search_is_rate_limited_per_address(database):
+    app = database(RATELIMIT_ENABLED=True, RATELIMIT_SEARCH="2/minute")
+    with app.app_context():
+        client = app.test_client()
+        answers = [client.get("/buscar?q=semaforo") for _ in range(3)]
+        assert [a.status_code for a in answers] == [200, 200, 429]
+        db.session.remove()

@@ -2,6 +2,7 @@
 
 import io
 import json
+import math
 import re
 from html import unescape
 
@@ -116,15 +117,24 @@ def test_accents_case_and_a_chosen_name_property_match(staff, make):
     assert centro.min_lon == -103.36
 
 
-def test_missing_colonias_are_created_only_when_asked_in_the_delegacion_chosen(staff, colonias):
+def test_missing_colonias_are_created_only_when_asked_in_the_delegacion_chosen(
+    staff, make, colonias
+):
     data = collection(feature("Centro"), feature("Nueva Esperanza", LOMAS, POBTOT="1,250"))
     refused = upload(staff, data)
     assert refused.status_code == 400
     assert problems(refused) == [
         'Elemento 2 ("Nueva Esperanza"): no hay ninguna colonia con este nombre en el territorio'
     ]
-    assert upload(staff, data, create_missing="y").status_code == 400  # no delegación chosen
     sur = colonias["Sauces"].delegacion
+    # Staff bring boundaries; new colonias (eligibility, population shares) are the admin's.
+    by_staff = upload(staff, data, create_missing="y", delegacion_id=sur.id)
+    assert by_staff.status_code == 400
+    assert "Solo un administrador puede crear colonias." in unescape(by_staff.get_data(True))
+    assert "Nueva Esperanza" not in stored()
+    make.user(Role.ADMIN, email="admin@example.mx")
+    login(staff, "admin@example.mx")
+    assert upload(staff, data, create_missing="y").status_code == 400  # no delegación chosen
     assert upload(staff, data, create_missing="y", delegacion_id=sur.id).status_code == 302
     nueva = db.session.execute(db.select(Colonia).where(Colonia.name == "Nueva Esperanza"))
     nueva = nueva.scalar_one()
@@ -135,6 +145,15 @@ BOW_TIE = [[-103.36, 20.66], [-103.34, 20.68], [-103.34, 20.66], [-103.36, 20.68
 SWAPPED = [[lat, lon] for lon, lat in CENTRO]
 UTM = [[670000, 2285000], [672000, 2285000], [672000, 2287000], [670000, 2285000]]
 CDMX = [[-99.14, 19.42], [-99.12, 19.42], [-99.12, 19.44], [-99.14, 19.42]]
+# A circle of 20,001 points: valid, inside the municipality, and more than a feature may hold.
+MANY_POINTS = [
+    [
+        -103.35 + 0.01 * math.cos(2 * math.pi * k / 20_000),
+        20.67 + 0.01 * math.sin(2 * math.pi * k / 20_000),
+    ]
+    for k in range(20_000)
+]
+MANY_POINTS.append(MANY_POINTS[0])
 HOLE_OUT = {
     "type": "Polygon",
     "coordinates": [CENTRO, [[-103.2, 20.6], [-103.19, 20.6], [-103.19, 20.61], [-103.2, 20.6]]],
@@ -160,6 +179,7 @@ HOLE_OUT = {
             "sus coordenadas no son listas de pares de longitud y latitud",
         ),
         (feature("Las Águilas"), "no hay ninguna colonia con este nombre"),
+        (feature("Lomas", MANY_POINTS), "tiene más de 20,000 puntos; simplifícalo primero"),
         (feature("centro", LOMAS), "la misma colonia ya venía en el elemento 1"),
     ],
 )
@@ -196,6 +216,7 @@ def test_two_colonias_of_one_name_need_a_clearer_file(staff, make, colonias):
     ("data", "message"),
     [
         (b"{not json", "El archivo no es GeoJSON: su texto no se puede leer como JSON."),
+        (b"[" * 200_000, "El archivo no es GeoJSON: su texto no se puede leer como JSON."),
         (json.dumps({"type": "Feature"}).encode(), "debe ser una FeatureCollection"),
         (collection(), "El archivo no tiene elementos."),
         (
