@@ -113,12 +113,13 @@ def _coordinate(name: str, limit: float) -> float | None:
 @bp.route("/territorio/colonia-en")
 @per_ip("RATELIMIT_COLONIA_AT", "colonia-at", methods=("GET",))
 def colonia_at():
-    """The colonia of a point, as JSON: 200 {id, label}, 404 {} outside every boundary."""
+    """The colonia of a point, as JSON: {id, label}, or {} outside every boundary (200 too: a
+    point in no colonia is an answer, and browsers log every 404 of a page as an error)."""
     lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
     if lat is None or lon is None:
         message = _("Give lat and lon as decimal degrees, e.g. lat=20.67&lon=-103.35.")
         return jsonify({"error": message}), 400
     colonia = find_colonia(lat, lon)
     if colonia is None:
-        return jsonify({}), 404
+        return jsonify({})
     return jsonify({"id": colonia.id, "label": colonia.label})

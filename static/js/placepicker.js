@@ -47,6 +47,7 @@
     // the page came with, such as their home colonia, is only a default). A zone wider than a
     // colonia (a whole delegación, "d<id>" on zone selects) is a choice: a point never narrows it.
     var chosen = false;
+    var lastSaid = "";  // the point's message, said again with the colonia's
     if (!box || !lat || !lon) return;
     box.hidden = false;
     var made = baseMap(box, box.dataset);
@@ -75,7 +76,8 @@
           var option = Array.prototype.find.call(colonia.options, function (o) { return o.value === value; });
           if (!option) return;
           colonia.value = value;
-          say(data.msgColonia.replace("%s", found.label));
+          // Both at once: the point just marked, then the colonia it lies in.
+          say((lastSaid ? lastSaid + " " : "") + data.msgColonia.replace("%s", found.label));
         })
         .catch(function () { /* no suggestion: the select stays as it is */ });
     }
@@ -103,7 +105,8 @@
       }
       lat.value = point.lat.toFixed(6);
       lon.value = point.lng.toFixed(6);
-      if (announce) say(data.msgSet.replace("%s", lat.value + ", " + lon.value));
+      lastSaid = announce ? data.msgSet.replace("%s", lat.value + ", " + lon.value) : "";
+      if (announce) say(lastSaid);
       suggestColonia(point);
     }
 

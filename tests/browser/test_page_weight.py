@@ -177,8 +177,12 @@ def test_plotly_runs_only_once_a_chart_is_on_screen(page, process_ids):
 
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_a_chart_at_the_top_is_drawn_at_once(page, process_ids):
+    page.set_viewport_size({"width": 1280, "height": 1600})  # a tall screen: the first chart fits
     page.goto(f"/procesos/{process_ids['finished']}/resultados")
-    expect(page.locator(".chart").first).to_have_class(re.compile(r"\bchart-ready\b"))
+    first = page.locator(".chart").first
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= 1600, box  # wholly in the first screen
+    expect(first).to_have_class(re.compile(r"\bchart-ready\b"))
     assert page.evaluate("window.scrollY") == 0
 
 

@@ -170,6 +170,8 @@ def test_staff_set_the_place_of_a_project_and_a_point_outside_is_refused(
         "title": "Techado de cancha",
         "description": "Techar la cancha.",
         "category": "Deporte",
+        "estimated_cost": "120,000",  # the staff form edits every field
+        "zone": "",
         "location": "Unidad deportiva",
         "latitude": "20,6612",
         "longitude": "-103.3301",
