@@ -5,10 +5,6 @@
   "use strict";
   if (!window.L) return;
 
-  function numbers(text) {
-    return text.split(",").map(Number);
-  }
-
   function popup(item) {
     var box = document.createElement("div");
     var link = document.createElement("a");
@@ -29,21 +25,8 @@
     var source = document.getElementById(data.markers);
     var items = source ? JSON.parse(source.textContent) : [];
     box.hidden = false;
-    var b = numbers(data.bounds);
-    var map = L.map(box, {
-      center: numbers(data.center),
-      zoom: Number(data.zoom),
-      maxZoom: Number(data.maxZoom),
-      zoomControl: false
-    });
-    L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
-    L.tileLayer(data.tiles, {
-      attribution: data.attribution,
-      maxZoom: Number(data.maxZoom),
-      // The page's policy is same-origin; tile servers (OpenStreetMap's usage policy) want to
-      // know which site asks, so tiles carry the origin.
-      referrerPolicy: "strict-origin-when-cross-origin"
-    }).addTo(map);
+    var made = window.participaMaps.baseMap(box, data);
+    var map = made.map;
     var group = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.featureGroup();
     items.forEach(function (item) {
       var marker = L.marker([item.lat, item.lon], { title: item.title, alt: item.title });
@@ -54,7 +37,7 @@
     if (items.length) {
       map.fitBounds(group.getBounds(), { padding: [40, 40], maxZoom: 16 });
     } else {
-      map.fitBounds(L.latLngBounds([b[0], b[1]], [b[2], b[3]]));
+      map.fitBounds(made.bounds);
     }
   }
 

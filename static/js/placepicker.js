@@ -7,28 +7,7 @@
   "use strict";
   if (!window.L) return;
 
-  function numbers(text) {
-    return text.split(",").map(Number);
-  }
-
-  function baseMap(box, data) {
-    var b = numbers(data.bounds);
-    var map = L.map(box, {
-      center: numbers(data.center),
-      zoom: Number(data.zoom),
-      maxZoom: Number(data.maxZoom),
-      zoomControl: false
-    });
-    L.control.zoom({ zoomInTitle: data.zoomIn, zoomOutTitle: data.zoomOut }).addTo(map);
-    L.tileLayer(data.tiles, {
-      attribution: data.attribution,
-      maxZoom: Number(data.maxZoom),
-      // The page's policy is same-origin; tile servers (OpenStreetMap's usage policy) want to
-      // know which site asks, so tiles carry the origin.
-      referrerPolicy: "strict-origin-when-cross-origin"
-    }).addTo(map);
-    return { map: map, bounds: L.latLngBounds([b[0], b[1]], [b[2], b[3]]) };
-  }
+  var baseMap = window.participaMaps.baseMap;
 
   function parse(input) {
     var value = input.value.trim().replace(",", ".");
