@@ -35,7 +35,8 @@ def test_the_finished_budget_is_counted_published_and_under_way(world):
 
 def test_the_council_reads_its_results_on_the_first_start(world):
     process = _finished()
-    page = world.client("council").get("/consejo/").get_data(as_text=True)
+    # The dashboard's budget section (its first screen links the published results too).
+    page = world.client("council").get("/consejo/tablero/presupuesto").get_data(as_text=True)
     [ballot] = ballots(process)
     winners = status(ballot, utcnow()).comparison.greedy.winners
     titles = {p.id: p.title for p in ballot.projects}

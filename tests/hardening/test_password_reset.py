@@ -54,7 +54,7 @@ def test_the_answer_is_the_same_for_known_and_unknown_emails(app, mailed):
     # Equal but for each session's own CSRF token (the footer's language form has one).
     bodies = [re.sub(r'value="[^"]+"', "", page.get_data(as_text=True)) for page in pages]
     assert bodies[0] == bodies[1]
-    assert "Si ese correo tiene una cuenta" in bodies[0]
+    assert "Si ese correo electrónico tiene una cuenta" in bodies[0]
     assert [to for to, _, _ in mailed] == ["vecina@example.mx", "vecina@example.mx"]
 
 
