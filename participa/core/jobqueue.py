@@ -43,6 +43,22 @@ def enqueue(app: Flask, job_id: int, attempts: int, label: str) -> None:
     )
 
 
+class _Worker(SimpleWorker):
+    """RQ's worker, whose command channel (stop a job, shut down) wakes every second.
+
+    RQ listens on a pub/sub thread that sleeps 60 s between reads; redis-py 8 joins that thread
+    when the worker stops, so a worker (a burst worker in tests, `flask worker` at shutdown)
+    could take up to a minute to end. Same subscription as RQ 3.0's own, shorter sleep.
+    """
+
+    def subscribe(self):
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=1, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
+
 def worker(app: Flask, name: str | None = None) -> SimpleWorker:
     """A worker that runs jobs in its own process, one after the other, in the app's context.
 
@@ -50,7 +66,7 @@ def worker(app: Flask, name: str | None = None) -> SimpleWorker:
     """
     # Blocking reads wait for jobs: no read timeout on the worker's own connection.
     redis = Redis.from_url(app.config["JOBS_REDIS_URL"], socket_connect_timeout=2)
-    return SimpleWorker([queue(app, redis)], connection=redis, name=name)
+    return _Worker([queue(app, redis)], connection=redis, name=name)
 
 
 def last_seen(app: Flask) -> datetime | None:
