@@ -80,6 +80,24 @@ class CoordinateField(FloatField):
             raise ValueError(_l("Write a number in decimal degrees, such as 20.6597.")) from None
 
 
+def coordinate_fields() -> tuple[CoordinateField, CoordinateField]:
+    """The optional latitude and longitude of a place form (the map's place picker fills them)."""
+    return (
+        CoordinateField(
+            _l("Latitude (optional)"),
+            validators=[Optional()],
+            description=_l("From a map app, for example 20.6597."),
+            render_kw={"inputmode": "decimal"},
+        ),
+        CoordinateField(
+            _l("Longitude (optional)"),
+            validators=[Optional()],
+            description=_l("For example -103.3496."),
+            render_kw={"inputmode": "decimal"},
+        ),
+    )
+
+
 def _text(label, limit, description=None, required=True, area=False, **render_kw):
     validators = [DataRequired() if required else Optional(), Length(max=limit)]
     kind = TextAreaField if area else StringField
@@ -117,18 +135,7 @@ class ProposalForm(FlaskForm):
         _l("An address or a reference, for example “Corner of Hidalgo and Juárez”."),
         required=False,
     )
-    latitude = CoordinateField(
-        _l("Latitude (optional)"),
-        validators=[Optional()],
-        description=_l("From a map app, for example 20.6597."),
-        render_kw={"inputmode": "decimal"},
-    )
-    longitude = CoordinateField(
-        _l("Longitude (optional)"),
-        validators=[Optional()],
-        description=_l("For example -103.3496."),
-        render_kw={"inputmode": "decimal"},
-    )
+    latitude, longitude = coordinate_fields()
     photo = FileField(
         _l("Photo (optional)"),
         description=_l(

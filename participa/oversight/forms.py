@@ -6,7 +6,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from participa.budgets.project_forms import CoordinateField, PesosField
+from participa.budgets.project_forms import PesosField, coordinate_fields
 from participa.oversight.findings import (
     MAX_ANSWER,
     MAX_LOCATION,
@@ -78,18 +78,7 @@ class FindingForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_LOCATION)],
         description=_l("A street and a reference, for example “Hidalgo 45, by the market”."),
     )
-    latitude = CoordinateField(
-        _l("Latitude (optional)"),
-        validators=[Optional()],
-        description=_l("From a map app, for example 20.6597."),
-        render_kw={"inputmode": "decimal"},
-    )
-    longitude = CoordinateField(
-        _l("Longitude (optional)"),
-        validators=[Optional()],
-        description=_l("For example -103.3496."),
-        render_kw={"inputmode": "decimal"},
-    )
+    latitude, longitude = coordinate_fields()
     photos = MultipleFileField(
         _l("Photos (optional, up to %(n)s)", n=MAX_PHOTOS),
         description=_l(

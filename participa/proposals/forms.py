@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from participa.budgets.project_forms import CoordinateField, PesosField
+from participa.budgets.project_forms import PesosField, coordinate_fields
 from participa.comments.services import MAX_COMMENT
 from participa.proposals.answers import MAX_ANSWER
 from participa.proposals.models import STATUS_LABELS, ModerationMode, ProposalStatus, ThresholdKind
@@ -59,18 +59,7 @@ class ProposalForm(FlaskForm):
         validators=[Optional(), Length(max=MAX_LOCATION)],
         description=_l("A street reference, for example “Corner of Hidalgo and Juárez”."),
     )
-    latitude = CoordinateField(
-        _l("Latitude (optional)"),
-        validators=[Optional()],
-        description=_l("From a map app, for example 20.6597."),
-        render_kw={"inputmode": "decimal"},
-    )
-    longitude = CoordinateField(
-        _l("Longitude (optional)"),
-        validators=[Optional()],
-        description=_l("For example -103.3496."),
-        render_kw={"inputmode": "decimal"},
-    )
+    latitude, longitude = coordinate_fields()
 
 
 class NewProposalForm(ProposalForm):

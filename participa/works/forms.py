@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
-from participa.budgets.project_forms import CoordinateField
+from participa.budgets.project_forms import coordinate_fields
 from participa.core.forms import MultiCheckboxField
 from participa.works.models import FaisCategory, Funding, RoundStatus, WorkKind, WorkStatus
 
@@ -73,18 +73,7 @@ class WorkForm(FlaskForm):
     )
     kind = RadioField(_l("Kind"), choices=_choices(KIND_LABELS), default=WorkKind.WORK.value)
     zone = SelectField(_l("Zone"), choices=[], validate_choice=False)
-    latitude = CoordinateField(
-        _l("Latitude (optional)"),
-        validators=[Optional()],
-        description=_l("From a map app, for example 20.6597."),
-        render_kw={"inputmode": "decimal"},
-    )
-    longitude = CoordinateField(
-        _l("Longitude (optional)"),
-        validators=[Optional()],
-        description=_l("For example -103.3496."),
-        render_kw={"inputmode": "decimal"},
-    )
+    latitude, longitude = coordinate_fields()
     estimated_cost = StringField(_l("Estimated cost (whole pesos)"))
     beneficiaries = IntegerField(
         _l("Beneficiaries (people)"), validators=[Optional()], render_kw={"min": 0}
