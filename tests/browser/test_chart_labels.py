@@ -69,5 +69,6 @@ def test_axis_labels_are_readable_and_apart(page, logged_in, process_ids, viewpo
 
 def test_a_works_follow_up_charts_are_readable(page, viewport):
     page.goto("/obras/")
-    page.locator(".priorities-table tbody tr a").first.click()
+    with page.expect_navigation():
+        page.locator(".priorities-table tbody tr a").first.click()
     check_labels(page)

@@ -55,8 +55,10 @@ def test_resident_files_a_finding_with_a_photo_on_a_phone(
     street = work_id(live_server, STREET)
 
     page.goto(f"/procesos/{process}")
-    page.locator(f"main a[href$='/obras/{street}']").click()
-    page.locator(f"main a[href$='/obras/{street}/hallazgo']").click()
+    with page.expect_navigation():
+        page.locator(f"main a[href$='/obras/{street}']").click()
+    with page.expect_navigation():
+        page.locator(f"main a[href$='/obras/{street}/hallazgo']").click()
     check_axe(page, f"finding-form[{viewport}]", axe_report)
     check_labels(page)
     page.locator("#title").fill("Coladera sin tapa")

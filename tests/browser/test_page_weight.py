@@ -139,7 +139,8 @@ def test_chart_page_loads_local_plotly_once_and_then_from_cache(
     # A second visit, by following a link as people do: Plotly comes from the browser cache.
     responses.clear()
     page.goto(f"/procesos/{process_ids['finished']}")
-    page.locator(f"main a[href$='/procesos/{process_ids['finished']}/resultados']").click()
+    with page.expect_navigation():
+        page.locator(f"main a[href$='/procesos/{process_ids['finished']}/resultados']").click()
     wait_for_charts(page)
     assert plotly_hits(live_server) == before + 1, "Plotly was fetched from the server again"
     timing = page.evaluate(

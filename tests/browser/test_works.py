@@ -65,7 +65,8 @@ def test_council_scores_then_approves_the_priorities(
     logged_in("council")
     base = f"/gestion/obras/priorizacion/{scoring_round}"
     page.goto(base)
-    page.locator("#score-link").click()
+    with page.expect_navigation():
+        page.locator("#score-link").click()
     check_labels(page)
     inputs = page.locator("#score-form input[type=number]")
     expect(inputs).to_have_count(6)
