@@ -64,6 +64,7 @@ from participa.processes import types
 from participa.processes.views import manage_bp as processes_manage_bp
 from participa.processes.views import public_bp as processes_bp
 from participa.proposals import follow_views as proposals_follow_views
+from participa.proposals import list_views  # noqa: F401 - the list and map routes on proposals' bp
 from participa.proposals import manage_views as proposals_manage_views
 from participa.receipts.views import bp as receipts_bp
 from participa.residents.views import bp as residents_bp
@@ -98,7 +99,7 @@ BLUEPRINTS = (
     voting_views.bp,
     results_views.public_bp,
     results_views.manage_bp,
-    proposals_follow_views.bp,  # the public proposal pages, with their follow routes
+    proposals_follow_views.bp,  # the public proposal pages, with their list, map and follow routes
     proposals_manage_views.bp,
     moderation_bp,
     notifications_bp,

@@ -1,4 +1,5 @@
-"""Public proposal pages: the list, writing, the proposal page, supports, comments, reports."""
+"""Public proposal pages: writing, the proposal page, supports, comments, reports (the list
+and its map: list_views.py; following: follow_views.py)."""
 
 import re
 
@@ -19,7 +20,7 @@ from flask_login import current_user, login_required
 
 from participa.comments import services as comments
 from participa.comments.models import Comment
-from participa.core import documents, maps, paging
+from participa.core import documents
 from participa.core.access import has_role
 from participa.core.errors import DomainError
 from participa.core.forms import EmptyForm, show_error
@@ -36,7 +37,6 @@ from participa.processes.types import Component
 from participa.proposals import attachments, services, supports
 from participa.proposals.forms import (
     CommentForm,
-    FilterForm,
     NewProposalForm,
     ProposalForm,
 )
@@ -62,7 +62,7 @@ def status_labels(process) -> dict:
     return {**STATUS_LABELS, ProposalStatus.PUBLISHED: PUBLISHED_WITHOUT_SUPPORTS}
 
 
-def _process(process_id: int):
+def process_or_404(process_id: int):
     process = get_process(process_id, public=True)
     if Component.PROPOSALS not in process.components:
         abort(404)
@@ -80,95 +80,16 @@ def _proposal(process, proposal_id: int) -> Proposal:
 
 def proposal_or_404(process_id: int, proposal_id: int) -> Proposal:
     """The proposal of a process with proposals, as the public may see it, or 404."""
-    return _proposal(_process(process_id), proposal_id)
+    return _proposal(process_or_404(process_id), proposal_id)
+
+
+def small_int(text: str | None) -> int | None:
+    """A form's id as an int, or None when it is not a short decimal number."""
+    return int(text) if text and text.isdecimal() and len(text) <= 9 else None
 
 
 def _today():
     return local_today(get_timezone())
-
-
-# --- the list ---------------------------------------------------------------------------
-
-
-def _small_int(text: str | None) -> int | None:
-    return int(text) if text and text.isdecimal() and len(text) <= 9 else None
-
-
-def _filter_form(process) -> FilterForm:
-    form = FilterForm(request.args)
-    colonias = services.zone_colonias(process)
-    delegaciones = {c.delegacion.id: c.delegacion.name for c in colonias}
-    form.zona.choices = (
-        [("", _("All"))]
-        + [(f"d{i}", name) for i, name in sorted(delegaciones.items(), key=lambda d: d[1])]
-        + [(f"c{c.id}", c.name) for c in colonias]
-    )
-    categories = services.settings_for(process).category_list
-    form.categoria.choices = [("", _("All"))] + [(c, c) for c in categories]
-    labels = status_labels(process)
-    form.estado.choices = [("", _("Any"))] + [
-        (s.value, labels[s]) for s in ProposalStatus if s is not ProposalStatus.PENDING
-    ]
-    return form
-
-
-def _wanted(form: FilterForm) -> services.ProposalFilter:
-    zone = form.zona.data or ""
-    status = form.estado.data
-    mine = request.args.get("mias") and current_user.is_authenticated
-    return services.ProposalFilter(
-        search=(form.q.data or "")[:100],
-        delegacion_id=_small_int(zone[1:]) if zone.startswith("d") else None,
-        colonia_id=_small_int(zone[1:]) if zone.startswith("c") else None,
-        category=form.categoria.data or "",
-        status=ProposalStatus(status) if status in set(ProposalStatus) else None,
-        sort="supports" if form.orden.data == "apoyos" else "newest",
-        author_id=current_user.id if mine else None,
-    )
-
-
-@bp.route("/")
-def index(process_id: int):
-    process = _process(process_id)
-    form = _filter_form(process)
-    page = paging.requested_page()
-    found, more = services.find_proposals(process, _wanted(form), page)
-    paging.beyond_the_end(page, found)
-    return render_template(
-        "proposals/index.html",
-        process=process,
-        form=form,
-        proposals=found,
-        page=page,
-        more=more,
-        labels=status_labels(process),
-        collects=supports.collects_supports(process),
-        needed=supports.threshold(process),
-        can_propose=services.proposing_problem(process, user_or_none()) is None,
-    )
-
-
-@bp.route("/mapa")
-def map_view(process_id: int):
-    """The proposals of the list's filters on a map (those with a place), capped."""
-    process = _process(process_id)
-    form = _filter_form(process)
-    query = services.matching(process, _wanted(form))
-    located = maps.locate(query, Proposal, maps.marker_cap())
-    labels = status_labels(process)
-    markers = [
-        maps.Marker(
-            p.latitude,
-            p.longitude,
-            p.title,
-            url_for(".detail", process_id=process.id, proposal_id=p.id),
-            str(labels[p.status]),
-        ).as_json()
-        for p in located.items
-    ]
-    return render_template(
-        "proposals/map.html", process=process, form=form, located=located, markers=markers
-    )
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -189,7 +110,7 @@ def _data(form: ProposalForm) -> services.ProposalData:
         title=form.title.data or "",
         body=form.body.data or "",
         category=form.category.data or "",
-        colonia_id=_small_int(form.colonia_id.data),
+        colonia_id=small_int(form.colonia_id.data),
         location=form.location.data or "",
         latitude=form.latitude.data,
         longitude=form.longitude.data,
@@ -204,7 +125,7 @@ def _uploads(form: NewProposalForm) -> list[attachments.Upload]:
 @bp.route("/nueva", methods=["GET", "POST"])
 @login_required
 def new(process_id: int):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     problem = services.proposing_problem(process, current_user)
     if problem:
         status = 409 if request.method == "POST" else 200
@@ -230,7 +151,7 @@ def new(process_id: int):
 @bp.route("/<int:proposal_id>/editar", methods=["GET", "POST"])
 @login_required
 def edit(process_id: int, proposal_id: int):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     proposal = _proposal(process, proposal_id)
     if not services.can_edit(proposal, current_user):
         abort(403)
@@ -293,7 +214,7 @@ def _page(process, proposal, status=200, problem=None, comment_form=None, report
 
 @bp.route("/<int:proposal_id>")
 def detail(process_id: int, proposal_id: int):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     return _page(process, _proposal(process, proposal_id))
 
 
@@ -301,7 +222,7 @@ def detail(process_id: int, proposal_id: int):
 @per_account("RATELIMIT_VOTE", "support")
 @login_required
 def support(process_id: int, proposal_id: int):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     proposal = _proposal(process, proposal_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -321,7 +242,7 @@ def support(process_id: int, proposal_id: int):
 @bp.route("/<int:proposal_id>/comentarios", methods=["POST"])
 @login_required
 def comment(process_id: int, proposal_id: int):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     proposal = _proposal(process, proposal_id)
     form = CommentForm()
     if not proposal.is_visible and not has_role("staff", "admin"):
@@ -335,7 +256,7 @@ def comment(process_id: int, proposal_id: int):
                 current_user,
                 form.body.data,
                 utcnow(),
-                parent_id=_small_int(form.parent_id.data),
+                parent_id=small_int(form.parent_id.data),
             )
         except DomainError as error:
             show_error(form, error)
@@ -363,7 +284,7 @@ def _report(process, proposal, target):
 @bp.route("/<int:proposal_id>/denunciar", methods=["POST"])
 @login_required
 def report(process_id: int, proposal_id: int):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     proposal = _proposal(process, proposal_id)
     return _report(process, proposal, proposal)
 
@@ -371,7 +292,7 @@ def report(process_id: int, proposal_id: int):
 @bp.route("/<int:proposal_id>/comentarios/<int:comment_id>/denunciar", methods=["POST"])
 @login_required
 def report_comment(process_id: int, proposal_id: int, comment_id: int):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     proposal = _proposal(process, proposal_id)
     target = db.session.get(Comment, comment_id)
     if target is None or target.thread_id != proposal.thread_id:
@@ -381,7 +302,7 @@ def report_comment(process_id: int, proposal_id: int, comment_id: int):
 
 @bp.route("/adjuntos/<name>")
 def attachment(process_id: int, name: str):
-    process = _process(process_id)
+    process = process_or_404(process_id)
     found = services.attachment_of(process, name) if FILE_NAME.match(name) else None
     user = user_or_none()
     if found is None or not services.can_see(found.proposal, user):
