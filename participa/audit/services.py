@@ -40,11 +40,14 @@ class AuditAppendFailed(DomainError):
 
 
 def record(actor, action: str, obj=None, **details) -> AuditEvent:
-    """Queue an event for `action` on `obj` by `actor`; the caller's commit writes it."""
+    """Queue an event for `action` on `obj` by `actor`; the caller's commit writes it.
+
+    `actor` is a user, or a user's id (a background job knows only the id, and a domain below
+    auth cannot load the user)."""
     actor, obj = _real(actor), _real(obj)
     event = AuditEvent(
         at=utcnow().replace(microsecond=0),
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor if isinstance(actor, int) or actor is None else actor.id,
         action=action,
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=str(obj.id) if obj is not None else "",

@@ -6,16 +6,13 @@ all or nothing (participa.eligibility.importing) and ends with the summary, or w
 line, which the roll's page then shows. One import of a roll runs at a time.
 """
 
-import os
-import secrets
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participa.auth.models import User
-from participa.core import jobs, jobstore
+from participa.core import jobs, jobstore, stored_uploads
 from participa.core.errors import DomainError
 from participa.core.timeutil import utcnow
 from participa.eligibility import importing
@@ -24,6 +21,7 @@ from participa.extensions import db
 MAX_LINES_SHOWN = 500  # bad lines listed in the job's outcome
 IMPORT_LABEL = jobs.N_("Roll import")
 ALREADY_IMPORTING = _l("An import of this roll is running; wait for it to end.")
+UPLOAD_AREA = "rolls"  # instance/uploads/rolls/
 
 
 def subject(scope: str) -> str:
@@ -32,18 +30,12 @@ def subject(scope: str) -> str:
 
 
 def upload_path(name: str) -> Path:
-    folder = Path(current_app.instance_path) / "uploads" / "rolls"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder / name
+    return stored_uploads.path(UPLOAD_AREA, name)
 
 
 def store_upload(data: bytes) -> str:
     """Keep the uploaded file for the job (owner-only); its name."""
-    name = f"{secrets.token_hex(16)}.csv"
-    descriptor = os.open(upload_path(name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return name
+    return stored_uploads.store(UPLOAD_AREA, data, ".csv")
 
 
 def start_import(actor, scope: str, process_id: int | None, data: bytes) -> jobs.Job:

@@ -3,9 +3,10 @@
 Each feature is a Polygon or MultiPolygon in WGS84 longitude/latitude whose properties name an
 existing colonia (INEGI's `NOM_ASEN`, or one of NAME_PROPERTIES, or the property staff name).
 Every feature is checked before anything is stored; one bad feature stores nothing, and the
-error names each bad feature by its position and name. A municipality has a few thousand
-colonias at most and the upload is capped (COLONIA_BOUNDARIES_MAX), so the import runs in the
-request (docs/territory.md says how long 3,000 polygons take).
+error names each bad feature by its position and name. The cost grows with the file (up to
+COLONIA_BOUNDARIES_MAX bytes and MAX_FEATURES features), so the page does not call this in
+its request: it stores the upload and a background job imports it
+(participa/territory/boundary_jobs.py); the demo seed calls it directly.
 """
 
 import json
@@ -25,6 +26,11 @@ NAME_PROPERTIES = ("NOM_ASEN", "NOMASEN", "NOM_COL", "NOMBRE", "nombre", "name",
 POPULATION_PROPERTIES = ("POBTOT", "POBLACION", "poblacion", "population", "POB")
 WGS84 = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
 MAX_FEATURES = 10_000
+REPORT_EVERY = 250  # features between two progress reports
+
+
+def _no_report(position: int, total: int) -> None:
+    pass
 
 
 class BoundaryImportError(DomainError):
@@ -136,15 +142,24 @@ def _problem_line(position: int, name: str, problem) -> str:
 
 
 def check_features(
-    features: list, bounds: dict, *, name_property: str | None = None, create_missing: bool = False
+    features: list,
+    bounds: dict,
+    *,
+    name_property: str | None = None,
+    create_missing: bool = False,
+    report=_no_report,
 ) -> list[Boundary]:
-    """Every feature checked and matched to its colonia; BoundaryImportError lists the bad ones."""
+    """Every feature checked and matched to its colonia; BoundaryImportError lists the bad ones.
+
+    `report(position, total)` is told every REPORT_EVERY features how far the checks are."""
     colonias_by_name: dict[str, list[Colonia]] = {}
     for colonia in db.session.execute(db.select(Colonia)).scalars():
         colonias_by_name.setdefault(normalised(colonia.name), []).append(colonia)
     seen: dict[str, int] = {}
     checked, problems = [], []
     for position, feature in enumerate(features, start=1):
+        if position % REPORT_EVERY == 0:
+            report(position, len(features))
         feature = feature if isinstance(feature, dict) else {}
         properties = (
             feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
@@ -195,12 +210,20 @@ def import_boundaries(
     *,
     name_property: str | None = None,
     create_missing_in: Delegacion | None = None,
+    report=_no_report,
 ) -> ImportResult:
     """Store every feature's boundary on its colonia (creating missing colonias in
-    `create_missing_in` if given), all or nothing; colonias absent from the file keep theirs."""
+    `create_missing_in` if given), all or nothing; colonias absent from the file keep theirs.
+
+    `actor` is a user or a user's id (the audit record names them); `report` as in
+    check_features."""
     features = read_features(data)
     checked = check_features(
-        features, bounds, name_property=name_property, create_missing=create_missing_in is not None
+        features,
+        bounds,
+        name_property=name_property,
+        create_missing=create_missing_in is not None,
+        report=report,
     )
     created = 0
     for boundary in checked:

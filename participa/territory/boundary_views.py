@@ -1,15 +1,16 @@
-"""Staff import the colonias' boundaries from a GeoJSON file."""
+"""Staff import the colonias' boundaries from a GeoJSON file, as a background job."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from participa.core import upload_limits
+from participa.core import jobstore, upload_limits
 from participa.core.access import guard_blueprint, has_role
+from participa.core.errors import DomainError
 from participa.extensions import db
-from participa.territory import services
-from participa.territory.boundaries import NAME_PROPERTIES, BoundaryImportError, import_boundaries
+from participa.territory import boundary_jobs, services
+from participa.territory.boundaries import NAME_PROPERTIES
 from participa.territory.forms import BoundaryImportForm
 from participa.territory.models import Colonia, Delegacion
 
@@ -34,47 +35,44 @@ def _counts() -> tuple[int, int]:
     return colonias, drawn
 
 
+def _start(form: BoundaryImportForm) -> bool:
+    """Start the import the form asks for; False with the form's errors set when it cannot."""
+    delegacion = db.session.get(Delegacion, form.delegacion_id.data or 0)
+    if form.create_missing.data and not has_role("admin"):
+        # New colonias change who may take part and the population shares, as the
+        # administrator's territory page does: staff bring boundaries of existing ones.
+        form.create_missing.errors.append(_("Only an administrator can create colonias."))
+        return False
+    if form.create_missing.data and delegacion is None:
+        form.delegacion_id.errors.append(_("Choose the delegación of the new colonias."))
+        return False
+    try:
+        boundary_jobs.start_import(
+            current_user,
+            form.file.data.read(),
+            name_property=(form.name_property.data or "").strip() or None,
+            delegacion_id=delegacion.id if form.create_missing.data else None,
+        )
+    except DomainError as error:
+        form.file.errors.append(error.message)
+        return False
+    return True
+
+
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    form, problems = _form(), []
-    if form.validate_on_submit():
-        delegacion = db.session.get(Delegacion, form.delegacion_id.data or 0)
-        if form.create_missing.data and not has_role("admin"):
-            # New colonias change who may take part and the population shares, as the
-            # administrator's territory page does: staff bring boundaries of existing ones.
-            form.create_missing.errors.append(_("Only an administrator can create colonias."))
-        elif form.create_missing.data and delegacion is None:
-            form.delegacion_id.errors.append(_("Choose the delegación of the new colonias."))
-        else:
-            try:
-                result = import_boundaries(
-                    current_user,
-                    form.file.data.read(),
-                    current_app.config["MUNICIPALITY_BOUNDS"],
-                    name_property=(form.name_property.data or "").strip() or None,
-                    create_missing_in=delegacion if form.create_missing.data else None,
-                )
-            except BoundaryImportError as error:
-                db.session.rollback()
-                form.file.errors.append(error.message)
-                problems = error.problems
-            else:
-                flash(
-                    _(
-                        "Boundaries imported: %(u)s colonias updated, %(c)s created.",
-                        u=result.updated,
-                        c=result.created,
-                    ),
-                    "success",
-                )
-                return redirect(url_for(".index"))
+    form = _form()
+    if form.validate_on_submit() and _start(form):
+        flash(_("The file was received and is being imported; this page shows how it goes."))
+        return redirect(url_for(".index"))
     colonias, drawn = _counts()
-    status = 400 if form.errors or problems else 200
+    imports = jobstore.latest(boundary_jobs.SUBJECT)
     return render_template(
         "territory/boundaries.html",
         form=form,
-        problems=problems,
+        imports=imports,
+        refusal=boundary_jobs.latest_refusal(imports),
         colonias=colonias,
         drawn=drawn,
         name_properties=NAME_PROPERTIES,
-    ), status
+    ), (400 if form.errors else 200)

@@ -1,4 +1,10 @@
-"""Colonia boundaries: the GeoJSON import (all or nothing) and the colonia of a point."""
+"""Colonia boundaries: the GeoJSON import (all or nothing, a background job) and the colonia
+of a point.
+
+Jobs run inline in tests (tests/conftest.py), so the page a POST redirects to shows the job's
+end; tests/territory/test_boundary_jobs.py covers the job itself (the stored upload, one
+import at a time, a failure for good).
+"""
 
 import io
 import json
@@ -11,6 +17,7 @@ from flask_babel import gettext
 
 from participa.audit.models import AuditEvent
 from participa.auth.models import Role
+from participa.core.jobstore import BackgroundJob
 from participa.demo.boundaries import sample_collection
 from participa.demo.seed import TERRITORY
 from participa.extensions import db
@@ -50,6 +57,15 @@ def upload(client, data: bytes, filename="colonias.geojson", **fields):
     )
 
 
+def refused(client, data: bytes, **fields):
+    """Upload a file the job refuses: the page it redirects to, which says why."""
+    response = upload(client, data, **fields)
+    assert response.status_code == 302 and response.location.endswith(URL)
+    page = client.get(URL)
+    assert page.status_code == 200
+    return page
+
+
 def problems(response) -> list[str]:
     page = response.get_data(as_text=True)
     found = re.search(r'<ul id="boundary-problems">(.*?)</ul>', page, re.S)
@@ -57,8 +73,25 @@ def problems(response) -> list[str]:
     return [unescape(item) for item in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)]
 
 
+def refusal(response) -> str:
+    """The message of the refused import's panel, read out as an alert."""
+    page = response.get_data(as_text=True)
+    found = re.search(
+        r'<section class="panel" aria-labelledby="problems-h" role="alert">.*?'
+        r'<p id="boundary-refusal">(.*?)</p>',
+        page,
+        re.S,
+    )
+    assert found, "no alert saying why nothing was imported"
+    return unescape(found.group(1))
+
+
 def spanish(message: str, **values) -> str:
     return gettext(message, **values)
+
+
+def job_count() -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(BackgroundJob))
 
 
 def stored() -> dict:
@@ -94,10 +127,14 @@ def test_a_valid_file_gives_each_colonia_its_boundary_and_box(staff, colonias):
     assert lomas.outline["type"] == "Polygon"
     assert lomas.population == 500  # existing colonias keep their population
     assert colonias["Sauces"].boundary is None
-    action = db.session.execute(db.select(AuditEvent.action).order_by(AuditEvent.id.desc()))
-    assert action.scalars().first() == "territory.import_boundaries"
-    page = staff.get(URL).get_data(as_text=True)
+    event = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.action == "territory.import_boundaries"
+    assert event.actor.email == "staff@example.mx"  # who uploaded, though a job stored it
+    page = unescape(staff.get(URL).get_data(as_text=True))
     assert "2 de 3 colonias tienen límite" in page
+    assert "El archivo se recibió y se está importando" in page  # the flash after the POST
+    assert "Límites importados: 2 colonias actualizadas, 0 creadas." in page
+    assert 'id="boundary-problems"' not in page and 'role="alert"' not in page
 
 
 def test_accents_case_and_a_chosen_name_property_match(staff, make):
@@ -121,20 +158,23 @@ def test_missing_colonias_are_created_only_when_asked_in_the_delegacion_chosen(
     staff, make, colonias
 ):
     data = collection(feature("Centro"), feature("Nueva Esperanza", LOMAS, POBTOT="1,250"))
-    refused = upload(staff, data)
-    assert refused.status_code == 400
-    assert problems(refused) == [
+    assert problems(refused(staff, data)) == [
         'Elemento 2 ("Nueva Esperanza"): no hay ninguna colonia con este nombre en el territorio'
     ]
     sur = colonias["Sauces"].delegacion
     # Staff bring boundaries; new colonias (eligibility, population shares) are the admin's.
+    # Refused at once, with no job started.
+    jobs_before = job_count()
     by_staff = upload(staff, data, create_missing="y", delegacion_id=sur.id)
     assert by_staff.status_code == 400
     assert "Solo un administrador puede crear colonias." in unescape(by_staff.get_data(True))
     assert "Nueva Esperanza" not in stored()
     make.user(Role.ADMIN, email="admin@example.mx")
     login(staff, "admin@example.mx")
-    assert upload(staff, data, create_missing="y").status_code == 400  # no delegación chosen
+    no_delegacion = upload(staff, data, create_missing="y")
+    assert no_delegacion.status_code == 400
+    assert "Elige la delegación de las colonias nuevas." in unescape(no_delegacion.get_data(True))
+    assert job_count() == jobs_before
     assert upload(staff, data, create_missing="y", delegacion_id=sur.id).status_code == 302
     nueva = db.session.execute(db.select(Colonia).where(Colonia.name == "Nueva Esperanza"))
     nueva = nueva.scalar_one()
@@ -184,19 +224,17 @@ HOLE_OUT = {
     ],
 )
 def test_each_bad_feature_is_named_and_nothing_is_stored(staff, colonias, bad, message):
-    response = upload(staff, collection(feature("Centro"), bad))
-    assert response.status_code == 400
+    response = refused(staff, collection(feature("Centro"), bad))
     name = bad["properties"]["NOM_ASEN"]
     [problem] = problems(response)
     assert problem.startswith(f'Elemento 2 ("{name}"): {message}'), problem
-    page = unescape(response.get_data(as_text=True))
-    assert "No se importó nada: 1 de 2 elementos tienen problemas" in page
+    assert refusal(response).startswith("No se importó nada: 1 de 2 elementos tienen problemas")
     assert all(boundary is None for boundary, _low in stored().values())
 
 
 def test_a_feature_without_name_and_every_bad_one_are_listed(staff, colonias):
     nameless = {"type": "Feature", "properties": {"CVE": "7"}, "geometry": feature("x")["geometry"]}
-    response = upload(staff, collection(nameless, feature("Lomas", BOW_TIE), feature("Sauces")))
+    response = refused(staff, collection(nameless, feature("Lomas", BOW_TIE), feature("Sauces")))
     found = problems(response)
     assert found[0].startswith("Elemento 1: no tiene nombre (se buscaron las propiedades NOM_ASEN")
     assert found[1] == 'Elemento 2 ("Lomas"): el polígono se cruza consigo mismo'
@@ -208,7 +246,7 @@ def test_two_colonias_of_one_name_need_a_clearer_file(staff, make, colonias):
     sauces = colonias["Sauces"]
     db.session.add(Colonia(name="Centro", delegacion_id=sauces.delegacion_id, population=10))
     db.session.commit()
-    [problem] = problems(upload(staff, collection(feature("Centro"))))
+    [problem] = problems(refused(staff, collection(feature("Centro"))))
     assert "varias colonias tienen este nombre (Centro (Norte), Centro (Sur))" in problem
 
 
@@ -228,9 +266,9 @@ def test_two_colonias_of_one_name_need_a_clearer_file(staff, make, colonias):
     ],
 )
 def test_a_file_that_is_not_a_wgs84_feature_collection_is_refused(staff, colonias, data, message):
-    response = upload(staff, data)
-    assert response.status_code == 400
-    assert message in unescape(response.get_data(as_text=True))
+    response = refused(staff, data)
+    assert message in refusal(response)
+    assert 'id="boundary-problems"' not in response.get_data(as_text=True)  # no feature to list
     assert all(boundary is None for boundary, _low in stored().values())
 
 
