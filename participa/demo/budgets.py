@@ -143,6 +143,7 @@ def open_budget(staff, today) -> Process:
             name="Resultados y ejecución",
             starts_on=today + timedelta(days=17),
             ends_on=today + timedelta(days=380),
+            announces_results=True,
         ),
     ]
     db.session.add(process)

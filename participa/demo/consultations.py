@@ -53,6 +53,7 @@ def open_consultation(staff, today) -> Process:
             name="Resultados",
             starts_on=today + timedelta(days=22),
             ends_on=today + timedelta(days=35),
+            announces_results=True,
         ),
     ]
     db.session.add(process)
@@ -118,7 +119,12 @@ def finished_consultation(staff, today) -> tuple[Process, list[Question]]:
     start = today - timedelta(days=90)
     process.phases = [
         Phase(name="Consulta", starts_on=start, ends_on=start + timedelta(days=20)),
-        Phase(name="Resultados", starts_on=start + timedelta(days=25), ends_on=today),
+        Phase(
+            name="Resultados",
+            starts_on=start + timedelta(days=25),
+            ends_on=today,
+            announces_results=True,
+        ),
     ]
     questions = [
         _question(

@@ -99,6 +99,7 @@ def _process(staff: User, today: date, voting_day: date) -> Process:
             name="Resultados y ejecución",
             starts_on=voting_day + 15 * day,
             ends_on=today + 120 * day,
+            announces_results=True,
         ),
     ]
     db.session.add(process)

@@ -69,6 +69,13 @@ class PhaseForm(FlaskForm):
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    announces_results = BooleanField(
+        _l("Results are published in this phase"),
+        description=_l(
+            "Before publication, the results page says they come on this phase's start date. "
+            "If several phases are marked, the next one to start is used."
+        ),
+    )
 
 
 class TransitionForm(FlaskForm):

@@ -103,6 +103,9 @@ class Phase(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    # Staff say which phase publishes the results; the pending results page gives its start
+    # date (processes/pending.py). Several may say so: the first one still ahead is used.
+    announces_results: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     process: Mapped[Process] = relationship(back_populates="phases")
 

@@ -103,16 +103,40 @@ def update_process(actor, process: Process, data: ProcessData) -> None:
     db.session.commit()
 
 
-def add_phase(actor, process: Process, name: str, starts_on: date, ends_on: date, description=""):
-    """Add a phase; phases can be adjusted until the process is archived (deadlines move)."""
+def add_phase(
+    actor,
+    process: Process,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    description="",
+    announces_results=False,
+):
+    """Add a phase; phases can be adjusted until the process is archived (deadlines move).
+
+    `announces_results`: the results are published in this phase (processes/pending.py)."""
     if process.status is ProcessStatus.ARCHIVED:
         raise DomainError(_l("An archived process cannot change."))
     if ends_on < starts_on:
         raise DomainError(_l("A phase cannot end before it starts."), field="ends_on")
-    phase = Phase(name=name.strip(), starts_on=starts_on, ends_on=ends_on, description=description)
+    phase = Phase(
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=description,
+        announces_results=announces_results,
+    )
     process.phases.append(phase)
     db.session.flush()
-    record(actor, "phase.add", process, phase=phase.name, starts=starts_on, ends=ends_on)
+    record(
+        actor,
+        "phase.add",
+        process,
+        phase=phase.name,
+        starts=starts_on,
+        ends=ends_on,
+        announces_results=announces_results,
+    )
     db.session.commit()
     return phase
 

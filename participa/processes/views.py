@@ -151,6 +151,7 @@ def add_phase(process_id: int):
                 form.starts_on.data,
                 form.ends_on.data,
                 form.description.data or "",
+                announces_results=bool(form.announces_results.data),
             )
         except DomainError as error:
             show_error(form, error)

@@ -471,7 +471,12 @@ def test_process_card_shows_the_current_phase_then_the_next_then_the_last(make):
     process.phases = [
         Phase(name="Difusión", starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 31)),
         Phase(name="Consulta", starts_on=date(2026, 2, 1), ends_on=date(2026, 2, 28)),
-        Phase(name="Resultados", starts_on=date(2026, 3, 10), ends_on=date(2026, 3, 20)),
+        Phase(
+            name="Resultados",
+            starts_on=date(2026, 3, 10),
+            ends_on=date(2026, 3, 20),
+            announces_results=True,
+        ),
     ]
     assert process.phase_to_show(date(2026, 2, 10)).name == "Consulta"
     assert process.phase_to_show(date(2026, 3, 5)).name == "Resultados"

@@ -217,6 +217,7 @@ def test_unpublished_results_say_the_date_of_the_results_phase(app, client, make
             Phase(
                 process_id=survey.process.id,
                 name="Publicación de resultados",
+                announces_results=True,
                 starts_on=today.replace(year=today.year + 1),
                 ends_on=today.replace(year=today.year + 1),
             ),
