@@ -50,7 +50,7 @@ class MapZone:
 
 @dataclass(frozen=True)
 class ShareClass:
-    low: Fraction  # the smallest share that falls in the class
+    low: Fraction | None  # the smallest share the class takes; None: no population
     color: str
     label: str  # lowest and highest share held: "0.5% – 1.2%"
     zones: tuple
