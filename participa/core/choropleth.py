@@ -1,26 +1,42 @@
 """A map of the colonias coloured by their share of population, from plain scatter traces.
 
 Drawn with Plotly's basic bundle (static/vendor/plotly/plotly-basic.min.js: no geo traces, no
-map tiles): each colonia's outline is a `scatter` trace filled "toself", its colour sampled
-from Viridis (perceptually even and readable with colour blindness), and one invisible marker
-trace carries the colour bar. Longitude and latitude are plain x and y, their scale set so a
-kilometre east is as long as a kilometre north near the municipality.
+map tiles). A municipality has up to about 1,500 colonias, so the figure has a handful of
+traces, not one per colonia: the shares fall into a few classes (quantiles, at most
+`CLASSES`, plus "no population recorded"), and each class is ONE `scatter` trace holding the
+rings of all its colonias, separated by gaps (None), each ring filled "toself". Its colour is
+Viridis sampled at the class's middle (perceptually even, readable with colour blindness and
+in grey; darker = smaller share), and the legend below the map names each class by the
+lowest and highest share it holds. One more trace of transparent markers, one at a point
+inside each colonia, carries the hover (and tap): "Colonia (Delegación): 0.4%".
+
+Coordinates are metres east and north of the map's middle (an equirectangular projection,
+exact enough across a municipality), rounded to the metre: shorter numbers than degrees at
+the same precision, and a kilometre east is as long as a kilometre north on the screen.
 """
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
 
+import numpy
+import shapely
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from plotly import colors
 
 from participa.core.charts import Chart, base_figure, pct
+from participa.core.numbers import MISSING
 
 VIRIDIS = colors.sequential.Viridis
 NO_POPULATION = "#d9d9d9"
 EDGE = "#3a3a3a"
 LISTED = 12  # colonias without a boundary named in the summary; the table has them all
+CLASSES = 6
+STEP = Fraction(1, 1000)  # class limits on tenths of a percentage point, as pct() shows
+METRES_PER_DEGREE = 111_320
 
 
 @dataclass(frozen=True)
@@ -32,71 +48,122 @@ class MapZone:
     outline: dict | None  # GeoJSON Polygon or MultiPolygon, longitude first
 
 
-def _rings(outline: dict) -> list:
-    polygons = [outline["coordinates"]] if outline["type"] == "Polygon" else outline["coordinates"]
-    return [ring for polygon in polygons for ring in polygon]
+@dataclass(frozen=True)
+class ShareClass:
+    low: Fraction | None  # the smallest share the class takes; None: no population
+    color: str
+    label: str  # lowest and highest share held: "0.5% – 1.2%"
+    zones: tuple
 
 
-def _path(outline: dict) -> tuple[list, list]:
-    """x and y of every ring, a gap (None) between rings: each is filled on its own."""
-    xs, ys = [], []
-    for ring in _rings(outline):
-        xs += [point[0] for point in ring] + [None]
-        ys += [point[1] for point in ring] + [None]
-    return xs[:-1], ys[:-1]
+def _polygons(outline: dict) -> list:
+    return [outline["coordinates"]] if outline["type"] == "Polygon" else outline["coordinates"]
 
 
-def _trace(zone: MapZone, top: float) -> dict:
-    xs, ys = _path(zone.outline)
-    if zone.share is None:
-        color, shown = NO_POPULATION, _l("no population recorded")
-    else:
-        color = colors.sample_colorscale(VIRIDIS, [min(float(zone.share) / top, 1.0)])[0]
-        shown = pct(zone.share)
+def share_classes(zones: list[MapZone]) -> list[ShareClass]:
+    """The zones with a share in up to CLASSES classes of about as many colonias each (limits
+    at quantiles, on tenths of a point), and those without population in a grey class."""
+    ranked = sorted((z for z in zones if z.share is not None), key=lambda z: z.share)
+    lows: list[Fraction] = []
+    for k in range(CLASSES if ranked else 0):
+        low = ranked[k * len(ranked) // CLASSES].share // STEP * STEP
+        if not lows or low > lows[-1]:
+            lows.append(low)
+    members: list[list] = [[] for _ in lows]
+    for zone in ranked:
+        members[bisect_right(lows, zone.share) - 1].append(zone)
+    found = []
+    for i, (low, held) in enumerate(zip(lows, members, strict=True)):
+        if held:
+            color = colors.sample_colorscale(VIRIDIS, [(i + 0.5) / len(lows)])[0]
+            lowest, highest = pct(held[0].share), pct(held[-1].share)
+            label = lowest if lowest == highest else f"{lowest} – {highest}"
+            found.append(ShareClass(low, color, label, tuple(held)))
+    unknown = tuple(z for z in zones if z.share is None)
+    if unknown:
+        found.append(ShareClass(None, NO_POPULATION, str(_l("no population recorded")), unknown))
+    return found
+
+
+class _Projected:
+    """Every ring of the drawn zones in metres around their middle, and a point inside each."""
+
+    def __init__(self, drawn: list[MapZone]):
+        rings, self.owner, shells = [], [], []
+        for index, zone in enumerate(drawn):
+            for polygon in _polygons(zone.outline):
+                shells.append(len(rings))
+                for ring in polygon:
+                    rings.append(ring)
+                    self.owner.append(index)
+        sizes = numpy.array([len(ring) for ring in rings])
+        # Flattened in C (chain): a Python loop over 150,000 points costs more than the rest.
+        flat = numpy.fromiter(chain.from_iterable(chain.from_iterable(rings)), dtype=float)
+        points = flat.reshape(-1, 2)  # stored outlines are 2-D (territory/shapes.outline)
+        lo, hi = points.min(axis=0), points.max(axis=0)
+        middle = (lo + hi) / 2
+        scale = METRES_PER_DEGREE * numpy.array([math.cos(math.radians(middle[1])), 1.0])
+        exact = (points - middle) * scale
+        metres = numpy.rint(exact).astype(int)
+        self.starts = numpy.concatenate([[0], numpy.cumsum(sizes)])
+        self.xs, self.ys = metres[:, 0].tolist(), metres[:, 1].tolist()
+        self.inside = self._inside(drawn, exact, sizes, shells)
+
+    def _inside(self, drawn, exact, sizes, shells) -> list:
+        """A point inside each zone's largest part (GEOS's point on surface, all at once)."""
+        all_rings = shapely.linearrings(
+            exact, indices=numpy.repeat(numpy.arange(len(sizes)), sizes)
+        )
+        # Each ring's part: a shell starts one, the holes that follow it belong to it.
+        part_of = numpy.searchsorted(shells, numpy.arange(len(sizes)), side="right") - 1
+        parts = shapely.polygons(all_rings, indices=part_of)
+        areas = shapely.area(parts)
+        best: dict[int, int] = {}
+        for part, ring in enumerate(shells):
+            zone = self.owner[ring]
+            if zone not in best or areas[part] > areas[best[zone]]:
+                best[zone] = part
+        chosen = shapely.point_on_surface(parts[[best[i] for i in range(len(drawn))]])
+        return shapely.get_coordinates(chosen).round().astype(int).tolist()
+
+    def path(self, zone_ids: set) -> tuple[list, list]:
+        """x and y of every ring of these zones, a gap (None) between rings."""
+        xs, ys = [], []
+        for ring, owner in enumerate(self.owner):
+            if owner in zone_ids:
+                start, end = self.starts[ring], self.starts[ring + 1]
+                xs += [*self.xs[start:end], None]
+                ys += [*self.ys[start:end], None]
+        return xs[:-1], ys[:-1]
+
+
+def _class_trace(found: ShareClass, projected: _Projected, index_of: dict) -> dict:
+    xs, ys = projected.path({index_of[id(z)] for z in found.zones})
     return {
         "type": "scatter",
         "mode": "lines",
         "x": xs,
         "y": ys,
         "fill": "toself",
-        "fillcolor": color,
-        "line": {"color": EDGE, "width": 0.7},
-        "hoveron": "fills",
-        "hoverinfo": "text",
-        "text": f"{zone.label}: {shown}",
-        "name": zone.label,
+        "fillcolor": found.color,
+        "line": {"color": EDGE, "width": 0.5},
+        "hoverinfo": "skip",
+        "name": found.label,
+        "showlegend": True,
     }
 
 
-def _scale_trace(x: float, y: float, top: float) -> dict:
-    """Invisible points whose only purpose is the colour bar (0 to the highest share)."""
+def _hover_trace(drawn: list[MapZone], projected: _Projected, shown: dict) -> dict:
+    """Transparent markers inside each colonia: hover or tap names it and its share."""
     return {
         "type": "scatter",
         "mode": "markers",
-        "x": [x, x],
-        "y": [y, y],
-        "hoverinfo": "skip",
-        "marker": {
-            "color": [0, top * 100],
-            "cmin": 0,
-            "cmax": top * 100,
-            "colorscale": "Viridis",
-            "opacity": 0,
-            "size": 1,
-            "showscale": True,
-            # Below the map, across: on a phone a bar at the side would take half the width.
-            "colorbar": {
-                "title": {"text": str(_l("Share of population")), "side": "top"},
-                "ticksuffix": "%",
-                "orientation": "h",
-                "x": 0.5,
-                "xanchor": "center",
-                "y": 0,
-                "yanchor": "top",
-                "thickness": 12,
-                "len": 0.9,
-            },
-        },
+        "x": [point[0] for point in projected.inside],
+        "y": [point[1] for point in projected.inside],
+        "hovertext": [f"{z.label}: {shown[id(z)]}" for z in drawn],
+        "hoverinfo": "text",
+        "marker": {"size": 8, "color": "rgba(0,0,0,0)"},
+        "showlegend": False,
     }
 
 
@@ -130,22 +197,35 @@ def colonia_map(key: str, title, zones: list[MapZone]) -> Chart | None:
     drawn = [z for z in zones if z.outline]
     if not drawn:
         return None
-    top = max((float(z.share) for z in drawn if z.share is not None), default=0) or 0.01
-    lats = [p[1] for z in drawn for ring in _rings(z.outline) for p in ring]
-    middle = (min(lats) + max(lats)) / 2
-    first = _rings(drawn[0].outline)[0][0]
-    traces = [_trace(z, top) for z in drawn] + [_scale_trace(first[0], first[1], top)]
+    projected = _Projected(drawn)
+    percents = {id(z): pct(z.share) for z in zones}  # Babel's formatting, once per colonia
+    unknown = str(_l("no population recorded"))
+    shown = {key: unknown if text == MISSING else text for key, text in percents.items()}
+    index_of = {id(z): i for i, z in enumerate(drawn)}
+    traces = [_class_trace(c, projected, index_of) for c in share_classes(drawn)]
     hidden = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
     figure = base_figure(
-        traces,
+        [*traces, _hover_trace(drawn, projected, shown)],
         460,
-        margin={"l": 4, "r": 4, "t": 4, "b": 90},
+        margin={"l": 4, "r": 4, "t": 4, "b": 4},
         hovermode="closest",
+        hoverdistance=-1,  # anywhere on the map names the colonia whose point is nearest
+        showlegend=True,
+        # Below the map, across: on a phone a legend at the side would take half the width.
+        legend={
+            "title": {"text": str(_l("Share of population")), "side": "top"},
+            "orientation": "h",
+            "x": 0,
+            "y": 0,
+            "yanchor": "top",
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         xaxis=hidden,
-        yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(middle))},
+        yaxis={**hidden, "scaleanchor": "x", "scaleratio": 1},
     )
     rows = tuple(
-        (z.label, z.participants, format_decimal(z.population), pct(z.share)) for z in zones
+        (z.label, z.participants, format_decimal(z.population), percents[id(z)]) for z in zones
     )
     return Chart(
         key,

@@ -4,6 +4,7 @@ The demo gives its colonias grid boundaries (participa/demo/boundaries.py), so t
 """
 
 import json
+import re
 
 import pytest
 
@@ -26,10 +27,25 @@ def axe_report() -> dict:
 
 
 def drawn_colonias(page, key: str) -> int:
-    """Filled outlines Plotly drew in the chart `key` (one per colonia with a boundary)."""
+    """Colonias Plotly drew in the chart `key`: its legend names the classes of share, and the
+    last trace has one (transparent) marker per colonia with a boundary, for hover and tap."""
     chart = page.locator(f"#chart-{key} .chart")
-    expect(chart.locator(".colorbar")).to_have_count(1)
-    return chart.locator("path.js-fill").count()
+    expect(chart.locator(".legend .traces").first).to_be_visible()
+    assert chart.locator("path.js-fill").count() >= 1
+    return chart.locator(".scatterlayer .trace").last.locator("path.point").count()
+
+
+def hover_names_a_colonia(page, key: str) -> None:
+    """Pointing at a colonia's marker shows its name and share."""
+    page.locator(f"#chart-{key} .chart").scroll_into_view_if_needed()
+    point = page.locator(f"#chart-{key} .scatterlayer .trace").last.locator("path.point").first
+    box = point.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 2, y - 2)
+    page.mouse.move(x, y, steps=2)
+    expect(page.locator(f"#chart-{key} .hoverlayer .hovertext")).to_contain_text(
+        re.compile(r"\(.+\): (\d[\d.,]*%|sin población registrada)")
+    )
 
 
 def test_the_council_sees_participation_per_colonia_on_a_map(page, logged_in, axe_report, viewport):
@@ -37,6 +53,7 @@ def test_the_council_sees_participation_per_colonia_on_a_map(page, logged_in, ax
     assert page.goto("/consejo/tablero/escuchados").status == 200
     wait_for_charts(page)
     assert drawn_colonias(page, "heard-colonia-map") == DEMO_COLONIAS
+    hover_names_a_colonia(page, "heard-colonia-map")
     expect(page.locator("#chart-heard-colonia-map .chart-summary")).to_contain_text(
         f"{DEMO_COLONIAS} colonias"
     )
@@ -49,6 +66,7 @@ def test_the_public_results_have_the_map(page, process_ids, axe_report, viewport
     assert page.goto(f"/procesos/{process_ids['finished']}/resultados").status == 200
     wait_for_charts(page)
     assert drawn_colonias(page, "map-colonia") == DEMO_COLONIAS
+    hover_names_a_colonia(page, "map-colonia")
     check_axe(page, f"colonia-map-public[{viewport}]", axe_report)
 
 
