@@ -129,6 +129,8 @@ def turnout_chart(turnout: Turnout) -> Chart:
         n=number(turnout.total),
         located=number(turnout.located),
     )
+    if chart.summary:  # the bars drawn are the ends of a long ranking: say so too
+        summary = f"{summary} {chart.summary}"
     return Chart(chart.key, chart.title, chart.figure, chart.headers, chart.rows, summary)
 
 

@@ -122,17 +122,72 @@ def counts_chart(key: str, title, counts: dict, labels: dict | None = None) -> C
     )
 
 
+# A real municipality has up to 1,500 colonias: one bar each is a chart tens of thousands of
+# pixels tall. Past BARS_SHOWN zones the chart draws both ends of the ranking; its table and
+# the map keep every zone.
+BARS_SHOWN = 30
+
+
+def ends(zones, shown: int = BARS_SHOWN) -> tuple[list, list]:
+    """The zones a bar chart draws, ranked as given: (all, []) when they fit, else the first
+    and last shown/2 of those with a share (none of the others)."""
+    if len(zones) <= shown:
+        return list(zones), []
+    ranked = [z for z in zones if z.share is not None]
+    if len(ranked) <= shown:
+        return ranked, []
+    half = shown // 2
+    return ranked[:half], ranked[-half:]
+
+
+def ends_note(total: int, head: list, tail: list) -> str:
+    """What a chart cut by `ends` leaves out, for its summary; "" when it draws every zone."""
+    if len(head) + len(tail) == total:
+        return ""
+    return str(
+        _l(
+            "The chart draws %(shown)s of the %(total)s zones, those at each end of the ranking; "
+            "the data table lists them all.",
+            shown=number(len(head) + len(tail)),
+            total=number(total),
+        )
+    )
+
+
+def ends_bars(head: list, tail: list, label, value, text, total: int) -> dict:
+    """A bar chart of `head`, then a gap naming how many zones are left out, then `tail`."""
+    labels = [label(z) for z in head]
+    values = [value(z) for z in head]
+    texts = [text(z) for z in head]
+    if tail:
+        left_out = total - len(head) - len(tail)
+        labels.append(str(_l("… %(n)s more zones in the data table …", n=number(left_out))))
+        values.append(0)
+        texts.append("")
+        labels += [label(z) for z in tail]
+        values += [value(z) for z in tail]
+        texts += [text(z) for z in tail]
+    return hbar(labels, values, texts)
+
+
 def shares_chart(key: str, title, zones) -> Chart:
-    names = [z.zone for z in zones]
-    percents = [float(z.share) * 100 if z.share is not None else 0 for z in zones]
     rows = tuple(
         (z.zone, number(z.participants), number(z.population), pct(z.share)) for z in zones
     )
-    figure = hbar(names, percents, [pct(z.share) for z in zones])
+    head, tail = ends(zones)
+    figure = ends_bars(
+        head,
+        tail,
+        lambda z: z.zone,
+        lambda z: float(z.share) * 100 if z.share is not None else 0,
+        lambda z: pct(z.share),
+        len(zones),
+    )
     return Chart(
         key,
         title,
         figure,
         (_l("Zone"), _l("Participants"), _l("Population"), _l("Share of population")),
         rows,
+        ends_note(len(zones), head, tail),
     )

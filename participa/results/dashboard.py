@@ -32,24 +32,32 @@ class Headline:
 
 def colonia_chart(heard) -> charts.Chart:
     rows = heard.by_colonia
-    names = [f"{r.zone} ({r.delegacion})" for r in rows]
-    percents = [float(r.share) * 100 if r.share is not None else 0 for r in rows]
     table = tuple(
         (
-            name,
+            f"{r.zone} ({r.delegacion})",
             *(r.by_source[s] for s in SOURCE_LABELS),
             r.participants,
             number(r.population),
             charts.pct(r.share),
         )
-        for name, r in zip(names, rows, strict=True)
+        for r in rows
+    )
+    head, tail = charts.ends(rows)
+    figure = charts.ends_bars(
+        head,
+        tail,
+        lambda r: f"{r.zone} ({r.delegacion})",
+        lambda r: float(r.share) * 100 if r.share is not None else 0,
+        lambda r: charts.pct(r.share),
+        len(rows),
     )
     return charts.Chart(
         "heard-colonia",
         _l("Participation by colonia, as a share of its population (lowest first)"),
-        charts.hbar(names, percents, [charts.pct(r.share) for r in rows]),
+        figure,
         (_l("Colonia"), *SOURCE_LABELS.values(), _l("Total"), _l("Population"), _l("Share")),
         table,
+        charts.ends_note(len(rows), head, tail),
     )
 
 
