@@ -60,6 +60,21 @@ class Refused(Exception):
     """The job's input is refused (bad lines of a file): fail now, do not retry."""
 
 
+def refusal_text(message: str, problems: list[str], more: Callable[[int], str]) -> str:
+    """A refusal's text: `message`, then one line per problem, as many as the job's record
+    keeps (jobstore.MAX_ERROR characters), then `more(n)` naming the n left out."""
+    room = jobstore.MAX_ERROR - len(message) - 100  # 100: the "and n more" line
+    shown = []
+    for problem in problems:
+        line = " ".join(str(problem).split())
+        room -= len(line) + 1
+        if room < 0:
+            break
+        shown.append(line)
+    hidden = len(problems) - len(shown)
+    return "\n".join([message, *shown, *([more(hidden)] if hidden else [])])
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a finished job tells staff: a message and, for an export, its file's name."""

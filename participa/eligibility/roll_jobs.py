@@ -18,7 +18,6 @@ from participa.core.timeutil import utcnow
 from participa.eligibility import importing
 from participa.extensions import db
 
-MAX_LINES_SHOWN = 500  # bad lines listed in the job's outcome
 IMPORT_LABEL = jobs.N_("Roll import")
 ALREADY_IMPORTING = _l("An import of this roll is running; wait for it to end.")
 UPLOAD_AREA = "rolls"  # instance/uploads/rolls/
@@ -59,14 +58,13 @@ def start_import(actor, scope: str, process_id: int | None, data: bytes) -> jobs
 
 
 def refusal(error: importing.RollFileErrors) -> str:
-    """The job's outcome when lines are bad: the message, then one line per problem."""
-    lines = [
-        _("Line %(line)s: %(reason)s", line=line, reason=reason)
-        for line, reason in error.problems[:MAX_LINES_SHOWN]
-    ]
-    if len(error.problems) > MAX_LINES_SHOWN:
-        lines.append(_("… and %(n)s more lines.", n=len(error.problems) - MAX_LINES_SHOWN))
-    return "\n".join([str(error.message), *lines])
+    """The job's outcome when lines are bad: the message, then one line per problem, as many
+    as fit in the job's record, then how many more."""
+    return jobs.refusal_text(
+        str(error.message),
+        [_("Line %(line)s: %(reason)s", line=n, reason=reason) for n, reason in error.problems],
+        lambda n: _("… and %(n)s more lines.", n=n),
+    )
 
 
 def import_stored(actor_id: int, scope: str, process_id: int | None, name: str) -> jobs.Outcome:

@@ -22,9 +22,6 @@ from participa.territory.models import Delegacion
 
 SUBJECT = "territory:boundaries"  # what the page asks the jobs for
 UPLOAD_AREA = "boundaries"  # instance/uploads/boundaries/
-# Bad features listed in the job's outcome: at most this many, and only as many as the
-# record's MAX_ERROR characters hold (about 40 lines of 100 characters); then "and N more".
-MAX_PROBLEMS_SHOWN = 100
 IMPORT_LABEL = jobs.N_("Boundary import")
 ALREADY_IMPORTING = _l("An import of boundaries is running; wait for it to end.")
 
@@ -109,18 +106,11 @@ def _delegacion(delegacion_id: int | None) -> Delegacion | None:
 def refusal(error: boundaries.BoundaryImportError) -> str:
     """The job's outcome when features are bad: the message, then one line per problem, as
     many as fit in the job's record."""
-    head = str(error.message)
-    room = jobstore.MAX_ERROR - len(head) - 100  # 100: the "and N more" line
-    shown = []
-    for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
-        line = " ".join(str(problem).split())
-        room -= len(line) + 1
-        if room < 0:
-            break
-        shown.append(line)
-    hidden = len(error.problems) - len(shown)
-    more = [_("… and %(n)s more elements with problems.", n=hidden)] if hidden else []
-    return "\n".join([head, *shown, *more])
+    return jobs.refusal_text(
+        str(error.message),
+        error.problems,
+        lambda n: _("… and %(n)s more elements with problems.", n=n),
+    )
 
 
 def describe(result: boundaries.ImportResult) -> str:

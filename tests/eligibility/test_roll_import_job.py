@@ -4,7 +4,7 @@ state; all or nothing, every bad line shown when it ends; the stored upload is r
 import io
 from pathlib import Path
 
-from participa.core.jobstore import BackgroundJob, JobState
+from participa.core.jobstore import MAX_ERROR, BackgroundJob, JobState
 from participa.eligibility import importing
 from participa.eligibility.models import RollEntry
 from participa.extensions import db
@@ -39,6 +39,18 @@ def test_a_file_with_bad_lines_imports_nothing_and_the_page_lists_them(app, kit)
     (job,) = db.session.scalars(db.select(BackgroundJob)).all()
     assert (job.state, job.attempts, job.subject) == (JobState.FAILED, 1, "roll:municipio")
     assert uploads(app) == before  # the stored file went with the job
+
+
+def test_many_bad_lines_are_listed_as_far_as_the_record_holds_then_counted(app, kit):
+    client = kit.staff_client(app)
+    upload(client, "curp,colonia\n" + "ABC,Centro\n" * 600)
+    (job,) = db.session.scalars(db.select(BackgroundJob)).all()
+    assert job.state is JobState.FAILED and len(job.error) <= MAX_ERROR
+    message, *listed, more = job.error.splitlines()
+    assert 30 < len(listed) < 600 and all(line.startswith("Line ") for line in listed)
+    assert listed[0].startswith("Line 2:") and listed[-1].startswith(f"Line {len(listed) + 1}:")
+    assert more == f"… and {600 - len(listed)} more lines."  # the count was cut off before
+    assert more in client.get(URL).get_data(as_text=True)
 
 
 def test_a_clean_file_is_imported_by_the_job_and_its_summary_shown(app, kit):
