@@ -209,6 +209,9 @@ NOTICES_DIGEST_EVERY = 86400
 # ready); the file (instance/exports/, owner-only) is deleted after EXPORTS_KEEP seconds.
 EXPORT_JOB_THRESHOLD = 20000
 EXPORTS_KEEP = 86400
+# Files uploaded for an import job (a roll, boundaries) that its job did not delete (its worker
+# died): deleted after UPLOADS_KEEP seconds, checked as often.
+UPLOADS_KEEP = 86400
 # A PB count still "counting" after this many seconds is taken for stopped (its server
 # process was restarted): staff may start it again.
 PB_COUNT_STALE_AFTER = 900

@@ -3,21 +3,36 @@
 A page stores the file and hands the job its random name (a job's arguments are plain
 values, and the file may be larger than a job record should hold); the job reads it and
 deletes it when it ends, unless the attempt is retried (participa/eligibility/roll_jobs.py,
-participa/territory/boundary_jobs.py).
+participa/territory/boundary_jobs.py). A job whose worker died after its last attempt is
+failed by the clock and never deletes its file: `expire`, a periodic job, deletes what is
+older than UPLOADS_KEEP seconds (a roll file holds CURPs).
 """
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 from flask import current_app
 
+from participa.core import jobclock, jobs
+
+# The areas of uploads kept for jobs; instance/uploads/ also holds photos, kept for good.
+AREAS = ("rolls", "boundaries")
+
+
+def folder(area: str) -> Path:
+    """The folder of `area` (one of AREAS), made owner-only when missing."""
+    if area not in AREAS:
+        raise ValueError(f"not an area of stored uploads: {area}")
+    found = Path(current_app.instance_path) / "uploads" / area
+    found.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return found
+
 
 def path(area: str, name: str) -> Path:
-    """Where the stored upload `name` of `area` ("rolls", "boundaries") lives."""
-    folder = Path(current_app.instance_path) / "uploads" / area
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder / name
+    """Where the stored upload `name` of `area` lives."""
+    return folder(area) / name
 
 
 def store(area: str, data: bytes, suffix: str) -> str:
@@ -27,3 +42,20 @@ def store(area: str, data: bytes, suffix: str) -> str:
     with os.fdopen(descriptor, "wb") as handle:
         handle.write(data)
     return name
+
+
+def expire() -> int:
+    """Delete the stored uploads older than UPLOADS_KEEP seconds; how many (a periodic job)."""
+    oldest = time.time() - current_app.config.get("UPLOADS_KEEP", 86400)
+    deleted = 0
+    for area in AREAS:
+        for file in folder(area).iterdir():
+            if file.is_file() and file.stat().st_mtime < oldest:
+                file.unlink(missing_ok=True)
+                deleted += 1
+    return deleted
+
+
+jobclock.periodic(
+    "uploads-expire", "UPLOADS_KEEP", expire, jobs.N_("Deletion of old stored uploads")
+)
