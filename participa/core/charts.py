@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 
 from participa.core.numbers import number, percent, separators
 
@@ -142,13 +143,23 @@ def ends(zones, shown: int = BARS_SHOWN) -> tuple[list, list]:
 
 def ends_note(total: int, head: list, tail: list) -> str:
     """What a chart cut by `ends` leaves out, for its summary; "" when it draws every zone."""
-    if len(head) + len(tail) == total:
+    drawn = len(head) + len(tail)
+    if drawn == total:
         return ""
+    if not tail:  # only the zones of unknown population were left out
+        return str(
+            _l(
+                "The chart draws the %(shown)s zones with a known population; the data table "
+                "lists all %(total)s.",
+                shown=number(drawn),
+                total=number(total),
+            )
+        )
     return str(
         _l(
             "The chart draws %(shown)s of the %(total)s zones, those at each end of the ranking; "
             "the data table lists them all.",
-            shown=number(len(head) + len(tail)),
+            shown=number(drawn),
             total=number(total),
         )
     )
@@ -161,13 +172,27 @@ def ends_bars(head: list, tail: list, label, value, text, total: int) -> dict:
     texts = [text(z) for z in head]
     if tail:
         left_out = total - len(head) - len(tail)
-        labels.append(str(_l("… %(n)s more zones in the data table …", n=number(left_out))))
+        labels.append(
+            str(
+                _ln(
+                    "… %(n)s more zone in the data table …",
+                    "… %(n)s more zones in the data table …",
+                    left_out,
+                    n=number(left_out),
+                )
+            )
+        )
         values.append(0)
         texts.append("")
         labels += [label(z) for z in tail]
         values += [value(z) for z in tail]
         texts += [text(z) for z in tail]
-    return hbar(labels, values, texts)
+    figure = hbar(labels, values, texts)
+    if tail:  # the gap is no bar: no value of 0 on hover
+        figure["data"][0]["hoverinfo"] = [
+            "skip" if i == len(head) else "x+y" for i in range(len(labels))
+        ]
+    return figure
 
 
 def shares_chart(key: str, title, zones) -> Chart:

@@ -18,6 +18,7 @@ the same precision, and a kilometre east is as long as a kilometre north on the 
 import math
 from bisect import bisect_right
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from itertools import chain
 
@@ -35,7 +36,6 @@ NO_POPULATION = "#d9d9d9"
 EDGE = "#3a3a3a"
 LISTED = 12  # colonias without a boundary named in the summary; the table has them all
 CLASSES = 6
-STEP = Fraction(1, 1000)  # class limits on tenths of a percentage point, as pct() shows
 METRES_PER_DEGREE = 111_320
 
 
@@ -60,18 +60,25 @@ def _polygons(outline: dict) -> list:
     return [outline["coordinates"]] if outline["type"] == "Polygon" else outline["coordinates"]
 
 
+def shown(share: Fraction) -> Fraction:
+    """`share` as pct() writes it: on tenths of a point, rounded half to even as Babel does
+    (0.499% is shown, and classed, as 0.5%)."""
+    points = (Decimal(str(float(share))) * 100).quantize(Decimal("0.1"), ROUND_HALF_EVEN)
+    return Fraction(points) / 100
+
+
 def share_classes(zones: list[MapZone]) -> list[ShareClass]:
     """The zones with a share in up to CLASSES classes of about as many colonias each (limits
     at quantiles, on tenths of a point), and those without population in a grey class."""
     ranked = sorted((z for z in zones if z.share is not None), key=lambda z: z.share)
     lows: list[Fraction] = []
     for k in range(CLASSES if ranked else 0):
-        low = ranked[k * len(ranked) // CLASSES].share // STEP * STEP
+        low = shown(ranked[k * len(ranked) // CLASSES].share)
         if not lows or low > lows[-1]:
             lows.append(low)
     members: list[list] = [[] for _ in lows]
-    for zone in ranked:
-        members[bisect_right(lows, zone.share) - 1].append(zone)
+    for zone in ranked:  # by the share as shown: a class's label never meets the next one's
+        members[bisect_right(lows, shown(zone.share)) - 1].append(zone)
     found = []
     for i, (low, held) in enumerate(zip(lows, members, strict=True)):
         if held:
@@ -208,8 +215,7 @@ def colonia_map(key: str, title, zones: list[MapZone]) -> Chart | None:
         [*traces, _hover_trace(drawn, projected, shown)],
         460,
         margin={"l": 4, "r": 4, "t": 4, "b": 4},
-        hovermode="closest",
-        hoverdistance=-1,  # anywhere on the map names the colonia whose point is nearest
+        hovermode="closest",  # near a colonia's point (Plotly's 20 px): its name and share
         showlegend=True,
         # Below the map, across: on a phone a legend at the side would take half the width.
         legend={

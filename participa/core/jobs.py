@@ -51,9 +51,7 @@ CURRENT = contextvars.ContextVar("participa_job", default=None)  # id of the job
 HERE = contextvars.ContextVar("participa_jobs_here", default=False)  # see run_here()
 
 
-def N_(label: str) -> str:  # noqa: N802 - the name gettext's tools look for
-    """Mark a job's label for translation: stored as written (English), translated on display."""
-    return label
+N_ = jobstore.N_  # marks a job's label for translation, translated on display
 
 
 class Refused(Exception):

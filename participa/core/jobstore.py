@@ -12,6 +12,7 @@ import json
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +61,13 @@ class BackgroundJob(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    @property
+    def error_lines(self) -> list[str]:
+        """The error as staff read it, a line each: the clock's own message translated."""
+        if self.error == STOPPED:
+            return [gettext(STOPPED)]
+        return self.error.splitlines()
 
     @property
     def active(self) -> bool:
@@ -196,7 +204,12 @@ def requeue(job: BackgroundJob, now: datetime) -> bool:
     )
 
 
-STOPPED = "The worker running this job stopped before it ended."
+def N_(label: str) -> str:  # noqa: N802 - the name gettext's tools look for
+    """Mark a job's text for translation: stored as written (English), translated on display."""
+    return label
+
+
+STOPPED = N_("The worker running this job stopped before it ended.")
 
 
 def attempts_left(job_id: int) -> int:

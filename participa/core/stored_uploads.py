@@ -9,16 +9,21 @@ older than UPLOADS_KEEP seconds (a roll file holds CURPs).
 """
 
 import os
+import re
 import secrets
 import time
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from participa.core import jobclock, jobs
 
 # The areas of uploads kept for jobs; instance/uploads/ also holds photos, kept for good.
 AREAS = ("rolls", "boundaries")
+NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]{2,8}$")  # as `store` names them
+GONE = _l("The uploaded file is no longer kept: upload it again.")
 
 
 def folder(area: str) -> Path:
@@ -31,8 +36,19 @@ def folder(area: str) -> Path:
 
 
 def path(area: str, name: str) -> Path:
-    """Where the stored upload `name` of `area` lives."""
+    """Where the stored upload `name` of `area` lives (a name `store` gave, nothing else)."""
+    if not NAME.match(name):
+        raise ValueError(f"not the name of a stored upload: {name!r}")
     return folder(area) / name
+
+
+def read(area: str, name: str) -> bytes:
+    """The stored upload's bytes, for its job; jobs.Refused when it is gone (deleted after
+    UPLOADS_KEEP while its job waited, or by hand): a retry would not bring it back."""
+    try:
+        return path(area, name).read_bytes()
+    except FileNotFoundError:
+        raise jobs.Refused(_(GONE)) from None
 
 
 def store(area: str, data: bytes, suffix: str) -> str:
@@ -50,7 +66,11 @@ def expire() -> int:
     deleted = 0
     for area in AREAS:
         for file in folder(area).iterdir():
-            if file.is_file() and file.stat().st_mtime < oldest:
+            try:
+                old = file.is_file() and file.stat().st_mtime < oldest
+            except FileNotFoundError:  # its job deleted it meanwhile
+                continue
+            if old:
                 file.unlink(missing_ok=True)
                 deleted += 1
     return deleted

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from participa.auth.models import User
 from participa.core import jobs, jobstore, stored_uploads
@@ -63,14 +64,14 @@ def refusal(error: importing.RollFileErrors) -> str:
     return jobs.refusal_text(
         str(error.message),
         [_("Line %(line)s: %(reason)s", line=n, reason=reason) for n, reason in error.problems],
-        lambda n: _("… and %(n)s more lines.", n=n),
+        lambda n: ngettext("… and %(n)s more line.", "… and %(n)s more lines.", n, n=n),
     )
 
 
 def import_stored(actor_id: int, scope: str, process_id: int | None, name: str) -> jobs.Outcome:
     """The job: import the stored file, all or nothing; the summary, or every bad line."""
     path = upload_path(name)
-    data = path.read_bytes()
+    data = stored_uploads.read(UPLOAD_AREA, name)
     total = max(data.count(b"\n"), 1)
 
     def report(line: int) -> None:

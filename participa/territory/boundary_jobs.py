@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from participa.core import jobs, jobstore, stored_uploads
 from participa.core.errors import DomainError
@@ -73,7 +74,7 @@ def import_stored(
         jobs.progress(0, _("Reading the file"))
         result = boundaries.import_boundaries(
             actor_id,
-            path.read_bytes(),
+            stored_uploads.read(UPLOAD_AREA, name),
             current_app.config["MUNICIPALITY_BOUNDS"],
             name_property=name_property,
             create_missing_in=_delegacion(delegacion_id),
@@ -83,6 +84,8 @@ def import_stored(
         raise jobs.Refused(refusal(error)) from error
     except DomainError as error:
         raise jobs.Refused(str(error.message)) from error
+    except jobs.Refused:  # the stored file is gone: nothing to retry
+        raise
     except Exception:
         retried = jobs.will_retry()  # the retry reads the file again
         raise
@@ -109,7 +112,12 @@ def refusal(error: boundaries.BoundaryImportError) -> str:
     return jobs.refusal_text(
         str(error.message),
         error.problems,
-        lambda n: _("… and %(n)s more elements with problems.", n=n),
+        lambda n: ngettext(
+            "… and %(n)s more element with problems.",
+            "… and %(n)s more elements with problems.",
+            n,
+            n=n,
+        ),
     )
 
 
@@ -125,5 +133,5 @@ def latest_refusal(imports: list) -> Refusal | None:
     """Why the latest import (first of `imports`) stored nothing; None unless it failed."""
     if not imports or imports[0].state is not jobstore.JobState.FAILED:
         return None
-    message, *problems = imports[0].error.splitlines() or [""]
+    message, *problems = imports[0].error_lines or [""]
     return Refusal(message, problems)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from participa.core import jobclock, stored_uploads
+from participa.core import jobclock, jobstore, stored_uploads
+from participa.core.jobstore import BackgroundJob
 from participa.core.timeutil import utcnow
 from participa.core.uploads import photo_folder
 
@@ -55,3 +56,22 @@ def test_the_clock_deletes_uploads_left_behind_and_never_photos(app):
         assert "uploads-expire" in jobclock.tick(utcnow())  # run inline, as a job
     assert not left.exists() and not left_too.exists()
     assert fresh.exists() and photo.exists()
+
+
+def test_only_names_the_store_gave_are_paths(app):
+    with app.test_request_context():
+        for name in ("../../participa.db", "a" * 32 + ".csv/../x", "", "ABC.csv"):
+            with pytest.raises(ValueError, match="not the name"):
+                stored_uploads.path("rolls", name)
+
+
+def test_the_clock_s_own_error_is_shown_in_spanish(app):
+    job = BackgroundJob(error=jobstore.STOPPED)
+    with app.test_request_context(headers={"Accept-Language": "es-MX"}):
+        assert job.error_lines == [
+            "El proceso que ejecutaba este trabajo se detuvo antes de terminarlo."
+        ]
+    assert BackgroundJob(error="Línea 2: mal\nLínea 3: mal").error_lines == [
+        "Línea 2: mal",
+        "Línea 3: mal",
+    ]

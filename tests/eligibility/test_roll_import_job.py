@@ -4,6 +4,8 @@ state; all or nothing, every bad line shown when it ends; the stored upload is r
 import io
 from pathlib import Path
 
+import pytest
+
 from participa.core.jobstore import MAX_ERROR, BackgroundJob, JobState
 from participa.eligibility import importing
 from participa.eligibility.models import RollEntry
@@ -11,6 +13,13 @@ from participa.extensions import db
 from tests.factories import curp_for
 
 URL = "/gestion/padron/municipio"
+
+
+@pytest.fixture
+def app(app, tmp_path):
+    """The app with an instance folder of the test's own: the stored uploads are counted."""
+    app.instance_path = str(tmp_path / "instance")
+    return app
 
 
 def upload(client, text: str):

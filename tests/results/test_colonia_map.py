@@ -8,7 +8,7 @@ import pytest
 from plotly import colors
 
 from participa.auth.models import Role
-from participa.core.choropleth import MapZone, colonia_map
+from participa.core.choropleth import MapZone, colonia_map, share_classes
 from participa.processes.types import ProcessStatus
 from participa.territory.boundaries import import_boundaries
 from tests.budgets.test_pb_results_pages import ballot as pb_ballot  # noqa: F401 - fixture
@@ -193,3 +193,17 @@ def test_the_public_pb_results_have_the_turnout_map(client, make, pb_ballot):  #
     drawn = figures(client.get(public_url(pb_ballot)).get_data(as_text=True))["map-colonia"]
     go.Figure(drawn)
     assert hovered(drawn) == ["Centro (Norte): 0.4%"]  # 4 voters of 1,000
+
+
+def test_classes_split_on_shares_as_shown_so_their_ranges_never_meet(app):
+    # 0.499% is shown as 0.5%: it must not end one class while 0.5% starts the next.
+    shares = (100, 200, 300, 499, 500, 600, 700, 800, 900, 1000, 1100, 1200)
+    zones = [MapZone(f"Z{i}", n, 100_000, Fraction(n, 100_000), None) for i, n in enumerate(shares)]
+    with app.test_request_context():
+        classes = share_classes(zones)
+    ranges = [c.label.split(" – ") for c in classes]
+    values = [[float(end.rstrip("%")) for end in r] for r in ranges]
+    for lower, upper in zip(values, values[1:], strict=False):
+        assert lower[-1] < upper[0], ranges
+    together = next(c for c in classes if any(z.label == "Z3" for z in c.zones))
+    assert {z.label for z in together.zones} >= {"Z3", "Z4"}

@@ -48,6 +48,8 @@ def test_a_long_ranking_draws_both_ends_and_a_gap_naming_the_rest(app):
     assert bar["y"][half - 1] == "Colonia 1486"
     assert bar["y"][half].replace("<br>", " ") == "… 1,474 zonas más en la tabla de datos …"
     assert bar["x"][half] == 0 and bar["text"][half] == ""
+    assert bar["hoverinfo"][half] == "skip"  # the gap is no bar: no "0" on hover
+    assert set(bar["hoverinfo"][:half] + bar["hoverinfo"][half + 1 :]) == {"x+y"}
     assert bar["y"][half + 1] == "Colonia 0015"
     assert bar["y"][-1] == "Colonia 0001"  # zones of unknown population are not drawn
     assert bar["x"][-1] == 0.1
@@ -61,7 +63,17 @@ def test_unknown_population_alone_does_not_open_a_gap(app):
     with app.test_request_context():
         chart = shares_chart("by-colonia", "t", zones)
     assert bars(chart)["y"] == [z.zone for z in zones[:20]]
-    assert "20 de las 40 zonas" in chart.summary
+    assert chart.summary == (
+        "La gráfica dibuja las 20 zonas con población conocida; la tabla de datos incluye las 40."
+    )
+
+
+def test_one_zone_left_out_is_named_in_the_singular(app):
+    zones = ranked(BARS_SHOWN + 1)
+    with app.test_request_context():
+        chart = shares_chart("by-colonia", "t", zones)
+    gap = bars(chart)["y"][BARS_SHOWN // 2].replace("<br>", " ")
+    assert gap == "… 1 zona más en la tabla de datos …"
 
 
 def test_the_dashboard_s_colonia_bars_are_cut_the_same_way(app):

@@ -2,7 +2,6 @@
 the job ends, one import runs at a time, the cheap checks of the form answer at once, and the
 refusal shown on the page holds as many problems as the job's record can."""
 
-import stat
 from pathlib import Path
 
 import pytest
@@ -24,6 +23,13 @@ from tests.territory.test_boundaries import (
     stored,
     upload,
 )
+
+
+@pytest.fixture
+def app(app, tmp_path):
+    """The app with an instance folder of the test's own: the stored uploads are counted."""
+    app.instance_path = str(tmp_path / "instance")
+    return app
 
 
 @pytest.fixture
@@ -76,15 +82,10 @@ def test_a_refused_file_is_removed_too_and_its_job_is_not_retried(app, staff, co
     assert page.get_data(as_text=True).count("Atlántida") == 1
 
 
-def test_the_stored_upload_is_readable_by_the_server_only(app):
-    with app.test_request_context():
-        name = boundary_jobs.stored_uploads.store("boundaries", b"{}", ".geojson")
-        path = boundary_jobs.stored_uploads.path("boundaries", name)
-    try:
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
-        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    finally:
-        path.unlink()
+def test_a_job_whose_stored_file_is_gone_is_refused_in_spanish(app, colonias):
+    with app.test_request_context(), pytest.raises(boundary_jobs.jobs.Refused) as refused_:
+        boundary_jobs.import_stored(None, "0" * 32 + ".geojson", None, None)
+    assert str(refused_.value) == "El archivo subido ya no se conserva: vuelve a subirlo."
 
 
 def test_a_second_import_waits_for_the_running_one_and_changes_nothing(app, staff, colonias):
