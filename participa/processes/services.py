@@ -103,6 +103,37 @@ def update_process(actor, process: Process, data: ProcessData) -> None:
     db.session.commit()
 
 
+@dataclass(frozen=True)
+class PhaseData:
+    name: str
+    starts_on: date
+    ends_on: date
+    description: str = ""
+    announces_results: bool = False
+
+
+def _check_not_archived(process: Process) -> None:
+    if process.status is ProcessStatus.ARCHIVED:
+        raise DomainError(_l("An archived process cannot change."))
+
+
+def _check_phase(process: Process, data: PhaseData) -> None:
+    """The rules a phase's values follow, on adding and on editing."""
+    _check_not_archived(process)
+    if data.ends_on < data.starts_on:
+        raise DomainError(_l("A phase cannot end before it starts."), field="ends_on")
+
+
+def _phase_snapshot(phase: Phase) -> dict:
+    return {
+        "name": phase.name,
+        "starts": phase.starts_on,
+        "ends": phase.ends_on,
+        "description": phase.description,
+        "announces_results": phase.announces_results,
+    }
+
+
 def add_phase(
     actor,
     process: Process,
@@ -115,10 +146,8 @@ def add_phase(
     """Add a phase; phases can be adjusted until the process is archived (deadlines move).
 
     `announces_results`: the results are published in this phase (processes/pending.py)."""
-    if process.status is ProcessStatus.ARCHIVED:
-        raise DomainError(_l("An archived process cannot change."))
-    if ends_on < starts_on:
-        raise DomainError(_l("A phase cannot end before it starts."), field="ends_on")
+    data = PhaseData(name, starts_on, ends_on, description, announces_results)
+    _check_phase(process, data)
     phase = Phase(
         name=name.strip(),
         starts_on=starts_on,
@@ -141,9 +170,26 @@ def add_phase(
     return phase
 
 
+def edit_phase(actor, phase: Phase, data: PhaseData) -> None:
+    """Change a phase's name, dates, description or results mark, by the rules of `add_phase`.
+
+    The audit event holds what changed as {field: [before, after]}; saving the same values
+    writes nothing."""
+    _check_phase(phase.process, data)
+    before = _phase_snapshot(phase)
+    phase.name, phase.description = data.name.strip(), data.description
+    phase.starts_on, phase.ends_on = data.starts_on, data.ends_on
+    phase.announces_results = data.announces_results
+    after = _phase_snapshot(phase)
+    changes = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    if not changes:
+        return
+    record(actor, "phase.edit", phase.process, phase=phase.name, changes=changes)
+    db.session.commit()
+
+
 def delete_phase(actor, phase: Phase) -> None:
-    if phase.process.status is ProcessStatus.ARCHIVED:
-        raise DomainError(_l("An archived process cannot change."))
+    _check_not_archived(phase.process)
     record(actor, "phase.delete", phase.process, phase=phase.name)
     db.session.delete(phase)
     db.session.commit()

@@ -161,11 +161,41 @@ def add_phase(process_id: int):
     return _render_manage(process, form, 400)
 
 
-@manage_bp.route("/<int:process_id>/fases/<int:phase_id>/borrar", methods=["POST"])
-def delete_phase(process_id: int, phase_id: int):
+def _phase_of(process_id: int, phase_id: int) -> Phase:
+    """The phase `phase_id` of process `process_id`, or 404 (another process's phase too)."""
     phase = db.session.get(Phase, phase_id)
     if phase is None or phase.process_id != process_id:
         abort(404)
+    return phase
+
+
+@manage_bp.route("/<int:process_id>/fases/<int:phase_id>/editar", methods=["GET", "POST"])
+def edit_phase(process_id: int, phase_id: int):
+    phase = _phase_of(process_id, phase_id)
+    form = PhaseForm(obj=phase)
+    if form.validate_on_submit():
+        data = services.PhaseData(
+            name=form.name.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            description=form.description.data or "",
+            announces_results=bool(form.announces_results.data),
+        )
+        try:
+            services.edit_phase(current_user, phase, data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_("Phase saved."), "success")
+            return redirect(url_for(".manage", process_id=process_id))
+    return render_template("processes/edit_phase.html", form=form, phase=phase), (
+        400 if form.errors else 200
+    )
+
+
+@manage_bp.route("/<int:process_id>/fases/<int:phase_id>/borrar", methods=["POST"])
+def delete_phase(process_id: int, phase_id: int):
+    phase = _phase_of(process_id, phase_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

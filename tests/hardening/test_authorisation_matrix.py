@@ -80,7 +80,7 @@ OWNER_ENDPOINTS = "collaboration.cancel proposals.edit"
 # The office's pages (/gestion): staff and administrators.
 STAFF_ENDPOINTS = """
 manage.manage_index manage.manage manage.edit manage.change_status manage.add_phase
-manage.delete_phase
+manage.edit_phase manage.delete_phase
 builder.index builder.edit builder.change builder.preview
 pb_ballots.edit pb_review.manage pb_review.review pb_review.edit pb_review.execution
 pb_review.import_csv pb_review.add pb_review.example_csv

@@ -70,7 +70,10 @@ FORMS: dict[str, list[Target] | str] = {
         Target("staff", "builder.edit", DRAFT),
     ],
     "participa.processes.forms.ProcessForm": [Target("staff", "manage.edit", DRAFT)],
-    "participa.processes.forms.PhaseForm": [Target("staff", "manage.add_phase", DRAFT)],
+    "participa.processes.forms.PhaseForm": [
+        Target("staff", "manage.add_phase", DRAFT),
+        Target("staff", "manage.edit_phase"),  # the consultation's phase (world.ids["phase"])
+    ],
     "participa.processes.forms.TransitionForm": [Target("staff", "manage.change_status", DRAFT)],
     "participa.events.forms.EventForm": [Target("staff", "events_manage.edit")],
     "participa.events.forms.EventCommentForm": [Target("citizen", "events.comment")],
