@@ -5,14 +5,18 @@ Needs Node 18+ and `npm ci` in bench/lighthouse/ (the Makefile target does it) a
 Chromium (CHROME_PATH, default /usr/bin/chromium); downloads no browser.
 
 Loads the demo into a fresh instance folder (`flask db upgrade && flask seed-demo`), serves
-it with gunicorn on 127.0.0.1, finds the public pages by following links from the home page
-as an anonymous visitor (one page per kind: one per URL rule, and one process page per
-mechanism), runs Lighthouse on each and prints the four category scores with total blocking
-time, largest contentful paint and bytes transferred. Reports go to bench/out/lighthouse/.
-Asserts nothing: scores move with the machine's load (docs/benchmarks.md, "Lighthouse").
+it with gunicorn on 127.0.0.1, its maps' tiles from a local stub (tests/tiles.py: nothing
+leaves the machine), finds the public pages by following links from the home page as an
+anonymous visitor (one page per kind: one per URL rule, and one process page per
+mechanism), then adds the pages no link reaches (a search, EXTRA; a results page before
+publication, "(pending)"), runs Lighthouse on each and prints the four category scores with
+total blocking time, largest contentful paint and bytes transferred. Reports go to
+bench/out/lighthouse/. Asserts nothing: scores move with the machine's load
+(docs/benchmarks.md, "Lighthouse").
 """
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -28,14 +32,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from participa import create_app
-from participa.auth.models import Role, User
-from participa.budgets.ballots import ballots
-from participa.budgets.models import CountingRule
-from participa.budgets.outcomes import save_outcome
 from participa.extensions import db
 from participa.processes.models import Process
-from participa.processes.services import change_status
-from participa.processes.types import ProcessStatus, ProcessType
+from participa.processes.types import ProcessType
+from tests.tiles import TILE_PATH, serve_tiles
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -57,6 +57,10 @@ SKIP = re.compile(
     r"|^/(static|gestion|admin|consejo|avisos|cuenta/(?!entrar$|registro$))"
 )
 MAX_PAGES = 60
+# URL rules whose page before publication ("results pending") is measured apart.
+PENDING_KINDS = {"results.public", "pb_results.public"}
+# Pages no link reaches (the header's search is a form), crawled after the home page.
+EXTRA = ("/buscar?q=parque",)
 
 
 class Links(HTMLParser):
@@ -86,18 +90,20 @@ def flask(env: dict, *args: str) -> None:
     )
 
 
-def start_server(instance: Path) -> tuple[subprocess.Popen, str, dict]:
+def start_server(instance: Path, tiles: str) -> tuple[subprocess.Popen, str, dict]:
+    """gunicorn on the demo in `instance`, its maps on the tile server at origin `tiles`."""
     port = free_port()
     env = {
         **os.environ,
         "PARTICIPA_INSTANCE_PATH": str(instance),
+        "PARTICIPA_MAP_TILE_URL": tiles + TILE_PATH,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": "",
+        "LOG_LEVEL": "WARNING",  # no line per request among the scores
     }
     flask(env, "db", "upgrade")
     flask(env, "seed-demo")
-    publish_budget(env)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "app:app"], cwd=ROOT, env=env
     )
@@ -112,25 +118,6 @@ def start_server(instance: Path) -> tuple[subprocess.Popen, str, dict]:
     raise SystemExit("gunicorn did not answer")
 
 
-def publish_budget(env: dict) -> None:
-    """Close the demo's PB vote, count it and publish it: its results page is public then."""
-    os.environ["PARTICIPA_INSTANCE_PATH"] = env["PARTICIPA_INSTANCE_PATH"]
-    with create_app().app_context():
-        staff = db.session.execute(db.select(User).where(User.role == Role.STAFF)).scalars()
-        budget = db.session.execute(
-            db.select(Process).where(Process.type == ProcessType.PRESUPUESTO)
-        ).scalar_one()
-        change_status(staff.first(), budget, ProcessStatus.CLOSED)
-        budget_id = budget.id
-    flask(env, "pb-count", "--process", str(budget_id))
-    with create_app().app_context():
-        staff = db.session.execute(db.select(User).where(User.role == Role.STAFF)).scalars().first()
-        budget = db.session.get(Process, budget_id)
-        for ballot in ballots(budget):
-            save_outcome(staff, ballot, CountingRule.GREEDY.value)
-        change_status(staff, budget, ProcessStatus.RESULTS_PUBLISHED)
-
-
 def page_kind(app, path: str) -> str | None:
     """The URL rule's endpoint, or None for a path the app does not route."""
     adapter = app.url_map.bind("localhost")
@@ -142,25 +129,36 @@ def page_kind(app, path: str) -> str | None:
 
 
 def discover(base: str, env: dict) -> list[tuple[str, str]]:
-    """(label, path) of one public page per kind, found by following links from home."""
+    """(label, path) of one public page per kind, found by following links from home.
+
+    Then the pages no link reaches: EXTRA, and the results page of every process, as a
+    results page before publication (which no page links to) is a page of its own.
+    """
     os.environ["PARTICIPA_INSTANCE_PATH"] = env["PARTICIPA_INSTANCE_PATH"]
     app = create_app()
     with app.app_context():
         types = dict(db.session.execute(db.select(Process.id, Process.type)).all())
+    results = [
+        f"/procesos/{pid}/presupuesto/resultados"
+        if kind is ProcessType.PRESUPUESTO
+        else f"/procesos/{pid}/resultados"
+        for pid, kind in sorted(types.items())
+    ]
     seen, queue, found, kinds = set(), ["/"], [], set()
-    while queue and len(found) < MAX_PAGES:
-        path = queue.pop(0)
+    later = [*EXTRA, *results]
+    while (queue or later) and len(found) < MAX_PAGES:
+        path = queue.pop(0) if queue else later.pop(0)
         if path in seen:
             continue
         seen.add(path)
-        endpoint = page_kind(app, path)
+        endpoint = page_kind(app, urlsplit(path).path)
         if endpoint is None:
             continue
         kind = endpoint
         match = re.fullmatch(r"/procesos/(\d+)", path)
         if endpoint == "processes.detail" and match:
             kind = f"process {match.group(1)} ({types.get(int(match.group(1)), '?')})"
-        if kind in kinds:
+        if kind in kinds and endpoint not in PENDING_KINDS:
             continue
         try:
             with urllib.request.urlopen(base + path, timeout=30) as response:
@@ -170,6 +168,10 @@ def discover(base: str, env: dict) -> list[tuple[str, str]]:
                     continue
                 html = response.read().decode()
         except OSError:
+            continue
+        if endpoint in PENDING_KINDS and 'id="pending-heading"' in html:
+            kind += " (pending)"  # the same URL rule before publication: a page of its own
+        if kind in kinds:
             continue
         kinds.add(kind)
         found.append((kind, path))
@@ -224,13 +226,15 @@ def main() -> None:
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is not installed: npm ci --prefix bench/lighthouse")
-    if args.base:
-        server, instance, base = None, None, args.base.rstrip("/")
-        env = {**os.environ, "PARTICIPA_INSTANCE_PATH": os.environ["PARTICIPA_INSTANCE_PATH"]}
-    else:
-        instance = Path(tempfile.mkdtemp(prefix="participa-lighthouse-"))
-        server, base, env = start_server(instance)
+    tiles = contextlib.ExitStack()
+    server, instance = None, None
     try:
+        if args.base:
+            base = args.base.rstrip("/")
+            env = {**os.environ, "PARTICIPA_INSTANCE_PATH": os.environ["PARTICIPA_INSTANCE_PATH"]}
+        else:
+            instance = Path(tempfile.mkdtemp(prefix="participa-lighthouse-"))
+            server, base, env = start_server(instance, tiles.enter_context(serve_tiles()))
         pages = discover(base, env)
         if args.only:
             wanted = args.only.split(",")
@@ -261,6 +265,7 @@ def main() -> None:
             server.wait(timeout=30)
         if instance and not args.keep:
             shutil.rmtree(instance, ignore_errors=True)
+        tiles.close()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,13 @@
 // and the municipality's bounds. Loaded before placepicker.js or mapview.js.
 (function () {
   "use strict";
-  if (!window.L) return;
+  if (!window.L) {
+    // Leaflet did not load: no empty box where a map view would be (its list stays).
+    Array.prototype.forEach.call(document.querySelectorAll("[data-map-view]"), function (box) {
+      box.hidden = true;
+    });
+    return;
+  }
 
   function numbers(text) {
     return text.split(",").map(Number);

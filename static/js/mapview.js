@@ -41,5 +41,12 @@
     }
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("[data-map-view]"), setUp);
+  // After the page's first paint: drawing the map (tiles, markers, clusters) takes a slow
+  // phone a few hundred milliseconds, which the text above and below need not wait for.
+  // The box holds its room from the start (.map-view's height), so nothing moves then.
+  requestAnimationFrame(function () {
+    setTimeout(function () {
+      Array.prototype.forEach.call(document.querySelectorAll("[data-map-view]"), setUp);
+    }, 0);
+  });
 })();

@@ -6,7 +6,6 @@ errors, uncaught exceptions, server errors (5xx) and requests that leave 127.0.0
 with any of them fails. Journeys leave a full-page screenshot in test-artifacts/screenshots/.
 """
 
-import io
 import os
 import random
 import re
@@ -14,7 +13,6 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -23,7 +21,6 @@ import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import get_timezone
-from PIL import Image
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from participa import create_app
@@ -39,6 +36,7 @@ from participa.processes.models import Process
 from participa.processes.types import ProcessStatus, ProcessType
 from participa.territory.models import Colonia
 from tests.conftest import ON_POSTGRES, TEST_CONFIG, postgres_url, schema_options
+from tests.tiles import TILE_PATH, serve_tiles
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -191,40 +189,11 @@ def live_database(tmp_path_factory):
         admin.dispose()
 
 
-class _TileHandler(BaseHTTPRequestHandler):
-    """Map tiles for the browser tests: one plain 256x256 PNG for every /{z}/{x}/{y}.png."""
-
-    tile = b""
-
-    def do_GET(self):  # noqa: N802 - the name http.server calls
-        try:
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(self.tile)))
-            self.send_header("Cache-Control", "max-age=3600")
-            self.end_headers()
-            self.wfile.write(self.tile)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the map moved on and the browser dropped the tile: nothing to answer
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def tile_server() -> str:
     """A local tile server (nothing leaves the machine); its origin, e.g. http://127.0.0.1:N."""
-    image = io.BytesIO()
-    Image.new("RGB", (256, 256), (232, 236, 226)).save(image, "PNG")
-    handler = type("Tiles", (_TileHandler,), {"tile": image.getvalue()})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="tile-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with serve_tiles() as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")
@@ -241,7 +210,7 @@ def live_server(live_database, tmp_path_factory, tile_server):
         "WTF_CSRF_ENABLED": True,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
-        "MAP_TILE_URL": f"{tile_server}/{{z}}/{{x}}/{{y}}.png",
+        "MAP_TILE_URL": tile_server + TILE_PATH,
         **live_database,
     }
     app = create_app(config)
