@@ -75,7 +75,9 @@ def test_resident_files_a_finding_with_a_photo_on_a_phone(
     expect(article.locator("script")).to_have_count(0)
     image = article.locator(".finding-photos img")
     expect(image).to_have_count(1)
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 800
+    image.scroll_into_view_if_needed()  # loading="lazy": fetched once near the screen
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert image.evaluate("img => img.naturalWidth") == 800
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORT_WIDTH, f"the page scrolls sideways on a phone ({width}px)"
 
