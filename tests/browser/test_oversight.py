@@ -76,7 +76,8 @@ def test_resident_files_a_finding_with_a_photo_on_a_phone(
     image = article.locator(".finding-photos img")
     expect(image).to_have_count(1)
     image.scroll_into_view_if_needed()  # loading="lazy": fetched once near the screen
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=image.element_handle())
     assert image.evaluate("img => img.naturalWidth") == 800
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORT_WIDTH, f"the page scrolls sideways on a phone ({width}px)"
